@@ -1,0 +1,159 @@
+/**
+ * The model summary: Keras's `model.summary()` plus costs. Per layer the
+ * output shape, trainable and non-trainable parameters, multiply-accumulates
+ * and activation memory; totals; and an estimate of training memory.
+ */
+import type { Diagnostic } from '../errors';
+import type { Shape } from '../layers/layer-spec';
+import { getLayerSpec } from '../layers/registry';
+import type { Graph } from './graph';
+import { incomingEdges } from './graph';
+import { inferShapes, type ShapeReport } from './infer';
+
+/** Bytes per value: NetCanvas trains in float32. */
+export const BYTES_PER_VALUE = 4;
+
+/** One row of the summary. */
+export interface LayerSummary {
+  nodeId: string;
+  name: string;
+  type: string;
+  /** Batch first, `null` batch; `null` when the shape could not be inferred. */
+  outputShape: Shape | null;
+  trainableParams: number;
+  nonTrainableParams: number;
+  /** Multiply-accumulates per sample (convolution and dense layers only). */
+  macs: number;
+  /** Bytes of this layer's output for one sample, as float32. */
+  activationBytes: number;
+}
+
+/** Totals over the whole model. */
+export interface SummaryTotals {
+  params: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+  macs: number;
+  /** Bytes of all layer outputs for one sample. */
+  activationBytes: number;
+}
+
+/** The whole summary. */
+export interface ModelSummary {
+  /** Layers in topological order. */
+  layers: LayerSummary[];
+  totals: SummaryTotals;
+  diagnostics: Diagnostic[];
+}
+
+const elementsPerSample = (shape: Shape): number => shape.slice(1).reduce<number>((a, d) => a * (d ?? 0), 1);
+
+/**
+ * Summarises a graph. Pass a `ShapeReport` already computed to avoid
+ * inferring twice.
+ *
+ * @example
+ * summarize(lenet5()).totals.trainableParams // 61706
+ */
+export function summarize(graph: Graph, report: ShapeReport = inferShapes(graph)): ModelSummary {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const layers: LayerSummary[] = [];
+  for (const id of report.order) {
+    const node = byId.get(id);
+    if (!node) continue;
+    const output = report.shapes.get(id) ?? null;
+    const row: LayerSummary = {
+      nodeId: id,
+      name: node.name,
+      type: node.type,
+      outputShape: output,
+      trainableParams: 0,
+      nonTrainableParams: 0,
+      macs: 0,
+      activationBytes: output ? elementsPerSample(output) * BYTES_PER_VALUE : 0,
+    };
+    const params = report.params.get(id);
+    if (output && params) {
+      const spec = getLayerSpec(node.type);
+      const inputs = incomingEdges(graph, id).map((e) => report.shapes.get(e.source) as Shape);
+      const io = { inputs, output, params };
+      const count = spec.countParams?.(io) ?? { trainable: 0, nonTrainable: 0 };
+      row.trainableParams = count.trainable;
+      row.nonTrainableParams = count.nonTrainable;
+      row.macs = spec.macs?.(io) ?? 0;
+    }
+    layers.push(row);
+  }
+  const sum = (f: (l: LayerSummary) => number) => layers.reduce((a, l) => a + f(l), 0);
+  const trainableParams = sum((l) => l.trainableParams);
+  const nonTrainableParams = sum((l) => l.nonTrainableParams);
+  return {
+    layers,
+    totals: {
+      params: trainableParams + nonTrainableParams,
+      trainableParams,
+      nonTrainableParams,
+      macs: sum((l) => l.macs),
+      activationBytes: sum((l) => l.activationBytes),
+    },
+    diagnostics: report.diagnostics,
+  };
+}
+
+/** Optimizers NetCanvas trains with, by the names the training session uses. */
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', 'adam', 'adamax', 'rmsprop'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/**
+ * Extra float32 values each optimizer keeps per trainable weight, as tfjs
+ * implements them: momentum keeps a velocity; adagrad a sum of squares;
+ * adadelta, adam and adamax two moments; rmsprop a mean square and a momentum.
+ */
+export const OPTIMIZER_SLOTS: Record<OptimizerName, number> = {
+  sgd: 0,
+  momentum: 1,
+  nesterov: 1,
+  adagrad: 1,
+  adadelta: 2,
+  adam: 2,
+  adamax: 2,
+  rmsprop: 2,
+};
+
+/** An estimate of the memory one training step needs, in bytes. */
+export interface TrainingMemory {
+  weights: number;
+  gradients: number;
+  optimizerState: number;
+  /** Layer outputs kept for the backward pass plus their gradients, for the whole batch. */
+  activations: number;
+  total: number;
+}
+
+/**
+ * Estimates training memory at `batchSize`: weights, one gradient per
+ * trainable weight, the optimizer's slots, and every layer's output kept for
+ * back-propagation together with its gradient (hence ×2). Backends add
+ * workspace on top, so treat it as a lower bound.
+ */
+export function estimateTrainingMemory(summary: ModelSummary, batchSize: number, optimizer: OptimizerName): TrainingMemory {
+  const { params, trainableParams, activationBytes } = summary.totals;
+  const weights = params * BYTES_PER_VALUE;
+  const gradients = trainableParams * BYTES_PER_VALUE;
+  const optimizerState = trainableParams * OPTIMIZER_SLOTS[optimizer] * BYTES_PER_VALUE;
+  const activations = 2 * activationBytes * batchSize;
+  return { weights, gradients, optimizerState, activations, total: weights + gradients + optimizerState + activations };
+}
+
+/**
+ * The largest power-of-two batch size whose estimated training memory fits
+ * in `budgetBytes`, or 0 when even one sample does not fit.
+ */
+export function largestBatchThatFits(summary: ModelSummary, optimizer: OptimizerName, budgetBytes: number): number {
+  let batch = 0;
+  for (let b = 1; b <= 65536; b *= 2) {
+    if (estimateTrainingMemory(summary, b, optimizer).total > budgetBytes) break;
+    batch = b;
+  }
+  return batch;
+}

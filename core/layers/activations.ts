@@ -1,0 +1,61 @@
+/** The activation layers: a named function, and the parametrised ReLU family. */
+import { ACTIVATIONS, defineLayer, float, oneOf } from './layer-spec';
+
+const anyRank = { min: 1, max: 1, minRank: 2 } as const;
+const same = ([input]: readonly (readonly (number | null)[])[]) => input;
+
+/** Applies a named function element by element; the shape does not change. */
+export const activation = defineLayer({
+  type: 'Activation',
+  label: 'Activation',
+  category: 'activation',
+  description: 'Applies a non-linear function to every value. Without non-linearities a stack of layers is still one linear map.',
+  namePrefix: 'act',
+  params: { activation: oneOf(ACTIVATIONS, 'relu') },
+  inputs: anyRank,
+  inferShape: same,
+  summarize: (p) => p.activation,
+  toTfjs: (p, tf, name) => tf.layers.activation({ activation: p.activation, name }),
+});
+
+/** max(0, x), optionally capped at `maxValue`. */
+export const relu = defineLayer({
+  type: 'ReLU',
+  label: 'ReLU',
+  category: 'activation',
+  description: 'max(0, x): passes positive values and zeroes the rest. Optionally capped at a maximum (ReLU6 caps at 6).',
+  namePrefix: 'relu',
+  params: { maxValue: float({ default: null, min: 0, nullable: true, label: 'Max value', help: 'Cap on the output; empty for none.' }) },
+  inputs: anyRank,
+  inferShape: same,
+  summarize: (p) => (p.maxValue === null ? '' : `≤ ${p.maxValue}`),
+  toTfjs: (p, tf, name) => tf.layers.reLU({ ...(p.maxValue === null ? {} : { maxValue: p.maxValue }), name }),
+});
+
+/** x for positive x, αx otherwise. */
+export const leakyRelu = defineLayer({
+  type: 'LeakyReLU',
+  label: 'Leaky ReLU',
+  category: 'activation',
+  description: 'Like ReLU but lets a small slope α through for negative values, so units never go fully silent.',
+  namePrefix: 'lrelu',
+  params: { alpha: float({ default: 0.3, min: 0, label: 'Slope α' }) },
+  inputs: anyRank,
+  inferShape: same,
+  summarize: (p) => `α ${p.alpha}`,
+  toTfjs: (p, tf, name) => tf.layers.leakyReLU({ alpha: p.alpha ?? 0.3, name }),
+});
+
+/** x for positive x, α(eˣ − 1) otherwise. */
+export const elu = defineLayer({
+  type: 'ELU',
+  label: 'ELU',
+  category: 'activation',
+  description: 'Exponential linear unit: x for positive values, α(eˣ − 1) below zero, a smooth curve that keeps mean activations near zero.',
+  namePrefix: 'elu',
+  params: { alpha: float({ default: 1, min: 0, label: 'α' }) },
+  inputs: anyRank,
+  inferShape: same,
+  summarize: (p) => `α ${p.alpha}`,
+  toTfjs: (p, tf, name) => tf.layers.elu({ alpha: p.alpha ?? 1, name }),
+});

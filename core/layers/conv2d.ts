@@ -1,0 +1,51 @@
+import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
+import { explainWindowAxis, pairText, windowOutput } from './window-math';
+
+/** 2-D convolution over [batch, height, width, channels]: `filters` learned kernels slid over the input. */
+export const conv2d = defineLayer({
+  type: 'Conv2D',
+  label: 'Conv 2D',
+  category: 'convolution',
+  description:
+    'Slides each of `filters` small kernels over the whole depth of its input; each kernel gives one activation map, and the maps stack into the output volume. Weights are shared across positions.',
+  namePrefix: 'conv',
+  params: {
+    filters: int({ min: 1, default: 32, help: 'Number of kernels, and so the depth of the output.' }),
+    kernelSize: intPair({ min: 1, default: [3, 3], help: 'Height and width F of each kernel.' }),
+    strides: intPair({ min: 1, default: [1, 1], help: 'Step S between kernel positions.' }),
+    padding: oneOf(['valid', 'same'] as const, 'valid', {
+      help: '"valid" uses no padding; "same" pads with zeros so the output is ⌈N / S⌉.',
+    }),
+    dilationRate: intPair({ min: 1, default: [1, 1], help: 'Spacing between kernel taps (atrous convolution).' }),
+    activation: oneOf(ACTIVATIONS, 'linear'),
+    useBias: bool(true, { help: 'Add one learned bias per filter.' }),
+  },
+  inputs: { min: 1, max: 1, rank: 4, describe: 'a feature map (batch, height, width, channels)' },
+  inferShape: ([[batch, h, w]], p, ctx) => {
+    const [outH, outW] = windowOutput('kernel', [h, w], p.kernelSize, p.strides, p.padding, ctx, p.dilationRate);
+    return [batch, outH, outW, p.filters];
+  },
+  countParams: ({ inputs: [input], params: p }) => ({
+    trainable: p.kernelSize[0] * p.kernelSize[1] * (input[3] as number) * p.filters + (p.useBias ? p.filters : 0),
+    nonTrainable: 0,
+  }),
+  macs: ({ inputs: [input], output, params: p }) =>
+    (output[1] ?? 0) * (output[2] ?? 0) * p.filters * p.kernelSize[0] * p.kernelSize[1] * (input[3] as number),
+  summarize: (p) =>
+    [
+      pairText(p.kernelSize),
+      `×${p.filters}`,
+      p.strides[0] !== 1 || p.strides[1] !== 1 ? `/${p.strides[0] === p.strides[1] ? p.strides[0] : pairText(p.strides)}` : '',
+      p.padding,
+      p.dilationRate[0] !== 1 || p.dilationRate[1] !== 1 ? `d${p.dilationRate[0]}` : '',
+      p.activation !== 'linear' ? p.activation : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  explain: ([[, h, w]], p) => [
+    `height: ${explainWindowAxis(h, p.kernelSize[0], p.strides[0], p.padding, p.dilationRate[0])}`,
+    `width: ${explainWindowAxis(w, p.kernelSize[1], p.strides[1], p.padding, p.dilationRate[1])}`,
+    `depth: ${p.filters} filters`,
+  ],
+  toTfjs: (p, tf, name) => tf.layers.conv2d({ ...p, name }),
+});

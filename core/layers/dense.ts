@@ -1,0 +1,31 @@
+import { ACTIVATIONS, bool, defineLayer, int, oneOf } from './layer-spec';
+
+/** Fully connected layer: every output is a weighted sum of every input, f = Wx + b. */
+export const dense = defineLayer({
+  type: 'Dense',
+  label: 'Dense',
+  category: 'dense',
+  description: 'A fully connected layer: each of `units` outputs is a weighted sum of every input plus a bias, f = Wx + b.',
+  namePrefix: 'dense',
+  params: {
+    units: int({ min: 1, default: 10, help: 'Number of outputs (neurons).' }),
+    activation: oneOf(ACTIVATIONS, 'linear'),
+    useBias: bool(true),
+  },
+  inputs: {
+    min: 1,
+    max: 1,
+    rank: 2,
+    describe: 'a flat vector (batch, features)',
+    wrongRankFix: (rank) =>
+      rank > 2 ? { label: 'Insert a Flatten before it', edit: { kind: 'insert-before', input: 0, type: 'Flatten' } } : undefined,
+  },
+  inferShape: ([[batch]], p) => [batch, p.units],
+  countParams: ({ inputs: [input], params: p }) => ({
+    trainable: (input[1] as number) * p.units + (p.useBias ? p.units : 0),
+    nonTrainable: 0,
+  }),
+  macs: ({ inputs: [input], params: p }) => (input[1] as number) * p.units,
+  summarize: (p) => [`${p.units}`, p.activation !== 'linear' ? p.activation : ''].filter(Boolean).join(' '),
+  toTfjs: (p, tf, name) => tf.layers.dense({ ...p, name }),
+});

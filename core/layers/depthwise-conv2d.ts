@@ -1,0 +1,42 @@
+import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
+import { explainWindowAxis, pairText, windowOutput } from './window-math';
+
+/** Depthwise 2-D convolution: one kernel (or `depthMultiplier` kernels) per input channel, channels kept apart. */
+export const depthwiseConv2d = defineLayer({
+  type: 'DepthwiseConv2D',
+  label: 'Depthwise Conv 2D',
+  category: 'convolution',
+  description:
+    'Convolves each input channel with its own kernel instead of mixing channels: far fewer weights than Conv2D. MobileNet pairs it with a 1×1 Conv2D.',
+  namePrefix: 'dwconv',
+  params: {
+    kernelSize: intPair({ min: 1, default: [3, 3] }),
+    strides: intPair({ min: 1, default: [1, 1] }),
+    padding: oneOf(['valid', 'same'] as const, 'valid'),
+    depthMultiplier: int({ min: 1, default: 1, help: 'Output channels per input channel.' }),
+    dilationRate: intPair({ min: 1, default: [1, 1] }),
+    activation: oneOf(ACTIVATIONS, 'linear'),
+    useBias: bool(true),
+  },
+  inputs: { min: 1, max: 1, rank: 4, describe: 'a feature map (batch, height, width, channels)' },
+  inferShape: ([[batch, h, w, c]], p, ctx) => {
+    const [outH, outW] = windowOutput('kernel', [h, w], p.kernelSize, p.strides, p.padding, ctx, p.dilationRate);
+    return [batch, outH, outW, c === null ? null : c * p.depthMultiplier];
+  },
+  countParams: ({ inputs: [input], params: p }) => {
+    const out = (input[3] as number) * p.depthMultiplier;
+    return { trainable: p.kernelSize[0] * p.kernelSize[1] * out + (p.useBias ? out : 0), nonTrainable: 0 };
+  },
+  macs: ({ output, params: p }) =>
+    (output[1] ?? 0) * (output[2] ?? 0) * (output[3] ?? 0) * p.kernelSize[0] * p.kernelSize[1],
+  summarize: (p) =>
+    [pairText(p.kernelSize), p.depthMultiplier !== 1 ? `×${p.depthMultiplier}` : '', p.strides[0] !== 1 ? `/${p.strides[0]}` : '', p.padding]
+      .filter(Boolean)
+      .join(' '),
+  explain: ([[, h, w, c]], p) => [
+    `height: ${explainWindowAxis(h, p.kernelSize[0], p.strides[0], p.padding, p.dilationRate[0])}`,
+    `width: ${explainWindowAxis(w, p.kernelSize[1], p.strides[1], p.padding, p.dilationRate[1])}`,
+    `depth: ${c ?? '?'} channels × ${p.depthMultiplier}`,
+  ],
+  toTfjs: (p, tf, name) => tf.layers.depthwiseConv2d({ ...p, name }),
+});

@@ -1,0 +1,16 @@
+import { defineLayer, float } from './layer-spec';
+
+/** During training, zeroes a random fraction `rate` of values (and scales the rest); does nothing at test time. */
+export const dropout = defineLayer({
+  type: 'Dropout',
+  label: 'Dropout',
+  category: 'regularization',
+  description:
+    'While training, sets a random fraction of values to zero (and scales the rest up), so the network cannot rely on any one unit. Does nothing at test time.',
+  namePrefix: 'dropout',
+  params: { rate: float({ default: 0.5, min: 0, max: 1, maxExclusive: true, help: 'Fraction of values dropped.' }) },
+  inputs: { min: 1, max: 1, minRank: 2 },
+  inferShape: ([input]) => input,
+  summarize: (p) => `${p.rate}`,
+  toTfjs: (p, tf, name) => tf.layers.dropout({ rate: p.rate ?? 0.5, name }),
+});

@@ -1,0 +1,15 @@
+import { defineLayer } from './layer-spec';
+
+/** Unrolls everything but the batch into one vector: 5×5×16 becomes 400. */
+export const flatten = defineLayer({
+  type: 'Flatten',
+  label: 'Flatten',
+  category: 'reshape',
+  description: 'Unrolls a feature map into one long vector (5×5×16 becomes 400) so a Dense layer can take it.',
+  namePrefix: 'flatten',
+  params: {},
+  inputs: { min: 1, max: 1, minRank: 2 },
+  inferShape: ([[batch, ...rest]]) => [batch, rest.some((d) => d === null) ? null : rest.reduce<number>((a, d) => a * (d as number), 1)],
+  explain: ([[, ...rest]]) => [`${rest.map((d) => d ?? '?').join(' × ')} = ${rest.some((d) => d === null) ? '?' : rest.reduce<number>((a, d) => a * (d as number), 1)}`],
+  toTfjs: (_p, tf, name) => tf.layers.flatten({ name }),
+});

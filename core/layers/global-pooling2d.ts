@@ -1,0 +1,29 @@
+import { defineLayer } from './layer-spec';
+
+const rule = { min: 1, max: 1, rank: 4, describe: 'a feature map (batch, height, width, channels)' } as const;
+
+/** Averages each channel over all positions: H×W×C becomes C. */
+export const globalAveragePooling2d = defineLayer({
+  type: 'GlobalAveragePooling2D',
+  label: 'Global Avg Pool',
+  category: 'pooling',
+  description: 'Averages each channel over the whole map, turning H×W×C into a vector of C. ResNet uses it before its classifier.',
+  namePrefix: 'gap',
+  params: {},
+  inputs: rule,
+  inferShape: ([[batch, , , c]]) => [batch, c],
+  toTfjs: (_p, tf, name) => tf.layers.globalAveragePooling2d({ name }),
+});
+
+/** Takes each channel's maximum over all positions: H×W×C becomes C. */
+export const globalMaxPooling2d = defineLayer({
+  type: 'GlobalMaxPooling2D',
+  label: 'Global Max Pool',
+  category: 'pooling',
+  description: 'Takes the largest value of each channel over the whole map, turning H×W×C into a vector of C.',
+  namePrefix: 'gmp',
+  params: {},
+  inputs: rule,
+  inferShape: ([[batch, , , c]]) => [batch, c],
+  toTfjs: (_p, tf, name) => tf.layers.globalMaxPooling2d({ name }),
+});

@@ -1,0 +1,24 @@
+import { intList, defineLayer } from './layer-spec';
+
+/** The network's input: a tensor of a fixed shape per sample. */
+export const inputLayer = defineLayer({
+  type: 'InputLayer',
+  label: 'Input',
+  category: 'input',
+  description: 'Where data enters the network: one image of height × width × channels (or a flat vector) per sample.',
+  namePrefix: 'input',
+  params: {
+    shape: intList({
+      default: [28, 28, 1],
+      min: 1,
+      minLength: 1,
+      maxLength: 3,
+      label: 'Shape',
+      help: 'Size of one sample without the batch: height, width, channels for images.',
+    }),
+  },
+  inputs: { min: 0, max: 0 },
+  inferShape: (_inputs, p) => [null, ...p.shape],
+  summarize: (p) => p.shape.join('×'),
+  toTfjs: (p, tf, name) => tf.layers.inputLayer({ batchInputShape: [null, ...p.shape], name }),
+});

@@ -1,0 +1,33 @@
+import { defineLayer, intList } from './layer-spec';
+
+/** Adds rows and columns of zeros around each feature map; torchvision's `padding=` becomes this in Keras. */
+export const zeroPadding2d = defineLayer({
+  type: 'ZeroPadding2D',
+  label: 'Zero Padding 2D',
+  category: 'reshape',
+  description: 'Adds a border of zeros around each feature map, so a following convolution can keep the size or cover the edges.',
+  namePrefix: 'pad',
+  params: {
+    padding: intList({
+      default: [1, 1, 1, 1],
+      min: 0,
+      minLength: 4,
+      maxLength: 4,
+      label: 'Padding (top, bottom, left, right)',
+    }),
+  },
+  inputs: { min: 1, max: 1, rank: 4, describe: 'a feature map (batch, height, width, channels)' },
+  inferShape: ([[batch, h, w, c]], p) => {
+    const [top, bottom, left, right] = p.padding;
+    return [batch, h === null ? null : h + top + bottom, w === null ? null : w + left + right, c];
+  },
+  summarize: (p) => (new Set(p.padding).size === 1 ? `${p.padding[0]}` : p.padding.join(',')),
+  toTfjs: (p, tf, name) =>
+    tf.layers.zeroPadding2d({
+      padding: [
+        [p.padding[0], p.padding[1]],
+        [p.padding[2], p.padding[3]],
+      ],
+      name,
+    }),
+});
