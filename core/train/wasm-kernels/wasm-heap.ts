@@ -1,0 +1,35 @@
+/**
+ * Reading and writing tensors that live in the tfjs wasm backend's heap, for
+ * kernels written in TypeScript. The wasm heap can grow on any allocation, and
+ * growing it detaches every view taken before; so a kernel allocates all its
+ * outputs and scratch tensors first and only then takes views.
+ */
+import type { DataType, TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * A float32 view of a tensor's data in the wasm heap, without copying.
+ * Valid until the next allocation on the heap.
+ */
+export function heapFloat32(backend: BackendWasm, tensor: TensorInfo, role: string): Float32Array {
+  if (tensor.dtype !== 'float32') {
+    throw new Error(`wasm training kernel: ${role} must be float32, got ${tensor.dtype}`);
+  }
+  return backend.typedArrayFromHeap(tensor) as Float32Array;
+}
+
+/**
+ * A new tensor on the wasm heap, filled with zeros. `makeOutput` returns
+ * uninitialised (malloc'd) memory, and every kernel here accumulates into its
+ * output or leaves padding positions untouched, so zeroing is needed.
+ */
+export function zeroedOutput(backend: BackendWasm, shape: number[], dtype: DataType = 'float32'): TensorInfo {
+  const out = backend.makeOutput(shape, dtype);
+  backend.typedArrayFromHeap(out).fill(0);
+  return out;
+}
+
+/** Frees a scratch tensor a kernel made for itself and does not return. */
+export function disposeScratch(backend: BackendWasm, tensor: TensorInfo): void {
+  backend.disposeData(tensor.dataId);
+}

@@ -1,0 +1,182 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels } from '../../../core/train/wasm-kernels/register';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
+
+/** Uniform values in [-1, 1) from a fixed seed, so both backends see the same data. */
+function seeded(shape: readonly number[], seed: number): Float32Array {
+  let state = seed >>> 0;
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[i] = state / 2 ** 31 - 1;
+  }
+  return values;
+}
+
+/** Largest absolute difference, relative to the largest reference magnitude. */
+function relativeError(actual: ArrayLike<number>, reference: ArrayLike<number>): number {
+  expect(actual.length).toBe(reference.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < reference.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i] - reference[i]));
+    scale = Math.max(scale, Math.abs(reference[i]));
+  }
+  return diff / scale;
+}
+
+/**
+ * Gradients of `sum(op(x, filter) * r)` for a random r, on one backend: the
+ * upstream gradient is r, so this is one backward pass with real data.
+ */
+async function gradients(
+  backend: 'cpu' | 'wasm',
+  op: (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.Tensor4D,
+  xShape: Shape4,
+  filterShape: Shape4,
+): Promise<{ dx: Float32Array; dFilter: Float32Array }> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const x = tf.tensor4d(seeded(xShape, 1), xShape);
+    const filter = tf.tensor4d(seeded(filterShape, 2), filterShape);
+    const outShape = op(x, filter).shape;
+    const r = tf.tensor(seeded(outShape, 3), outShape);
+    const [dx, dFilter] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      op(a as tf.Tensor4D, b as tf.Tensor4D)
+        .mul(r)
+        .sum(),
+    )([x, filter]);
+    return { dx: dx.dataSync() as Float32Array, dFilter: dFilter.dataSync() as Float32Array };
+  });
+}
+
+const TOLERANCE = 1e-4;
+
+beforeAll(async () => {
+  await import('@tensorflow/tfjs-backend-wasm');
+});
+
+describe('registerWasmTrainingKernels', () => {
+  it('registers exactly the gradient kernels tfjs-backend-wasm lacks, once', () => {
+    const names = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
+    // These are the kernels a CNN training step asked for on wasm 4.22; they exist on cpu.
+    for (const name of names) {
+      expect(tf.getKernel(name, 'wasm')).toBeUndefined();
+      expect(tf.getKernel(name, 'cpu')).toBeDefined();
+    }
+    expect(registerWasmTrainingKernels()).toEqual(names);
+    for (const name of names) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+    expect(registerWasmTrainingKernels()).toEqual([]);
+  });
+});
+
+describe('Conv2D gradients on wasm match cpu', () => {
+  beforeAll(() => {
+    registerWasmTrainingKernels();
+  });
+
+  it.each<[string, Shape4, Shape4, number | [number, number], Pad]>([
+    ['3×3, stride 1, valid', [2, 9, 9, 3], [3, 3, 3, 4], 1, 'valid'],
+    ['3×3, stride 2, same', [2, 9, 9, 3], [3, 3, 3, 4], 2, 'same'],
+    ['5×5, stride 2, valid, uneven size', [3, 8, 7, 5], [5, 5, 5, 6], 2, 'valid'],
+    ['4×2, strides 2×1, same, even kernel', [2, 7, 6, 2], [4, 2, 2, 3], [2, 1], 'same'],
+    ['1×1, stride 1 (input is the patch matrix)', [2, 6, 6, 8], [1, 1, 8, 4], 1, 'valid'],
+    ['1×1, stride 2, same', [2, 7, 7, 4], [1, 1, 4, 3], 2, 'same'],
+    ['explicit asymmetric padding', [2, 9, 8, 3], [3, 3, 3, 4], 1, [[0, 0], [1, 2], [2, 0], [0, 0]]],
+    ['one input channel, batch 1', [1, 12, 12, 1], [5, 5, 1, 6], 1, 'same'],
+  ])('%s', async (_label, xShape, filterShape, strides, pad) => {
+    const op = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.conv2d(x, filter, strides, pad);
+    const cpu = await gradients('cpu', op, xShape, filterShape);
+    const wasm = await gradients('wasm', op, xShape, filterShape);
+    expect(relativeError(wasm.dFilter, cpu.dFilter)).toBeLessThan(TOLERANCE);
+    expect(relativeError(wasm.dx, cpu.dx)).toBeLessThan(TOLERANCE);
+  });
+
+  it('splits a batch whose patch matrix exceeds 16 MiB into chunks and sums them', async () => {
+    // 130·130 positions × 3·3·27 taps = 4.1 M floats per sample: one sample per chunk.
+    const op = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.conv2d(x, filter, 1, 'same');
+    const cpu = await gradients('cpu', op, [2, 130, 130, 27], [3, 3, 27, 2]);
+    const wasm = await gradients('wasm', op, [2, 130, 130, 27], [3, 3, 27, 2]);
+    expect(relativeError(wasm.dFilter, cpu.dFilter)).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('DepthwiseConv2D gradients on wasm match cpu', () => {
+  beforeAll(() => {
+    registerWasmTrainingKernels();
+  });
+
+  it.each<[string, Shape4, Shape4, number, 'valid' | 'same']>([
+    ['3×3, stride 1, valid', [2, 8, 8, 3], [3, 3, 3, 1], 1, 'valid'],
+    ['3×3, stride 2, same', [2, 9, 9, 4], [3, 3, 4, 1], 2, 'same'],
+    ['channel multiplier 2, stride 1, same', [3, 7, 6, 3], [3, 3, 3, 2], 1, 'same'],
+    ['5×5, multiplier 3, stride 2, valid', [2, 11, 10, 2], [5, 5, 2, 3], 2, 'valid'],
+  ])('%s', async (_label, xShape, filterShape, strides, pad) => {
+    const op = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.depthwiseConv2d(x, filter, strides, pad);
+    const cpu = await gradients('cpu', op, xShape, filterShape);
+    const wasm = await gradients('wasm', op, xShape, filterShape);
+    expect(relativeError(wasm.dFilter, cpu.dFilter)).toBeLessThan(TOLERANCE);
+    expect(relativeError(wasm.dx, cpu.dx)).toBeLessThan(TOLERANCE);
+  });
+
+  it.each<['valid' | 'same', number]>([
+    ['valid', 1],
+    ['same', 2],
+  ])('honours dilation 2 (padding %s, multiplier %i)', async (pad, multiplier) => {
+    // tfjs refuses gradients of dilated convolutions and its cpu kernels ignore
+    // `dilations`, so the reference is the undilated convolution with the filter
+    // spread out by zeros: the same function, whose gradients cpu computes right.
+    const xShape: Shape4 = [2, 9, 8, 3];
+    const filterShape: Shape4 = [3, 2, 3, multiplier];
+    const spreadShape: Shape4 = [5, 3, 3, multiplier];
+    const filter = seeded(filterShape, 2);
+    const spread = new Float32Array(spreadShape.reduce((a, b) => a * b, 1));
+    const tap = 3 * multiplier;
+    for (let fr = 0; fr < 3; fr++) {
+      for (let fc = 0; fc < 2; fc++) {
+        spread.set(filter.subarray((fr * 2 + fc) * tap, (fr * 2 + fc + 1) * tap), (fr * 2 * 3 + fc * 2) * tap);
+      }
+    }
+    await tf.setBackend('cpu');
+    const reference = tf.tidy(() => {
+      const x = tf.tensor4d(seeded(xShape, 1), xShape);
+      const w = tf.tensor4d(spread, spreadShape);
+      const outShape = tf.depthwiseConv2d(x, w, 1, pad).shape;
+      const dy = seeded(outShape, 3);
+      const r = tf.tensor(dy, outShape);
+      const [dx, dSpread] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf
+          .depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, pad)
+          .mul(r)
+          .sum(),
+      )([x, w]);
+      const spreadGrad = dSpread.dataSync();
+      const dFilter = new Float32Array(filter.length);
+      for (let fr = 0; fr < 3; fr++) {
+        for (let fc = 0; fc < 2; fc++) {
+          const from = (fr * 2 * 3 + fc * 2) * tap;
+          dFilter.set(spreadGrad.subarray(from, from + tap), (fr * 2 + fc) * tap);
+        }
+      }
+      return { dx: dx.dataSync() as Float32Array, dFilter, dy, outShape };
+    });
+
+    await tf.setBackend('wasm');
+    const attrs = { strides: 1, dilations: 2, pad };
+    const [dFilter, dx] = tf.tidy(() => {
+      const x = tf.tensor4d(seeded(xShape, 1), xShape);
+      const dy = tf.tensor(reference.dy, reference.outShape);
+      const w = tf.tensor4d(filter, filterShape);
+      return [
+        tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrs, filterShape }),
+        tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...attrs, inputShape: xShape }),
+      ] as tf.Tensor[];
+    });
+    expect(relativeError(dFilter.dataSync(), reference.dFilter)).toBeLessThan(TOLERANCE);
+    expect(relativeError(dx.dataSync(), reference.dx)).toBeLessThan(TOLERANCE);
+    tf.dispose([dFilter, dx]);
+  });
+});
