@@ -1,0 +1,74 @@
+/**
+ * The window's security settings, following Electron's security checklist,
+ * kept as plain data and functions so a unit test can assert them.
+ */
+
+/** The scheme and host the app's own pages are served from (a custom protocol, never http). */
+export const APP_ORIGIN = 'app://netcanvas';
+
+/** `webPreferences` for every NetCanvas window. */
+export function secureWebPreferences(preloadPath: string) {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    enableBlinkFeatures: '',
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+    safeDialogs: true,
+  } as const;
+}
+
+/**
+ * The Content-Security-Policy of the app's pages: our own scripts only; wasm
+ * compilation for the tfjs wasm backend; blob: workers for training; images
+ * from data:/blob: for dataset previews; no network at all.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self' blob: data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** Whether `url` is one of the app's own pages. */
+export function isAppUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}` === APP_ORIGIN;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether an IPC message comes from our own top-level frame: the sender's URL
+ * must be an app page and the frame must be the main frame (no iframes).
+ */
+export function isTrustedSender(senderUrl: string | undefined, isMainFrame: boolean): boolean {
+  return isMainFrame && typeof senderUrl === 'string' && isAppUrl(senderUrl);
+}
+
+/** Every navigation away from the loaded page is refused; the app is a single page. */
+export function allowNavigation(_url: string): boolean {
+  return false;
+}
+
+/** Permission requests (camera, notifications, geolocation, ...) are all denied. */
+export function allowPermission(_permission: string): boolean {
+  return false;
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { buildMenu, flattenMenu, RENDERER_COMMANDS } from '../../electron/menu-model';
+import {
+  allowNavigation,
+  allowPermission,
+  CONTENT_SECURITY_POLICY,
+  isTrustedSender,
+  secureWebPreferences,
+} from '../../electron/security';
+
+const base = { platform: 'linux', recentFiles: [] as string[], training: false, canTrain: true };
+
+describe('menu model', () => {
+  it('has the File menu the issue lists, in order', () => {
+    const file = buildMenu(base).find((m) => m.kind === 'submenu' && m.id === 'file');
+    const labels = file?.kind === 'submenu' ? file.items.map((i) => (i.kind === 'separator' ? '-' : i.label)) : [];
+    expect(labels).toEqual([
+      'New',
+      'New from Template…',
+      'Open…',
+      'Open Recent',
+      '-',
+      'Save',
+      'Save As…',
+      '-',
+      'Import Model JSON…',
+      'Export Model JSON…',
+      'Export Summary…',
+      '-',
+      'Quit',
+    ]);
+  });
+
+  it('has Edit, View, Train and Help menus, with About under Help off macOS and under the app menu on macOS', () => {
+    expect(buildMenu(base).map((m) => (m.kind === 'submenu' ? m.label : ''))).toEqual(['File', 'Edit', 'View', 'Train', 'Help']);
+    const mac = buildMenu({ ...base, platform: 'darwin' });
+    expect(mac[0]).toMatchObject({ kind: 'submenu', label: 'NetCanvas' });
+    expect(flattenMenu(mac).filter((i) => i.command === 'about').map((i) => i.id)).toEqual(['app.about']);
+    expect(flattenMenu(buildMenu(base)).filter((i) => i.command === 'about').map((i) => i.id)).toEqual(['help.about']);
+  });
+
+  it('lists recent files with their paths as arguments', () => {
+    const items = flattenMenu(buildMenu({ ...base, recentFiles: ['/a/x.netcanvas.json', '/b/y.netcanvas.json'] }));
+    expect(items.filter((i) => i.command === 'open-recent').map((i) => i.arg)).toEqual(['/a/x.netcanvas.json', '/b/y.netcanvas.json']);
+    const empty = flattenMenu(buildMenu(base)).find((i) => i.id === 'file.recent.none');
+    expect(empty?.enabled).toBe(false);
+  });
+
+  it('enables Start and Stop training from the state', () => {
+    const find = (state: typeof base, id: string) => flattenMenu(buildMenu(state)).find((i) => i.id === id);
+    expect(find(base, 'train.start')?.enabled).toBe(true);
+    expect(find(base, 'train.stop')?.enabled).toBe(false);
+    expect(find({ ...base, canTrain: false }, 'train.start')?.enabled).toBe(false);
+    expect(find({ ...base, training: true }, 'train.stop')?.enabled).toBe(true);
+  });
+
+  it('gives every item a unique id and no two items the same accelerator', () => {
+    const items = flattenMenu(buildMenu({ ...base, recentFiles: ['/a', '/b'] }));
+    expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
+    const accels = items.map((i) => i.accelerator).filter(Boolean);
+    expect(new Set(accels).size).toBe(accels.length);
+    expect(RENDERER_COMMANDS.has('save')).toBe(true);
+    expect(RENDERER_COMMANDS.has('quit')).toBe(false);
+  });
+});
+
+describe('window security', () => {
+  it('isolates the renderer as Electron’s checklist asks', () => {
+    expect(secureWebPreferences('/app/preload.cjs')).toMatchObject({
+      preload: '/app/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+  });
+
+  it('has a strict Content-Security-Policy with no remote sources', () => {
+    expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|'unsafe-eval'|\*/);
+  });
+
+  it('accepts IPC only from the app’s own main frame, and refuses navigation and permissions', () => {
+    expect(isTrustedSender('app://netcanvas/index.html', true)).toBe(true);
+    expect(isTrustedSender('app://netcanvas/index.html', false)).toBe(false);
+    expect(isTrustedSender('https://evil.example/', true)).toBe(false);
+    expect(isTrustedSender('app://netcanvas.evil/index.html', true)).toBe(false);
+    expect(isTrustedSender(undefined, true)).toBe(false);
+    expect(allowNavigation('https://example.com')).toBe(false);
+    expect(allowPermission('media')).toBe(false);
+  });
+});
