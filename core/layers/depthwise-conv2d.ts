@@ -14,7 +14,9 @@ export const depthwiseConv2d = defineLayer({
     strides: intPair({ min: 1, default: [1, 1] }),
     padding: oneOf(['valid', 'same'] as const, 'valid'),
     depthMultiplier: int({ min: 1, default: 1, help: 'Output channels per input channel.' }),
-    dilationRate: intPair({ min: 1, default: [1, 1] }),
+    // tfjs 4.22's DepthwiseConv2D ignores dilationRate in both its shape rule
+    // and its kernel, so a dilated design would train a different network.
+    dilationRate: intPair({ min: 1, max: 1, default: [1, 1], help: 'Spacing between kernel taps; TensorFlow.js supports only 1 here.' }),
     activation: oneOf(ACTIVATIONS, 'linear'),
     useBias: bool(true),
   },

@@ -8,7 +8,8 @@ export const flatten = defineLayer({
   description: 'Unrolls a feature map into one long vector (5×5×16 becomes 400) so a Dense layer can take it.',
   namePrefix: 'flatten',
   params: {},
-  inputs: { min: 1, max: 1, minRank: 2 },
+  // tfjs's Flatten refuses a 2-D input (min_ndim 3), so a Flatten after a flat vector is reported here, not at compile time.
+  inputs: { min: 1, max: 1, minRank: 3, describe: 'something with more than one axis per sample to unroll' },
   inferShape: ([[batch, ...rest]]) => [batch, rest.some((d) => d === null) ? null : rest.reduce<number>((a, d) => a * (d as number), 1)],
   explain: ([[, ...rest]]) => [`${rest.map((d) => d ?? '?').join(' × ')} = ${rest.some((d) => d === null) ? '?' : rest.reduce<number>((a, d) => a * (d as number), 1)}`],
   toTfjs: (_p, tf, name) => tf.layers.flatten({ name }),

@@ -53,7 +53,11 @@ export function explainWindowAxis(n: number | null, k: number, s: number, paddin
   const [before, after] = samePadding(n, k, s, d);
   const padText = before === after ? `2·${before}` : `${before} + ${after}`;
   const out = Math.ceil(n / s);
-  return `(${n} − ${kText} + ${padText}) / ${s} + 1 = ${out}  (padding "same": ⌈${n} / ${s}⌉)${dilation}`;
+  // When TensorFlow needs no padding the real-number rule can leave a fraction
+  // (8 − 1 + 0) / 3 + 1 = 3.33; show it rather than an equation that is false.
+  const exact = (n - kEff + before + after) / s + 1;
+  const tail = Number.isInteger(exact) ? `${out}` : `${fmt(exact)} → ${out}`;
+  return `(${n} − ${kText} + ${padText}) / ${s} + 1 = ${tail}  (padding "same": ⌈${n} / ${s}⌉)${dilation}`;
 }
 
 const dims = (h: number | null, w: number | null): string => `${h ?? '?'}×${w ?? '?'}`;
@@ -74,6 +78,15 @@ export function windowOutput(
 ): [number | null, number | null] {
   const kh = effectiveKernel(kernel[0], dilation[0]);
   const kw = effectiveKernel(kernel[1], dilation[1]);
+  // Keras refuses this combination and tfjs fails only when the model runs
+  // ("Either strides or dilations must be 1"), so say it at design time.
+  if ((strides[0] > 1 || strides[1] > 1) && (dilation[0] > 1 || dilation[1] > 1)) {
+    throw new ShapeError(
+      'param-invalid',
+      `strides ${pairText(strides)} with dilation ${pairText(dilation)}: TensorFlow supports dilation only with strides 1`,
+      { label: 'Set strides to 1×1', edit: { kind: 'set-param', param: 'strides', value: [1, 1] } },
+    );
+  }
   if (padding === 'valid' && ((h !== null && kh > h) || (w !== null && kw > w))) {
     const dilated = dilation[0] > 1 || dilation[1] > 1 ? ` (${kh}×${kw} with dilation)` : '';
     throw new ShapeError(
