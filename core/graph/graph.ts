@@ -228,10 +228,10 @@ export function insertBefore(
     : { x: node.position.x, y: node.position.y - 80 };
   const added = addNode(graph, type, { params, position, ...(node.group ? { group: node.group } : {}) });
   let next = added.graph;
-  if (feeding) {
-    next = removeEdges(next, [feeding.id]);
-    next = connect(next, feeding.source, added.id, 0);
-  }
+  // The last `connect` replaces the feeding edge in its slot. Removing that
+  // edge first (removeEdges) would renumber a merge's later inputs and the
+  // new edge would then replace a different branch.
+  if (feeding) next = connect(next, feeding.source, added.id, 0);
   next = connect(next, added.id, nodeId, input);
   return { graph: next, id: added.id };
 }

@@ -14,7 +14,9 @@ function rangeText(min?: number, max?: number, maxExclusive = false): string {
   return '';
 }
 
-const quote = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v));
+// Numbers go through String() so NaN and Infinity read as themselves, not JSON's "null".
+const quote = (v: unknown): string =>
+  typeof v === 'string' ? `"${v}"` : typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
 
 /**
  * Why `value` is not allowed for `spec`, or `null` when it is.
