@@ -176,7 +176,13 @@ function conv2dBackpropFilter(args: {
     if (!inputIsPatches) {
       gatherPatches(heapFloat32(backend, x, 'x'), heapFloat32(backend, patches, 'patches'), info, first, count);
     }
-    transposeRows(heapFloat32(backend, dy, 'dy'), heapFloat32(backend, dyT, 'dyT'), first * positions, rows, outChannels);
+    transposeRows(
+      heapFloat32(backend, dy, 'dy'),
+      heapFloat32(backend, dyT, 'dyT'),
+      first * positions,
+      rows,
+      outChannels,
+    );
     const product = wasmMatMul(backend, dyT, patches);
     const productValues = heapFloat32(backend, product, 'product');
     for (let i = 0; i < gradientT.length; i++) gradientT[i] += productValues[i];

@@ -1,40 +1,57 @@
 /**
- * Adds to the tfjs wasm backend the gradient kernels that training a
- * convolutional network needs and @tensorflow/tfjs-backend-wasm 4.22 lacks.
+ * Makes the tfjs wasm backend able to train convolutional networks correctly.
  * Found by training a net with every layer NetCanvas offers (Conv2D,
  * DepthwiseConv2D, both poolings, batch norm, dropout, merges, dense, softmax)
- * on wasm and recording the kernels it asked for; all others it needs exist.
+ * on wasm 4.22, recording the kernels it asked for, and comparing every
+ * weight's gradient with the cpu backend's: three kernels are missing and one
+ * (MaxPoolGrad) gives wrong results; every other kernel it uses matches cpu.
  */
-import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { wasmConv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import {
   wasmDepthwiseConv2dBackpropFilterConfig,
   wasmDepthwiseConv2dBackpropInputConfig,
 } from './depthwise-conv2d-backprop';
+import { wasmMaxPoolGradConfig } from './max-pool-grad';
+
+/** A kernel this module supplies, and whether it replaces the backend's own. */
+export interface WasmTrainingKernel {
+  config: KernelConfig;
+  /**
+   * False: added only where the backend has none, so a later tfjs-backend-wasm
+   * that ships its own keeps it. True: the backend's own is known to be wrong
+   * and is replaced.
+   */
+  replacesBuiltIn: boolean;
+}
 
 /** The kernels this module supplies for the wasm backend. */
-export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
-  wasmConv2dBackpropFilterConfig,
-  wasmDepthwiseConv2dBackpropFilterConfig,
-  wasmDepthwiseConv2dBackpropInputConfig,
+export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
+  { config: wasmConv2dBackpropFilterConfig, replacesBuiltIn: false },
+  { config: wasmDepthwiseConv2dBackpropFilterConfig, replacesBuiltIn: false },
+  { config: wasmDepthwiseConv2dBackpropInputConfig, replacesBuiltIn: false },
+  { config: wasmMaxPoolGradConfig, replacesBuiltIn: true },
 ];
 
 /**
- * Registers each kernel of {@link WASM_TRAINING_KERNELS} that the wasm backend
- * does not already have, and returns the names it registered. Safe to call
- * again (it then registers nothing), and a later tfjs-backend-wasm that ships
- * its own version of a kernel keeps it. Works before or after the wasm backend
- * is initialised.
+ * Registers the kernels of {@link WASM_TRAINING_KERNELS} for the wasm backend
+ * and returns the names it registered. Safe to call again (it then registers
+ * nothing). Works before or after the wasm backend is initialised.
  *
  * @example
- * registerWasmTrainingKernels(); // ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', …]
+ * registerWasmTrainingKernels(); // ['Conv2DBackpropFilter', …, 'MaxPoolGrad']
  * await tf.setBackend('wasm');
- * await model.fit(xs, ys); // convolution layers now train
+ * await model.fit(xs, ys); // convolution layers now train, with correct gradients
  */
 export function registerWasmTrainingKernels(): string[] {
   const registered: string[] = [];
-  for (const config of WASM_TRAINING_KERNELS) {
-    if (getKernel(config.kernelName, 'wasm') != null) continue;
+  for (const { config, replacesBuiltIn } of WASM_TRAINING_KERNELS) {
+    const current = getKernel(config.kernelName, 'wasm');
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    if (current != null) {
+      if (!replacesBuiltIn) continue;
+      unregisterKernel(config.kernelName, 'wasm');
+    }
     registerKernel(config);
     registered.push(config.kernelName);
   }

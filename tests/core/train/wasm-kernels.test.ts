@@ -59,16 +59,38 @@ beforeAll(async () => {
   await import('@tensorflow/tfjs-backend-wasm');
 });
 
+/** Gradient of `sum(maxPool(x))` for one 2×2 window: 1 where the maximum is, 0 elsewhere. */
+function maxPoolWindowGradient(values: number[]): number[] {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(values, [1, 2, 2, 1]);
+    return Array.from(
+      tf
+        .grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid').sum())(x)
+        .dataSync(),
+    );
+  });
+}
+
 describe('registerWasmTrainingKernels', () => {
-  it('registers exactly the gradient kernels tfjs-backend-wasm lacks, once', () => {
-    const names = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
+  it('adds the gradient kernels tfjs-backend-wasm lacks and replaces its wrong MaxPoolGrad, once', async () => {
+    const missing = [
+      'Conv2DBackpropFilter',
+      'DepthwiseConv2dNativeBackpropFilter',
+      'DepthwiseConv2dNativeBackpropInput',
+    ];
     // These are the kernels a CNN training step asked for on wasm 4.22; they exist on cpu.
-    for (const name of names) {
+    for (const name of missing) {
       expect(tf.getKernel(name, 'wasm')).toBeUndefined();
       expect(tf.getKernel(name, 'cpu')).toBeDefined();
     }
-    expect(registerWasmTrainingKernels()).toEqual(names);
-    for (const name of names) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+    await tf.setBackend('wasm');
+    // The built-in MaxPoolGrad sends an all-negative window's gradient to its first element.
+    expect(maxPoolWindowGradient([-3, -1, -2, -4])).toEqual([1, 0, 0, 0]);
+
+    expect(registerWasmTrainingKernels()).toEqual([...missing, 'MaxPoolGrad']);
+    for (const name of missing) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+    expect(maxPoolWindowGradient([-3, -1, -2, -4])).toEqual([0, 1, 0, 0]);
+    expect(maxPoolWindowGradient([3, 1, 2, 4])).toEqual([0, 0, 0, 1]);
     expect(registerWasmTrainingKernels()).toEqual([]);
   });
 });
@@ -85,7 +107,18 @@ describe('Conv2D gradients on wasm match cpu', () => {
     ['4×2, strides 2×1, same, even kernel', [2, 7, 6, 2], [4, 2, 2, 3], [2, 1], 'same'],
     ['1×1, stride 1 (input is the patch matrix)', [2, 6, 6, 8], [1, 1, 8, 4], 1, 'valid'],
     ['1×1, stride 2, same', [2, 7, 7, 4], [1, 1, 4, 3], 2, 'same'],
-    ['explicit asymmetric padding', [2, 9, 8, 3], [3, 3, 3, 4], 1, [[0, 0], [1, 2], [2, 0], [0, 0]]],
+    [
+      'explicit asymmetric padding',
+      [2, 9, 8, 3],
+      [3, 3, 3, 4],
+      1,
+      [
+        [0, 0],
+        [1, 2],
+        [2, 0],
+        [0, 0],
+      ],
+    ],
     ['one input channel, batch 1', [1, 12, 12, 1], [5, 5, 1, 6], 1, 'same'],
   ])('%s', async (_label, xShape, filterShape, strides, pad) => {
     const op = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.conv2d(x, filter, strides, pad);
@@ -172,11 +205,50 @@ describe('DepthwiseConv2D gradients on wasm match cpu', () => {
       const w = tf.tensor4d(filter, filterShape);
       return [
         tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrs, filterShape }),
-        tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...attrs, inputShape: xShape }),
+        tf
+          .engine()
+          .runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...attrs, inputShape: xShape }),
       ] as tf.Tensor[];
     });
     expect(relativeError(dFilter.dataSync(), reference.dFilter)).toBeLessThan(TOLERANCE);
     expect(relativeError(dx.dataSync(), reference.dx)).toBeLessThan(TOLERANCE);
     tf.dispose([dFilter, dx]);
+  });
+});
+
+describe('pooling gradients on wasm match cpu', () => {
+  beforeAll(() => {
+    registerWasmTrainingKernels();
+  });
+
+  // Inputs in [-1, 1): many windows hold only negative values, the case the built-in MaxPoolGrad gets wrong.
+  it.each<[string, Shape4, number, number, 'valid' | 'same']>([
+    ['2×2, stride 2, valid', [2, 8, 8, 5], 2, 2, 'valid'],
+    ['3×3, stride 2, same (windows cut by padding)', [2, 7, 9, 3], 3, 2, 'same'],
+    ['3×3, stride 1, same (overlapping windows)', [3, 6, 6, 4], 3, 1, 'same'],
+    ['2×2, stride 2, valid, odd size', [1, 9, 7, 1], 2, 2, 'valid'],
+  ])('%s', async (_label, xShape, size, strides, pad) => {
+    for (const pool of [tf.maxPool, tf.avgPool]) {
+      const op = (x: tf.Tensor4D) => pool(x, size, strides, pad);
+      const results = [];
+      for (const backend of ['cpu', 'wasm'] as const) {
+        await tf.setBackend(backend);
+        results.push(
+          tf.tidy(() => {
+            const x = tf.tensor4d(seeded(xShape, 1), xShape);
+            const outShape = op(x).shape;
+            const r = tf.tensor(seeded(outShape, 3), outShape);
+            return tf
+              .grad((a: tf.Tensor) =>
+                op(a as tf.Tensor4D)
+                  .mul(r)
+                  .sum(),
+              )(x)
+              .dataSync();
+          }),
+        );
+      }
+      expect(relativeError(results[1], results[0])).toBeLessThan(TOLERANCE);
+    }
   });
 });
