@@ -1,0 +1,140 @@
+/**
+ * The project file: what is written reads back identically, and a bad file is
+ * refused whole with the JSON path of the first bad field, as the user will
+ * see it in the app and in `netcanvas validate`.
+ */
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../core/errors';
+import {
+  createProject,
+  parseProjectFile,
+  PROJECT_FORMAT,
+  PROJECT_VERSION,
+  projectFromJson,
+  serializeProjectFile,
+} from '../../../core/formats/project-file';
+import { GraphBuilder } from '../../../core/graph/builder';
+
+/** A small residual design with a group, so the round trip covers merges, groups and explicit outputs. */
+function residualProject() {
+  const b = new GraphBuilder();
+  let x = b.input([16, 16, 3], 'image');
+  x = b.layer('Conv2D', { filters: 8, kernelSize: [3, 3], padding: 'same' }, x, 'stem');
+  const y = b.group('block1 (BasicBlock)', () => {
+    const r = b.layer('Conv2D', { filters: 8, kernelSize: [3, 3], padding: 'same' }, x, 'conv_a');
+    const n = b.layer('BatchNormalization', {}, r, 'bn_a');
+    return b.layer('Add', {}, [n, x], 'add');
+  });
+  const out = b.layer('Dense', { units: 10 }, b.layer('GlobalAveragePooling2D', {}, y, 'gap'), 'logits');
+  b.setOutputs([out]);
+  return createProject(b.build(), 'residual', { optimizer: 'adam', learningRate: 0.001, batchSize: 32 });
+}
+
+/** The serialised project as a plain JSON value to break in one place. */
+const rawDocument = (): Record<string, any> => JSON.parse(serializeProjectFile(residualProject()));
+
+/** The error `parseProjectFile` throws for `text`, failing the test if it does not throw one. */
+function refusal(text: string): ValidationError {
+  try {
+    parseProjectFile(text);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationError);
+    return e as ValidationError;
+  }
+  throw new Error('the file was accepted');
+}
+
+describe('project file round trip', () => {
+  it('reads back exactly what it wrote, training settings included', () => {
+    const project = residualProject();
+    const text = serializeProjectFile(project);
+    const read = parseProjectFile(text);
+    expect(read).toEqual(project);
+    expect(serializeProjectFile(read)).toBe(text);
+    expect(read.graph.groups).toEqual([{ id: 'g1', label: 'block1 (BasicBlock)' }]);
+    expect(read.training).toEqual({ optimizer: 'adam', learningRate: 0.001, batchSize: 32 });
+  });
+
+  it('writes two-space JSON with format, version and a final newline', () => {
+    const text = serializeProjectFile(residualProject());
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text).toMatch(/^\{\n {2}"format": "netcanvas-project",\n {2}"version": 1,/);
+    expect(PROJECT_FORMAT).toBe('netcanvas-project');
+    expect(PROJECT_VERSION).toBe(1);
+  });
+
+  it('fills in groups when a hand-written file leaves them out', () => {
+    const doc = rawDocument();
+    delete doc.graph.groups;
+    doc.graph.nodes.forEach((n: Record<string, unknown>) => delete n.group);
+    expect(projectFromJson(doc).graph.groups).toEqual([]);
+  });
+});
+
+describe('project file refusals', () => {
+  it('refuses text that is not JSON, at the root', () => {
+    const error = refusal('{"format": "netcanvas-project", ');
+    expect(error.path).toEqual([]);
+    expect(error.message).toMatch(/^not valid JSON: /);
+  });
+
+  it('refuses JSON that is not an object', () => {
+    expect(refusal('[1, 2, 3]').message).toBe('expected a NetCanvas project (a JSON object)');
+  });
+
+  type Breakage = [what: string, breakIt: (doc: Record<string, any>) => void, message: string];
+  it.each<Breakage>([
+    [
+      'another format',
+      (d) => (d.format = 'keras-model'),
+      'At format: expected "netcanvas-project", got "keras-model"; this is not a NetCanvas project',
+    ],
+    ['a missing format', (d) => delete d.format, 'At format: expected "netcanvas-project", got undefined; this is not a NetCanvas project'],
+    [
+      'a newer version',
+      (d) => (d.version = PROJECT_VERSION + 1),
+      `At version: this file is version ${PROJECT_VERSION + 1}, written by a newer NetCanvas; this one reads up to version ${PROJECT_VERSION}`,
+    ],
+    ['a version that is not a number', (d) => (d.version = '1'), 'At version: expected a whole number ≥ 1, got "1"'],
+    ['a missing graph', (d) => delete d.graph, 'At graph: '],
+    ['missing edges', (d) => delete d.graph.edges, 'At graph.edges: '],
+    ['a node without a name', (d) => delete d.graph.nodes[2].name, 'At graph.nodes.2.name: '],
+    ['a position that is not a number', (d) => (d.graph.nodes[3].position.x = 'left'), 'At graph.nodes.3.position.x: '],
+    ['an unknown layer type', (d) => (d.graph.nodes[1].type = 'Conv3D'), 'At graph.nodes.1.type: unknown layer type "Conv3D"'],
+    [
+      'a parameter out of range',
+      (d) => (d.graph.nodes[1].params.filters = 0),
+      'At graph.nodes.1.params.filters: must be a whole number ≥ 1, got 0',
+    ],
+    [
+      'a parameter of the wrong kind',
+      (d) => (d.graph.nodes[2].params.kernelSize = 3),
+      'At graph.nodes.2.params.kernelSize: must be two whole numbers ≥ 1, got 3',
+    ],
+    [
+      'an enum value the layer does not know',
+      (d) => (d.graph.nodes[1].params.padding = 'full'),
+      'At graph.nodes.1.params.padding: must be one of "valid", "same", got "full"',
+    ],
+    ['a parameter the layer does not have', (d) => (d.graph.nodes[6].params.neurons = 10), 'At graph.nodes.6.params.neurons: Dense has no parameter "neurons"'],
+    ['an edge from a missing node', (d) => (d.graph.edges[0].source = 'n99'), 'At graph.edges.0.source: no node with id "n99"'],
+    ['an edge to a missing node', (d) => (d.graph.edges[1].target = 'ghost'), 'At graph.edges.1.target: no node with id "ghost"'],
+    ['a duplicate node id', (d) => (d.graph.nodes[4].id = d.graph.nodes[1].id), 'At graph.nodes.4.id: duplicate node id "n2"'],
+    ['a duplicate edge id', (d) => (d.graph.edges[2].id = d.graph.edges[0].id), 'At graph.edges.2.id: duplicate edge id "e1"'],
+    [
+      'two edges into one input',
+      (d) => (d.graph.edges[4].targetInput = 0),
+      'At graph.edges.4.targetInput: input 0 of "n5" is already connected',
+    ],
+    ['a negative input slot', (d) => (d.graph.edges[0].targetInput = -1), 'At graph.edges.0.targetInput: '],
+    ['a node in a missing group', (d) => (d.graph.nodes[2].group = 'g7'), 'At graph.nodes.2.group: no group with id "g7"'],
+    ['an output that is not a node', (d) => (d.graph.outputs = ['n404']), 'At graph.outputs.0: no node with id "n404"'],
+  ])('refuses %s', (_what, breakIt, message) => {
+    const doc = rawDocument();
+    breakIt(doc);
+    const error = refusal(JSON.stringify(doc));
+    expect(error.message.startsWith(message), `"${error.message}" should start with "${message}"`).toBe(true);
+    // The path is data too, so the app can point at the field.
+    expect(`At ${error.path.join('.')}: `).toBe(message.slice(0, message.indexOf(': ') + 2));
+  });
+});
