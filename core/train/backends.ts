@@ -1,0 +1,116 @@
+/**
+ * Choosing the tfjs backend a training session runs on. WebGL is fastest where
+ * a GPU is reachable (browser, Electron renderer); wasm (SIMD, with the
+ * gradient kernels from `./wasm-kernels` that make convolutions trainable) is
+ * the fast CPU path in Node and the fallback in a browser without WebGL; the
+ * plain-JS `cpu` backend always works. Each candidate must initialise and then
+ * pass a one-step convolution gradient check before it is accepted, so a
+ * backend that loads but cannot train is skipped rather than chosen.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels } from './wasm-kernels/register';
+
+/** The tfjs backends NetCanvas trains on. */
+export type BackendName = 'webgl' | 'wasm' | 'cpu';
+
+/** The three binaries tfjs-backend-wasm may load; it picks one by the runtime's SIMD and thread support. */
+export type WasmBinaryName =
+  'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
+
+const WASM_BINARIES: readonly WasmBinaryName[] = [
+  'tfjs-backend-wasm.wasm',
+  'tfjs-backend-wasm-simd.wasm',
+  'tfjs-backend-wasm-threaded-simd.wasm',
+];
+
+/** Where the wasm backend finds its binaries, and other choices for {@link selectBackend}. */
+export interface BackendOptions {
+  /**
+   * Where the `.wasm` files of @tensorflow/tfjs-backend-wasm are: a prefix
+   * (URL or, in Node, a directory path ending in `/`) that each file name is
+   * appended to, or a function from file name to its full URL or path (for
+   * bundlers that rename assets). Leave it out in Node, where the package finds
+   * its own files; a browser build must pass it.
+   *
+   * @example
+   * // Vite: import each binary's URL and map names to them.
+   * selectBackend(undefined, { wasmBinaries: (name) => wasmUrls[name] });
+   */
+  wasmBinaries?: string | ((fileName: WasmBinaryName) => string);
+}
+
+/** The environment's order of preference, best first. */
+function defaultOrder(): BackendName[] {
+  // IS_BROWSER is true in windows and web workers (tfjs checks for both), false in Node.
+  return tf.env().getBool('IS_BROWSER') ? ['webgl', 'wasm', 'cpu'] : ['wasm', 'cpu'];
+}
+
+/**
+ * Loads the wasm backend package (lazily, so apps and tests that never use
+ * wasm do not register it), points it at its binaries, and adds the training
+ * kernels it lacks. The threaded build is turned off: it cannot load in Node
+ * workers, needs cross-origin isolation in browsers, and the added kernels run
+ * on the calling thread anyway.
+ */
+async function prepareWasm(options: BackendOptions): Promise<void> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const { wasmBinaries } = options;
+  if (typeof wasmBinaries === 'string') {
+    wasm.setWasmPaths(wasmBinaries);
+  } else if (typeof wasmBinaries === 'function') {
+    wasm.setWasmPaths(Object.fromEntries(WASM_BINARIES.map((name) => [name, wasmBinaries(name)])));
+  }
+  registerWasmTrainingKernels();
+}
+
+/**
+ * True when the active backend computes a convolution and both its gradients
+ * correctly: the least a backend must do to train a CNN.
+ */
+function canTrainConvolutions(): boolean {
+  return tf.tidy(() => {
+    const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+    const filter = tf.tensor4d([1, 0, 0, -1], [2, 2, 1, 1]);
+    const [dx, dFilter] = tf.grads((input: tf.Tensor, w: tf.Tensor) =>
+      tf.conv2d(input as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid').sum(),
+    )([x, filter]);
+    const expected = { dx: [1, 1, 0, 1, 0, -1, 0, -1, -1], dFilter: [12, 16, 24, 28] };
+    const close = (actual: tf.Tensor, want: number[]) =>
+      Array.from(actual.dataSync()).every((v, i) => Math.abs(v - want[i]) < 1e-5);
+    return close(dx, expected.dx) && close(dFilter, expected.dFilter);
+  });
+}
+
+/** Makes `name` the active backend if it initialises and can train; false otherwise. */
+async function tryBackend(name: BackendName, options: BackendOptions): Promise<boolean> {
+  try {
+    if (name === 'wasm') await prepareWasm(options);
+    if (!(await tf.setBackend(name))) return false;
+    await tf.ready();
+    return canTrainConvolutions();
+  } catch {
+    // A backend that is not registered here (webgl in Node) or whose binaries
+    // fail to load throws or rejects; either way the next candidate is tried.
+    return false;
+  }
+}
+
+/**
+ * Activates the best tfjs backend that can train a CNN here and returns its
+ * name, for the UI and logs to report. Tries `preferred` first, then, in a
+ * browser, webgl → wasm → cpu, and in Node, wasm → cpu. When wasm is chosen,
+ * the gradient kernels it lacks are registered first.
+ *
+ * @example
+ * const backend = await selectBackend();          // 'wasm' in Node
+ * const forced = await selectBackend('cpu');       // 'cpu'
+ */
+export async function selectBackend(preferred?: BackendName, options: BackendOptions = {}): Promise<BackendName> {
+  const order = defaultOrder();
+  const candidates = preferred ? [preferred, ...order.filter((name) => name !== preferred)] : order;
+  for (const name of candidates) {
+    if (await tryBackend(name, options)) return name;
+  }
+  throw new Error(`No tfjs backend could train here; tried ${candidates.join(', ')}`);
+}

@@ -1,0 +1,41 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../core/train/backends';
+
+/** One fit step of a tiny conv net on the active backend; returns its loss. */
+async function trainOneStep(): Promise<number> {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 2, kernelSize: 3, activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  const xs = tf.ones([4, 6, 6, 1]);
+  const ys = tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2);
+  const history = await model.fit(xs, ys, { epochs: 1, verbose: 0 });
+  tf.dispose([xs, ys]);
+  model.dispose();
+  return history.history.loss[0] as number;
+}
+
+describe('selectBackend in Node', () => {
+  it('picks wasm by default, with its training kernels, so a conv net trains', async () => {
+    expect(await selectBackend()).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    expect(Number.isFinite(await trainOneStep())).toBe(true);
+  });
+
+  it('honours an explicit cpu preference', async () => {
+    expect(await selectBackend('cpu')).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('falls back from webgl, which Node does not have, to wasm', async () => {
+    expect(await selectBackend('webgl')).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+  });
+});
