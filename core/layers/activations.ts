@@ -53,7 +53,8 @@ export const elu = defineLayer({
   category: 'activation',
   description: 'Exponential linear unit: x for positive values, α(eˣ − 1) below zero, a smooth curve that keeps mean activations near zero.',
   namePrefix: 'elu',
-  params: { alpha: float({ default: 1, min: 0, label: 'α' }) },
+  // tfjs 4.22's ELU layer throws NotImplementedError for any α but 1.
+  params: { alpha: float({ default: 1, min: 1, max: 1, label: 'α', help: 'Slope of the negative part; TensorFlow.js supports only 1.' }) },
   inputs: anyRank,
   inferShape: same,
   summarize: (p) => `α ${p.alpha}`,

@@ -198,8 +198,12 @@ export interface LayerSpec<P extends ParamSpecs = ParamSpecs> {
    * would write it: `(32 − 5 + 2·0) / 1 + 1 = 28`. One line per axis.
    */
   explain?(inputs: readonly Shape[], params: ParamValues<P>): string[];
-  /** The tfjs layer for these parameters, named `name`. */
-  toTfjs(params: ParamValues<P>, tf: Tfjs, name: string): tfjs.layers.Layer;
+  /**
+   * The tfjs layer for these parameters, named `name`. `io` carries the
+   * inferred shapes when the caller has them; a layer whose tfjs form needs
+   * them (Reshape resolves its -1 entry, which tfjs leaves unknown) uses them.
+   */
+  toTfjs(params: ParamValues<P>, tf: Tfjs, name: string, io?: Omit<LayerIO<ParamValues<P>>, 'params'>): tfjs.layers.Layer;
   /**
    * Parameters from a Keras/tfjs layer `config` (snake_case keys), for import.
    * Throws `ValidationError` naming the key when the config cannot be represented.

@@ -29,5 +29,8 @@ export const reshape = defineLayer({
     return [batch, ...p.targetShape];
   },
   summarize: (p) => p.targetShape.map((d) => (d === -1 ? '?' : d)).join('×'),
-  toTfjs: (p, tf, name) => tf.layers.reshape({ targetShape: p.targetShape, name }),
+  // tfjs leaves a -1 entry unknown (null) in its symbolic shape, and a Dense or
+  // Conv2D after it then cannot build its weights; pass the resolved shape when known.
+  toTfjs: (p, tf, name, io) =>
+    tf.layers.reshape({ targetShape: io ? (io.output.slice(1) as number[]) : p.targetShape, name }),
 });
