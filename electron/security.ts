@@ -1,30 +1,11 @@
 /**
- * The window's security settings, following Electron's security checklist,
- * kept as plain data and functions so a unit test can assert them.
+ * The security rules of the desktop shell, following Electron's security
+ * checklist, as plain data and functions so unit tests can assert them. The
+ * window's `webPreferences` are written out in `main.ts` itself.
  */
 
 /** The scheme and host the app's own pages are served from (a custom protocol, never http). */
 export const APP_ORIGIN = 'app://netcanvas';
-
-/** `webPreferences` for every NetCanvas window. */
-export function secureWebPreferences(preloadPath: string) {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    enableBlinkFeatures: '',
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-    safeDialogs: true,
-  } as const;
-}
 
 /**
  * The Content-Security-Policy of the app's pages: our own scripts only; wasm

@@ -5,7 +5,6 @@ import {
   allowPermission,
   CONTENT_SECURITY_POLICY,
   isTrustedSender,
-  secureWebPreferences,
 } from '../../electron/security';
 
 const base = { platform: 'linux', recentFiles: [] as string[], training: false, canTrain: true };
@@ -65,20 +64,6 @@ describe('menu model', () => {
 });
 
 describe('window security', () => {
-  it('isolates the renderer as Electron’s checklist asks', () => {
-    expect(secureWebPreferences('/app/preload.cjs')).toMatchObject({
-      preload: '/app/preload.cjs',
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-    });
-  });
-
   it('has a strict Content-Security-Policy with no remote sources', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self' 'wasm-unsafe-eval'");

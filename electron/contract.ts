@@ -1,0 +1,116 @@
+/**
+ * The typed bridge between the renderer and its host. The desktop shell
+ * implements it in `preload.ts` (each method one `ipcRenderer.invoke` on the
+ * channel named in {@link CHANNEL}); the web build implements it with file
+ * pickers and downloads (`renderer/web-bridge.ts`). The renderer imports this
+ * file with `import type` only.
+ *
+ * Payloads are plain text and bytes, not parsed objects: the renderer parses
+ * and validates with core, and main validates again before it writes, because
+ * it does not trust the renderer.
+ */
+
+/** A file the user picked, read as text. `path` is set by the desktop shell only. */
+export interface OpenedFile {
+  /** The file name without folders, e.g. `lenet.netcanvas.json`; shown in the title bar. */
+  name: string;
+  /** Absolute path on disk (desktop only); pass it back to `saveProject` to save in place. */
+  path?: string;
+  text: string;
+}
+
+/** A model picked for import: the `model.json` text, plus weight files picked with it (if any). */
+export interface OpenedModel extends OpenedFile {
+  /** Weight shards by file name, as the model's `weightsManifest` names them. */
+  weights?: { name: string; data: ArrayBuffer }[];
+}
+
+/** The outcome of a save or export. */
+export type SaveResult =
+  /** Written (desktop) or handed to the browser as a download (web). */
+  | { status: 'saved'; name: string; path?: string }
+  /** The user closed the dialog. */
+  | { status: 'cancelled' }
+  /** Writing failed; `error` is one line for the user. */
+  | { status: 'failed'; error: string };
+
+/** A project to write. */
+export interface SaveProjectRequest {
+  /** The serialized project file (`serializeProjectFile`). */
+  text: string;
+  /** Name offered in the dialog, e.g. `lenet.netcanvas.json`. */
+  suggestedName: string;
+  /** Where it was opened from or last saved to; `saveProject` writes there without asking. */
+  path?: string;
+}
+
+/** A model to export as TensorFlow.js / Keras layers-model files. */
+export interface ExportModelRequest {
+  /** `model.json` text. */
+  modelJson: string;
+  /** Weight shards named as the manifest in `modelJson` names them; none for a topology-only export. */
+  weights?: { name: string; data: ArrayBuffer }[];
+  /** Name offered for `model.json`, e.g. `lenet.model.json`. */
+  suggestedName: string;
+}
+
+/** A text report to write (the model summary as CSV or Markdown). */
+export interface ExportTextRequest {
+  text: string;
+  suggestedName: string;
+  format: 'csv' | 'markdown';
+}
+
+/** What the renderer may ask of its host. Every method resolves; none rejects for a user's action. */
+export interface NetCanvasBridge {
+  /** `desktop` in Electron, `web` in a browser. */
+  readonly host: 'desktop' | 'web';
+  /**
+   * Asks for a project file and reads it; `null` when the user cancels. The
+   * desktop shell also accepts a `path` it offered itself (a recent file, a
+   * file given on the command line) and refuses any other.
+   */
+  openProject(path?: string): Promise<OpenedFile | null>;
+  /** Saves to `request.path` when given (desktop), otherwise asks where. */
+  saveProject(request: SaveProjectRequest): Promise<SaveResult>;
+  /** Always asks where to save. */
+  saveProjectAs(request: SaveProjectRequest): Promise<SaveResult>;
+  /** Asks for a `model.json` (and its weight files) to import; `null` when the user cancels. */
+  importModel(): Promise<OpenedModel | null>;
+  /** Writes an exported model. */
+  exportModel(request: ExportModelRequest): Promise<SaveResult>;
+  /** Writes a summary report. */
+  exportText(request: ExportTextRequest): Promise<SaveResult>;
+  /**
+   * Subscribes to menu commands sent by the host (desktop menu, e.g. `save`,
+   * `undo`); returns the unsubscribe function. The web host never sends any.
+   */
+  onMenuCommand(listener: (command: string, arg?: string) => void): () => void;
+  /** Tells the host whether there are unsaved changes (title bar dot, close prompt). */
+  setDirty(dirty: boolean, title: string): void;
+}
+
+/** IPC channel names, one per bridge method; main accepts only channels with the `netcanvas:` prefix. */
+export const CHANNEL = {
+  openProject: 'netcanvas:open-project',
+  saveProject: 'netcanvas:save-project',
+  saveProjectAs: 'netcanvas:save-project-as',
+  importModel: 'netcanvas:import-model',
+  exportModel: 'netcanvas:export-model',
+  exportText: 'netcanvas:export-text',
+  menuCommand: 'netcanvas:menu-command',
+  setDirty: 'netcanvas:set-dirty',
+} as const;
+
+/** The name of one IPC channel. */
+export type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
+
+/** The global the preload script exposes the bridge under: `window.netcanvas`. */
+export const BRIDGE_GLOBAL = 'netcanvas';
+
+declare global {
+  interface Window {
+    /** Set by the desktop shell's preload script; absent in a browser. */
+    netcanvas?: NetCanvasBridge;
+  }
+}

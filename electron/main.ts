@@ -1,0 +1,232 @@
+/**
+ * The Electron main process: thin wiring around the plain modules beside it
+ * (security settings, IPC handlers, menu model, recent files, window state,
+ * autosave), which hold the logic and the tests.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_EXTENSION } from '../core/formats/project-file';
+import { contentType, resolveAppFile } from './app-protocol';
+import { CHANNEL } from './contract';
+import { createIpcHandlers, PayloadError, type Dialogs } from './ipc-handlers';
+import { buildMenu, RENDERER_COMMANDS, type MenuItemModel } from './menu-model';
+import { loadRecent, pushRecent, saveRecent } from './recent-files';
+import {
+  allowNavigation,
+  allowPermission,
+  APP_ORIGIN,
+  CONTENT_SECURITY_POLICY,
+  isTrustedSender,
+} from './security';
+import { fitToScreens, loadWindowState, saveWindowState } from './window-state';
+
+const RENDERER_ROOT = path.join(__dirname, '..', 'renderer');
+const stateFile = (name: string) => path.join(app.getPath('userData'), name);
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+]);
+
+let window: BrowserWindow | null = null;
+let recentFiles: string[] = [];
+let dirty = false;
+// TODO(#5): the renderer will report training runs over the bridge; until then Stop stays disabled.
+const training = false;
+
+const dialogs: Dialogs = {
+  async showOpen(options) {
+    if (!window) return [];
+    const result = await dialog.showOpenDialog(window, {
+      title: options.title,
+      filters: options.filters,
+      properties: options.multiple ? ['openFile', 'multiSelections'] : ['openFile'],
+    });
+    return result.canceled ? [] : result.filePaths;
+  },
+  async showSave(options) {
+    if (!window) return null;
+    const result = await dialog.showSaveDialog(window, options);
+    return result.canceled || !result.filePath ? null : result.filePath;
+  },
+};
+
+const handlers = createIpcHandlers(dialogs, {
+  opened: (file) => rememberRecent(file),
+  saved: (file) => rememberRecent(file),
+});
+
+function rememberRecent(file: string): void {
+  recentFiles = pushRecent(recentFiles, file);
+  handlers.grants.grantFile(file);
+  void saveRecent(stateFile('recent.json'), recentFiles);
+  refreshMenu();
+}
+
+function send(command: string, arg?: string): void {
+  window?.webContents.send(CHANNEL.menuCommand, command, arg);
+}
+
+function toElectronMenu(items: readonly MenuItemModel[]): MenuItemConstructorOptions[] {
+  return items.map((m): MenuItemConstructorOptions => {
+    if (m.kind === 'separator') return { type: 'separator' };
+    if (m.kind === 'submenu') return { label: m.label, submenu: toElectronMenu(m.items) };
+    const base = { id: m.id, label: m.label, accelerator: m.accelerator, enabled: m.enabled ?? true };
+    switch (m.command) {
+      case 'quit':
+        return { ...base, role: 'quit' };
+      case 'cut':
+      case 'copy':
+      case 'paste':
+      case 'zoom-in':
+      case 'zoom-out':
+        return { ...base, role: m.command === 'zoom-in' ? 'zoomIn' : m.command === 'zoom-out' ? 'zoomOut' : m.command };
+      case 'select-all':
+        return { ...base, role: 'selectAll' };
+      case 'clear-recent':
+        return { ...base, click: () => ((recentFiles = []), void saveRecent(stateFile('recent.json'), []), refreshMenu()) };
+      case 'about':
+        return { ...base, click: () => app.showAboutPanel() };
+      default:
+        return { ...base, click: () => RENDERER_COMMANDS.has(m.command) && send(m.command, m.arg) };
+    }
+  });
+}
+
+function refreshMenu(): void {
+  const model = buildMenu({ platform: process.platform, recentFiles, training, canTrain: true });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(model)));
+}
+
+/** Registers one bridge channel, refusing calls that do not come from our own main frame. */
+function handle(channel: string, run: (...args: unknown[]) => Promise<unknown>): void {
+  ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]) => {
+    const frame = event.senderFrame;
+    if (!frame || !isTrustedSender(frame.url, frame === event.sender.mainFrame)) throw new Error('Refused: untrusted sender');
+    try {
+      return await run(...args);
+    } catch (e) {
+      if (e instanceof PayloadError) return { status: 'failed', error: e.message };
+      throw e;
+    }
+  });
+}
+
+function registerIpc(): void {
+  handle(CHANNEL.openProject, (p) => handlers.openProject(p === undefined ? undefined : String(p)));
+  handle(CHANNEL.saveProject, (r) => handlers.saveProject(r));
+  handle(CHANNEL.saveProjectAs, (r) => handlers.saveProjectAs(r));
+  handle(CHANNEL.importModel, () => handlers.importModel());
+  handle(CHANNEL.exportModel, (r) => handlers.exportModel(r));
+  handle(CHANNEL.exportText, (r) => handlers.exportText(r));
+  ipcMain.on(CHANNEL.setDirty, (event, isDirty: unknown, title: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) return;
+    dirty = isDirty === true;
+    if (typeof title === 'string') window?.setTitle(`${dirty ? '● ' : ''}${title.slice(0, 200)} — NetCanvas`);
+    window?.setDocumentEdited(dirty);
+  });
+}
+
+async function createWindow(fileToOpen?: string): Promise<void> {
+  const saved = fitToScreens(
+    await loadWindowState(stateFile('window.json')),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
+  window = new BrowserWindow({
+    ...saved.bounds,
+    minWidth: 800,
+    minHeight: 560,
+    show: false,
+    title: 'NetCanvas',
+    // Electron's security checklist. Written out here, not built by a helper,
+    // so electronegativity's static check and tests/electron/window-security.test.ts
+    // both read the options the window really gets.
+    webPreferences: {
+      preload: path.join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick',
+      safeDialogs: true,
+    },
+  });
+  if (saved.maximized) window.maximize();
+  window.once('ready-to-show', () => window?.show());
+  window.webContents.once('did-finish-load', () => fileToOpen && send('open-recent', fileToOpen));
+  window.on('close', (event) => {
+    if (!window) return;
+    void saveWindowState(stateFile('window.json'), { bounds: window.getNormalBounds(), maximized: window.isMaximized() });
+    if (!dirty) return;
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'warning',
+      buttons: ['Save', "Don't Save", 'Cancel'],
+      defaultId: 0,
+      cancelId: 2,
+      message: 'Save changes to this design before closing?',
+      detail: 'Your changes will be lost if you close without saving.',
+    });
+    if (choice === 1) return;
+    event.preventDefault();
+    if (choice === 0) send('save');
+  });
+  window.on('closed', () => (window = null));
+  await window.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+/** A project path given on the command line (double-click on a `.netcanvas.json` file). */
+function fileFromArgs(argv: readonly string[]): string | undefined {
+  const file = argv.slice(1).find((a) => a.endsWith(PROJECT_EXTENSION));
+  return file ? handlers.grants.grantFile(file) : undefined;
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event, url) => allowNavigation(url) || event.preventDefault());
+  contents.on('will-redirect', (event, url) => allowNavigation(url) || event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', (_event, argv) => {
+  const file = fileFromArgs(argv);
+  if (window) {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+    if (file) send('open-recent', file);
+  }
+});
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  const granted = handlers.grants.grantFile(file);
+  if (window) send('open-recent', granted);
+});
+
+app.whenReady().then(async () => {
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowPermission(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
+  protocol.handle('app', async (request) => {
+    const file = resolveAppFile(RENDERER_ROOT, request.url);
+    if (!file) return new Response('Not found', { status: 404 });
+    try {
+      const body = await fs.readFile(file);
+      return new Response(body, { headers: { 'content-type': contentType(file), 'content-security-policy': CONTENT_SECURITY_POLICY } });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+  recentFiles = await loadRecent(stateFile('recent.json'));
+  for (const file of recentFiles) handlers.grants.grantFile(file);
+  registerIpc();
+  refreshMenu();
+  await createWindow(fileFromArgs(process.argv));
+  app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && void createWindow());
+});
+
+app.on('window-all-closed', () => process.platform !== 'darwin' && app.quit());

@@ -1,0 +1,126 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createProject, serializeProjectFile } from '../../core/formats/project-file';
+import { GraphBuilder } from '../../core/graph/builder';
+import { resolveAppFile } from '../../electron/app-protocol';
+import { createIpcHandlers, PayloadError, type Dialogs } from '../../electron/ipc-handlers';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcanvas-ipc-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+/** Dialogs that answer as a user would: with the paths queued up front. */
+function scriptedDialogs(answers: { open?: string[][]; save?: (string | null)[] }): Dialogs {
+  const open = [...(answers.open ?? [])];
+  const save = [...(answers.save ?? [])];
+  return { showOpen: async () => open.shift() ?? [], showSave: async () => save.shift() ?? null };
+}
+
+const projectText = () => {
+  const b = new GraphBuilder();
+  b.layer('Dense', { units: 3 }, b.input([4]));
+  return serializeProjectFile(createProject(b.build()));
+};
+
+function setup(answers: Parameters<typeof scriptedDialogs>[0]) {
+  const events: string[] = [];
+  const handlers = createIpcHandlers(scriptedDialogs(answers), {
+    opened: (f) => events.push(`opened ${path.basename(f)}`),
+    saved: (f) => events.push(`saved ${path.basename(f)}`),
+  });
+  return { handlers, events };
+}
+
+describe('IPC handlers', () => {
+  it('saves where the user chose, then saves in place without asking again', async () => {
+    const target = path.join(dir, 'net.netcanvas.json');
+    const { handlers, events } = setup({ save: [target] });
+    const first = await handlers.saveProject({ text: projectText(), suggestedName: 'net.netcanvas.json' });
+    expect(first).toEqual({ status: 'saved', name: 'net.netcanvas.json', path: target });
+    const second = await handlers.saveProject({ text: projectText(), suggestedName: 'net.netcanvas.json', path: target });
+    expect(second.status).toBe('saved');
+    expect(await fs.readFile(target, 'utf8')).toBe(projectText());
+    expect(events).toEqual(['saved net.netcanvas.json', 'saved net.netcanvas.json']);
+  });
+
+  it('refuses to write a path the user never chose', async () => {
+    const { handlers } = setup({});
+    const outside = path.join(dir, 'evil.netcanvas.json');
+    await expect(handlers.saveProject({ text: projectText(), suggestedName: 'x.json', path: outside })).rejects.toThrow(
+      /was not chosen by the user/,
+    );
+    await expect(fs.access(outside)).rejects.toThrow();
+    await expect(handlers.openProject('/etc/passwd')).rejects.toThrow(/was not chosen by the user/);
+  });
+
+  it('refuses payloads of the wrong shape with the bad field named', async () => {
+    const { handlers } = setup({ save: [path.join(dir, 'a.json')] });
+    await expect(handlers.saveProject({ text: 42, suggestedName: 'a.json' })).rejects.toThrow(PayloadError);
+    await expect(handlers.saveProject({ text: 42, suggestedName: 'a.json' })).rejects.toThrow(/^Refused request: text:/);
+    await expect(handlers.saveProjectAs({ text: '{}', suggestedName: '../../etc/passwd' })).rejects.toThrow(/suggestedName: must be a plain file name/);
+    await expect(handlers.exportText({ text: 'a', suggestedName: 's.csv', format: 'pdf' })).rejects.toThrow(/format/);
+    await expect(handlers.exportModel({ modelJson: '{"a":1}', suggestedName: 'm.json' })).rejects.toThrow(/no modelTopology/);
+  });
+
+  it('refuses to save an invalid project and leaves the old file as it was', async () => {
+    const target = path.join(dir, 'keep.netcanvas.json');
+    await fs.writeFile(target, projectText());
+    const { handlers } = setup({ save: [target] });
+    const bad = JSON.parse(projectText());
+    bad.graph.edges[0].source = 'nowhere';
+    const result = await handlers.saveProjectAs({ text: JSON.stringify(bad), suggestedName: 'keep.netcanvas.json' });
+    expect(result).toEqual({ status: 'failed', error: expect.stringContaining('At graph.edges.0.source') });
+    expect(await fs.readFile(target, 'utf8')).toBe(projectText());
+  });
+
+  it('reports a cancelled dialog as cancelled', async () => {
+    const { handlers } = setup({ save: [null] });
+    expect(await handlers.saveProjectAs({ text: projectText(), suggestedName: 'a.netcanvas.json' })).toEqual({ status: 'cancelled' });
+    expect(await handlers.openProject()).toBeNull();
+  });
+
+  it('opens a chosen file, and a recent file once granted', async () => {
+    const file = path.join(dir, 'r.netcanvas.json');
+    await fs.writeFile(file, projectText());
+    const { handlers, events } = setup({ open: [[file]] });
+    expect(await handlers.openProject()).toEqual({ name: 'r.netcanvas.json', path: file, text: projectText() });
+    expect(await handlers.openProject(file)).toMatchObject({ path: file });
+    expect(events).toEqual(['opened r.netcanvas.json', 'opened r.netcanvas.json']);
+  });
+
+  it('exports model.json with its weight shards side by side, and imports them back', async () => {
+    const target = path.join(dir, 'out', 'model.json');
+    await fs.mkdir(path.dirname(target));
+    const { handlers } = setup({ save: [target], open: [[target]] });
+    const modelJson = JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [] }] });
+    const data = new Uint8Array([1, 2, 3, 4]).buffer;
+    expect(await handlers.exportModel({ modelJson, suggestedName: 'model.json', weights: [{ name: 'weights.bin', data }] })).toMatchObject({
+      status: 'saved',
+    });
+    expect([...(await fs.readFile(path.join(dir, 'out', 'weights.bin')))]).toEqual([1, 2, 3, 4]);
+    const imported = await handlers.importModel();
+    expect(imported?.text).toBe(modelJson);
+    expect(imported?.weights?.map((w) => [w.name, [...new Uint8Array(w.data)]])).toEqual([['weights.bin', [1, 2, 3, 4]]]);
+  });
+});
+
+describe('app:// protocol', () => {
+  it('serves files inside the renderer folder only', () => {
+    const root = '/opt/netcanvas/renderer';
+    expect(resolveAppFile(root, 'app://netcanvas/')).toBe('/opt/netcanvas/renderer/index.html');
+    expect(resolveAppFile(root, 'app://netcanvas/assets/index-abc.js')).toBe('/opt/netcanvas/renderer/assets/index-abc.js');
+    // The URL parser resolves dot segments (encoded or not) against the root, so they cannot climb out.
+    expect(resolveAppFile(root, 'app://netcanvas/../../etc/passwd')).toBe('/opt/netcanvas/renderer/etc/passwd');
+    expect(resolveAppFile(root, 'app://netcanvas/%2e%2e/%2e%2e/etc/passwd')).toBe('/opt/netcanvas/renderer/etc/passwd');
+    expect(resolveAppFile(root, 'app://netcanvas/a/%2e%2e%2f%2e%2e%2f%2e%2e%2fsecret')).toBeNull();
+    expect(resolveAppFile(root, 'app://netcanvas/a%5c..%5csecret')).toBeNull();
+    expect(resolveAppFile(root, 'app://other/index.html')).toBeNull();
+    expect(resolveAppFile(root, 'not a url')).toBeNull();
+  });
+});
