@@ -1,5 +1,6 @@
 /** The activation layers: a named function, and the parametrised ReLU family. */
 import { ACTIVATIONS, defineLayer, float, oneOf } from './layer-spec';
+import { kerasActivation, kerasNumber, requireValue } from '../formats/keras-config';
 
 const anyRank = { min: 1, max: 1, minRank: 2 } as const;
 const same = ([input]: readonly (readonly (number | null)[])[]) => input;
@@ -15,6 +16,7 @@ export const activation = defineLayer({
   inputs: anyRank,
   inferShape: same,
   summarize: (p) => p.activation,
+  fromKeras: (c) => ({ activation: kerasActivation(c) }),
   toTfjs: (p, tf, name) => tf.layers.activation({ activation: p.activation, name }),
 });
 
@@ -29,6 +31,11 @@ export const relu = defineLayer({
   inputs: anyRank,
   inferShape: same,
   summarize: (p) => (p.maxValue === null ? '' : `≤ ${p.maxValue}`),
+  fromKeras: (c) => {
+    requireValue(c, 'negative_slope', 0, 'a slope below zero is a Leaky ReLU; use a LeakyReLU layer');
+    requireValue(c, 'threshold', 0, 'NetCanvas\'s ReLU switches at zero');
+    return { maxValue: c.max_value === undefined || c.max_value === null ? null : kerasNumber(c, 'max_value') };
+  },
   toTfjs: (p, tf, name) => tf.layers.reLU({ ...(p.maxValue === null ? {} : { maxValue: p.maxValue }), name }),
 });
 
@@ -43,6 +50,8 @@ export const leakyRelu = defineLayer({
   inputs: anyRank,
   inferShape: same,
   summarize: (p) => `α ${p.alpha}`,
+  // Keras 2 and tfjs call the slope `alpha`, Keras 3 `negative_slope`; both default to 0.3.
+  fromKeras: (c) => ({ alpha: kerasNumber(c, c.negative_slope !== undefined ? 'negative_slope' : 'alpha', 0.3) }),
   toTfjs: (p, tf, name) => tf.layers.leakyReLU({ alpha: p.alpha ?? 0.3, name }),
 });
 
@@ -58,5 +67,6 @@ export const elu = defineLayer({
   inputs: anyRank,
   inferShape: same,
   summarize: (p) => `α ${p.alpha}`,
+  fromKeras: (c) => ({ alpha: kerasNumber(c, 'alpha', 1) }),
   toTfjs: (p, tf, name) => tf.layers.elu({ alpha: p.alpha ?? 1, name }),
 });

@@ -1,4 +1,5 @@
 import { bool, defineLayer, float } from './layer-spec';
+import { kerasBool, kerasChannelAxis, kerasNumber, requireValue } from '../formats/keras-config';
 
 /**
  * Normalises each channel with the batch's mean and variance, then scales by
@@ -23,6 +24,16 @@ export const batchNormalization = defineLayer({
   countParams: ({ inputs: [input], params: p }) => {
     const channels = input[input.length - 1] as number;
     return { trainable: channels * ((p.center ? 1 : 0) + (p.scale ? 1 : 0)), nonTrainable: 2 * channels };
+  },
+  fromKeras: (c) => {
+    kerasChannelAxis(c);
+    requireValue(c, 'renorm', false, 'batch renormalization is not offered');
+    return {
+      momentum: kerasNumber(c, 'momentum', 0.99),
+      epsilon: kerasNumber(c, 'epsilon', 0.001),
+      center: kerasBool(c, 'center', true),
+      scale: kerasBool(c, 'scale', true),
+    };
   },
   toTfjs: (p, tf, name) =>
     tf.layers.batchNormalization({ momentum: p.momentum ?? 0.99, epsilon: p.epsilon ?? 0.001, center: p.center, scale: p.scale, name }),

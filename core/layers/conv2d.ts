@@ -1,5 +1,6 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
 import { explainWindowAxis, pairText, windowOutput } from './window-math';
+import { kerasActivation, kerasBool, kerasInt, kerasPadding, kerasPair, requireChannelsLast, requireValue } from '../formats/keras-config';
 
 /** 2-D convolution over [batch, height, width, channels]: `filters` learned kernels slid over the input. */
 export const conv2d = defineLayer({
@@ -47,5 +48,18 @@ export const conv2d = defineLayer({
     `width: ${explainWindowAxis(w, p.kernelSize[1], p.strides[1], p.padding, p.dilationRate[1])}`,
     `depth: ${p.filters} filters`,
   ],
+  fromKeras: (c) => {
+    requireChannelsLast(c);
+    requireValue(c, 'groups', 1, 'grouped convolution is not offered');
+    return {
+      filters: kerasInt(c, 'filters'),
+      kernelSize: kerasPair(c, 'kernel_size'),
+      strides: kerasPair(c, 'strides', [1, 1]),
+      padding: kerasPadding(c),
+      dilationRate: kerasPair(c, 'dilation_rate', [1, 1]),
+      activation: kerasActivation(c),
+      useBias: kerasBool(c, 'use_bias', true),
+    };
+  },
   toTfjs: (p, tf, name) => tf.layers.conv2d({ ...p, name }),
 });

@@ -1,4 +1,5 @@
 import { ACTIVATIONS, bool, defineLayer, int, oneOf } from './layer-spec';
+import { kerasActivation, kerasBool, kerasInt } from '../formats/keras-config';
 
 /** Fully connected layer: every output is a weighted sum of every input, f = Wx + b. */
 export const dense = defineLayer({
@@ -27,5 +28,6 @@ export const dense = defineLayer({
   }),
   macs: ({ inputs: [input], params: p }) => (input[1] as number) * p.units,
   summarize: (p) => [`${p.units}`, p.activation !== 'linear' ? p.activation : ''].filter(Boolean).join(' '),
+  fromKeras: (c) => ({ units: kerasInt(c, 'units'), activation: kerasActivation(c), useBias: kerasBool(c, 'use_bias', true) }),
   toTfjs: (p, tf, name) => tf.layers.dense({ ...p, name }),
 });

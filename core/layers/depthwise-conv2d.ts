@@ -1,5 +1,6 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
 import { explainWindowAxis, pairText, windowOutput } from './window-math';
+import { kerasActivation, kerasBool, kerasInt, kerasPadding, kerasPair, requireChannelsLast } from '../formats/keras-config';
 
 /** Depthwise 2-D convolution: one kernel (or `depthMultiplier` kernels) per input channel, channels kept apart. */
 export const depthwiseConv2d = defineLayer({
@@ -40,5 +41,17 @@ export const depthwiseConv2d = defineLayer({
     `width: ${explainWindowAxis(w, p.kernelSize[1], p.strides[1], p.padding, p.dilationRate[1])}`,
     `depth: ${c ?? '?'} channels × ${p.depthMultiplier}`,
   ],
+  fromKeras: (c) => {
+    requireChannelsLast(c);
+    return {
+      kernelSize: kerasPair(c, 'kernel_size'),
+      strides: kerasPair(c, 'strides', [1, 1]),
+      padding: kerasPadding(c),
+      depthMultiplier: kerasInt(c, 'depth_multiplier', 1),
+      dilationRate: kerasPair(c, 'dilation_rate', [1, 1]),
+      activation: kerasActivation(c),
+      useBias: kerasBool(c, 'use_bias', true),
+    };
+  },
   toTfjs: (p, tf, name) => tf.layers.depthwiseConv2d({ ...p, name }),
 });

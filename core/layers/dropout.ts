@@ -1,4 +1,5 @@
 import { defineLayer, float } from './layer-spec';
+import { kerasNumber, requireValue } from '../formats/keras-config';
 
 /** During training, zeroes a random fraction `rate` of values (and scales the rest); does nothing at test time. */
 export const dropout = defineLayer({
@@ -12,5 +13,9 @@ export const dropout = defineLayer({
   inputs: { min: 1, max: 1, minRank: 2 },
   inferShape: ([input]) => input,
   summarize: (p) => `${p.rate}`,
+  fromKeras: (c) => {
+    requireValue(c, 'noise_shape', undefined, 'NetCanvas drops every value independently');
+    return { rate: kerasNumber(c, 'rate') };
+  },
   toTfjs: (p, tf, name) => tf.layers.dropout({ rate: p.rate ?? 0.5, name }),
 });

@@ -1,4 +1,5 @@
 import { defineLayer } from './layer-spec';
+import { requireChannelsLast } from '../formats/keras-config';
 
 /** Unrolls everything but the batch into one vector: 5×5×16 becomes 400. */
 export const flatten = defineLayer({
@@ -12,5 +13,10 @@ export const flatten = defineLayer({
   inputs: { min: 1, max: 1, minRank: 3, describe: 'something with more than one axis per sample to unroll' },
   inferShape: ([[batch, ...rest]]) => [batch, rest.some((d) => d === null) ? null : rest.reduce<number>((a, d) => a * (d as number), 1)],
   explain: ([[, ...rest]]) => [`${rest.map((d) => d ?? '?').join(' × ')} = ${rest.some((d) => d === null) ? '?' : rest.reduce<number>((a, d) => a * (d as number), 1)}`],
+  fromKeras: (c) => {
+    // channels_first would flatten in a different order, so imported Dense weights would not line up.
+    requireChannelsLast(c);
+    return {};
+  },
   toTfjs: (_p, tf, name) => tf.layers.flatten({ name }),
 });

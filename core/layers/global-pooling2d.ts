@@ -1,4 +1,5 @@
 import { defineLayer } from './layer-spec';
+import { requireChannelsLast, requireValue } from '../formats/keras-config';
 
 const rule = { min: 1, max: 1, rank: 4, describe: 'a feature map (batch, height, width, channels)' } as const;
 
@@ -12,6 +13,11 @@ export const globalAveragePooling2d = defineLayer({
   params: {},
   inputs: rule,
   inferShape: ([[batch, , , c]]) => [batch, c],
+  fromKeras: (c) => {
+    requireChannelsLast(c);
+    requireValue(c, 'keepdims', false, 'keeping the pooled axes changes the output shape');
+    return {};
+  },
   toTfjs: (_p, tf, name) => tf.layers.globalAveragePooling2d({ name }),
 });
 
@@ -25,5 +31,10 @@ export const globalMaxPooling2d = defineLayer({
   params: {},
   inputs: rule,
   inferShape: ([[batch, , , c]]) => [batch, c],
+  fromKeras: (c) => {
+    requireChannelsLast(c);
+    requireValue(c, 'keepdims', false, 'keeping the pooled axes changes the output shape');
+    return {};
+  },
   toTfjs: (_p, tf, name) => tf.layers.globalMaxPooling2d({ name }),
 });

@@ -1,4 +1,5 @@
 import { intList, defineLayer } from './layer-spec';
+import { kerasInputShape, requireValue } from '../formats/keras-config';
 
 /** The network's input: a tensor of a fixed shape per sample. */
 export const inputLayer = defineLayer({
@@ -20,5 +21,9 @@ export const inputLayer = defineLayer({
   inputs: { min: 0, max: 0 },
   inferShape: (_inputs, p) => [null, ...p.shape],
   summarize: (p) => p.shape.join('×'),
+  fromKeras: (c) => {
+    requireValue(c, 'sparse', false, 'NetCanvas feeds dense tensors');
+    return { shape: kerasInputShape(c, true) };
+  },
   toTfjs: (p, tf, name) => tf.layers.inputLayer({ batchInputShape: [null, ...p.shape], name }),
 });

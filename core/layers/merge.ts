@@ -2,6 +2,7 @@
 import { ShapeError } from '../errors';
 import type { Shape } from './layer-spec';
 import { defineLayer, int } from './layer-spec';
+import { kerasInt } from '../formats/keras-config';
 
 const shapeText = (s: Shape): string => s.slice(1).map((d) => d ?? '?').join('×');
 
@@ -38,6 +39,7 @@ export const add = defineLayer({
     return first.map((d, axis) => (d === null ? (inputs.find((s) => s[axis] !== null)?.[axis] ?? null) : d));
   },
   summarize: () => '+',
+  fromKeras: () => ({}),
   toTfjs: (_p, tf, name) => tf.layers.add({ name }),
 });
 
@@ -75,5 +77,6 @@ export const concatenate = defineLayer({
     return first.map((d, a) => (a === axis ? joined : d));
   },
   summarize: (p) => (p.axis === -1 ? '' : `axis ${p.axis}`),
+  fromKeras: (c) => ({ axis: kerasInt(c, 'axis', -1) }),
   toTfjs: (p, tf, name) => tf.layers.concatenate({ axis: p.axis, name }),
 });

@@ -5,6 +5,7 @@
 import type { Tfjs } from './layer-spec';
 import { defineLayer, intPair, oneOf } from './layer-spec';
 import { explainWindowAxis, pairText, windowOutput } from './window-math';
+import { kerasPadding, kerasPair, requireChannelsLast } from '../formats/keras-config';
 
 const poolParams = {
   poolSize: intPair({ min: 1, default: [2, 2], help: 'Height and width of the pooling window.' }),
@@ -40,6 +41,12 @@ function poolingLayer(
       `width: ${explainWindowAxis(w, p.poolSize[1], p.strides[1], p.padding)}`,
       `depth: ${c ?? '?'} (pooling keeps the channels)`,
     ],
+    fromKeras: (c) => {
+      requireChannelsLast(c);
+      const poolSize = kerasPair(c, 'pool_size', [2, 2]);
+      // Keras's strides default to the pool size, not to NetCanvas's palette default.
+      return { poolSize, strides: kerasPair(c, 'strides', poolSize), padding: kerasPadding(c) };
+    },
     toTfjs: (p, tf, name) => build(tf)({ ...p, name }),
   });
 }

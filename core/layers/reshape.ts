@@ -1,5 +1,6 @@
 import { ShapeError } from '../errors';
 import { defineLayer, intList } from './layer-spec';
+import { kerasShape } from '../formats/keras-config';
 
 const product = (dims: readonly number[]): number => dims.reduce((a, d) => a * d, 1);
 
@@ -29,6 +30,7 @@ export const reshape = defineLayer({
     return [batch, ...p.targetShape];
   },
   summarize: (p) => p.targetShape.map((d) => (d === -1 ? '?' : d)).join('×'),
+  fromKeras: (c) => ({ targetShape: kerasShape(c, 'target_shape', true) }),
   // tfjs leaves a -1 entry unknown (null) in its symbolic shape, and a Dense or
   // Conv2D after it then cannot build its weights; pass the resolved shape when known.
   toTfjs: (p, tf, name, io) =>

@@ -1,4 +1,5 @@
 import { defineLayer, intList } from './layer-spec';
+import { kerasZeroPadding, requireChannelsLast } from '../formats/keras-config';
 
 /** Adds rows and columns of zeros around each feature map; torchvision's `padding=` becomes this in Keras. */
 export const zeroPadding2d = defineLayer({
@@ -22,6 +23,10 @@ export const zeroPadding2d = defineLayer({
     return [batch, h === null ? null : h + top + bottom, w === null ? null : w + left + right, c];
   },
   summarize: (p) => (new Set(p.padding).size === 1 ? `${p.padding[0]}` : p.padding.join(',')),
+  fromKeras: (c) => {
+    requireChannelsLast(c);
+    return { padding: kerasZeroPadding(c) };
+  },
   toTfjs: (p, tf, name) =>
     tf.layers.zeroPadding2d({
       padding: [
