@@ -174,11 +174,15 @@ export function inferShapes(graph: Graph): ShapeReport {
       continue;
     }
     const slots = new Set(incoming.map((e) => e.targetInput));
-    const extra = incoming.find((e) => e.targetInput >= spec.inputs.max);
+    // Two edges into one slot (a hand-edited file) count as too many too.
+    const extra = incoming.some((e) => e.targetInput >= spec.inputs.max) || incoming.length > spec.inputs.max;
     if (extra) {
       fail({
         code: 'too-many-inputs',
-        message: `takes ${spec.inputs.max === 1 ? 'one input' : `at most ${spec.inputs.max} inputs`} but has ${incoming.length}; use an Add or Concatenate to merge tensors`,
+        message:
+          spec.inputs.max === 0
+            ? `takes no inputs (it is where data enters) but has ${incoming.length}`
+            : `takes ${spec.inputs.max === 1 ? 'one input' : `at most ${spec.inputs.max} inputs`} but has ${incoming.length}; use an Add or Concatenate to merge tensors`,
       });
       continue;
     }
