@@ -92,7 +92,10 @@ export async function loadDataset(id: string, options: LoadDatasetOptions = {}):
   const source = parseDatasetId(id);
   switch (source.kind) {
     case 'mnist':
-      return idxDataset(await readFiles(mnistDataDir(), isIdxFileName), { name: 'mnist', classNames: DIGIT_CLASS_NAMES });
+      return idxDataset(await readFiles(mnistDataDir(), isIdxFileName), {
+        name: 'mnist',
+        classNames: DIGIT_CLASS_NAMES,
+      });
     case 'idx': {
       const dir = expandHome(source.dir);
       await requireDir(dir, id);

@@ -23,7 +23,11 @@ export const DECODABLE_IMAGE_SUFFIXES: readonly string[] = ['.png', '.jpg', '.jp
 export async function decodeImageNode(bytes: Uint8Array, name: string): Promise<DecodedImage> {
   if (startsWith(bytes, PNG_SIGNATURE)) {
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+    return {
+      width: png.width,
+      height: png.height,
+      data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+    };
   }
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) {
     const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });

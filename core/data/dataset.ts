@@ -86,7 +86,12 @@ export function asUint8Array(bytes: Bytes): Uint8Array {
  * class count, and throws a {@link DatasetError} naming `source` if not.
  * Readers call it last, so a `Dataset` in hand is always consistent.
  */
-export function checkSplit(source: string, split: DatasetSplit, inputShape: readonly number[], classCount: number): void {
+export function checkSplit(
+  source: string,
+  split: DatasetSplit,
+  inputShape: readonly number[],
+  classCount: number,
+): void {
   const size = sampleSize(inputShape);
   if (split.images.length !== split.count * size) {
     throw new DatasetError(
@@ -125,7 +130,11 @@ export function takeFirst(split: DatasetSplit, n: number, inputShape: readonly n
 }
 
 /** Copies the samples at `indices`, in that order, into a new split. */
-export function selectSamples(split: DatasetSplit, indices: ArrayLike<number>, inputShape: readonly number[]): DatasetSplit {
+export function selectSamples(
+  split: DatasetSplit,
+  indices: ArrayLike<number>,
+  inputShape: readonly number[],
+): DatasetSplit {
   const size = sampleSize(inputShape);
   const count = indices.length;
   const images = split.images instanceof Uint8Array ? new Uint8Array(count * size) : new Float32Array(count * size);

@@ -24,7 +24,10 @@ export function gunzipIfNeeded(bytes: Bytes, fileName: string): Uint8Array {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const claimedSize = data.length >= 18 ? view.getUint32(data.length - 4, true) : 0;
   if (claimedSize > data.length * 1032 + 1024) {
-    throw new DatasetError(fileName, `is a truncated or corrupt gzip file (${data.length} bytes claiming ${claimedSize} uncompressed)`);
+    throw new DatasetError(
+      fileName,
+      `is a truncated or corrupt gzip file (${data.length} bytes claiming ${claimedSize} uncompressed)`,
+    );
   }
   try {
     return gunzipSync(data);

@@ -58,7 +58,10 @@ export function parseIdx(bytes: Bytes, fileName: string): IdxTensor {
   const rank = data[3];
   const headerLength = 4 + 4 * rank;
   if (data.length < headerLength) {
-    throw new DatasetError(fileName, `is truncated inside its header: ${rank} dimensions need ${headerLength} bytes, the file has ${data.length}`);
+    throw new DatasetError(
+      fileName,
+      `is truncated inside its header: ${rank} dimensions need ${headerLength} bytes, the file has ${data.length}`,
+    );
   }
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const shape: number[] = [];
@@ -114,8 +117,16 @@ function readValues(view: DataView, offset: number, count: number, type: IdxType
 const IDX_ROLES = [
   { role: 'train images', pattern: /(^|[-_])train-images[-.]idx3-ubyte(\.gz)?$/i, example: 'train-images-idx3-ubyte' },
   { role: 'train labels', pattern: /(^|[-_])train-labels[-.]idx1-ubyte(\.gz)?$/i, example: 'train-labels-idx1-ubyte' },
-  { role: 'test images', pattern: /(^|[-_])(t10k|test)-images[-.]idx3-ubyte(\.gz)?$/i, example: 't10k-images-idx3-ubyte' },
-  { role: 'test labels', pattern: /(^|[-_])(t10k|test)-labels[-.]idx1-ubyte(\.gz)?$/i, example: 't10k-labels-idx1-ubyte' },
+  {
+    role: 'test images',
+    pattern: /(^|[-_])(t10k|test)-images[-.]idx3-ubyte(\.gz)?$/i,
+    example: 't10k-images-idx3-ubyte',
+  },
+  {
+    role: 'test labels',
+    pattern: /(^|[-_])(t10k|test)-labels[-.]idx1-ubyte(\.gz)?$/i,
+    example: 't10k-labels-idx1-ubyte',
+  },
 ] as const;
 
 function baseName(path: string): string {
@@ -169,7 +180,10 @@ function pickFile(files: Record<string, Bytes>, role: (typeof IDX_ROLES)[number]
   const unpacked = matches.filter((name) => !/\.gz$/i.test(name));
   const candidates = unpacked.length ? unpacked : matches;
   if (candidates.length > 1) {
-    throw new DatasetError(source, `has several ${role.role} files (${candidates.join(', ')}); keep one set per folder`);
+    throw new DatasetError(
+      source,
+      `has several ${role.role} files (${candidates.join(', ')}); keep one set per folder`,
+    );
   }
   return candidates[0];
 }
@@ -253,5 +267,11 @@ export function idxDataset(files: Record<string, Bytes>, options: IdxDatasetOpti
   checkLabels(testLabelsName, test.split.labels, classNames.length, named);
   checkSplit(trainImagesName, train.split, train.inputShape, classNames.length);
   checkSplit(testImagesName, test.split, test.inputShape, classNames.length);
-  return { name: source, inputShape: train.inputShape, classNames: [...classNames], train: train.split, test: test.split };
+  return {
+    name: source,
+    inputShape: train.inputShape,
+    classNames: [...classNames],
+    train: train.split,
+    test: test.split,
+  };
 }

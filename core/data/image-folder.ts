@@ -77,7 +77,8 @@ export function resizeBilinear(
       const fx = sx - x0;
       for (let c = 0; c < channels; c++) {
         const top = source[(y0 * width + x0) * channels + c] * (1 - fx) + source[(y0 * width + x1) * channels + c] * fx;
-        const bottom = source[(y1 * width + x0) * channels + c] * (1 - fx) + source[(y1 * width + x1) * channels + c] * fx;
+        const bottom =
+          source[(y1 * width + x0) * channels + c] * (1 - fx) + source[(y1 * width + x1) * channels + c] * fx;
         out[(y * targetWidth + x) * channels + c] = top * (1 - fy) + bottom * fy;
       }
     }
@@ -183,7 +184,10 @@ export async function imageFolderDataset(classes: ClassFolders, options: ImageFo
   }
   const classNames = Object.keys(classes).sort();
   if (classNames.length < 2) {
-    throw new DatasetError(name, `needs at least two class folders, found ${classNames.length ? classNames.join(', ') : 'none'}`);
+    throw new DatasetError(
+      name,
+      `needs at least two class folders, found ${classNames.length ? classNames.join(', ') : 'none'}`,
+    );
   }
   for (const className of classNames) {
     if (classes[className].length === 0) throw new DatasetError(`${name}/${className}`, 'holds no images');
@@ -194,7 +198,10 @@ export async function imageFolderDataset(classes: ClassFolders, options: ImageFo
   if (options.test) {
     for (const className of Object.keys(options.test)) {
       if (!classNames.includes(className)) {
-        throw new DatasetError(`${name}/test/${className}`, `is a test class with no training folder (classes: ${classNames.join(', ')})`);
+        throw new DatasetError(
+          `${name}/test/${className}`,
+          `is a test class with no training folder (classes: ${classNames.join(', ')})`,
+        );
       }
     }
     classNames.forEach((className, classIndex) => {

@@ -24,7 +24,8 @@ export function idxPixel(n: number, y: number, x: number): number {
 export function idxImages(count: number, rows: number, columns: number): Uint8Array {
   const values = new Uint8Array(count * rows * columns);
   for (let n = 0; n < count; n++)
-    for (let y = 0; y < rows; y++) for (let x = 0; x < columns; x++) values[(n * rows + y) * columns + x] = idxPixel(n, y, x);
+    for (let y = 0; y < rows; y++)
+      for (let x = 0; x < columns; x++) values[(n * rows + y) * columns + x] = idxPixel(n, y, x);
   return idxBytes([count, rows, columns], values);
 }
 

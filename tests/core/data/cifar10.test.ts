@@ -37,7 +37,11 @@ describe('parseCifar10Batch', () => {
     expect(batch.images[3]).toBe(file[2]); // R of (0,1)
     expect(batch.images[32 * 3 + 2]).toBe(file[1 + 2048 + 32]); // B of (1,0)
     expect(batch.images[3072 + 5]).toBe(file[3073 + 1 + 2048 + 1]); // image 1: B of (0,1)
-    for (const [n, y, x, c] of [[0, 31, 31, 2], [1, 17, 4, 0], [1, 0, 31, 1]]) {
+    for (const [n, y, x, c] of [
+      [0, 31, 31, 2],
+      [1, 17, 4, 0],
+      [1, 0, 31, 1],
+    ]) {
       expect(batch.images[nhwc(n, y, x, c)]).toBe(cifarPixel(n, y, x, c));
     }
   });
@@ -53,7 +57,9 @@ describe('parseCifar10Batch', () => {
   it('refuses a label outside the classes, naming the record', () => {
     const file = cifarBatch([1, 2, 3]);
     file[2 * 3073] = 12;
-    expect(() => parseCifar10Batch(file, 'test_batch.bin')).toThrow(/^test_batch\.bin: record 2 has label 12, outside the class range 0–9$/);
+    expect(() => parseCifar10Batch(file, 'test_batch.bin')).toThrow(
+      /^test_batch\.bin: record 2 has label 12, outside the class range 0–9$/,
+    );
   });
 
   it('refuses an empty file', () => {
@@ -96,14 +102,20 @@ describe('cifar10Dataset from a folder', () => {
 
   it('refuses labels past the names batches.meta.txt lists', () => {
     const files = { ...cifarFiles(), 'batches.meta.txt': new TextEncoder().encode('cat\ndog\n') };
-    expect(() => cifar10Dataset(files)).toThrow(/^data_batch_1\.bin: record 1 has label 2, outside the class range 0–1$/);
+    expect(() => cifar10Dataset(files)).toThrow(
+      /^data_batch_1\.bin: record 1 has label 2, outside the class range 0–1$/,
+    );
   });
 
   it('refuses a folder without a test batch or training batches', () => {
     const files = cifarFiles();
     delete files['test_batch.bin'];
-    expect(() => cifar10Dataset(files, 'cifar10:/data')).toThrow(/^cifar10:\/data: has no test batch \(test_batch\.bin\); found: data_batch_1\.bin/);
-    expect(() => cifar10Dataset({ 'train.bin': cifarBatch([1]) })).toThrow(/^cifar10: has no training batch \(data_batch_1\.bin … data_batch_5\.bin\); found: train\.bin$/);
+    expect(() => cifar10Dataset(files, 'cifar10:/data')).toThrow(
+      /^cifar10:\/data: has no test batch \(test_batch\.bin\); found: data_batch_1\.bin/,
+    );
+    expect(() => cifar10Dataset({ 'train.bin': cifarBatch([1]) })).toThrow(
+      /^cifar10: has no training batch \(data_batch_1\.bin … data_batch_5\.bin\); found: train\.bin$/,
+    );
   });
 
   it('names the batch of a truncated record by its full path', () => {
@@ -111,7 +123,9 @@ describe('cifar10Dataset from a folder', () => {
     const path = 'downloads/cifar-10-batches-bin/data_batch_2.bin';
     files[path] = files['data_batch_2.bin'].subarray(0, 3073 * 5 + 7);
     delete files['data_batch_2.bin'];
-    expect(() => cifar10Dataset(files)).toThrow(/^downloads\/cifar-10-batches-bin\/data_batch_2\.bin: record 5 is truncated: it has 7 of 3073 bytes/);
+    expect(() => cifar10Dataset(files)).toThrow(
+      /^downloads\/cifar-10-batches-bin\/data_batch_2\.bin: record 5 is truncated: it has 7 of 3073 bytes/,
+    );
   });
 });
 
@@ -139,7 +153,10 @@ describe('cifar10FromTarGz', () => {
   });
 
   it('names the archive and member of a truncated batch', () => {
-    const files = { ...cifarFiles(), 'data_batch_3.bin': cifarFiles()['data_batch_3.bin'].subarray(0, 3073 * 19 + 100) };
+    const files = {
+      ...cifarFiles(),
+      'data_batch_3.bin': cifarFiles()['data_batch_3.bin'].subarray(0, 3073 * 19 + 100),
+    };
     expect(() => cifar10FromTarGz(tarGz(files))).toThrow(
       /^cifar-10-binary\.tar\.gz\/cifar-10-batches-bin\/data_batch_3\.bin: record 19 is truncated: it has 100 of 3073 bytes/,
     );
@@ -147,13 +164,16 @@ describe('cifar10FromTarGz', () => {
 
   it('refuses a truncated download', () => {
     const whole = tarGz(cifarFiles());
-    expect(() => cifar10FromTarGz(whole.subarray(0, whole.length >> 1), 'partial.tar.gz')).toThrow(/^partial\.tar\.gz: /);
+    expect(() => cifar10FromTarGz(whole.subarray(0, whole.length >> 1), 'partial.tar.gz')).toThrow(
+      /^partial\.tar\.gz: /,
+    );
   });
 
   it('reads an uncompressed tar too, told apart by content', () => {
     const dir = mkdtempSync(join(tmpdir(), 'netcanvas-cifar-tar-'));
     mkdirSync(join(dir, 'cifar-10-batches-bin'));
-    for (const [name, bytes] of Object.entries(cifarFiles())) writeFileSync(join(dir, 'cifar-10-batches-bin', name), bytes);
+    for (const [name, bytes] of Object.entries(cifarFiles()))
+      writeFileSync(join(dir, 'cifar-10-batches-bin', name), bytes);
     execFileSync('tar', ['-cf', join(dir, 'c.tar'), '-C', dir, 'cifar-10-batches-bin']);
     const data = cifar10FromTarGz(new Uint8Array(readFileSync(join(dir, 'c.tar'))), 'c.tar');
     expect(data.train.count).toBe(100);

@@ -18,7 +18,10 @@ describe('parseDatasetId', () => {
   });
 
   it.each([
-    ['imagenet', /^imagenet: unknown dataset; expected one of mnist, idx:<dir>, cifar10:<path>, folder:<dir>, toy:<quadrants\|ring\|modes>$/],
+    [
+      'imagenet',
+      /^imagenet: unknown dataset; expected one of mnist, idx:<dir>, cifar10:<path>, folder:<dir>, toy:<quadrants\|ring\|modes>$/,
+    ],
     ['toy:spiral', /^toy:spiral: unknown toy set "spiral", expected one of quadrants, ring, modes$/],
     ['idx:', /^idx:: names no dir: write idx:<dir>$/],
     ['folder', /names no dir/],

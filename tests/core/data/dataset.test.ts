@@ -100,7 +100,9 @@ describe('splitValidation', () => {
 
   it('refuses fractions that leave a part empty', () => {
     expect(() => splitValidation(numbered(), 0, 1)).toThrow(RangeError);
-    expect(() => splitValidation(numbered(10), 0.01, 1)).toThrow(/leaves 10 of 10 training samples for training and 0 for validation/);
+    expect(() => splitValidation(numbered(10), 0.01, 1)).toThrow(
+      /leaves 10 of 10 training samples for training and 0 for validation/,
+    );
   });
 });
 

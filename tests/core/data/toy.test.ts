@@ -98,7 +98,9 @@ function logisticAccuracy(features: number[][], labels: Int32Array): number {
   const score = (row: number[]) => row.reduce((sum, value, d) => sum + value * weights[d], 0);
   for (let step = 0; step < 30; step++) {
     const gradient = weights.map((w) => 1e-3 * w);
-    const hessian = Array.from({ length: size }, (_, a) => Array.from({ length: size }, (_, b) => (a === b ? 1e-3 : 0)));
+    const hessian = Array.from({ length: size }, (_, a) =>
+      Array.from({ length: size }, (_, b) => (a === b ? 1e-3 : 0)),
+    );
     rows.forEach((row, i) => {
       const p = 1 / (1 + Math.exp(-score(row)));
       for (let a = 0; a < size; a++) {
@@ -116,7 +118,9 @@ function solve(matrix: number[][], vector: number[]): number[] {
   const n = vector.length;
   const m = matrix.map((row, i) => [...row, vector[i]]);
   for (let col = 0; col < n; col++) {
-    const pivot = m.slice(col).reduce((best, row, k) => (Math.abs(row[col]) > Math.abs(m[best][col]) ? col + k : best), col);
+    const pivot = m
+      .slice(col)
+      .reduce((best, row, k) => (Math.abs(row[col]) > Math.abs(m[best][col]) ? col + k : best), col);
     [m[col], m[pivot]] = [m[pivot], m[col]];
     for (let row = col + 1; row < n; row++) {
       const factor = m[row][col] / m[col][col];
@@ -141,7 +145,12 @@ describe('the lecture point: no straight line separates the toy sets', () => {
     const { train } = toyDataset(name, { trainCount: 1000, seed: 1 });
     const points = Array.from({ length: train.count }, (_, i) => [train.images[2 * i], train.images[2 * i + 1]]);
     expect(logisticAccuracy(points, train.labels)).toBeLessThan(0.65);
-    expect(logisticAccuracy(points.map(([x, y]) => feature(x, y)), train.labels)).toBeGreaterThan(0.95);
+    expect(
+      logisticAccuracy(
+        points.map(([x, y]) => feature(x, y)),
+        train.labels,
+      ),
+    ).toBeGreaterThan(0.95);
   });
 });
 
