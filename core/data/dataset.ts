@@ -69,6 +69,19 @@ export class DatasetError extends ValidationError {
   }
 }
 
+/**
+ * One line describing a dataset for progress output and reports.
+ *
+ * @example
+ * describeDataset(mnist); // "mnist: 60000 train, 10000 test, 28×28×1, 10 classes"
+ */
+export function describeDataset(dataset: Dataset): string {
+  const parts = [`${dataset.train.count} train`];
+  if (dataset.validation) parts.push(`${dataset.validation.count} validation`);
+  parts.push(`${dataset.test.count} test`, dataset.inputShape.join('×'), `${dataset.classNames.length} classes`);
+  return `${dataset.name}: ${parts.join(', ')}`;
+}
+
 /** Number of values in one sample of the given shape (`h * w * c`). */
 export function sampleSize(inputShape: readonly number[]): number {
   return inputShape.reduce((product, dim) => product * dim, 1);

@@ -104,7 +104,9 @@ export function readTar(archive: Bytes, archiveName: string): TarEntry[] {
     nextPath = undefined;
     if (type === 'L') nextPath = field(contents, 0, contents.length);
     else if (type === 'x') nextPath = paxPath(contents);
-    else if (type === '0' || type === '\0' || type === '7') entries.push({ path, bytes: contents });
+    // Pre-POSIX archivers wrote directories as regular entries whose name ends in a slash.
+    else if ((type === '0' || type === '\0' || type === '7') && !path.endsWith('/'))
+      entries.push({ path, bytes: contents });
     offset = start + Math.ceil(size / BLOCK) * BLOCK;
   }
   if (offset !== data.length) {

@@ -3,6 +3,7 @@ import {
   DatasetError,
   checkSplit,
   classCounts,
+  describeDataset,
   limitDataset,
   seededPermutation,
   selectSamples,
@@ -112,5 +113,14 @@ describe('checkSplit', () => {
     expect(() => checkSplit('x', split, [2, 1, 1], 4)).not.toThrow();
     expect(() => checkSplit('x', split, [2, 1, 1], 3)).toThrow('x: sample 3 has label 3, expected 0–2');
     expect(() => checkSplit('x', split, [3, 1, 1], 4)).toThrow('x: holds 8 values, expected 4 samples × 3 = 12');
+  });
+});
+
+describe('describeDataset', () => {
+  it('gives the counts, the sample shape and the class count', () => {
+    expect(describeDataset(numbered())).toBe('numbered: 100 train, 20 test, 2×1×1, 4 classes');
+    expect(describeDataset(splitValidation(numbered(), 0.25, 1))).toBe(
+      'numbered: 75 train, 25 validation, 20 test, 2×1×1, 4 classes',
+    );
   });
 });

@@ -119,6 +119,21 @@ describe('idxDataset', () => {
     expect(data.name).toBe('IDX files');
   });
 
+  it('reads 4-dimensional image files as count × rows × columns × channels', () => {
+    const pixels = Array.from({ length: 3 * 2 * 2 * 3 }, (_, i) => i);
+    const files = {
+      ...smallSet(),
+      'train-images-idx3-ubyte': idxBytes([3, 2, 2, 3], pixels),
+      'train-labels-idx1-ubyte': idxLabels([0, 1, 2]),
+      't10k-images-idx3-ubyte': idxBytes([1, 2, 2, 3], pixels.slice(0, 12)),
+      't10k-labels-idx1-ubyte': idxLabels([2]),
+    };
+    const data = idxDataset(files);
+    expect(data.inputShape).toEqual([2, 2, 3]);
+    expect(data.classNames).toEqual(['0', '1', '2']);
+    expect(data.train.images[(2 * 2 * 2 + 1 * 2 + 1) * 3 + 2]).toBe(35);
+  });
+
   it('prefers the unpacked file when both forms are there', () => {
     const files: Record<string, Uint8Array> = {
       ...smallSet(),

@@ -41,6 +41,18 @@ describe('readTar', () => {
     expect(entries.find((entry) => entry.path === 'top/readme.txt')!.bytes).toEqual(FILES['top/readme.txt']);
   });
 
+  it('skips directories written as regular entries with a trailing slash (pre-POSIX archivers)', () => {
+    const whole = archive('ustar').slice();
+    // GNU tar wrote `top/` with type '5'; rewrite it as type '0' and fix the header checksum.
+    expect(String.fromCharCode(whole[156])).toBe('5');
+    whole[156] = 0x30;
+    whole.fill(0x20, 148, 156);
+    const sum = whole.subarray(0, 512).reduce((total, byte) => total + byte, 0);
+    whole.set(new TextEncoder().encode(sum.toString(8).padStart(6, '0') + '\0 '), 148);
+    const paths = readTar(whole, 'old.tar').map((entry) => entry.path);
+    expect(paths.sort()).toEqual(Object.keys(FILES).sort());
+  });
+
   it('refuses a truncated archive, naming the entry', () => {
     const whole = archive('ustar');
     const entries = readTar(whole, 'x');
