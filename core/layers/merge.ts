@@ -78,5 +78,8 @@ export const concatenate = defineLayer({
   },
   summarize: (p) => (p.axis === -1 ? '' : `axis ${p.axis}`),
   fromKeras: (c) => ({ axis: kerasInt(c, 'axis', -1) }),
-  toTfjs: (p, tf, name) => tf.layers.concatenate({ axis: p.axis, name }),
+  // tfjs's backend treats every negative axis as -1 when it runs (its symbolic
+  // shape is right, its output is not), so pass a non-negative axis when the rank is known.
+  toTfjs: (p, tf, name, io) =>
+    tf.layers.concatenate({ axis: p.axis < 0 && io ? io.inputs[0].length + p.axis : p.axis, name }),
 });

@@ -73,6 +73,8 @@ const CASES: Record<string, { inputs: Shape[]; params: Record<string, unknown> }
   Concatenate: [
     { inputs: [[null, 4, 4, 3], [null, 4, 4, 5]], params: {} },
     { inputs: [[null, 2, 4, 3], [null, 5, 4, 3]], params: { axis: 1 } },
+    // tfjs runs every negative axis as -1 unless it is resolved first.
+    { inputs: [[null, 2, 4, 3], [null, 2, 1, 3]], params: { axis: -2 } },
     { inputs: [[null, 3], [null, 4], [null, 1]], params: {} },
   ],
   ZeroPadding2D: [{ inputs: [[null, 5, 5, 2]], params: { padding: [1, 2, 3, 4] } }],
