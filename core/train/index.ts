@@ -1,0 +1,10 @@
+/** The training engine: settings, data pipeline, augmentation, the training loop and evaluation. */
+export * from './augment';
+export * from './batches';
+export * from './evaluate';
+export * from './metrics';
+export * from './optimizers';
+export * from './preprocess';
+export * from './schedule';
+export * from './session';
+export * from './settings';
