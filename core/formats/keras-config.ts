@@ -92,14 +92,20 @@ export function kerasActivation(config: KerasConfig, key = 'activation'): Activa
     if (alias) return alias;
     if ((ACTIVATIONS as readonly string[]).includes(name)) return name as ActivationName;
   }
-  return refuse(key, `activation ${quote(name)} is not supported; NetCanvas offers ${ACTIVATIONS.map((a) => `"${a}"`).join(', ')}`);
+  return refuse(
+    key,
+    `activation ${quote(name)} is not supported; NetCanvas offers ${ACTIVATIONS.map((a) => `"${a}"`).join(', ')}`,
+  );
 }
 
 /** Refuses `data_format: "channels_first"`: NetCanvas works channels-last (NHWC) throughout. */
 export function requireChannelsLast(config: KerasConfig): void {
   const value = config.data_format;
   if (value === undefined || value === null || value === 'channels_last') return;
-  refuse('data_format', `data format ${quote(value)} is not supported; NetCanvas works channels-last (height, width, channels)`);
+  refuse(
+    'data_format',
+    `data format ${quote(value)} is not supported; NetCanvas works channels-last (height, width, channels)`,
+  );
 }
 
 /** Refuses a key whose value changes what the layer computes unless it equals the neutral `expected` value. */
@@ -111,13 +117,16 @@ export function requireValue(config: KerasConfig, key: string, expected: unknown
 
 /**
  * A shape as Keras writes it for one sample (`target_shape`, or an input's
- * shape without the batch): whole numbers, `-1` where `allowInferred`.
+ * shape without the batch): whole numbers, and where `allowInferred` one
+ * `-1` (or `null`, as tfjs writes it) for "whatever is left".
  */
 export function kerasShape(config: KerasConfig, key: string, allowInferred = false): number[] {
   const value = required(config, key);
-  if (!Array.isArray(value) || !value.every((d) => isInt(d) && (d > 0 || (allowInferred && d === -1))))
+  // tfjs writes Reshape's -1 ("whatever is left") as null.
+  const dims = Array.isArray(value) && allowInferred ? value.map((d) => (d === null ? -1 : d)) : value;
+  if (!Array.isArray(dims) || !dims.every((d) => isInt(d) && (d > 0 || (allowInferred && d === -1))))
     refuse(key, `expected a list of whole numbers${allowInferred ? ' (or -1)' : ''}, got ${quote(value)}`);
-  return [...(value as number[])];
+  return [...(dims as number[])];
 }
 
 /** The keys Keras and tfjs use for an input's batch shape, newest last. `batchInputShape` is tfjs's camelCase form. */
@@ -143,10 +152,14 @@ export function kerasInputShape(
       refuse(key, `expected a batch shape such as [null, 28, 28, 1], got ${quote(value)}`);
     const sample = value.slice(1);
     if (!sample.every((d) => isInt(d) && d > 0))
-      refuse(key, `input size ${quote(value)} has unknown or invalid dimensions; NetCanvas needs a fixed size per sample`);
+      refuse(
+        key,
+        `input size ${quote(value)} has unknown or invalid dimensions; NetCanvas needs a fixed size per sample`,
+      );
     return sample as number[];
   }
-  if (isRequired) refuse(keys[0] ?? BATCH_SHAPE_KEYS[0], 'is required but missing (no batch_input_shape or batch_shape)');
+  if (isRequired)
+    refuse(keys[0] ?? BATCH_SHAPE_KEYS[0], 'is required but missing (no batch_input_shape or batch_shape)');
   return undefined;
 }
 

@@ -74,7 +74,8 @@ interface TensorRef {
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function expectObject(value: unknown, path: Path, what: string): Json {
-  if (!isObject(value)) throw new ValidationError(path, `expected ${what}, got ${JSON.stringify(value) ?? String(value)}`);
+  if (!isObject(value))
+    throw new ValidationError(path, `expected ${what}, got ${JSON.stringify(value) ?? String(value)}`);
   return value;
 }
 
@@ -99,7 +100,8 @@ function locateModel(json: unknown): { model: KerasLayer; path: Path } {
   const root = expectObject(json, [], 'a JSON object (a TensorFlow.js model.json)');
   const topology = root.modelTopology ?? root;
   const isGraphModel =
-    root.format === 'graph-model' || (isObject(topology) && Array.isArray(topology.node) && topology.model_config === undefined);
+    root.format === 'graph-model' ||
+    (isObject(topology) && Array.isArray(topology.node) && topology.model_config === undefined);
   if (isGraphModel)
     throw new ValidationError(
       [],
@@ -146,11 +148,15 @@ function unsupportedClasses(model: KerasLayer, path: Path, found: string[] = [])
 /** `[name, node, tensor]` or a list of them (Keras 3 writes a single input or output without the outer list). */
 function nodeRefs(value: unknown, path: Path): TensorRef[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new ValidationError(path, 'expected a list of [layer name, node index, tensor index]');
+  if (!Array.isArray(value))
+    throw new ValidationError(path, 'expected a list of [layer name, node index, tensor index]');
   const list = typeof value[0] === 'string' ? [value] : value;
   return list.map((ref, i) => {
     if (!Array.isArray(ref) || typeof ref[0] !== 'string')
-      throw new ValidationError([...path, i], `expected [layer name, node index, tensor index], got ${JSON.stringify(ref)}`);
+      throw new ValidationError(
+        [...path, i],
+        `expected [layer name, node index, tensor index], got ${JSON.stringify(ref)}`,
+      );
     return { layer: ref[0], tensorIndex: typeof ref[2] === 'number' ? ref[2] : 0 };
   });
 }
@@ -159,9 +165,14 @@ function nodeRefs(value: unknown, path: Path): TensorRef[] {
 function kerasTensors(value: unknown, out: TensorRef[] = []): TensorRef[] {
   if (Array.isArray(value)) for (const v of value) kerasTensors(v, out);
   else if (isObject(value)) {
-    if (value.class_name === '__keras_tensor__' && isObject(value.config) && Array.isArray(value.config.keras_history)) {
+    if (
+      value.class_name === '__keras_tensor__' &&
+      isObject(value.config) &&
+      Array.isArray(value.config.keras_history)
+    ) {
       const [layer, , tensorIndex] = value.config.keras_history as unknown[];
-      if (typeof layer === 'string') out.push({ layer, tensorIndex: typeof tensorIndex === 'number' ? tensorIndex : 0 });
+      if (typeof layer === 'string')
+        out.push({ layer, tensorIndex: typeof tensorIndex === 'number' ? tensorIndex : 0 });
     } else for (const v of Object.values(value)) kerasTensors(v, out);
   }
   return out;
@@ -181,7 +192,10 @@ function inboundCalls(value: unknown, path: Path): TensorRef[][] {
       const refs = kerasTensors(call.args);
       return refs.length ? refs : kerasTensors(call.kwargs);
     }
-    throw new ValidationError([...path, i], `expected a list of input tensors or { args, kwargs }, got ${JSON.stringify(call)}`);
+    throw new ValidationError(
+      [...path, i],
+      `expected a list of input tensors or { args, kwargs }, got ${JSON.stringify(call)}`,
+    );
   });
 }
 
@@ -206,8 +220,12 @@ class KerasImporter {
   importModel(model: KerasLayer, path: Path, inputs: string[] | undefined): string[] {
     const name = layerName(model) ?? model.class_name;
     if (isObject(model.config) && model.config.trainable === false)
-      this.warnings.push(`${model.class_name} "${name}" is frozen in the file (trainable: false); NetCanvas trains every layer.`);
-    return model.class_name === 'Sequential' ? this.importSequential(model, path, inputs) : this.importFunctional(model, path, inputs);
+      this.warnings.push(
+        `${model.class_name} "${name}" is frozen in the file (trainable: false); NetCanvas trains every layer.`,
+      );
+    return model.class_name === 'Sequential'
+      ? this.importSequential(model, path, inputs)
+      : this.importFunctional(model, path, inputs);
   }
 
   private importNested(layer: KerasLayer, path: Path, inputs: string[] | undefined): string[] {
@@ -231,7 +249,10 @@ class KerasImporter {
       if (MODEL_CLASSES.has(layer.class_name)) {
         const outputs = this.importNested(layer, layerPath, current === undefined ? undefined : [current]);
         if (outputs.length !== 1)
-          throw new ValidationError(layerPath, `sub-model "${layerName(layer)}" has ${outputs.length} outputs; a Sequential model passes on one`);
+          throw new ValidationError(
+            layerPath,
+            `sub-model "${layerName(layer)}" has ${outputs.length} outputs; a Sequential model passes on one`,
+          );
         current = outputs[0];
         return;
       }
@@ -249,7 +270,9 @@ class KerasImporter {
    */
   private addSequentialInput(model: KerasLayer, modelPath: Path, first: KerasLayer, path: Path): string {
     const config = first.config as Json;
-    let shape = withLayerContext([...path, 'config'], `${first.class_name} "${layerName(first)}"`, () => kerasInputShape(config));
+    let shape = withLayerContext([...path, 'config'], `${first.class_name} "${layerName(first)}"`, () =>
+      kerasInputShape(config),
+    );
     if (!shape && isObject(model.config) && Array.isArray(model.config.build_input_shape)) {
       const built = model.config.build_input_shape;
       shape = withLayerContext([...modelPath, 'config'], `${model.class_name} "${layerName(model)}"`, () =>
@@ -271,7 +294,10 @@ class KerasImporter {
     const outputRefs = nodeRefs(config.output_layers, [...path, 'config', 'output_layers']);
     const modelName = layerName(model) ?? model.class_name;
     if (inputs && inputs.length !== inputRefs.length)
-      throw new ValidationError(path, `model "${modelName}" has ${inputRefs.length} inputs but is fed ${inputs.length}`);
+      throw new ValidationError(
+        path,
+        `model "${modelName}" has ${inputRefs.length} inputs but is fed ${inputs.length}`,
+      );
 
     const tensors = new Map<string, string[]>();
     const resolve = (ref: TensorRef): string | undefined => tensors.get(ref.layer)?.[ref.tensorIndex];
@@ -282,18 +308,21 @@ class KerasImporter {
       for (const item of pending) {
         const { layer, path: layerPath } = item;
         const name = layerName(layer);
-        if (name === undefined) throw new ValidationError([...layerPath, 'name'], 'a layer of a functional model needs a name');
+        if (name === undefined)
+          throw new ValidationError([...layerPath, 'name'], 'a layer of a functional model needs a name');
         if (layer.class_name === 'InputLayer') {
           if (inputs) {
             const slot = inputRefs.findIndex((r) => r.layer === name);
-            if (slot === -1) throw new ValidationError(layerPath, `InputLayer "${name}" is not among the model's input_layers`);
+            if (slot === -1)
+              throw new ValidationError(layerPath, `InputLayer "${name}" is not among the model's input_layers`);
             tensors.set(name, [inputs[slot]]);
           } else tensors.set(name, [this.addLayer(layer, layerPath, [])]);
           continue;
         }
         const callsPath = [...layerPath, 'inbound_nodes'];
         const calls = inboundCalls(layer.inbound_nodes, callsPath);
-        if (calls.length === 0) throw new ValidationError(callsPath, `${layer.class_name} "${name}" is not connected to any input`);
+        if (calls.length === 0)
+          throw new ValidationError(callsPath, `${layer.class_name} "${name}" is not connected to any input`);
         if (calls.length > 1)
           throw new ValidationError(
             callsPath,
@@ -322,7 +351,10 @@ class KerasImporter {
     return outputRefs.map((ref, i) => {
       const id = resolve(ref);
       if (id === undefined)
-        throw new ValidationError([...path, 'config', 'output_layers', i], `output "${ref.layer}" is not a layer of model "${modelName}"`);
+        throw new ValidationError(
+          [...path, 'config', 'output_layers', i],
+          `output "${ref.layer}" is not a layer of model "${modelName}"`,
+        );
       return id;
     });
   }
@@ -336,7 +368,11 @@ class KerasImporter {
     if (!spec.fromKeras) throw new Error(`Layer spec "${spec.type}" has no fromKeras`); // every registry spec declares one
     const params: Record<string, unknown> = withLayerContext([...path, 'config'], title, () => spec.fromKeras!(config));
     const bad = checkParams(spec.params, resolveParams(spec.params, params));
-    if (bad.length) throw new ValidationError([...path, 'config'], `${title}: ${bad.map(([key, why]) => `${key} ${why}`).join('; ')}`);
+    if (bad.length)
+      throw new ValidationError(
+        [...path, 'config'],
+        `${title}: ${bad.map(([key, why]) => `${key} ${why}`).join('; ')}`,
+      );
     for (const [key, value] of Object.entries(config)) {
       if (ROLE_KEYS.test(key) && value !== null && value !== undefined)
         this.warnings.push(`${title}: ${key} is not imported; NetCanvas sets weight decay in the training settings.`);
@@ -350,7 +386,8 @@ class KerasImporter {
   private uniqueName(name: string): string {
     let unique = name;
     for (let k = 2; this.names.has(unique); k++) unique = `${name}_${k}`;
-    if (unique !== name) this.warnings.push(`Layer "${name}" was renamed "${unique}": another layer already has that name.`);
+    if (unique !== name)
+      this.warnings.push(`Layer "${name}" was renamed "${unique}": another layer already has that name.`);
     this.names.add(unique);
     return unique;
   }
@@ -370,7 +407,10 @@ class KerasImporter {
 export function importLayersModel(json: unknown): KerasImportResult {
   const { model, path } = locateModel(json);
   if (!MODEL_CLASSES.has(model.class_name))
-    throw new ValidationError([...path, 'class_name'], `expected a Sequential or functional model, got "${model.class_name}"`);
+    throw new ValidationError(
+      [...path, 'class_name'],
+      `expected a Sequential or functional model, got "${model.class_name}"`,
+    );
   const unsupported = unsupportedClasses(model, path);
   if (unsupported.length) throw new UnsupportedLayersError(unsupported);
   const importer = new KerasImporter();

@@ -37,7 +37,11 @@ const refused: Record<string, (error: unknown) => void> = {
   },
 };
 const refusalOf = (file: string) =>
-  file.startsWith('NEGATIVE_graph-model') ? refused.graphModel : file.includes('_embedding_gru_') ? refused.embeddingGru : undefined;
+  file.startsWith('NEGATIVE_graph-model')
+    ? refused.graphModel
+    : file.includes('_embedding_gru_')
+      ? refused.embeddingGru
+      : undefined;
 
 /** Names of the layers a file lists as its model's outputs, in order (top-level functional models only). */
 function outputLayerNames(json: unknown): string[] | undefined {
@@ -81,7 +85,9 @@ describe('real model.json files', () => {
   });
 
   it('keeps the trainable / non-trainable split Keras reports for the batch-norm nets', () => {
-    const resnet = summarize(importLayersModel(readJson(readmeRows.find((r) => r.file.includes('resnet50'))!.file)).graph);
+    const resnet = summarize(
+      importLayersModel(readJson(readmeRows.find((r) => r.file.includes('resnet50'))!.file)).graph,
+    );
     expect([resnet.totals.trainableParams, resnet.totals.nonTrainableParams]).toEqual([25_583_592, 53_120]);
   });
 
@@ -94,7 +100,9 @@ describe('real model.json files', () => {
     // The outer model's only input is the nested MobileNet's InputLayer.
     expect(tm.nodes.filter((n) => n.type === 'InputLayer').map((n) => n.name)).toEqual(['input_1']);
 
-    const k3 = importLayersModel(readJson(readmeRows.find((r) => r.file.includes('keras3.8.0_mobilenetv2'))!.file)).graph;
+    const k3 = importLayersModel(
+      readJson(readmeRows.find((r) => r.file.includes('keras3.8.0_mobilenetv2'))!.file),
+    ).graph;
     // Keras 3 gives the outer and the nested InputLayer the same name; the nested one is the outer tensor, not a second input.
     expect(k3.nodes.filter((n) => n.type === 'InputLayer').map((n) => n.name)).toEqual(['input_layer']);
     expect(k3.groups.map((g) => g.label)).toEqual(['mobilenetv2_1.00_224']);

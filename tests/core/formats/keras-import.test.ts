@@ -27,7 +27,12 @@ const kerasTensor = (name: string): Json => ({
 const k3 = (cls: string, name: string, config: Json, inputs: string[], merge = false): Json => ({
   module: 'keras.layers',
   class_name: cls,
-  config: { name, trainable: true, dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' } }, ...config },
+  config: {
+    name,
+    trainable: true,
+    dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' } },
+    ...config,
+  },
   name,
   inbound_nodes: [{ args: merge ? [inputs.map(kerasTensor)] : inputs.map(kerasTensor), kwargs: {} }],
 });
@@ -56,7 +61,10 @@ function refusal(json: unknown): ValidationError {
   throw new Error('the file was imported');
 }
 
-const dense = (name: string, units: number, extra: Json = {}): Json => ({ class_name: 'Dense', config: { name, units, ...extra } });
+const dense = (name: string, units: number, extra: Json = {}): Json => ({
+  class_name: 'Dense',
+  config: { name, units, ...extra },
+});
 
 describe('model.json forms', () => {
   it('reads a Keras 2 functional model with a residual Add and two outputs, keeping the output order', () => {
@@ -76,7 +84,13 @@ describe('model.json forms', () => {
     expect(outputNames(graph)).toEqual(['head', 'c1']);
     expect(shapeOf(graph, 'sum')).toEqual([null, 8, 8, 3]);
     const c1 = node(graph, 'c1');
-    expect(c1.params).toMatchObject({ filters: 3, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu' });
+    expect(c1.params).toMatchObject({
+      filters: 3,
+      kernelSize: [3, 3],
+      strides: [1, 1],
+      padding: 'same',
+      activation: 'relu',
+    });
     // Add's two inputs in the file's order.
     const add = node(graph, 'sum');
     const slots = graph.edges.filter((e) => e.target === add.id).sort((a, b) => a.targetInput - b.targetInput);
@@ -88,7 +102,12 @@ describe('model.json forms', () => {
     const model = functional(
       'k3',
       [
-        { class_name: 'InputLayer', name: 'x', config: { batch_shape: [null, 4], dtype: 'float32', sparse: false, name: 'x' }, inbound_nodes: [] },
+        {
+          class_name: 'InputLayer',
+          name: 'x',
+          config: { batch_shape: [null, 4], dtype: 'float32', sparse: false, name: 'x' },
+          inbound_nodes: [],
+        },
         k3('Dense', 'a', { units: 4, activation: 'relu', use_bias: true }, ['x']),
         k3('Dense', 'b', { units: 4, activation: 'tanh', use_bias: false }, ['x']),
         k3('Concatenate', 'cat', { axis: -1 }, ['a', 'b'], true),
@@ -105,7 +124,12 @@ describe('model.json forms', () => {
   });
 
   it('accepts Keras 3 input_layers / output_layers written as a single [name, 0, 0]', () => {
-    const model = functional('single', [k2('InputLayer', 'x', { batch_shape: [null, 3] }), k2('Dense', 'y', { units: 2 }, ['x'])], [], []);
+    const model = functional(
+      'single',
+      [k2('InputLayer', 'x', { batch_shape: [null, 3] }), k2('Dense', 'y', { units: 2 }, ['x'])],
+      [],
+      [],
+    );
     (model.config as Json).input_layers = ['x', 0, 0];
     (model.config as Json).output_layers = ['y', 0, 0];
     expect(outputNames(importLayersModel(model).graph)).toEqual(['y']);
@@ -114,7 +138,11 @@ describe('model.json forms', () => {
   it('places layers listed before their inputs', () => {
     const model = functional(
       'unordered',
-      [k2('Dense', 'y', { units: 2 }, ['h']), k2('Dense', 'h', { units: 3 }, ['x']), k2('InputLayer', 'x', { batch_input_shape: [null, 5] })],
+      [
+        k2('Dense', 'y', { units: 2 }, ['h']),
+        k2('Dense', 'h', { units: 3 }, ['x']),
+        k2('InputLayer', 'x', { batch_input_shape: [null, 5] }),
+      ],
       ['x'],
       ['y'],
     );
@@ -137,7 +165,9 @@ describe('model.json forms', () => {
     expect(node(graph, 'hidden_input').params.shape).toEqual([8]);
     expect(outputNames(graph)).toEqual(['out']);
     // Laid out top to bottom.
-    expect(graph.nodes.map((n) => n.position.y)).toEqual([...graph.nodes.map((n) => n.position.y)].sort((a, b) => a - b));
+    expect(graph.nodes.map((n) => n.position.y)).toEqual(
+      [...graph.nodes.map((n) => n.position.y)].sort((a, b) => a - b),
+    );
     expect(new Set(graph.nodes.map((n) => n.position.y)).size).toBe(3);
   });
 
@@ -153,10 +183,22 @@ describe('model.json forms', () => {
     const inner = {
       class_name: 'Sequential',
       name: 'head',
-      config: { name: 'head', layers: [{ class_name: 'InputLayer', config: { name: 'head_in', batch_input_shape: [null, 4] } }, dense('h1', 3), dense('h2', 2)] },
+      config: {
+        name: 'head',
+        layers: [
+          { class_name: 'InputLayer', config: { name: 'head_in', batch_input_shape: [null, 4] } },
+          dense('h1', 3),
+          dense('h2', 2),
+        ],
+      },
       inbound_nodes: [[['x', 0, 0, {}]]],
     };
-    const model = functional('outer', [k2('InputLayer', 'x', { batch_input_shape: [null, 4] }), inner, k2('Dense', 'final', { units: 1 }, ['head'])], ['x'], ['final']);
+    const model = functional(
+      'outer',
+      [k2('InputLayer', 'x', { batch_input_shape: [null, 4] }), inner, k2('Dense', 'final', { units: 1 }, ['head'])],
+      ['x'],
+      ['final'],
+    );
     const { graph } = importLayersModel(model);
     expect(graph.groups.map((g) => g.label)).toEqual(['head']);
     expect(graph.nodes.filter((n) => n.group === graph.groups[0].id).map((n) => n.name)).toEqual(['h1', 'h2']);
@@ -168,7 +210,14 @@ describe('model.json forms', () => {
     const inner = { class_name: 'Sequential', config: { name: 'inner', layers: [dense('d', 3)] } };
     const { graph, warnings } = importLayersModel({
       class_name: 'Sequential',
-      config: { name: 'outer', layers: [{ class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 2] } }, dense('d', 3), inner] },
+      config: {
+        name: 'outer',
+        layers: [
+          { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 2] } },
+          dense('d', 3),
+          inner,
+        ],
+      },
     });
     expect(graph.nodes.map((n) => n.name)).toEqual(['in', 'd', 'd_2']);
     expect(warnings).toContain('Layer "d" was renamed "d_2": another layer already has that name.');
@@ -176,8 +225,17 @@ describe('model.json forms', () => {
 
   it.each([
     [1, [1, 1, 1, 1]],
-    [[1, 2], [1, 1, 2, 2]],
-    [[[0, 1], [2, 3]], [0, 1, 2, 3]],
+    [
+      [1, 2],
+      [1, 1, 2, 2],
+    ],
+    [
+      [
+        [0, 1],
+        [2, 3],
+      ],
+      [0, 1, 2, 3],
+    ],
   ])('reads ZeroPadding2D padding %j as top, bottom, left, right %j', (padding, expected) => {
     const { graph } = importLayersModel({
       class_name: 'Sequential',
@@ -201,7 +259,12 @@ describe('model.json forms', () => {
   it('reads pooling strides that Keras leaves null as the pool size', () => {
     const { graph } = importLayersModel({
       class_name: 'Sequential',
-      config: [{ class_name: 'MaxPooling2D', config: { name: 'p', pool_size: [3, 3], strides: null, batch_input_shape: [null, 9, 9, 1] } }],
+      config: [
+        {
+          class_name: 'MaxPooling2D',
+          config: { name: 'p', pool_size: [3, 3], strides: null, batch_input_shape: [null, 9, 9, 1] },
+        },
+      ],
     });
     expect(shapeOf(graph, 'p')).toEqual([null, 3, 3, 1]);
   });
@@ -209,7 +272,13 @@ describe('model.json forms', () => {
   it('warns about training settings it does not keep', () => {
     const { warnings } = importLayersModel({
       class_name: 'Sequential',
-      config: [dense('d', 2, { batch_input_shape: [null, 3], kernel_regularizer: { class_name: 'L2', config: { l2: 0.01 } }, trainable: false })],
+      config: [
+        dense('d', 2, {
+          batch_input_shape: [null, 3],
+          kernel_regularizer: { class_name: 'L2', config: { l2: 0.01 } },
+          trainable: false,
+        }),
+      ],
     });
     expect(warnings).toEqual([
       'Dense "d": kernel_regularizer is not imported; NetCanvas sets weight decay in the training settings.',
@@ -222,14 +291,30 @@ describe('refusals', () => {
   const oneLayer = (cls: string, config: Json, input: number[] = [8, 8, 3]) => ({
     modelTopology: {
       class_name: 'Sequential',
-      config: { name: 's', layers: [{ class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, ...input] } }, { class_name: cls, config: { name: 'bad', ...config } }] },
+      config: {
+        name: 's',
+        layers: [
+          { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, ...input] } },
+          { class_name: cls, config: { name: 'bad', ...config } },
+        ],
+      },
     },
   });
 
   it.each([
-    ['Conv2D', { filters: 4, kernel_size: 3, activation: 'hard_sigmoid' }, 'activation', /activation "hard_sigmoid" is not supported/],
+    [
+      'Conv2D',
+      { filters: 4, kernel_size: 3, activation: 'hard_sigmoid' },
+      'activation',
+      /activation "hard_sigmoid" is not supported/,
+    ],
     ['Conv2D', { filters: 4, kernel_size: 3, padding: 'causal' }, 'padding', /padding "causal" is not supported/],
-    ['Conv2D', { filters: 4, kernel_size: 3, data_format: 'channels_first' }, 'data_format', /channels_first.*channels-last/],
+    [
+      'Conv2D',
+      { filters: 4, kernel_size: 3, data_format: 'channels_first' },
+      'data_format',
+      /channels_first.*channels-last/,
+    ],
     ['Conv2D', { filters: 4, kernel_size: 3, groups: 2 }, 'groups', /grouped convolution/],
     ['Conv2D', { kernel_size: 3 }, 'filters', /required but missing/],
     ['Conv2D', { filters: 0, kernel_size: 3 }, '', /filters must be a whole number ≥ 1, got 0/],
@@ -244,14 +329,19 @@ describe('refusals', () => {
   ])('%s %j is refused at config.%s', (cls, config, key, message) => {
     const error = refusal(oneLayer(cls, config));
     expect(error.path).toEqual(['modelTopology', 'config', 'layers', 1, 'config', ...(key ? [key] : [])]);
-    expect(error.message).toMatch(new RegExp(`^At modelTopology\\.config\\.layers\\.1\\.config${key ? `\\.${key}` : ''}: ${cls} "bad": `));
+    expect(error.message).toMatch(
+      new RegExp(`^At modelTopology\\.config\\.layers\\.1\\.config${key ? `\\.${key}` : ''}: ${cls} "bad": `),
+    );
     expect(error.message).toMatch(message);
   });
 
   it('refuses an input of unknown size, on the first layer or in build_input_shape', () => {
     const error = refusal({ class_name: 'Sequential', config: [dense('d', 2, { batch_input_shape: [null, null] })] });
     expect(error.message).toMatch(/^At config\.0\.config\.batch_input_shape: Dense "d": .*fixed size/);
-    const built = refusal({ class_name: 'Sequential', config: { name: 's', build_input_shape: [null, null, 3], layers: [dense('d', 2)] } });
+    const built = refusal({
+      class_name: 'Sequential',
+      config: { name: 's', build_input_shape: [null, null, 3], layers: [dense('d', 2)] },
+    });
     expect(built.message).toMatch(/^At config\.build_input_shape: Sequential "s": .*fixed size/);
   });
 
@@ -261,8 +351,20 @@ describe('refusals', () => {
       config: {
         name: 's',
         layers: [
-          { class_name: 'Embedding', config: { name: 'e', input_dim: 10, output_dim: 4, batch_input_shape: [null, 5] } },
-          { class_name: 'Sequential', config: { name: 'inner', layers: [{ class_name: 'LSTM', config: { name: 'l', units: 3 } }, { class_name: 'Embedding', config: {} }] } },
+          {
+            class_name: 'Embedding',
+            config: { name: 'e', input_dim: 10, output_dim: 4, batch_input_shape: [null, 5] },
+          },
+          {
+            class_name: 'Sequential',
+            config: {
+              name: 'inner',
+              layers: [
+                { class_name: 'LSTM', config: { name: 'l', units: 3 } },
+                { class_name: 'Embedding', config: {} },
+              ],
+            },
+          },
           dense('d', 2),
         ],
       },
@@ -273,26 +375,44 @@ describe('refusals', () => {
   });
 
   it('refuses a tfjs graph model', () => {
-    const error = refusal({ format: 'graph-model', modelTopology: { node: [{ name: 'x', op: 'Placeholder' }], versions: {} } });
+    const error = refusal({
+      format: 'graph-model',
+      modelTopology: { node: [{ name: 'x', op: 'Placeholder' }], versions: {} },
+    });
     expect(error.message).toMatch(/graph model.*not a Layers model/);
   });
 
   it('refuses a layer applied twice (shared weights)', () => {
     const shared = { ...k2('Dense', 'shared', { units: 4 }), inbound_nodes: [[['x', 0, 0, {}]], [['x', 0, 0, {}]]] };
-    const error = refusal(functional('m', [k2('InputLayer', 'x', { batch_input_shape: [null, 4] }), shared], ['x'], ['shared']));
+    const error = refusal(
+      functional('m', [k2('InputLayer', 'x', { batch_input_shape: [null, 4] }), shared], ['x'], ['shared']),
+    );
     expect(error.path).toEqual(['config', 'layers', 1, 'inbound_nodes']);
     expect(error.message).toMatch(/Dense "shared" is applied 2 times with shared weights/);
   });
 
   it('refuses an input from a layer the model does not have', () => {
-    const error = refusal(functional('m', [k2('InputLayer', 'x', { batch_input_shape: [null, 4] }), k2('Dense', 'd', { units: 1 }, ['ghost'])], ['x'], ['d']));
+    const error = refusal(
+      functional(
+        'm',
+        [k2('InputLayer', 'x', { batch_input_shape: [null, 4] }), k2('Dense', 'd', { units: 1 }, ['ghost'])],
+        ['x'],
+        ['d'],
+      ),
+    );
     expect(error.message).toMatch(/Dense "d" takes its input from "ghost", which is not a layer of model "m"/);
   });
 
   it.each([
     [null, /^expected a JSON object/],
-    [{ modelTopology: { class_name: 'Sequential', config: { name: 's', layers: 'x' } } }, /^At modelTopology\.config\.layers: expected the list of layers/],
-    [{ modelTopology: { class_name: 'Sequential', config: { name: 's', layers: [{ config: {} }] } } }, /^At modelTopology\.config\.layers\.0\.class_name: /],
+    [
+      { modelTopology: { class_name: 'Sequential', config: { name: 's', layers: 'x' } } },
+      /^At modelTopology\.config\.layers: expected the list of layers/,
+    ],
+    [
+      { modelTopology: { class_name: 'Sequential', config: { name: 's', layers: [{ config: {} }] } } },
+      /^At modelTopology\.config\.layers\.0\.class_name: /,
+    ],
     [{ modelTopology: { class_name: 'Dense', config: {} } }, /expected a Sequential or functional model, got "Dense"/],
     [{ modelTopology: { model_config: '{not json' } }, /^At modelTopology\.model_config: .*not JSON/],
     [{ class_name: 'Sequential', config: [dense('d', 2)] }, /first layer but declares no input shape/],
