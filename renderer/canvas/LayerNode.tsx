@@ -1,0 +1,55 @@
+/** A layer on the canvas: name, key parameters, output shape and parameter count, coloured by category. */
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import type { BadgeProblem, LayerFlowNode } from './flow-model';
+import { CATEGORY_COLOR } from './category-style';
+import { formatCount } from '../summary/summary-text';
+
+/** The problem badge: red for errors, amber for warnings; hovering lists the messages. */
+export function ProblemBadge({ problems }: { problems: readonly BadgeProblem[] }) {
+  if (!problems.length) return null;
+  const error = problems.some((p) => p.severity === 'error');
+  return (
+    <span
+      className={`nc-badge ${error ? 'nc-badge-error' : 'nc-badge-warning'}`}
+      data-testid="node-badge"
+      title={problems.map((p) => p.message).join('\n')}
+      aria-label={problems.map((p) => p.message).join('\n')}
+    >
+      {error ? '!' : '⚠'}
+      {problems.length > 1 ? problems.length : ''}
+    </span>
+  );
+}
+
+function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
+  const color = CATEGORY_COLOR[data.category];
+  return (
+    <div
+      className={`nc-node${selected ? ' nc-selected' : ''}${data.problems.length ? ' nc-has-problem' : ''}`}
+      style={{ '--accent': color } as React.CSSProperties}
+      data-testid={`node-${data.name}`}
+    >
+      {data.hasInputs && <Handle type="target" position={Position.Top} />}
+      <div className="nc-node-head">
+        <span className="nc-node-name">{data.name}</span>
+        <span className="nc-node-type">{data.label}</span>
+        <ProblemBadge problems={data.problems} />
+      </div>
+      <div className="nc-node-detail" title={data.detail}>
+        {data.detail || '\u00a0'}
+      </div>
+      <div className="nc-node-foot">
+        <span className="nc-node-shape" data-testid="node-shape">
+          {data.shape || '?'}
+        </span>
+        <span className="nc-node-params" data-testid="node-params" title={`${formatCount(data.params)} parameters`}>
+          {data.params ? `${formatCount(data.params)} p` : '—'}
+        </span>
+      </div>
+      <Handle type="source" position={Position.Bottom} />
+    </div>
+  );
+}
+
+export const LayerNode = memo(LayerNodeView);

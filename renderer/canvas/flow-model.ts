@@ -1,0 +1,318 @@
+/**
+ * Turns the design (graph + what core derived from it) into React Flow's nodes
+ * and edges: one box per layer, one box per collapsed group, a frame behind
+ * each expanded group, and edges labelled with the tensor shape they carry.
+ * Flow objects are reused when nothing they show changed, so React Flow
+ * re-renders only the boxes an edit touched.
+ */
+import type { Edge, Node } from '@xyflow/react';
+import type { Diagnostic } from '../../core/errors';
+import type { Graph, GraphGroup, GraphNode } from '../../core/graph/graph';
+import { shapeText, type ShapeReport } from '../../core/graph/infer';
+import type { ModelSummary } from '../../core/graph/summary';
+import type { LayerCategory, ResolvedParams, Shape } from '../../core/layers/layer-spec';
+import { resolveParams } from '../../core/layers/params';
+import { getLayerSpec, isLayerType } from '../../core/layers/registry';
+import { NODE_HEIGHT, NODE_WIDTH } from './layout';
+
+/** A problem as a node's badge shows it. */
+export interface BadgeProblem {
+  severity: Diagnostic['severity'];
+  message: string;
+}
+
+/** What a layer box shows. */
+export interface LayerNodeData extends Record<string, unknown> {
+  name: string;
+  type: string;
+  label: string;
+  category: LayerCategory | 'unknown';
+  /** The key parameters in short, e.g. `5×5 ×6 valid`. */
+  detail: string;
+  /** Output shape without the batch, e.g. `28×28×6`; empty when it could not be inferred. */
+  shape: string;
+  params: number;
+  /** Whether the layer takes inputs (has a target handle). */
+  hasInputs: boolean;
+  problems: BadgeProblem[];
+}
+
+/** What a collapsed group box shows. */
+export interface GroupNodeData extends Record<string, unknown> {
+  groupId: string;
+  label: string;
+  layers: number;
+  inShape: string;
+  outShape: string;
+  params: number;
+  problems: BadgeProblem[];
+}
+
+/** The frame drawn behind an expanded group. */
+export interface FrameNodeData extends Record<string, unknown> {
+  groupId: string;
+  label: string;
+}
+
+export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
+export type GroupFlowNode = Node<GroupNodeData, 'group'>;
+export type FrameFlowNode = Node<FrameNodeData, 'frame'>;
+export type FlowNode = LayerFlowNode | GroupFlowNode | FrameFlowNode;
+export type FlowEdge = Edge<{ shape: string }>;
+
+/** The flow id of a collapsed group's box. */
+export const groupFlowId = (groupId: string): string => `group:${groupId}`;
+const frameFlowId = (groupId: string): string => `frame:${groupId}`;
+
+/** For each node, the outermost collapsed group that hides it (if any). */
+export function collapsedOwner(graph: Graph): Map<string, string> {
+  const groups = new Map(graph.groups.map((g) => [g.id, g]));
+  const owner = new Map<string, string>();
+  const outermost = (groupId: string | undefined): string | undefined => {
+    let found: string | undefined;
+    const seen = new Set<string>();
+    for (let g = groupId ? groups.get(groupId) : undefined; g && !seen.has(g.id); g = g.parent ? groups.get(g.parent) : undefined) {
+      seen.add(g.id);
+      if (g.collapsed) found = g.id;
+    }
+    return found;
+  };
+  for (const node of graph.nodes) {
+    const g = outermost(node.group);
+    if (g) owner.set(node.id, g);
+  }
+  return owner;
+}
+
+/** The ids of every group inside `groupId`, itself included. */
+function groupAndDescendants(graph: Graph, groupId: string): Set<string> {
+  const ids = new Set([groupId]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const g of graph.groups) {
+      if (g.parent && ids.has(g.parent) && !ids.has(g.id)) {
+        ids.add(g.id);
+        grew = true;
+      }
+    }
+  }
+  return ids;
+}
+
+const shallowEqual = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Remembers the flow objects of the last render so unchanged ones keep their identity. */
+export class FlowCache {
+  private nodes = new Map<string, { deps: unknown[]; node: FlowNode }>();
+  private edges = new Map<string, { deps: unknown[]; edge: FlowEdge }>();
+  private nextNodes = new Map<string, { deps: unknown[]; node: FlowNode }>();
+  private nextEdges = new Map<string, { deps: unknown[]; edge: FlowEdge }>();
+
+  node<T extends FlowNode>(id: string, deps: unknown[], make: () => T): T {
+    const old = this.nodes.get(id);
+    const node = old && shallowEqual(old.deps, deps) ? (old.node as T) : make();
+    this.nextNodes.set(id, { deps, node });
+    return node;
+  }
+
+  edge(id: string, deps: unknown[], make: () => FlowEdge): FlowEdge {
+    const old = this.edges.get(id);
+    const edge = old && shallowEqual(old.deps, deps) ? old.edge : make();
+    this.nextEdges.set(id, { deps, edge });
+    return edge;
+  }
+
+  /** Ends one render: only what it used is kept. */
+  swap(): void {
+    this.nodes = this.nextNodes;
+    this.edges = this.nextEdges;
+    this.nextNodes = new Map();
+    this.nextEdges = new Map();
+  }
+}
+
+/** Inputs to {@link toFlow}. */
+export interface FlowInputs {
+  graph: Graph;
+  report: ShapeReport;
+  summary: ModelSummary;
+  selectedNodes: ReadonlySet<string>;
+  selectedEdges: ReadonlySet<string>;
+  /** Sizes React Flow measured, by flow id. */
+  measured: ReadonlyMap<string, { width: number; height: number }>;
+}
+
+function problemsByNode(diagnostics: readonly Diagnostic[]): Map<string, BadgeProblem[]> {
+  const map = new Map<string, BadgeProblem[]>();
+  for (const d of diagnostics) map.set(d.nodeId, [...(map.get(d.nodeId) ?? []), { severity: d.severity, message: d.message }]);
+  return map;
+}
+
+const problemsKey = (problems: readonly BadgeProblem[] | undefined): string =>
+  problems ? problems.map((p) => `${p.severity}:${p.message}`).join('\n') : '';
+
+function layerFace(node: GraphNode): Pick<LayerNodeData, 'label' | 'category' | 'detail' | 'hasInputs'> {
+  if (!isLayerType(node.type)) return { label: node.type, category: 'unknown', detail: '', hasInputs: true };
+  const spec = getLayerSpec(node.type);
+  let detail = '';
+  try {
+    detail = spec.summarize?.(resolveParams(spec.params, node.params) as ResolvedParams) ?? '';
+  } catch {
+    // A parameter the user is still typing can be malformed; the badge says why, the face stays blank.
+    detail = '';
+  }
+  return { label: spec.label, category: spec.category, detail, hasInputs: spec.inputs.max > 0 };
+}
+
+const shapeOf = (shape: Shape | undefined): string => (shape ? shapeText(shape) : '');
+
+/** React Flow's nodes and edges for the design. */
+export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]; edges: FlowEdge[] } {
+  const { graph, report, summary, selectedNodes, selectedEdges, measured } = input;
+  const owner = collapsedOwner(graph);
+  const problems = problemsByNode(report.diagnostics);
+  const paramsById = new Map(summary.layers.map((l) => [l.nodeId, l.trainableParams + l.nonTrainableParams]));
+  const frames: FrameFlowNode[] = [];
+  const boxes: FlowNode[] = [];
+
+  // Expanded groups get a frame around their visible members, drawn behind them.
+  const membersByGroup = new Map<string, GraphNode[]>();
+  const groupsById = new Map(graph.groups.map((g) => [g.id, g]));
+  for (const node of graph.nodes) {
+    if (owner.has(node.id)) continue;
+    const seen = new Set<string>();
+    for (let g = node.group ? groupsById.get(node.group) : undefined; g && !seen.has(g.id); g = g.parent ? groupsById.get(g.parent) : undefined) {
+      seen.add(g.id);
+      membersByGroup.set(g.id, [...(membersByGroup.get(g.id) ?? []), node]);
+    }
+  }
+  for (const group of graph.groups) {
+    const members = membersByGroup.get(group.id);
+    // Members hidden by a collapsed ancestor are not in `members`, so such a group has no frame.
+    if (!members?.length || group.collapsed) continue;
+    const pad = 14;
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
+    for (const m of members) {
+      const size = measured.get(m.id) ?? { width: NODE_WIDTH, height: NODE_HEIGHT };
+      minX = Math.min(minX, m.position.x);
+      minY = Math.min(minY, m.position.y);
+      maxX = Math.max(maxX, m.position.x + size.width);
+      maxY = Math.max(maxY, m.position.y + size.height);
+    }
+    const id = frameFlowId(group.id);
+    const x = minX - pad,
+      y = minY - pad - 22,
+      width = maxX - minX + 2 * pad,
+      height = maxY - minY + 2 * pad + 22;
+    frames.push(
+      cache.node(id, [group.label, x, y, width, height], () => ({
+        id,
+        type: 'frame',
+        position: { x, y },
+        data: { groupId: group.id, label: group.label },
+        style: { width, height },
+        width,
+        height,
+        measured: { width, height },
+        selectable: false,
+        draggable: false,
+        connectable: false,
+        focusable: false,
+        zIndex: -1,
+      })),
+    );
+  }
+
+  // Collapsed groups: one box each.
+  const collapsedMembers = new Map<string, GraphNode[]>();
+  for (const node of graph.nodes) {
+    const g = owner.get(node.id);
+    if (g) collapsedMembers.set(g, [...(collapsedMembers.get(g) ?? []), node]);
+  }
+  for (const [groupId, members] of collapsedMembers) {
+    const group = groupsById.get(groupId) as GraphGroup;
+    const memberIds = new Set(members.map((m) => m.id));
+    const entering = graph.edges.filter((e) => memberIds.has(e.target) && !memberIds.has(e.source));
+    const leaving = graph.edges.filter((e) => memberIds.has(e.source) && !memberIds.has(e.target));
+    const outputs = leaving.length ? leaving.map((e) => e.source) : members.slice(-1).map((m) => m.id);
+    const inShape = [...new Set(entering.map((e) => shapeOf(report.shapes.get(e.source))))].join(', ');
+    const outShape = [...new Set(outputs.map((id) => shapeOf(report.shapes.get(id))))].join(', ');
+    const params = members.reduce((a, m) => a + (paramsById.get(m.id) ?? 0), 0);
+    const groupProblems = members.flatMap((m) => problems.get(m.id) ?? []);
+    const x = Math.min(...members.map((m) => m.position.x));
+    const y = Math.min(...members.map((m) => m.position.y));
+    const id = groupFlowId(groupId);
+    const selected = members.some((m) => selectedNodes.has(m.id));
+    const size = measured.get(id);
+    boxes.push(
+      cache.node(id, [group.label, members.length, inShape, outShape, params, problemsKey(groupProblems), x, y, selected, size?.width, size?.height], () => ({
+        id,
+        type: 'group',
+        position: { x, y },
+        data: { groupId, label: group.label, layers: members.length, inShape, outShape, params, problems: groupProblems },
+        selected,
+        ...(size ? { measured: size } : {}),
+      })),
+    );
+  }
+
+  for (const node of graph.nodes) {
+    if (owner.has(node.id)) continue;
+    const shape = shapeOf(report.shapes.get(node.id));
+    const params = paramsById.get(node.id) ?? 0;
+    const nodeProblems = problems.get(node.id);
+    const selected = selectedNodes.has(node.id);
+    const size = measured.get(node.id);
+    boxes.push(
+      cache.node(node.id, [node, shape, params, problemsKey(nodeProblems), selected, size?.width, size?.height], () => ({
+        id: node.id,
+        type: 'layer',
+        position: node.position,
+        data: { name: node.name, type: node.type, ...layerFace(node), shape, params, problems: nodeProblems ?? [] },
+        selected,
+        ...(size ? { measured: size } : {}),
+      })),
+    );
+  }
+
+  const edges: FlowEdge[] = [];
+  const seenGroupEdges = new Set<string>();
+  for (const edge of graph.edges) {
+    const source = owner.has(edge.source) ? groupFlowId(owner.get(edge.source) as string) : edge.source;
+    const target = owner.has(edge.target) ? groupFlowId(owner.get(edge.target) as string) : edge.target;
+    if (source === target) continue; // inside one collapsed group
+    const viaGroup = source !== edge.source || target !== edge.target;
+    const id = viaGroup ? `${source}->${target}` : edge.id;
+    if (viaGroup) {
+      if (seenGroupEdges.has(id)) continue;
+      seenGroupEdges.add(id);
+    }
+    const shape = shapeOf(report.shapes.get(edge.source));
+    const selected = selectedEdges.has(edge.id);
+    edges.push(
+      cache.edge(id, [source, target, shape, selected, edge.targetInput], () => ({
+        id,
+        source,
+        target,
+        type: 'shape',
+        data: { shape },
+        selected,
+        // An edge into a collapsed group stands for several edges; it is deleted by expanding the group first.
+        selectable: !viaGroup,
+      })),
+    );
+  }
+  cache.swap();
+  return { nodes: [...frames, ...boxes], edges };
+}
+
+/** The ids of the layers a flow node stands for (one layer, or every member of a collapsed group). */
+export function layerIdsOf(graph: Graph, flowId: string): string[] {
+  if (!flowId.startsWith('group:')) return [flowId];
+  const groups = groupAndDescendants(graph, flowId.slice('group:'.length));
+  return graph.nodes.filter((n) => n.group && groups.has(n.group)).map((n) => n.id);
+}

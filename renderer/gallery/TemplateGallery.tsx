@@ -1,0 +1,113 @@
+/**
+ * The template gallery: pick a network, set the input size and class count,
+ * and get a laid-out graph. The current design stays one undo step away.
+ */
+import { useMemo, useState } from 'react';
+import { summarize } from '../../core/graph/summary';
+import { InvalidTemplateOptionsError, templates, type Template } from '../../templates/index';
+import { formatCompact, formatCount } from '../summary/summary-text';
+import { parseParam } from '../inspector/param-text';
+
+/** Reads "32×32×3" / "32, 32, 3" into numbers, or null. */
+function parseShape(text: string): number[] | null {
+  const parsed = parseParam({ kind: 'intList', default: [] }, text);
+  return parsed.ok ? (parsed.value as number[]) : null;
+}
+
+export function TemplateGallery({ onCreate, onClose }: { onCreate: (template: Template, input: number[], classes: number) => string | null; onClose: () => void }) {
+  const [chosen, setChosen] = useState<Template>(templates.find((t) => t.id === 'lenet5') ?? templates[0]);
+  const [inputText, setInputText] = useState(chosen.defaultInput.join('×'));
+  const [classesText, setClassesText] = useState(String(chosen.defaultClasses));
+  const [error, setError] = useState<string | null>(null);
+  // Parameter counts at the default options, for the cards (cheap: no compile, only shape inference).
+  const counts = useMemo(() => new Map(templates.map((t) => [t.id, summarize(t.build()).totals])), []);
+
+  const choose = (t: Template) => {
+    setChosen(t);
+    setInputText(t.defaultInput.join('×'));
+    setClassesText(String(t.defaultClasses));
+    setError(null);
+  };
+
+  const create = () => {
+    const input = parseShape(inputText);
+    const classes = Number(classesText);
+    if (!input) return setError(`Input size must be whole numbers such as 32×32×3, got "${inputText}".`);
+    if (!Number.isInteger(classes) || classes < 1) return setError(`Classes must be a whole number ≥ 1, got "${classesText}".`);
+    setError(onCreate(chosen, input, classes));
+  };
+
+  return (
+    <div className="nc-modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="nc-modal nc-gallery" role="dialog" aria-label="Templates" data-testid="template-gallery">
+        <header className="nc-modal-head">
+          <h2>New from template</h2>
+          <button className="nc-icon-button" onClick={onClose} aria-label="Close" data-testid="gallery-close">
+            ✕
+          </button>
+        </header>
+        <div className="nc-gallery-body">
+          <div className="nc-gallery-grid">
+            {templates.map((t) => {
+              const totals = counts.get(t.id);
+              return (
+                <button
+                  key={t.id}
+                  className={`nc-card${t.id === chosen.id ? ' nc-card-chosen' : ''}`}
+                  onClick={() => choose(t)}
+                  onDoubleClick={() => onCreate(t, [...t.defaultInput], t.defaultClasses)}
+                  data-testid={`template-${t.id}`}
+                >
+                  <strong>{t.title}</strong>
+                  <span className="nc-card-text">{t.description}</span>
+                  {totals && (
+                    <span className="nc-card-stats">
+                      {formatCompact(totals.params)} params · {formatCompact(totals.macs)} MACs
+                    </span>
+                  )}
+                </button>
+              );
+            })}
+          </div>
+          <form
+            className="nc-gallery-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              create();
+            }}
+          >
+            <h3>{chosen.title}</h3>
+            <p className="nc-muted">{chosen.source}</p>
+            <div className="nc-field">
+              <label htmlFor="nc-template-input">Input size (height × width × channels)</label>
+              <input id="nc-template-input" value={inputText} onChange={(e) => setInputText(e.target.value)} data-testid="template-input" />
+            </div>
+            <div className="nc-field">
+              <label htmlFor="nc-template-classes">Classes</label>
+              <input id="nc-template-classes" value={classesText} onChange={(e) => setClassesText(e.target.value)} data-testid="template-classes" />
+            </div>
+            {error && (
+              <div className="nc-field-error" role="alert" data-testid="template-error">
+                {error}
+              </div>
+            )}
+            <p className="nc-muted">At the defaults: {formatCount(counts.get(chosen.id)?.params ?? 0)} parameters.</p>
+            <button type="submit" className="nc-primary" data-testid="template-create">
+              Create
+            </button>
+          </form>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Builds `template`, or says why the options do not fit it. */
+export function buildTemplate(template: Template, input: number[], classes: number) {
+  try {
+    return { graph: template.build({ input, classes }), error: null };
+  } catch (e) {
+    if (e instanceof InvalidTemplateOptionsError) return { graph: null, error: e.message };
+    throw e;
+  }
+}

@@ -1,0 +1,24 @@
+/** One problem with its one-click fix, as the inspector and the problems panel list it. */
+import type { Diagnostic } from '../../core/errors';
+import { useEditor } from '../state/EditorContext';
+import { fix } from '../state/edit-commands';
+
+export function DiagnosticItem({ diagnostic, testId, onSelect }: { diagnostic: Diagnostic; testId: string; onSelect?: () => void }) {
+  const { store } = useEditor();
+  const repair = diagnostic.fix;
+  return (
+    <li className={`nc-diagnostic nc-${diagnostic.severity}`} data-testid={testId} data-code={diagnostic.code}>
+      <span className="nc-diagnostic-icon" aria-label={diagnostic.severity}>
+        {diagnostic.severity === 'error' ? '●' : '▲'}
+      </span>
+      <span className="nc-diagnostic-message" onClick={onSelect} role={onSelect ? 'button' : undefined}>
+        {diagnostic.message}
+      </span>
+      {repair && (
+        <button className="nc-fix" onClick={() => fix(store, repair)} data-testid="fix" title="Apply this fix (undo with Ctrl+Z)">
+          {repair.label}
+        </button>
+      )}
+    </li>
+  );
+}

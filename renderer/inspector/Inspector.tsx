@@ -1,0 +1,128 @@
+/**
+ * The inspector: for the selected layer, its name, a form generated from its
+ * parameter specs, the output size worked out as a lecture would, its
+ * parameter count and its problems with one-click fixes.
+ */
+import { findNode, incomingEdges } from '../../core/graph/graph';
+import { shapeText } from '../../core/graph/infer';
+import type { ParamSpecs, Shape } from '../../core/layers/layer-spec';
+import { resolveParams } from '../../core/layers/params';
+import { getLayerSpec, isLayerType } from '../../core/layers/registry';
+import { CATEGORY_COLOR, CATEGORY_TITLE } from '../canvas/category-style';
+import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
+import { deleteSelection, duplicateSelection, rename, setParam } from '../state/edit-commands';
+import { formatCount } from '../summary/summary-text';
+import { DiagnosticItem } from './DiagnosticItem';
+import { ParamField } from './ParamField';
+
+export function Inspector() {
+  const { store } = useEditor();
+  const { graph, selectedNodes } = useEditorState();
+  const { report, summary } = useDerived();
+
+  if (selectedNodes.size > 1) {
+    return (
+      <aside className="nc-inspector" aria-label="Inspector">
+        <div className="nc-panel-title">Inspector</div>
+        <div className="nc-pad">
+          <p>{selectedNodes.size} layers selected.</p>
+          <div className="nc-button-row">
+            <button onClick={() => duplicateSelection(store)}>Duplicate</button>
+            <button onClick={() => deleteSelection(store)}>Delete</button>
+          </div>
+        </div>
+      </aside>
+    );
+  }
+  const node = selectedNodes.size === 1 ? findNode(graph, [...selectedNodes][0]) : undefined;
+  if (!node) {
+    return (
+      <aside className="nc-inspector" aria-label="Inspector">
+        <div className="nc-panel-title">Inspector</div>
+        <div className="nc-pad nc-muted">
+          <p>Select a layer to edit its parameters.</p>
+          <p>
+            {graph.nodes.length} layers · {formatCount(summary.totals.params)} parameters
+          </p>
+        </div>
+      </aside>
+    );
+  }
+  if (!isLayerType(node.type)) {
+    return (
+      <aside className="nc-inspector" aria-label="Inspector">
+        <div className="nc-panel-title">Inspector</div>
+        <div className="nc-pad">NetCanvas has no layer type “{node.type}”.</div>
+      </aside>
+    );
+  }
+  const spec = getLayerSpec(node.type);
+  const params = resolveParams(spec.params, node.params);
+  const inputs = incomingEdges(graph, node.id).map((e) => report.shapes.get(e.source));
+  const output = report.shapes.get(node.id);
+  const row = summary.layers.find((l) => l.nodeId === node.id);
+  const problems = report.diagnostics.filter((d) => d.nodeId === node.id);
+  let explanation: string[] = [];
+  const checkedParams = report.params.get(node.id);
+  if (spec.explain && inputs.length && inputs.every((s) => s !== undefined) && checkedParams) {
+    explanation = spec.explain(inputs as Shape[], checkedParams);
+  }
+  return (
+    <aside className="nc-inspector" aria-label="Inspector" key={node.id}>
+      <div className="nc-panel-title" style={{ borderColor: CATEGORY_COLOR[spec.category] }}>
+        <span style={{ color: CATEGORY_COLOR[spec.category] }}>{CATEGORY_TITLE[spec.category]}</span> · {spec.label}
+      </div>
+      <div className="nc-inspector-body">
+        <p className="nc-description">{spec.description}</p>
+        <div className="nc-field">
+          <label htmlFor="nc-layer-name">Name</label>
+          <input
+            id="nc-layer-name"
+            type="text"
+            value={node.name}
+            spellCheck={false}
+            onChange={(e) => rename(store, node.id, e.target.value)}
+            data-testid="layer-name"
+          />
+        </div>
+        {Object.entries(spec.params as ParamSpecs).map(([name, paramSpec]) => (
+          <ParamField key={name} name={name} spec={paramSpec} value={params[name]} onChange={(value) => setParam(store, node.id, name, value)} />
+        ))}
+        <h4>Output</h4>
+        <dl className="nc-facts">
+          <dt>Input</dt>
+          <dd data-testid="inspector-input-shape">{inputs.map((s) => (s ? shapeText(s) : '?')).join(', ') || '—'}</dd>
+          <dt>Output</dt>
+          <dd data-testid="inspector-output-shape">{output ? shapeText(output) : '?'}</dd>
+          <dt>Parameters</dt>
+          <dd data-testid="inspector-params">
+            {formatCount((row?.trainableParams ?? 0) + (row?.nonTrainableParams ?? 0))}
+            {row?.nonTrainableParams ? ` (${formatCount(row.nonTrainableParams)} non-trainable)` : ''}
+          </dd>
+          <dt>MACs</dt>
+          <dd>{formatCount(row?.macs ?? 0)}</dd>
+        </dl>
+        {explanation.length > 0 && (
+          <div className="nc-explain" data-testid="explain">
+            <div className="nc-muted">Output size, (N − F + 2P) / S + 1:</div>
+            {explanation.map((line) => (
+              <div key={line} className="nc-explain-line">
+                {line}
+              </div>
+            ))}
+          </div>
+        )}
+        {problems.length > 0 && (
+          <>
+            <h4>Problems</h4>
+            <ul className="nc-diagnostics">
+              {problems.map((d, i) => (
+                <DiagnosticItem key={`${d.code}-${i}`} diagnostic={d} testId="inspector-diagnostic" />
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+    </aside>
+  );
+}

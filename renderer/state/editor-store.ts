@@ -1,0 +1,190 @@
+/**
+ * The editor's state: the graph (the only design state), its undo history,
+ * the selection and the file it belongs to. Every design edit goes through
+ * one of core's pure graph functions and lands here with `commit`, so undo
+ * and redo are a stack of graphs. Shapes, counts and diagnostics are derived
+ * from `graph` by the components (useMemo), never stored here.
+ */
+import { emptyGraph, type Graph } from '../../core/graph/graph';
+
+/** A short message for the user: a refused connection, a failed load, a saved file. */
+export interface Notice {
+  kind: 'error' | 'info';
+  text: string;
+  /** Increases with every notice so the same text shown twice still re-renders. */
+  serial: number;
+}
+
+/** Everything the editor knows, as one immutable snapshot. */
+export interface EditorState {
+  graph: Graph;
+  /** Earlier graphs, oldest first. */
+  past: readonly Graph[];
+  /** Undone graphs, the next redo last. */
+  future: readonly Graph[];
+  selectedNodes: ReadonlySet<string>;
+  selectedEdges: ReadonlySet<string>;
+  /** The graph as last opened or saved; the design is unsaved when `graph` differs. */
+  savedGraph: Graph;
+  /** File name shown in the title bar, or null for a design never saved. */
+  fileName: string | null;
+  /** Where the desktop shell saved or opened it. */
+  filePath?: string;
+  notice: Notice | null;
+  /** Increases each time a different design is loaded (open, new, template, import), so the canvas can fit it to view. */
+  designSerial: number;
+}
+
+/** Undo keeps this many steps; older ones are dropped. */
+export const HISTORY_LIMIT = 300;
+
+const none: ReadonlySet<string> = new Set();
+
+export function initialEditorState(graph: Graph = emptyGraph()): EditorState {
+  return { graph, past: [], future: [], selectedNodes: none, selectedEdges: none, savedGraph: graph, fileName: null, notice: null, designSerial: 0 };
+}
+
+/** Whether the design has changes not yet saved. Compares content, so undoing back to the saved graph clears the marker. */
+export function isDirty(state: EditorState): boolean {
+  return state.graph !== state.savedGraph && JSON.stringify(state.graph) !== JSON.stringify(state.savedGraph);
+}
+
+/**
+ * A small observable store (read with `useSyncExternalStore`). Kept outside
+ * React so keyboard shortcuts, bridge commands and tests share one API.
+ */
+export class EditorStore {
+  private state: EditorState;
+  private readonly listeners = new Set<() => void>();
+  /** The key of the last commit, so typing into one field makes one undo step, not one per key. */
+  private lastCoalesceKey: string | null = null;
+  /** The graph before a drag started; a drag is one undo step. */
+  private previewBase: Graph | null = null;
+  private noticeSerial = 0;
+
+  constructor(graph?: Graph) {
+    this.state = initialEditorState(graph);
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getState = (): EditorState => this.state;
+
+  private set(next: Partial<EditorState>): void {
+    this.state = { ...this.state, ...next };
+    for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * Makes `graph` the design, one undo step. Consecutive commits with the same
+   * `coalesceKey` (edits to one field) share a single undo step.
+   */
+  commit(graph: Graph, coalesceKey?: string): void {
+    if (graph === this.state.graph) return;
+    this.previewBase = null;
+    const coalesce = coalesceKey !== undefined && coalesceKey === this.lastCoalesceKey && this.state.past.length > 0;
+    this.lastCoalesceKey = coalesceKey ?? null;
+    const past = coalesce ? this.state.past : [...this.state.past, this.state.graph].slice(-HISTORY_LIMIT);
+    this.set({ graph, past, future: [], selectedNodes: this.keepExisting(graph, this.state.selectedNodes), selectedEdges: this.keepExistingEdges(graph) });
+  }
+
+  /** Shows `graph` without an undo step (a drag in progress); `endPreview` makes it one step. */
+  preview(graph: Graph): void {
+    if (this.previewBase === null) this.previewBase = this.state.graph;
+    this.set({ graph });
+  }
+
+  /** Ends a drag: the whole move becomes one undo step. */
+  endPreview(): void {
+    const base = this.previewBase;
+    this.previewBase = null;
+    if (base === null || base === this.state.graph) return;
+    this.lastCoalesceKey = null;
+    this.set({ past: [...this.state.past, base].slice(-HISTORY_LIMIT), future: [] });
+  }
+
+  undo(): void {
+    const { past, future, graph } = this.state;
+    if (!past.length) return;
+    this.lastCoalesceKey = null;
+    const previous = past[past.length - 1];
+    this.set({
+      graph: previous,
+      past: past.slice(0, -1),
+      future: [...future, graph],
+      selectedNodes: this.keepExisting(previous, this.state.selectedNodes),
+      selectedEdges: none,
+    });
+  }
+
+  redo(): void {
+    const { past, future, graph } = this.state;
+    if (!future.length) return;
+    this.lastCoalesceKey = null;
+    const next = future[future.length - 1];
+    this.set({
+      graph: next,
+      past: [...past, graph],
+      future: future.slice(0, -1),
+      selectedNodes: this.keepExisting(next, this.state.selectedNodes),
+      selectedEdges: none,
+    });
+  }
+
+  select(nodes: Iterable<string>, edges: Iterable<string> = []): void {
+    this.lastCoalesceKey = null;
+    this.set({ selectedNodes: new Set(nodes), selectedEdges: new Set(edges) });
+  }
+
+  /**
+   * Replaces the design with an opened file, a template or a new empty one.
+   * The new design counts as saved (it is what the file holds), and the old
+   * one stays one undo step away, so opening never loses work.
+   */
+  load(graph: Graph, fileName: string | null, filePath?: string, saved = true): void {
+    this.previewBase = null;
+    this.lastCoalesceKey = null;
+    const past = this.state.graph.nodes.length ? [...this.state.past, this.state.graph].slice(-HISTORY_LIMIT) : this.state.past;
+    this.set({
+      graph,
+      past,
+      future: [],
+      selectedNodes: none,
+      selectedEdges: none,
+      savedGraph: saved ? graph : this.state.savedGraph,
+      fileName,
+      filePath,
+      designSerial: this.state.designSerial + 1,
+    });
+  }
+
+  /** Records a successful save: the current graph is now the saved one. */
+  markSaved(fileName: string, filePath?: string): void {
+    this.set({ savedGraph: this.state.graph, fileName, filePath });
+  }
+
+  notify(kind: Notice['kind'], text: string): void {
+    this.set({ notice: { kind, text, serial: ++this.noticeSerial } });
+  }
+
+  dismissNotice(): void {
+    this.set({ notice: null });
+  }
+
+  private keepExisting(graph: Graph, ids: ReadonlySet<string>): ReadonlySet<string> {
+    if (!ids.size) return ids;
+    const present = new Set(graph.nodes.map((n) => n.id));
+    const kept = [...ids].filter((id) => present.has(id));
+    return kept.length === ids.size ? ids : new Set(kept);
+  }
+
+  private keepExistingEdges(graph: Graph): ReadonlySet<string> {
+    const ids = this.state.selectedEdges;
+    if (!ids.size) return ids;
+    const present = new Set(graph.edges.map((e) => e.id));
+    return new Set([...ids].filter((id) => present.has(id)));
+  }
+}

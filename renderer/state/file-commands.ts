@@ -1,0 +1,108 @@
+/**
+ * File commands: new, open, save, save as, import and export, all through the
+ * bridge. Parsing and validation are core's; a file that fails leaves the
+ * design as it was and the notice says why.
+ */
+import type { NetCanvasBridge, SaveResult } from '../../electron/contract';
+import { ValidationError } from '../../core/errors';
+import { emptyGraph, type Graph } from '../../core/graph/graph';
+import { summarize } from '../../core/graph/summary';
+import { PROJECT_EXTENSION, createProject, parseProjectFile, serializeProjectFile } from '../../core/formats/project-file';
+import { summaryToCsv, summaryToMarkdown } from '../summary/summary-text';
+import type { EditorStore } from './editor-store';
+import { exportModelJson, importModelJson } from './model-formats';
+
+/** The design's name for titles and suggested file names: the file name without its ending, or "Untitled". */
+export function designName(fileName: string | null): string {
+  if (!fileName) return 'Untitled';
+  return fileName.replace(/\.netcanvas\.json$/i, '').replace(/\.json$/i, '');
+}
+
+/** A new empty design; the old one stays one undo step away. */
+export function newDesign(store: EditorStore): void {
+  store.load(emptyGraph(), null);
+}
+
+/** A graph built from a template; it counts as unsaved. */
+export function openGraph(store: EditorStore, graph: Graph, title: string | null): void {
+  store.load(graph, title, undefined, false);
+}
+
+/** Asks for a project file and opens it. */
+export async function openProject(store: EditorStore, bridge: NetCanvasBridge): Promise<void> {
+  const file = await bridge.openProject();
+  if (!file) return;
+  let graph: Graph;
+  try {
+    graph = parseProjectFile(file.text).graph;
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    store.notify('error', `Could not open ${file.name}: ${e.message}. Your design is unchanged.`);
+    return;
+  }
+  store.load(graph, file.name, file.path);
+  store.notify('info', `Opened ${file.name}.`);
+}
+
+function reportSave(store: EditorStore, result: SaveResult, what: string): boolean {
+  if (result.status === 'failed') store.notify('error', `Could not save ${what}: ${result.error}`);
+  else if (result.status === 'saved') store.notify('info', `Saved ${result.name}.`);
+  return result.status === 'saved';
+}
+
+/** Saves the design: in place on the desktop when it has a path, otherwise where the user says (web: a download). */
+export async function saveProject(store: EditorStore, bridge: NetCanvasBridge, saveAs = false): Promise<void> {
+  const { graph, fileName, filePath } = store.getState();
+  const name = designName(fileName);
+  const request = {
+    text: serializeProjectFile(createProject(graph, name)),
+    suggestedName: fileName ?? `${name}${PROJECT_EXTENSION}`,
+    ...(filePath && !saveAs ? { path: filePath } : {}),
+  };
+  const result = saveAs ? await bridge.saveProjectAs(request) : await bridge.saveProject(request);
+  if (reportSave(store, result, request.suggestedName) && result.status === 'saved') {
+    // The graph saved is the one serialised above; if the user edited meanwhile, the design stays unsaved.
+    if (store.getState().graph === graph) store.markSaved(result.name, result.path);
+  }
+}
+
+/** Asks for a Keras / TensorFlow.js `model.json` and opens it as a new design. */
+export async function importModel(store: EditorStore, bridge: NetCanvasBridge): Promise<void> {
+  const file = await bridge.importModel();
+  if (!file) return;
+  let imported: { graph: Graph; warnings: string[] };
+  try {
+    imported = importModelJson(file.text);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    store.notify('error', `Could not import ${file.name}: ${e.message}. Your design is unchanged.`);
+    return;
+  }
+  store.load(imported.graph, null, undefined, false);
+  const warned = imported.warnings.length ? ` ${imported.warnings.length} note(s): ${imported.warnings.join(' ')}` : '';
+  store.notify(imported.warnings.length ? 'error' : 'info', `Imported ${file.name}: ${imported.graph.nodes.length} layers.${warned}`);
+}
+
+/** Exports the design as a TensorFlow.js layers-model `model.json` (topology; weights are initialised on load). */
+export async function exportModel(store: EditorStore, bridge: NetCanvasBridge): Promise<void> {
+  const { graph, fileName } = store.getState();
+  let modelJson: string;
+  try {
+    modelJson = exportModelJson(graph, designName(fileName));
+  } catch (e) {
+    store.notify('error', `Cannot export: ${(e as Error).message}`);
+    return;
+  }
+  const suggestedName = `${designName(fileName)}.model.json`;
+  reportSave(store, await bridge.exportModel({ modelJson, suggestedName }), suggestedName);
+}
+
+/** Exports the summary table as CSV or Markdown. */
+export async function exportSummary(store: EditorStore, bridge: NetCanvasBridge, format: 'csv' | 'markdown'): Promise<void> {
+  const { graph, fileName } = store.getState();
+  const summary = summarize(graph);
+  const name = designName(fileName);
+  const text = format === 'csv' ? summaryToCsv(summary) : summaryToMarkdown(summary, `${name}: model summary`);
+  const suggestedName = `${name}.summary.${format === 'csv' ? 'csv' : 'md'}`;
+  reportSave(store, await bridge.exportText({ text, suggestedName, format }), suggestedName);
+}

@@ -1,0 +1,71 @@
+/**
+ * The bridge for the plain web page: files come from the browser's file
+ * picker and leave as downloads. Nothing is written anywhere else, so a
+ * "save" is a download of the project file.
+ */
+import type { ExportModelRequest, NetCanvasBridge, OpenedFile, OpenedModel, SaveResult } from '../electron/contract';
+
+/** Opens the browser's file picker; resolves with the chosen files, or an empty list when the user cancels. */
+function pickFiles(accept: string, multiple: boolean): Promise<File[]> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = accept;
+    input.multiple = multiple;
+    input.style.display = 'none';
+    const done = (files: File[]) => {
+      input.remove();
+      resolve(files);
+    };
+    input.addEventListener('change', () => done([...(input.files ?? [])]), { once: true });
+    input.addEventListener('cancel', () => done([]), { once: true });
+    document.body.append(input);
+    input.click();
+  });
+}
+
+/** Hands `data` to the browser as a download named `name`. */
+function download(name: string, data: BlobPart, type: string): SaveResult {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoke later: the download starts asynchronously and needs the URL until then.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return { status: 'saved', name };
+}
+
+async function openOne(accept: string): Promise<OpenedFile | null> {
+  const [file] = await pickFiles(accept, false);
+  return file ? { name: file.name, text: await file.text() } : null;
+}
+
+/** The web implementation of {@link NetCanvasBridge}. */
+export const webBridge: NetCanvasBridge = {
+  host: 'web',
+  openProject: () => openOne('.json,application/json'),
+  saveProject: async (request) => download(request.suggestedName, request.text, 'application/json'),
+  saveProjectAs: async (request) => download(request.suggestedName, request.text, 'application/json'),
+  async importModel(): Promise<OpenedModel | null> {
+    const files = await pickFiles('.json,.bin,application/json', true);
+    const json = files.find((f) => f.name.toLowerCase().endsWith('.json'));
+    if (!json) return null;
+    const weights = await Promise.all(files.filter((f) => f !== json).map(async (f) => ({ name: f.name, data: await f.arrayBuffer() })));
+    return { name: json.name, text: await json.text(), ...(weights.length ? { weights } : {}) };
+  },
+  async exportModel(request: ExportModelRequest) {
+    const result = download(request.suggestedName, request.modelJson, 'application/json');
+    for (const shard of request.weights ?? []) download(shard.name, shard.data, 'application/octet-stream');
+    return result;
+  },
+  exportText: async (request) =>
+    download(request.suggestedName, request.text, request.format === 'csv' ? 'text/csv' : 'text/markdown'),
+  onMenuCommand: () => () => undefined,
+  setDirty: (dirty, title) => {
+    document.title = `${dirty ? '• ' : ''}${title} — NetCanvas`;
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * End-to-end harness: builds the renderer once with Vite into a temporary
+ * folder, serves it from a small static server on a random loopback port,
+ * and drives it in Debian's Chromium through playwright-core.
+ */
+import { createReadStream, promises as fs } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { build } from 'vite';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Where Debian installs Chromium; CI installs the `chromium` package. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Flags for headless Chromium on a machine with a closed network and no GPU:
+ * without the background-networking ones Chromium keeps trying to reach
+ * Google's hosts; `--no-sandbox` because CI runs as root.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+};
+
+/** Builds the web app into a fresh temporary folder and returns it. */
+export async function buildApp(): Promise<string> {
+  const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcanvas-e2e-'));
+  await build({ configFile: path.join(REPO_ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+/** Serves `dir` on 127.0.0.1 at a free port. */
+export async function serveStatic(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = path.join(dir, urlPath === '/' ? 'index.html' : urlPath);
+    if (!file.startsWith(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    fs.stat(file).then(
+      (stat) => {
+        if (!stat.isFile()) throw new Error('not a file');
+        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        createReadStream(file).pipe(res);
+      },
+      () => res.writeHead(404).end('not found'),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Headless Chromium with the flags above. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
