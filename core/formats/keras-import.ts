@@ -21,6 +21,7 @@
 import { ValidationError } from '../errors';
 import { GraphBuilder } from '../graph/builder';
 import type { Graph } from '../graph/graph';
+import { inferShapes } from '../graph/infer';
 import { checkParams, resolveParams } from '../layers/params';
 import { getLayerSpec, isLayerType, layerSpecs } from '../layers/registry';
 import { kerasInputShape } from './keras-config';
@@ -29,7 +30,10 @@ import { kerasInputShape } from './keras-config';
 export interface KerasImportResult {
   /** The design, laid out top to bottom, with the file's layer names and its outputs in order. */
   graph: Graph;
-  /** Settings in the file that NetCanvas did not keep, one sentence each, naming the layer. */
+  /**
+   * Settings in the file that NetCanvas did not keep, and problems the design
+   * has as imported (its error diagnostics), one sentence each, naming the layer.
+   */
   warnings: string[];
 }
 
@@ -416,5 +420,11 @@ export function importLayersModel(json: unknown): KerasImportResult {
   const importer = new KerasImporter();
   const outputs = importer.importModel(model, path, undefined);
   importer.builder.setOutputs(outputs);
-  return { graph: importer.builder.build(), warnings: importer.warnings };
+  const graph = importer.builder.build();
+  // A file Keras accepts can still break a NetCanvas rule (Keras 3 lets Dense take a feature map,
+  // NetCanvas's Dense takes a flat vector). The design is imported so the user can see and fix it,
+  // but its counts are not the file's until then, so say so up front.
+  const errors = inferShapes(graph).diagnostics.filter((d) => d.severity === 'error');
+  const problems = errors.map((d) => `The imported design needs a fix before it matches the file: ${d.message}`);
+  return { graph, warnings: [...importer.warnings, ...problems] };
 }

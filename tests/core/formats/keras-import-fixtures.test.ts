@@ -60,7 +60,8 @@ describe('real model.json files', () => {
   const importable = readmeRows.filter((r) => !refusalOf(r.file));
   it.each(importable)('$file imports with $params parameters', ({ file, params }) => {
     const json = readJson(file);
-    const { graph } = importLayersModel(json);
+    const { graph, warnings } = importLayersModel(json);
+    expect(warnings).toEqual([]);
     const summary = summarize(graph);
     expect(summary.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(summary.totals.params).toBe(params);

@@ -285,6 +285,24 @@ describe('model.json forms', () => {
       'Dense "d" is frozen in the file (trainable: false); NetCanvas trains every layer.',
     ]);
   });
+
+  it('imports a Keras 3 Dense fed a feature map, and warns that the design needs a Flatten first', () => {
+    const { graph, warnings } = importLayersModel({
+      class_name: 'Sequential',
+      config: {
+        name: 's',
+        layers: [
+          { class_name: 'InputLayer', config: { name: 'in', batch_shape: [null, 4, 4, 3] } },
+          { class_name: 'Dense', config: { name: 'per_pixel', units: 2 } },
+        ],
+      },
+    });
+    expect(graph.nodes.map((n) => n.name)).toEqual(['in', 'per_pixel']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^The imported design needs a fix before it matches the file: Dense "per_pixel": expects a 2-D input/,
+    );
+  });
 });
 
 describe('refusals', () => {
