@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DIAGNOSTICS } from '../../core/errors';
-import { ACTIVATIONS, type AnyLayerSpec, type LayerCategory, type Shape } from '../../core/layers/layer-spec';
+import { ACTIVATIONS, type AnyLayerSpec, type LayerCategory, type ParamSpecs, type ResolvedParams, type Shape } from '../../core/layers/layer-spec';
 import { checkParams, defaultParams, resolveParams } from '../../core/layers/params';
 import { getLayerSpec, isLayerType, layerSpecs } from '../../core/layers/registry';
 
@@ -81,7 +81,7 @@ const CASES: Record<string, { inputs: Shape[]; params: Record<string, unknown> }
 };
 
 const noWarnings = { warn: () => {} };
-const size = (w: tf.LayerVariable) => w.shape.reduce((a, d) => a * (d as number), 1);
+const size = (w: tf.LayerVariable) => w.shape.reduce<number>((a, d) => a * (d as number), 1);
 const rows = layerSpecs.map((spec) => [spec.type, spec] as const);
 
 beforeAll(async () => {
@@ -101,7 +101,7 @@ describe('every layer spec', () => {
     expect(CATEGORIES).toContain(spec.category);
     expect(spec.description).toMatch(/^\S.{20,}[.)]$/s);
     expect(spec.namePrefix).toMatch(/^[a-z]+$/);
-    for (const [name, p] of Object.entries(spec.params)) {
+    for (const [name, p] of Object.entries(spec.params as ParamSpecs)) {
       expect(name).toMatch(/^[a-z][A-Za-z]*$/); // tfjs camelCase argument names
       if (p.kind === 'enum') expect(p.options).toContain(p.default);
     }
@@ -138,7 +138,7 @@ const tfjsRows = Object.entries(CASES).flatMap(([type, cases]) =>
 describe('compiled tfjs layer agrees with the spec', () => {
   it.each(tfjsRows)('%s', (_title, type, { inputs, params }, i) => {
     const spec: AnyLayerSpec = getLayerSpec(type);
-    const resolved = resolveParams(spec.params, params);
+    const resolved = resolveParams(spec.params, params) as ResolvedParams;
     expect(checkParams(spec.params, resolved)).toEqual([]);
     const expected = spec.inferShape(inputs, resolved, noWarnings);
     const name = `${type.toLowerCase()}_${i}`;
@@ -178,10 +178,10 @@ describe('compiled tfjs layer agrees with the spec', () => {
 
   it.each(tfjsRows.filter(([, type]) => type !== 'InputLayer'))('%s: config survives a JSON round trip', (_title, type, { inputs, params }, i) => {
     const spec = getLayerSpec(type);
-    const resolved = resolveParams(spec.params, params);
+    const resolved = resolveParams(spec.params, params) as ResolvedParams;
     const copy = JSON.parse(JSON.stringify(resolved));
     expect(copy).toEqual(resolved);
-    const config = (p: Record<string, unknown>) => spec.toTfjs(p, tf, `rt_${type}_${i}`, { inputs, output: spec.inferShape(inputs, p, noWarnings) }).getConfig();
+    const config = (p: ResolvedParams) => spec.toTfjs(p, tf, `rt_${type}_${i}`, { inputs, output: spec.inferShape(inputs, p, noWarnings) }).getConfig();
     expect(config(copy)).toEqual(config(resolved));
   });
 });
@@ -190,7 +190,7 @@ describe('Reshape with -1 compiles to a fully known tfjs shape', () => {
   it('a Dense after Reshape([-1]) can build its weights', () => {
     const spec = getLayerSpec('Reshape');
     const inputs: Shape[] = [[null, 4, 4, 2]];
-    const params = resolveParams(spec.params, { targetShape: [-1] });
+    const params = resolveParams(spec.params, { targetShape: [-1] }) as ResolvedParams;
     const output = spec.inferShape(inputs, params, noWarnings);
     const x = tf.input({ shape: [4, 4, 2] });
     const flat = spec.toTfjs(params, tf, 'reshape_then_dense', { inputs, output }).apply(x) as tf.SymbolicTensor;

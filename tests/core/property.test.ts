@@ -14,7 +14,7 @@ import type { Graph, GraphEdge, GraphNode } from '../../core/graph/graph';
 import { outputNodeIds } from '../../core/graph/graph';
 import { hasErrors, inferShapes } from '../../core/graph/infer';
 import { summarize } from '../../core/graph/summary';
-import type { ParamSpec, Shape } from '../../core/layers/layer-spec';
+import type { ParamSpec, ParamSpecs, Shape } from '../../core/layers/layer-spec';
 import { getLayerSpec, layerSpecs } from '../../core/layers/registry';
 
 type Gen = fc.GeneratorValue;
@@ -79,7 +79,7 @@ function randomGraph(g: Gen, chaos: boolean): Graph {
     const type = i < inputs || roll(3) ? 'InputLayer' : g(fc.constantFrom, ...LAYER_TYPES);
     const spec = getLayerSpec(type);
     const params: Record<string, unknown> = {};
-    for (const [name, p] of Object.entries(spec.params)) params[name] = paramValue(g, p, chaos);
+    for (const [name, p] of Object.entries(spec.params as ParamSpecs)) params[name] = paramValue(g, p, chaos);
     if (type === 'InputLayer' && !roll(10)) params.shape = inputShape(g);
     const name = i > 0 && roll(3) ? nodes[0].name : `${spec.namePrefix}${i}`;
     nodes.push({ id: `n${i}`, type, name, params, position: { x: 0, y: 0 } });
@@ -176,7 +176,7 @@ describe('every graph inference accepts builds in tfjs with the same shapes and 
           }
           const sources = graph.edges.filter((e) => e.target === id).sort((a, b) => a.targetInput - b.targetInput).map((e) => e.source);
           const io = { inputs: sources.map((s) => report.shapes.get(s) as Shape), output: shape };
-          const layer = spec.toTfjs(report.params.get(id), tf, node.name, io);
+          const layer = spec.toTfjs(report.params.get(id)!, tf, node.name, io);
           const feeds = sources.map((s) => tensors.get(s)!);
           const out = layer.apply(spec.inputs.max > 1 ? feeds : feeds[0]) as tf.SymbolicTensor;
           expect({ node: node.name, shape: out.shape }).toEqual({ node: node.name, shape: [...shape] });
@@ -186,7 +186,7 @@ describe('every graph inference accepts builds in tfjs with the same shapes and 
         const model = tf.model({ inputs, outputs });
         try {
           expect(model.countParams()).toBe(summary.totals.params);
-          const trainable = model.trainableWeights.reduce((a, w) => a + w.shape.reduce((x, d) => x * (d as number), 1), 0);
+          const trainable = model.trainableWeights.reduce((a, w) => a + w.shape.reduce<number>((x, d) => x * (d as number), 1), 0);
           expect(trainable).toBe(summary.totals.trainableParams);
           // And it runs: a batch of one through every layer.
           tf.tidy(() => {

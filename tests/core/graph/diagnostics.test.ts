@@ -68,11 +68,10 @@ describe('cycles', () => {
 
 describe('connection problems', () => {
   it('a layer with no input, and nothing blamed after it', () => {
-    let g = new GraphBuilder().build();
-    let dense: string, head: string;
-    ({ graph: g, id: dense } = addNode(g, 'Dense', { name: 'fc' }));
-    ({ graph: g, id: head } = addNode(g, 'Dense', { name: 'out' }));
-    g = connect(g, dense, head);
+    const first = addNode(new GraphBuilder().build(), 'Dense', { name: 'fc' });
+    const second = addNode(first.graph, 'Dense', { name: 'out' });
+    const [dense, head] = [first.id, second.id];
+    const g = connect(second.graph, dense, head);
     const report = inferShapes(g);
     expect(report.diagnostics).toEqual([
       { nodeId: dense, code: 'missing-input', severity: 'error', message: 'Dense "fc": has no input; connect a layer to it' },
@@ -84,10 +83,9 @@ describe('connection problems', () => {
     const b = new GraphBuilder();
     const x = b.input([4], 'x');
     const y = b.input([4], 'y');
-    let g = b.build();
-    let add: string;
-    ({ graph: g, id: add } = addNode(g, 'Add', { name: 'sum' }));
-    g = connect(g, x, add, 0);
+    const added = addNode(b.build(), 'Add', { name: 'sum' });
+    const add = added.id;
+    let g = connect(added.graph, x, add, 0);
     g = connect(g, y, add, 2);
     expect(inferShapes(g).diagnostics.map((d) => d.message)).toEqual(['Add "sum": needs at least 2 inputs but input 2 is not connected']);
   });

@@ -7,7 +7,7 @@ import { GraphBuilder } from '../../../core/graph/builder';
 import type { Graph } from '../../../core/graph/graph';
 import { summarize, type LayerSummary } from '../../../core/graph/summary';
 import type { Diagnostic } from '../../../core/errors';
-import type { Shape } from '../../../core/layers/layer-spec';
+import type { ResolvedParams, Shape } from '../../../core/layers/layer-spec';
 import { getLayerSpec } from '../../../core/layers/registry';
 import { resolveParams } from '../../../core/layers/params';
 
@@ -52,7 +52,7 @@ export function explainLayer(type: string, params: Record<string, unknown>, inpu
   if (!spec.explain) throw new Error(`${type} has no explain()`);
   return spec.explain(
     inputShapes.map((s) => [null, ...s]),
-    resolveParams(spec.params, params),
+    resolveParams(spec.params, params) as ResolvedParams,
   );
 }
 
@@ -60,5 +60,5 @@ export function explainLayer(type: string, params: Record<string, unknown>, inpu
 export function layerFace(type: string, params: Record<string, unknown>): string {
   const spec = getLayerSpec(type);
   if (!spec.summarize) throw new Error(`${type} has no summarize()`);
-  return spec.summarize(resolveParams(spec.params, params));
+  return spec.summarize(resolveParams(spec.params, params) as ResolvedParams);
 }
