@@ -12,9 +12,10 @@ import { CompileError, compileGraph } from '../../../core/compile/compile';
 import { importLayersModel } from '../../../core/formats/keras-import';
 import { DEFAULT_WEIGHTS_FILE_NAME, exportTfjsModel, type TfjsExport } from '../../../core/formats/tfjs-export';
 import { GraphBuilder } from '../../../core/graph/builder';
-import type { Graph } from '../../../core/graph/graph';
+import { outputNodeIds, type Graph } from '../../../core/graph/graph';
 import { summarize } from '../../../core/graph/summary';
 import { layerSpecs } from '../../../core/layers/registry';
+import { getTemplate } from '../../../templates';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -158,7 +159,7 @@ describe('export, then import back', () => {
         .map((l) => [l.name, l.type, l.outputShape, l.trainableParams, l.nonTrainableParams])
         .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
       totals: summary.totals,
-      outputs: graph.outputs?.map((id) => names.get(id)),
+      outputs: outputNodeIds(graph).map((id) => names.get(id)),
     };
   };
 
@@ -170,6 +171,20 @@ describe('export, then import back', () => {
     expect(digest(back)).toEqual(digest(graph));
     const paramsByName = (g: Graph) => Object.fromEntries(g.nodes.map((n) => [n.name, n.params]));
     expect(paramsByName(back)).toEqual(paramsByName(graph));
+  });
+
+  it.each([
+    ['lenet5', undefined],
+    ['mlp', undefined],
+    ['cifar-cnn', undefined],
+    ['resnet20', undefined],
+    ['resnet18', [32, 32, 3]],
+  ] as const)('template %s (input %j) survives export and re-import', async (id, input) => {
+    const graph = getTemplate(id).build(input ? { input, classes: 10 } : {});
+    const { modelJson } = await exportTfjsModel(graph, tf, { weights: false });
+    const { graph: back, warnings } = importLayersModel(JSON.parse(JSON.stringify(modelJson)));
+    expect(warnings).toEqual([]);
+    expect(digest(back)).toEqual(digest(graph));
   });
 
   const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/keras-models/', import.meta.url));
