@@ -30,8 +30,12 @@ function residualProject() {
   return createProject(b.build(), 'residual', { optimizer: 'adam', learningRate: 0.001, batchSize: 32 });
 }
 
+/** A decoded document that each case breaks on purpose, so it is typed loosely enough to take wrong values. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type LooseDocument = Record<string, any>;
+
 /** The serialised project as a plain JSON value to break in one place. */
-const rawDocument = (): Record<string, any> => JSON.parse(serializeProjectFile(residualProject()));
+const rawDocument = (): LooseDocument => JSON.parse(serializeProjectFile(residualProject()));
 
 /** The error `parseProjectFile` throws for `text`, failing the test if it does not throw one. */
 function refusal(text: string): ValidationError {
@@ -82,14 +86,18 @@ describe('project file refusals', () => {
     expect(refusal('[1, 2, 3]').message).toBe('expected a NetCanvas project (a JSON object)');
   });
 
-  type Breakage = [what: string, breakIt: (doc: Record<string, any>) => void, message: string];
+  type Breakage = [what: string, breakIt: (doc: LooseDocument) => void, message: string];
   it.each<Breakage>([
     [
       'another format',
       (d) => (d.format = 'keras-model'),
       'At format: expected "netcanvas-project", got "keras-model"; this is not a NetCanvas project',
     ],
-    ['a missing format', (d) => delete d.format, 'At format: expected "netcanvas-project", got undefined; this is not a NetCanvas project'],
+    [
+      'a missing format',
+      (d) => delete d.format,
+      'At format: expected "netcanvas-project", got undefined; this is not a NetCanvas project',
+    ],
     [
       'a newer version',
       (d) => (d.version = PROJECT_VERSION + 1),
@@ -100,7 +108,11 @@ describe('project file refusals', () => {
     ['missing edges', (d) => delete d.graph.edges, 'At graph.edges: '],
     ['a node without a name', (d) => delete d.graph.nodes[2].name, 'At graph.nodes.2.name: '],
     ['a position that is not a number', (d) => (d.graph.nodes[3].position.x = 'left'), 'At graph.nodes.3.position.x: '],
-    ['an unknown layer type', (d) => (d.graph.nodes[1].type = 'Conv3D'), 'At graph.nodes.1.type: unknown layer type "Conv3D"'],
+    [
+      'an unknown layer type',
+      (d) => (d.graph.nodes[1].type = 'Conv3D'),
+      'At graph.nodes.1.type: unknown layer type "Conv3D"',
+    ],
     [
       'a parameter out of range',
       (d) => (d.graph.nodes[1].params.filters = 0),
@@ -116,18 +128,42 @@ describe('project file refusals', () => {
       (d) => (d.graph.nodes[1].params.padding = 'full'),
       'At graph.nodes.1.params.padding: must be one of "valid", "same", got "full"',
     ],
-    ['a parameter the layer does not have', (d) => (d.graph.nodes[6].params.neurons = 10), 'At graph.nodes.6.params.neurons: Dense has no parameter "neurons"'],
-    ['an edge from a missing node', (d) => (d.graph.edges[0].source = 'n99'), 'At graph.edges.0.source: no node with id "n99"'],
-    ['an edge to a missing node', (d) => (d.graph.edges[1].target = 'ghost'), 'At graph.edges.1.target: no node with id "ghost"'],
-    ['a duplicate node id', (d) => (d.graph.nodes[4].id = d.graph.nodes[1].id), 'At graph.nodes.4.id: duplicate node id "n2"'],
-    ['a duplicate edge id', (d) => (d.graph.edges[2].id = d.graph.edges[0].id), 'At graph.edges.2.id: duplicate edge id "e1"'],
+    [
+      'a parameter the layer does not have',
+      (d) => (d.graph.nodes[6].params.neurons = 10),
+      'At graph.nodes.6.params.neurons: Dense has no parameter "neurons"',
+    ],
+    [
+      'an edge from a missing node',
+      (d) => (d.graph.edges[0].source = 'n99'),
+      'At graph.edges.0.source: no node with id "n99"',
+    ],
+    [
+      'an edge to a missing node',
+      (d) => (d.graph.edges[1].target = 'ghost'),
+      'At graph.edges.1.target: no node with id "ghost"',
+    ],
+    [
+      'a duplicate node id',
+      (d) => (d.graph.nodes[4].id = d.graph.nodes[1].id),
+      'At graph.nodes.4.id: duplicate node id "n2"',
+    ],
+    [
+      'a duplicate edge id',
+      (d) => (d.graph.edges[2].id = d.graph.edges[0].id),
+      'At graph.edges.2.id: duplicate edge id "e1"',
+    ],
     [
       'two edges into one input',
       (d) => (d.graph.edges[4].targetInput = 0),
       'At graph.edges.4.targetInput: input 0 of "n5" is already connected',
     ],
     ['a negative input slot', (d) => (d.graph.edges[0].targetInput = -1), 'At graph.edges.0.targetInput: '],
-    ['a node in a missing group', (d) => (d.graph.nodes[2].group = 'g7'), 'At graph.nodes.2.group: no group with id "g7"'],
+    [
+      'a node in a missing group',
+      (d) => (d.graph.nodes[2].group = 'g7'),
+      'At graph.nodes.2.group: no group with id "g7"',
+    ],
     ['an output that is not a node', (d) => (d.graph.outputs = ['n404']), 'At graph.outputs.0: no node with id "n404"'],
   ])('refuses %s', (_what, breakIt, message) => {
     const doc = rawDocument();

@@ -1,0 +1,69 @@
+/** `netcanvas summary`: the per-layer table (or JSON) of a template or a project file. */
+import { summarize, OPTIMIZERS, type OptimizerName } from '../../core/graph/summary';
+import { hasErrors } from '../../core/graph/infer';
+import type { TemplateOptions } from '../../templates/template';
+import { EXIT, UsageError, type Command } from '../command';
+import { loadDesign } from '../load-design';
+import { formatSummaryTable, summaryJson } from '../summary-table';
+
+/** Parses a positive whole number given for `--name`. */
+export function positiveInt(name: string, text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1)
+    throw new UsageError(`--${name} expects a whole number ≥ 1, got "${text}"`);
+  return Number(text);
+}
+
+/** Parses `--input`: `224,224,3`, `224x224x3` or a flat length such as `784`. */
+export function parseInputShape(text: string): number[] {
+  const parts = text.split(/[,x×]/i).map((p) => p.trim());
+  if (!parts.every((p) => /^\d+$/.test(p) && Number(p) >= 1))
+    throw new UsageError(`--input expects sizes ≥ 1 separated by commas, like 224,224,3 (H,W,C), got "${text}"`);
+  return parts.map(Number);
+}
+
+export const summaryCommand: Command = {
+  name: 'summary',
+  usage: '<template-id | file.netcanvas.json> [--input H,W,C] [--classes N] [--json]',
+  summary: 'Print layer output shapes, parameters, MACs and memory',
+  details: [
+    'Options:',
+    '  --input H,W,C      input shape for a template (a flat length for linear and mlp)',
+    '  --classes N        number of classes for a template',
+    '  --json             print { layers, totals, diagnostics } as JSON instead of the table',
+    '  --batch N          batch size for the training-memory estimate (default 32)',
+    `  --optimizer NAME   optimizer for the training-memory estimate: ${OPTIMIZERS.join(', ')} (default adam)`,
+    '',
+    'Exits 1 when the design has errors (the summary is still printed), 0 otherwise.',
+    '',
+    'Examples:',
+    '  netcanvas summary resnet18',
+    '  netcanvas summary vgg16 --input 32,32,3 --classes 10',
+    '  netcanvas summary my-net.netcanvas.json --json',
+  ].join('\n'),
+  options: {
+    input: { type: 'string' },
+    classes: { type: 'string' },
+    json: { type: 'boolean' },
+    batch: { type: 'string' },
+    optimizer: { type: 'string' },
+  },
+  async run({ positionals, values }, io) {
+    if (positionals.length !== 1) throw new UsageError('summary expects one template id or project file');
+    const options: TemplateOptions = {};
+    if (typeof values.input === 'string') options.input = parseInputShape(values.input);
+    if (typeof values.classes === 'string') options.classes = positiveInt('classes', values.classes);
+    const batchSize = typeof values.batch === 'string' ? positiveInt('batch', values.batch) : 32;
+    const optimizer = (values.optimizer ?? 'adam') as OptimizerName;
+    if (!OPTIMIZERS.includes(optimizer))
+      throw new UsageError(`--optimizer expects one of ${OPTIMIZERS.join(', ')}, got "${String(values.optimizer)}"`);
+
+    const design = await loadDesign(positionals[0], options, io.cwd);
+    const summary = summarize(design.graph);
+    io.out(
+      values.json
+        ? `${JSON.stringify(summaryJson(summary), null, 2)}\n`
+        : formatSummaryTable(design.label, summary, { batchSize, optimizer }),
+    );
+    return hasErrors(summary.diagnostics) ? EXIT.failed : EXIT.ok;
+  },
+};

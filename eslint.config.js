@@ -1,0 +1,154 @@
+// ESLint flat config. Besides the TypeScript recommended rules it enforces the
+// layer boundaries of ../shared/STYLE.md, like VS Code's `code-layering`:
+//   core/, templates/  pure TypeScript: no React, Electron, DOM or Node built-ins;
+//                      tfjs only as `import type`, except in core/compile and core/train
+//   renderer/          browser code: `import type` only from electron/, no Node built-ins;
+//                      only renderer/bridge.ts touches `window.netcanvas`
+//   electron/          never imports renderer/
+import { builtinModules } from 'node:module';
+import reactHooks from 'eslint-plugin-react-hooks';
+import tseslint from 'typescript-eslint';
+
+const TS_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
+
+/** `fs`, `fs/promises`, `path`, ... (the `node:` forms are caught by a pattern). */
+const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
+
+const NO_NODE = {
+  paths: nodeBuiltins.map((name) => ({
+    name,
+    message: 'Node built-ins are for cli/ and electron/; this code also runs in the browser.',
+  })),
+  patterns: [
+    { group: ['node:*'], message: 'Node built-ins are for cli/ and electron/; this code also runs in the browser.' },
+  ],
+};
+
+const UI_AND_SHELLS = [
+  {
+    group: ['react', 'react/*', 'react-dom', 'react-dom/*', '@xyflow/*'],
+    message: 'core/ and templates/ are UI-free; React belongs in renderer/.',
+  },
+  {
+    regex: '^electron(/|$)',
+    message: 'core/ and templates/ never touch Electron; the shells call core, not the other way round.',
+  },
+  {
+    regex: '^\\.{1,2}/(.*/)?(renderer|electron|cli)(/|$)',
+    message: 'core/ and templates/ sit below the shells (renderer, electron, cli) and must not import them.',
+  },
+];
+
+const TFJS_TYPES_ONLY = {
+  group: ['@tensorflow/*'],
+  allowTypeImports: true,
+  message: 'Only `import type` from tfjs here: core/compile and core/train supply the runtime (STYLE.md, Boundaries).',
+};
+
+/** The import rule for pure code; `tfjsRuntime` is true where tfjs may be imported for real. */
+const pureImports = (tfjsRuntime) => [
+  'error',
+  {
+    paths: NO_NODE.paths,
+    patterns: [...NO_NODE.patterns, ...UI_AND_SHELLS, ...(tfjsRuntime ? [] : [TFJS_TYPES_ONLY])],
+  },
+];
+
+/** Node and DOM globals that would tie pure code to one host. */
+const HOST_GLOBALS = [
+  'process',
+  'Buffer',
+  '__dirname',
+  '__filename',
+  'require',
+  'global',
+  'window',
+  'document',
+  'navigator',
+  'localStorage',
+  'sessionStorage',
+  'location',
+].map((name) => ({
+  name,
+  message: `core/ and templates/ run in Node, the browser and workers alike; \`${name}\` exists in only some of them.`,
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'release/**', 'coverage/**', '.vite/**'] },
+  {
+    files: TS_FILES,
+    extends: [tseslint.configs.recommended],
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+    },
+  },
+  {
+    files: ['core/**', 'templates/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': pureImports(false),
+      'no-restricted-globals': ['error', ...HOST_GLOBALS],
+    },
+  },
+  {
+    files: ['core/compile/**', 'core/train/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': pureImports(true) },
+  },
+  {
+    files: ['renderer/**'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The renderer reaches the desktop shell only through renderer/bridge.ts.' },
+            ...NO_NODE.paths,
+          ],
+          patterns: [
+            ...NO_NODE.patterns,
+            {
+              regex: '^\\.{1,2}/(.*/)?electron(/|$)',
+              allowTypeImports: true,
+              message:
+                'The renderer may only `import type` from electron/ (the bridge contract); it runs in a sandboxed page.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    ignores: ['renderer/bridge.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='window'][property.name='netcanvas']",
+          message: 'Only renderer/bridge.ts touches window.netcanvas; import the bridge from there.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.{1,2}/(.*/)?renderer(/|$)',
+              message: 'electron/ never imports renderer/; share types through electron/contract.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

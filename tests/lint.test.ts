@@ -1,0 +1,87 @@
+/**
+ * The layer boundaries of STYLE.md, enforced in CI through ESLint's Node API:
+ * core/ lints clean, no folder crosses a boundary, and the boundary rules
+ * really fire on the imports they exist to stop.
+ */
+import { ESLint, type Linter } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const eslint = new ESLint({ cwd: process.cwd() });
+
+/** The rules that encode the boundaries (the rest of the config is ordinary hygiene). */
+const BOUNDARY_RULES = new Set([
+  '@typescript-eslint/no-restricted-imports',
+  'no-restricted-globals',
+  'no-restricted-syntax',
+]);
+
+const describeMessages = (results: ESLint.LintResult[], keep: (m: Linter.LintMessage) => boolean) =>
+  results.flatMap((r) =>
+    r.messages
+      .filter(keep)
+      .map((m) => `${r.filePath.replace(`${process.cwd()}/`, '')}:${m.line} ${m.ruleId}: ${m.message}`),
+  );
+
+/** Rule ids reported for `code` linted as if it were the file at `path`. */
+async function rulesFiredOn(code: string, path: string): Promise<(string | null)[]> {
+  const [result] = await eslint.lintText(code, { filePath: path });
+  return result.messages.map((m) => m.ruleId);
+}
+
+describe('lint boundaries', () => {
+  // One pass over the layered folders serves both whole-tree checks (linting is the slow part).
+  let layered: ESLint.LintResult[];
+  beforeAll(async () => {
+    layered = await eslint.lintFiles(['core', 'templates', 'renderer', 'electron']);
+  });
+
+  it('core/ has no lint errors', () => {
+    const core = layered.filter((r) => r.filePath.startsWith(`${process.cwd()}/core/`));
+    expect(core.length).toBeGreaterThan(20);
+    expect(describeMessages(core, (m) => m.severity === 2)).toEqual([]);
+  });
+
+  it('no file in core, templates, renderer or electron crosses a layer boundary', () => {
+    expect(describeMessages(layered, (m) => BOUNDARY_RULES.has(m.ruleId ?? ''))).toEqual([]);
+  });
+
+  it.each([
+    ["import fs from 'fs';\nexport const read = fs.readFileSync;", 'core/graph/x.ts'],
+    ["import { gzipSync } from 'node:zlib';\nexport const zip = gzipSync;", 'core/formats/x.ts'],
+    ["import { useState } from 'react';\nexport const hook = useState;", 'core/graph/x.ts'],
+    ["import { ReactFlow } from '@xyflow/react';\nexport const flow = ReactFlow;", 'templates/x.ts'],
+    ["import { app } from 'electron';\nexport const a = app;", 'core/x.ts'],
+    ["import * as tf from '@tensorflow/tfjs';\nexport const layers = tf.layers;", 'core/layers/x.ts'],
+    ["import { CHANNEL } from '../../electron/contract';\nexport const c = CHANNEL;", 'core/graph/x.ts'],
+    ["import { CHANNEL } from '../electron/contract';\nexport const c = CHANNEL;", 'renderer/x.ts'],
+    ["import { readFile } from 'node:fs/promises';\nexport const r = readFile;", 'renderer/x.ts'],
+    ["import { App } from '../renderer/App';\nexport const a = App;", 'electron/x.ts'],
+  ])('refuses %j in %s', async (code, path) => {
+    expect(await rulesFiredOn(code, path)).toContain('@typescript-eslint/no-restricted-imports');
+  });
+
+  it.each([
+    ['export const home = process.env.HOME;', 'core/train/x.ts'],
+    ['export const w = window.innerWidth;', 'core/graph/x.ts'],
+    ['export const b = Buffer.from([1]);', 'templates/x.ts'],
+  ])('refuses the host global in %j in %s', async (code, path) => {
+    expect(await rulesFiredOn(code, path)).toEqual(['no-restricted-globals']);
+  });
+
+  it('refuses window.netcanvas outside renderer/bridge.ts', async () => {
+    const code = 'export const bridge = window.netcanvas;';
+    expect(await rulesFiredOn(code, 'renderer/canvas/x.ts')).toEqual(['no-restricted-syntax']);
+    expect(await rulesFiredOn(code, 'renderer/bridge.ts')).toEqual([]);
+  });
+
+  it.each([
+    ["import type * as tf from '@tensorflow/tfjs';\nexport type Tf = typeof tf;", 'core/layers/x.ts'],
+    ["import * as tf from '@tensorflow/tfjs';\nexport const layers = tf.layers;", 'core/compile/x.ts'],
+    ["import * as tf from '@tensorflow/tfjs';\nexport const layers = tf.layers;", 'core/train/x.ts'],
+    ["import type { DesktopBridge } from '../electron/contract';\nexport type B = DesktopBridge;", 'renderer/x.ts'],
+    ["import { readFile } from 'node:fs/promises';\nexport const r = readFile;", 'cli/x.ts'],
+    ["import { readFile } from 'node:fs/promises';\nexport const r = readFile;", 'electron/x.ts'],
+  ])('allows %j in %s', async (code, path) => {
+    expect(await rulesFiredOn(code, path)).toEqual([]);
+  });
+});
