@@ -8,7 +8,7 @@ import type { AnyLayerSpec, ResolvedParams, Shape } from '../layers/layer-spec';
 import { checkParams, resolveParams } from '../layers/params';
 import { getLayerSpec, isLayerType } from '../layers/registry';
 import type { Graph, GraphNode } from './graph';
-import { incomingEdges } from './graph';
+import { incomingEdgeIndex } from './graph';
 
 /** What shape inference derives from a graph. */
 export interface ShapeReport {
@@ -20,6 +20,8 @@ export interface ShapeReport {
   order: string[];
   /** Each valid node's parameters with defaults filled in. */
   params: Map<string, ResolvedParams>;
+  /** The shapes feeding each node whose output was inferred, in input-slot order. */
+  inputShapes: Map<string, Shape[]>;
 }
 
 /** Per-sample tensors above this many elements (1 GiB of float32) get a `tensor-too-large` warning. */
@@ -127,6 +129,8 @@ function checkInputRanks(spec: AnyLayerSpec, inputs: readonly Shape[]): Problem 
 export function inferShapes(graph: Graph): ShapeReport {
   const shapes = new Map<string, Shape>();
   const params = new Map<string, ResolvedParams>();
+  const inputShapes = new Map<string, Shape[]>();
+  const incomingByNode = incomingEdgeIndex(graph);
   const diagnostics: Diagnostic[] = [];
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
 
@@ -165,7 +169,7 @@ export function inferShapes(graph: Graph): ShapeReport {
     const spec = getLayerSpec(node.type);
     const resolved = resolveParams(spec.params, node.params);
 
-    const incoming = incomingEdges(graph, id).filter((e) => byId.has(e.source));
+    const incoming = (incomingByNode.get(id) ?? []).filter((e) => byId.has(e.source));
     if (incoming.length === 0 && !consumers.has(id)) {
       fail({
         code: 'disconnected',
@@ -252,6 +256,7 @@ export function inferShapes(graph: Graph): ShapeReport {
     }
     shapes.set(id, output);
     params.set(id, resolved as ResolvedParams);
+    inputShapes.set(id, inputs);
   }
-  return { shapes, diagnostics, order, params };
+  return { shapes, diagnostics, order, params, inputShapes };
 }

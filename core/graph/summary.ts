@@ -7,7 +7,6 @@ import type { Diagnostic } from '../errors';
 import type { Shape } from '../layers/layer-spec';
 import { getLayerSpec } from '../layers/registry';
 import type { Graph } from './graph';
-import { incomingEdges } from './graph';
 import { inferShapes, type ShapeReport } from './infer';
 
 /** Bytes per value: NetCanvas trains in float32. */
@@ -75,7 +74,7 @@ export function summarize(graph: Graph, report: ShapeReport = inferShapes(graph)
     const params = report.params.get(id);
     if (output && params) {
       const spec = getLayerSpec(node.type);
-      const inputs = incomingEdges(graph, id).map((e) => report.shapes.get(e.source) as Shape);
+      const inputs = report.inputShapes.get(id) as Shape[];
       const io = { inputs, output, params };
       const count = spec.countParams?.(io) ?? { trainable: 0, nonTrainable: 0 };
       row.trainableParams = count.trainable;
