@@ -77,9 +77,14 @@ interface TensorRef {
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A value quoted for a message, cut short: a malformed file may put a whole model where a name belongs. */
+function brief(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 function expectObject(value: unknown, path: Path, what: string): Json {
-  if (!isObject(value))
-    throw new ValidationError(path, `expected ${what}, got ${JSON.stringify(value) ?? String(value)}`);
+  if (!isObject(value)) throw new ValidationError(path, `expected ${what}, got ${brief(value)}`);
   return value;
 }
 
@@ -89,8 +94,9 @@ function asLayer(value: unknown, path: Path): KerasLayer {
     throw new ValidationError([...path, 'class_name'], 'expected the layer class name, e.g. "Conv2D"');
   const config = layer.config ?? {};
   if (!isObject(config) && !(Array.isArray(config) && layer.class_name === 'Sequential'))
-    throw new ValidationError([...path, 'config'], `expected the layer's config object`);
-  return layer as unknown as KerasLayer;
+    throw new ValidationError([...path, 'config'], `expected the layer's config object, got ${brief(config)}`);
+  // Old tfjs files omit the config of layers that have none (Add); treat it as empty.
+  return { ...layer, config } as unknown as KerasLayer;
 }
 
 /** The name a layer carries: the outer `name` of functional models, else `config.name`. */
@@ -157,10 +163,7 @@ function nodeRefs(value: unknown, path: Path): TensorRef[] {
   const list = typeof value[0] === 'string' ? [value] : value;
   return list.map((ref, i) => {
     if (!Array.isArray(ref) || typeof ref[0] !== 'string')
-      throw new ValidationError(
-        [...path, i],
-        `expected [layer name, node index, tensor index], got ${JSON.stringify(ref)}`,
-      );
+      throw new ValidationError([...path, i], `expected [layer name, node index, tensor index], got ${brief(ref)}`);
     return { layer: ref[0], tensorIndex: typeof ref[2] === 'number' ? ref[2] : 0 };
   });
 }
@@ -196,10 +199,7 @@ function inboundCalls(value: unknown, path: Path): TensorRef[][] {
       const refs = kerasTensors(call.args);
       return refs.length ? refs : kerasTensors(call.kwargs);
     }
-    throw new ValidationError(
-      [...path, i],
-      `expected a list of input tensors or { args, kwargs }, got ${JSON.stringify(call)}`,
-    );
+    throw new ValidationError([...path, i], `expected a list of input tensors or { args, kwargs }, got ${brief(call)}`);
   });
 }
 
@@ -297,6 +297,8 @@ class KerasImporter {
     const inputRefs = nodeRefs(config.input_layers, [...path, 'config', 'input_layers']);
     const outputRefs = nodeRefs(config.output_layers, [...path, 'config', 'output_layers']);
     const modelName = layerName(model) ?? model.class_name;
+    if (outputRefs.length === 0)
+      throw new ValidationError([...path, 'config', 'output_layers'], `model "${modelName}" declares no outputs`);
     if (inputs && inputs.length !== inputRefs.length)
       throw new ValidationError(
         path,
@@ -367,7 +369,7 @@ class KerasImporter {
   private addLayer(layer: KerasLayer, path: Path, feeds: string[]): string {
     const spec = getLayerSpec(layer.class_name);
     const config = layer.config as Json;
-    const name = this.uniqueName(layerName(layer) ?? spec.namePrefix);
+    const name = this.uniqueName(layerName(layer) ?? this.freshName(spec.namePrefix));
     const title = `${layer.class_name} "${name}"`;
     if (!spec.fromKeras) throw new Error(`Layer spec "${spec.type}" has no fromKeras`); // every registry spec declares one
     const params: Record<string, unknown> = withLayerContext([...path, 'config'], title, () => spec.fromKeras!(config));
@@ -384,6 +386,13 @@ class KerasImporter {
     if (config.trainable === false)
       this.warnings.push(`${title} is frozen in the file (trainable: false); NetCanvas trains every layer.`);
     return this.builder.layer(layer.class_name, params, feeds, name);
+  }
+
+  /** For a layer the file leaves unnamed: the first free `conv1`, `conv2`, ... as the palette names them. */
+  private freshName(prefix: string): string {
+    let k = 1;
+    while (this.names.has(`${prefix}${k}`)) k++;
+    return `${prefix}${k}`;
   }
 
   /** `name`, or `name_2`, `name_3`, ... when a layer already has it (nested models may reuse names), with a warning. */

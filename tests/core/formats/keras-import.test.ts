@@ -269,6 +269,18 @@ describe('model.json forms', () => {
     expect(shapeOf(graph, 'p')).toEqual([null, 3, 3, 1]);
   });
 
+  it('reads layers an old file leaves without config or name', () => {
+    const { graph } = importLayersModel({
+      class_name: 'Sequential',
+      config: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, 2, 2, 1] } }, { class_name: 'Flatten' }],
+    });
+    expect(graph.nodes.map((n) => [n.name, n.type])).toEqual([
+      ['input1', 'InputLayer'],
+      ['flatten1', 'Flatten'],
+    ]);
+    expect(shapeOf(graph, 'flatten1')).toEqual([null, 4]);
+  });
+
   it('warns about training settings it does not keep', () => {
     const { warnings } = importLayersModel({
       class_name: 'Sequential',
@@ -435,6 +447,10 @@ describe('refusals', () => {
     [{ modelTopology: { model_config: '{not json' } }, /^At modelTopology\.model_config: .*not JSON/],
     [{ class_name: 'Sequential', config: [dense('d', 2)] }, /first layer but declares no input shape/],
     [{ class_name: 'Sequential', config: { name: 's', layers: [] } }, /the model has no layers/],
+    [
+      { class_name: 'Model', config: { name: 'm', layers: [k2('InputLayer', 'x', { batch_input_shape: [null, 2] })] } },
+      /^At config\.output_layers: model "m" declares no outputs/,
+    ],
   ])('refuses a malformed file %#', (json, message) => {
     expect(refusal(json).message).toMatch(message);
   });
