@@ -51,6 +51,16 @@ export function findTemplate(id: string): Template | undefined {
   return templates.find((t) => t.id === id);
 }
 
+/** Builds `template`; options it cannot build with (a 1-D input for a CNN) are a wrong command line. */
+export function buildTemplate(template: Template, options: TemplateOptions): Graph {
+  try {
+    return template.build(options);
+  } catch (e) {
+    if (e instanceof InvalidTemplateOptionsError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 async function isFile(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile();
@@ -75,14 +85,7 @@ export async function loadDesign(target: string, options: TemplateOptions, cwd: 
   }
   const template = findTemplate(target);
   if (template) {
-    let graph: Graph;
-    try {
-      graph = template.build(options);
-    } catch (e) {
-      // Options a template cannot build with (a 1-D input for a CNN) are a wrong command line.
-      if (e instanceof InvalidTemplateOptionsError) throw new UsageError(e.message);
-      throw e;
-    }
+    const graph = buildTemplate(template, options);
     return { graph, label: `${template.title} (template ${template.id})` };
   }
   // Not a file and not a template: if it looks like a path, let the read say why it failed.

@@ -1,10 +1,13 @@
 /**
  * Every `netcanvas` subcommand, in the order `--help` lists them. A new
- * command is one file in this folder plus one entry here.
+ * command is one file in this folder plus one entry here. Commands that need
+ * heavy modules (tfjs for training) should import them inside `run`, so
+ * `netcanvas --help` stays quick.
  */
 import type { Command } from '../command';
+import { newCommand } from './new';
 import { summaryCommand } from './summary';
 import { templatesCommand } from './templates';
 import { validateCommand } from './validate';
 
-export const commands: readonly Command[] = [templatesCommand, summaryCommand, validateCommand];
+export const commands: readonly Command[] = [templatesCommand, summaryCommand, validateCommand, newCommand];

@@ -1,25 +1,10 @@
 /** `netcanvas summary`: the per-layer table (or JSON) of a template or a project file. */
 import { summarize, OPTIMIZERS, type OptimizerName } from '../../core/graph/summary';
 import { hasErrors } from '../../core/graph/infer';
-import type { TemplateOptions } from '../../templates/template';
 import { EXIT, UsageError, type Command } from '../command';
 import { loadDesign } from '../load-design';
+import { positiveInt, templateOptions } from '../options';
 import { formatSummaryTable, summaryJson } from '../summary-table';
-
-/** Parses a positive whole number given for `--name`. */
-export function positiveInt(name: string, text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1)
-    throw new UsageError(`--${name} expects a whole number ≥ 1, got "${text}"`);
-  return Number(text);
-}
-
-/** Parses `--input`: `224,224,3`, `224x224x3` or a flat length such as `784`. */
-export function parseInputShape(text: string): number[] {
-  const parts = text.split(/[,x×]/i).map((p) => p.trim());
-  if (!parts.every((p) => /^\d+$/.test(p) && Number(p) >= 1))
-    throw new UsageError(`--input expects sizes ≥ 1 separated by commas, like 224,224,3 (H,W,C), got "${text}"`);
-  return parts.map(Number);
-}
 
 export const summaryCommand: Command = {
   name: 'summary',
@@ -49,9 +34,7 @@ export const summaryCommand: Command = {
   },
   async run({ positionals, values }, io) {
     if (positionals.length !== 1) throw new UsageError('summary expects one template id or project file');
-    const options: TemplateOptions = {};
-    if (typeof values.input === 'string') options.input = parseInputShape(values.input);
-    if (typeof values.classes === 'string') options.classes = positiveInt('classes', values.classes);
+    const options = templateOptions(values);
     const batchSize = typeof values.batch === 'string' ? positiveInt('batch', values.batch) : 32;
     const optimizer = (values.optimizer ?? 'adam') as OptimizerName;
     if (!OPTIMIZERS.includes(optimizer))

@@ -4,12 +4,12 @@
  * per command) run here in milliseconds; netcanvas-command.test.ts spawns the
  * real binary for the rest.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
-import { createProject, serializeProjectFile } from '../../core/formats/project-file';
+import { createProject, parseProjectFile, serializeProjectFile } from '../../core/formats/project-file';
 import { GraphBuilder } from '../../core/graph/builder';
 
 const dir = mkdtempSync(join(tmpdir(), 'netcanvas-main-'));
@@ -101,5 +101,36 @@ describe('netcanvas command line', () => {
     expect(result.stdout).toMatch(/error\s+Dense "head": .*\[wrong-rank\]\n\s+fix: .*Flatten/);
     expect(result.stdout).toContain('Estimated training memory (batch 8, sgd)');
     expect(result.stdout).toContain('Totals leave out the layers whose output shape could not be inferred.');
+  });
+
+  it('`new` writes a project from a template that validate accepts and summary reads back', async () => {
+    const created = await run('new', 'lenet5', 'digits.netcanvas.json', '--input', '28,28,1', '--classes', '10');
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    expect(created.stdout).toMatch(/^digits\.netcanvas\.json: .+, 9 layers\n$/);
+    const project = parseProjectFile(readFileSync(join(dir, 'digits.netcanvas.json'), 'utf8'));
+    expect(created.stdout).toContain(project.name);
+    expect(project.graph.nodes[0].params.shape).toEqual([28, 28, 1]);
+
+    expect(await run('validate', 'digits.netcanvas.json')).toMatchObject({
+      code: 0,
+      stdout: 'digits.netcanvas.json: valid (9 layers)\n',
+    });
+    const fromFile = JSON.parse((await run('summary', 'digits.netcanvas.json', '--json')).stdout);
+    const fromTemplate = JSON.parse((await run('summary', 'lenet5', '--input', '28,28,1', '--json')).stdout);
+    expect(fromFile).toEqual(fromTemplate);
+  });
+
+  it('`new` will not overwrite a file unless told to', async () => {
+    writeFileSync(join(dir, 'keep.netcanvas.json'), 'precious');
+    expect(await run('new', 'mlp', 'keep.netcanvas.json')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'netcanvas: "keep.netcanvas.json" already exists; pass --force to replace it\n',
+    });
+    expect(readFileSync(join(dir, 'keep.netcanvas.json'), 'utf8')).toBe('precious');
+    expect((await run('new', 'mlp', 'keep.netcanvas.json', '--force')).code).toBe(0);
+    expect(
+      parseProjectFile(readFileSync(join(dir, 'keep.netcanvas.json'), 'utf8')).graph.nodes.map((n) => n.type),
+    ).toContain('Dense');
   });
 });

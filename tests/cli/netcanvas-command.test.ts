@@ -74,7 +74,7 @@ describe('netcanvas', () => {
   it.concurrent('--help lists every command and exits 0', async () => {
     const run = await netcanvas(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['templates', 'summary', 'validate'])
+    for (const command of ['templates', 'summary', 'validate', 'new'])
       expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     expect(run.stderr).toBe('');
   });
