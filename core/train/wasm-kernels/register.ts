@@ -5,9 +5,11 @@
  * on wasm 4.22, recording the kernels it asked for, and comparing every
  * weight's gradient with the cpu backend's: three kernels are missing and one
  * (MaxPoolGrad) gives wrong results; every other kernel it uses matches cpu.
+ * Conv2DBackpropInput is replaced too, for speed.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { wasmConv2dBackpropFilterConfig } from './conv2d-backprop-filter';
+import { wasmConv2dBackpropInputConfig } from './conv2d-backprop-input';
 import {
   wasmDepthwiseConv2dBackpropFilterConfig,
   wasmDepthwiseConv2dBackpropInputConfig,
@@ -19,8 +21,9 @@ export interface WasmTrainingKernel {
   config: KernelConfig;
   /**
    * False: added only where the backend has none, so a later tfjs-backend-wasm
-   * that ships its own keeps it. True: the backend's own is known to be wrong
-   * and is replaced.
+   * that ships its own keeps it. True: the backend's own is replaced, because
+   * it gives wrong gradients (MaxPoolGrad) or is several times slower
+   * (Conv2DBackpropInput).
    */
   replacesBuiltIn: boolean;
 }
@@ -31,6 +34,7 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   { config: wasmDepthwiseConv2dBackpropFilterConfig, replacesBuiltIn: false },
   { config: wasmDepthwiseConv2dBackpropInputConfig, replacesBuiltIn: false },
   { config: wasmMaxPoolGradConfig, replacesBuiltIn: true },
+  { config: wasmConv2dBackpropInputConfig, replacesBuiltIn: true },
 ];
 
 /**

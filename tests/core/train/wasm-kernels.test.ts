@@ -87,7 +87,7 @@ describe('registerWasmTrainingKernels', () => {
     // The built-in MaxPoolGrad sends an all-negative window's gradient to its first element.
     expect(maxPoolWindowGradient([-3, -1, -2, -4])).toEqual([1, 0, 0, 0]);
 
-    expect(registerWasmTrainingKernels()).toEqual([...missing, 'MaxPoolGrad']);
+    expect(registerWasmTrainingKernels()).toEqual([...missing, 'MaxPoolGrad', 'Conv2DBackpropInput']);
     for (const name of missing) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(maxPoolWindowGradient([-3, -1, -2, -4])).toEqual([0, 1, 0, 0]);
     expect(maxPoolWindowGradient([3, 1, 2, 4])).toEqual([0, 0, 0, 1]);
@@ -128,12 +128,36 @@ describe('Conv2D gradients on wasm match cpu', () => {
     expect(relativeError(wasm.dx, cpu.dx)).toBeLessThan(TOLERANCE);
   });
 
-  it('splits a batch whose patch matrix exceeds 16 MiB into chunks and sums them', async () => {
-    // 130·130 positions × 3·3·27 taps = 4.1 M floats per sample: one sample per chunk.
-    const op = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.conv2d(x, filter, 1, 'same');
-    const cpu = await gradients('cpu', op, [2, 130, 130, 27], [3, 3, 27, 2]);
-    const wasm = await gradients('wasm', op, [2, 130, 130, 27], [3, 3, 27, 2]);
-    expect(relativeError(wasm.dFilter, cpu.dFilter)).toBeLessThan(TOLERANCE);
+  it('splits a batch whose patch matrix exceeds 16 MiB into chunks, for both gradients', async () => {
+    // 130·130 positions × 3·3·27 taps = 4.1 M floats per sample, so a batch of
+    // two takes two chunks while each sample alone is one. The gradients of a
+    // batch are the sum (filter) and concatenation (input) of its samples'.
+    const xShape: Shape4 = [2, 130, 130, 27];
+    const filterShape: Shape4 = [3, 3, 27, 2];
+    await tf.setBackend('wasm');
+    const [batch, ...samples] = tf.tidy(() => {
+      const x = tf.tensor4d(seeded(xShape, 1), xShape);
+      const filter = tf.tensor4d(seeded(filterShape, 2), filterShape);
+      const r = tf.tensor4d(seeded([2, 130, 130, 2], 3), [2, 130, 130, 2]);
+      const grads = (xs: tf.Tensor4D, rs: tf.Tensor4D) =>
+        tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf
+            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')
+            .mul(rs)
+            .sum(),
+        )([xs, filter]);
+      const split = (t: tf.Tensor4D, i: number) => t.slice([i, 0, 0, 0], [1, -1, -1, -1]);
+      return [grads(x, r), grads(split(x, 0), split(r, 0)), grads(split(x, 1), split(r, 1))].map(([dx, dFilter]) => ({
+        dx: dx.dataSync() as Float32Array,
+        dFilter: dFilter.dataSync() as Float32Array,
+      }));
+    });
+    const summed = samples[0].dFilter.map((v, i) => v + samples[1].dFilter[i]);
+    expect(relativeError(batch.dFilter, summed)).toBeLessThan(TOLERANCE);
+    const joined = new Float32Array(batch.dx.length);
+    joined.set(samples[0].dx);
+    joined.set(samples[1].dx, samples[0].dx.length);
+    expect(relativeError(batch.dx, joined)).toBeLessThan(TOLERANCE);
   });
 });
 

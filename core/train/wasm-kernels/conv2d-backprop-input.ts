@@ -1,0 +1,90 @@
+/**
+ * Conv2DBackpropInput for the tfjs wasm backend, replacing the one
+ * @tensorflow/tfjs-backend-wasm 4.22 ships. That one is correct but a direct
+ * scalar loop, and was the slowest kernel of a LeNet training step; this one
+ * is one matrix product per chunk of samples, `dPatches[n × patch] =
+ * dy[n × outC] · Wᵀ[outC × patch]` in wasm (see `./matmul`), then each
+ * patch's gradient added back onto the input pixels it covered (col2im).
+ * It also serves Conv2DTranspose layers, whose forward pass is this kernel.
+ */
+import {
+  backend_util,
+  Conv2DBackpropInput,
+  type Conv2DBackpropInputAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { samplesPerChunk, viewAs, wasmMatMul } from './matmul';
+import { scatterPatches } from './patches';
+import { disposeScratch, heapFloat32, zeroedOutput } from './wasm-heap';
+
+/** The gradient of a 2-D convolution with respect to its NHWC input. */
+function conv2dBackpropInput(args: {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: BackendWasm;
+  attrs: Conv2DBackpropInputAttrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { dy, filter } = inputs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
+  const info = backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1, // no dilations attribute, as for the built-in kernel
+    pad,
+    dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(dataFormat),
+  );
+  if (info.dataFormat !== 'channelsLast') {
+    throw new Error(`wasm Conv2DBackpropInput supports dataFormat "NHWC" only, got "${dataFormat}"`);
+  }
+  const { batchSize, outHeight, outWidth, outChannels, filterHeight, filterWidth, inChannels } = info;
+  const patchSize = filterHeight * filterWidth * inChannels;
+  const positions = outHeight * outWidth;
+  const chunk = samplesPerChunk(batchSize, positions * patchSize);
+  // Wᵀ as its own [outC, patch] matrix: the wasm BatchMatMul is ~4× slower
+  // when asked to transpose its second operand than on a plain product.
+  const weightsT = backend.makeOutput([1, outChannels, patchSize], 'float32');
+  const out = zeroedOutput(backend, [...inputShape]);
+  const filterValues = heapFloat32(backend, filter, 'filter');
+  const weightsTValues = heapFloat32(backend, weightsT, 'filterT');
+  for (let k = 0; k < patchSize; k++) {
+    for (let c = 0; c < outChannels; c++) weightsTValues[c * patchSize + k] = filterValues[k * outChannels + c];
+  }
+  for (let first = 0; first < batchSize; first += chunk) {
+    const count = Math.min(chunk, batchSize - first);
+    const rows = count * positions;
+    let dyChunk = viewAs(dy, [1, rows, outChannels]);
+    if (chunk !== batchSize) {
+      dyChunk = backend.makeOutput([1, rows, outChannels], 'float32');
+      const dyStart = first * positions * outChannels;
+      heapFloat32(backend, dyChunk, 'dy').set(
+        heapFloat32(backend, dy, 'dy').subarray(dyStart, dyStart + rows * outChannels),
+      );
+    }
+    const patchGradients = wasmMatMul(backend, dyChunk, weightsT);
+    // Views only after the allocations above: they may have grown the heap.
+    scatterPatches(
+      heapFloat32(backend, patchGradients, 'dPatches'),
+      heapFloat32(backend, out, 'dx'),
+      info,
+      first,
+      count,
+    );
+    disposeScratch(backend, patchGradients);
+    if (chunk !== batchSize) disposeScratch(backend, dyChunk);
+  }
+  disposeScratch(backend, weightsT);
+  return out;
+}
+
+/** Registration record for {@link conv2dBackpropInput} on the `wasm` backend. */
+export const wasmConv2dBackpropInputConfig: KernelConfig = {
+  kernelName: Conv2DBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropInput as unknown as KernelFunc,
+};

@@ -1,0 +1,101 @@
+/**
+ * The two data movements that turn a convolution's gradients into matrix
+ * products (im2col and its inverse), for NHWC tensors and the geometry of a
+ * `backend_util.Conv2DInfo`. A patch is the input window one output position
+ * sees, flattened in the filter's `[row, col, inChannel]` order, so patch
+ * index k matches row k of the filter viewed as a `[fh·fw·inC, outC]` matrix.
+ * "Rows" below are output positions of samples `first … first + count - 1`,
+ * in `[sample, outRow, outCol]` order.
+ */
+import type { backend_util } from '@tensorflow/tfjs';
+
+/** Output columns `outCol` in `[start, end)` whose tap `fc` lands inside the input. */
+function validColumns(info: backend_util.Conv2DInfo, fc: number): [number, number] {
+  const offset = fc * info.dilationWidth - info.padInfo.left;
+  const start = Math.max(0, Math.ceil(-offset / info.strideWidth));
+  const end = Math.min(info.outWidth, Math.ceil((info.inWidth - offset) / info.strideWidth));
+  return [start, Math.max(start, end)];
+}
+
+/**
+ * Writes the patch matrix transposed, `patchesT[k · rows + r]` = value of tap k
+ * at output position r (0 in the padding), so that the filter gradient is
+ * `patchesT · dy` with dy used in place as the smaller operand.
+ */
+export function gatherPatchesTransposed(
+  x: Float32Array,
+  patchesT: Float32Array,
+  info: backend_util.Conv2DInfo,
+  first: number,
+  count: number,
+): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight } = info;
+  const top = info.padInfo.top;
+  const xColStep = strideWidth * inChannels;
+  let dst = 0;
+  for (let fr = 0; fr < filterHeight; fr++) {
+    for (let fc = 0; fc < filterWidth; fc++) {
+      const [colStart, colEnd] = validColumns(info, fc);
+      const firstXCol = colStart * strideWidth - info.padInfo.left + fc * info.dilationWidth;
+      for (let c = 0; c < inChannels; c++) {
+        for (let b = first; b < first + count; b++) {
+          for (let outRow = 0; outRow < outHeight; outRow++) {
+            const xr = outRow * strideHeight - top + fr * dilationHeight;
+            if (xr < 0 || xr >= inHeight) {
+              patchesT.fill(0, dst, dst + outWidth);
+              dst += outWidth;
+              continue;
+            }
+            patchesT.fill(0, dst, dst + colStart);
+            let src = ((b * inHeight + xr) * inWidth + firstXCol) * inChannels + c;
+            for (let outCol = colStart; outCol < colEnd; outCol++) {
+              patchesT[dst + outCol] = x[src];
+              src += xColStep;
+            }
+            patchesT.fill(0, dst + colEnd, dst + outWidth);
+            dst += outWidth;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Adds each row of `patchGradients` (`rows × fh·fw·inC`, row-major) back onto
+ * the input pixels its taps read; taps in the padding are dropped. This is the
+ * input gradient once `patchGradients = dy · filterᵀ`.
+ */
+export function scatterPatches(
+  patchGradients: Float32Array,
+  dx: Float32Array,
+  info: backend_util.Conv2DInfo,
+  first: number,
+  count: number,
+): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const { top, left } = info.padInfo;
+  const patchSize = filterHeight * filterWidth * inChannels;
+  let src = 0;
+  for (let b = first; b < first + count; b++) {
+    for (let outRow = 0; outRow < outHeight; outRow++) {
+      for (let outCol = 0; outCol < outWidth; outCol++) {
+        for (let fr = 0; fr < filterHeight; fr++) {
+          const xr = outRow * strideHeight - top + fr * dilationHeight;
+          if (xr < 0 || xr >= inHeight) continue;
+          const xRow = (b * inHeight + xr) * inWidth;
+          for (let fc = 0; fc < filterWidth; fc++) {
+            const xc = outCol * strideWidth - left + fc * dilationWidth;
+            if (xc < 0 || xc >= inWidth) continue;
+            const from = src + (fr * filterWidth + fc) * inChannels;
+            const to = (xRow + xc) * inChannels;
+            for (let c = 0; c < inChannels; c++) dx[to + c] += patchGradients[from + c];
+          }
+        }
+        src += patchSize;
+      }
+    }
+  }
+}
