@@ -7,10 +7,11 @@ import type { ParamSpec, ParamSpecs } from './layer-spec';
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
+/** The allowed range with a leading space (` ≥ 1`), or nothing when any value goes. */
 function rangeText(min?: number, max?: number, maxExclusive = false): string {
-  if (min !== undefined && max !== undefined) return `from ${min} to ${maxExclusive ? 'below ' : ''}${max}`;
-  if (min !== undefined) return `≥ ${min}`;
-  if (max !== undefined) return `${maxExclusive ? '<' : '≤'} ${max}`;
+  if (min !== undefined && max !== undefined) return ` from ${min} to ${maxExclusive ? 'below ' : ''}${max}`;
+  if (min !== undefined) return ` ≥ ${min}`;
+  if (max !== undefined) return ` ${maxExclusive ? '<' : '≤'} ${max}`;
   return '';
 }
 
@@ -28,7 +29,7 @@ export function checkParamValue(spec: ParamSpec, value: unknown): string | null 
   switch (spec.kind) {
     case 'int': {
       const ok = isInt(value) && (spec.min === undefined || value >= spec.min) && (spec.max === undefined || value <= spec.max);
-      return ok ? null : `must be a whole number ${rangeText(spec.min, spec.max)}, got ${quote(value)}`.replace('  ', ' ');
+      return ok ? null : `must be a whole number${rangeText(spec.min, spec.max)}, got ${quote(value)}`;
     }
     case 'float': {
       if (value === null && spec.nullable) return null;
@@ -37,14 +38,14 @@ export function checkParamValue(spec: ParamSpec, value: unknown): string | null 
         Number.isFinite(value) &&
         (spec.min === undefined || value >= spec.min) &&
         (spec.max === undefined || (spec.maxExclusive ? value < spec.max : value <= spec.max));
-      return ok ? null : `must be a number ${rangeText(spec.min, spec.max, spec.maxExclusive)}, got ${quote(value)}`.replace('  ', ' ');
+      return ok ? null : `must be a number${rangeText(spec.min, spec.max, spec.maxExclusive)}, got ${quote(value)}`;
     }
     case 'intPair': {
       const ok =
         Array.isArray(value) &&
         value.length === 2 &&
         value.every((v) => isInt(v) && (spec.min === undefined || v >= spec.min) && (spec.max === undefined || v <= spec.max));
-      return ok ? null : `must be two whole numbers ${rangeText(spec.min, spec.max)}, got ${quote(value)}`.replace('  ', ' ');
+      return ok ? null : `must be two whole numbers${rangeText(spec.min, spec.max)}, got ${quote(value)}`;
     }
     case 'intList': {
       if (!Array.isArray(value) || !value.every(isInt)) return `must be a list of whole numbers, got ${quote(value)}`;
