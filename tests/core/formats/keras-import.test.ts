@@ -206,6 +206,48 @@ describe('model.json forms', () => {
     expect(shapeOf(graph, 'final')).toEqual([null, 1]);
   });
 
+  it('inlines a nested functional model with two inputs, feeding its InputLayers in input_layers order', () => {
+    const inner = {
+      ...functional(
+        'pair',
+        [
+          k2('InputLayer', 'a', { batch_input_shape: [null, 3] }),
+          k2('InputLayer', 'b', { batch_input_shape: [null, 5] }),
+          k2('Dense', 'fa', { units: 2 }, ['a']),
+          k2('Dense', 'fb', { units: 2 }, ['b']),
+          k2('Add', 'joined', {}, ['fa', 'fb']),
+        ],
+        ['a', 'b'],
+        ['joined'],
+      ),
+      name: 'pair',
+      // Keras 2 numbers the nested model's call on the outer tensors as its node 1 (node 0 is its own construction).
+      inbound_nodes: [
+        [
+          ['x3', 0, 0, {}],
+          ['x5', 0, 0, {}],
+        ],
+      ],
+    };
+    const outer = functional(
+      'outer',
+      [
+        k2('InputLayer', 'x3', { batch_input_shape: [null, 3] }),
+        k2('InputLayer', 'x5', { batch_input_shape: [null, 5] }),
+        inner,
+        { ...k2('Dense', 'head', { units: 1 }), inbound_nodes: [[['pair', 1, 0, {}]]] },
+      ],
+      ['x3', 'x5'],
+      ['head'],
+    );
+    const { graph } = importLayersModel(outer);
+    const feeder = (name: string) =>
+      graph.nodes.find((n) => n.id === graph.edges.find((e) => e.target === node(graph, name).id)?.source)?.name;
+    expect([feeder('fa'), feeder('fb'), feeder('head')]).toEqual(['x3', 'x5', 'joined']);
+    expect(graph.groups.map((g) => g.label)).toEqual(['pair']);
+    expect(summarize(graph).totals.params).toBe(3 * 2 + 2 + 5 * 2 + 2 + 2 + 1);
+  });
+
   it('renames a layer whose name a nested model reuses, and says so', () => {
     const inner = { class_name: 'Sequential', config: { name: 'inner', layers: [dense('d', 3)] } };
     const { graph, warnings } = importLayersModel({
