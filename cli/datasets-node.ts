@@ -13,7 +13,8 @@ import { parseDatasetId } from '../core/data/dataset-id';
 import { DIGIT_CLASS_NAMES, idxDataset, isIdxFileName } from '../core/data/idx';
 import { imageFolderDataset, type ClassFolders, type ImageFile } from '../core/data/image-folder';
 import { toyDataset, type ToyDatasetOptions } from '../core/data/toy';
-import { DECODABLE_IMAGE_SUFFIXES, decodeImageNode } from './image-decode-node';
+import { decodeImageNode } from './image-decode-node';
+import { wantsDatasetFile } from '../core/data/dataset-files';
 
 /** Options for {@link loadDataset}. */
 export interface LoadDatasetOptions {
@@ -70,15 +71,12 @@ async function subfolders(dir: string): Promise<string[]> {
 async function readClassFolders(dir: string): Promise<ClassFolders> {
   const classes: Record<string, ImageFile[]> = {};
   for (const className of await subfolders(dir)) {
-    const isImage = (name: string) =>
-      !name.startsWith('.') && DECODABLE_IMAGE_SUFFIXES.some((suffix) => name.toLowerCase().endsWith(suffix));
+    const isImage = (name: string) => wantsDatasetFile('image-folder', `${className}/${name}`);
     const files = await readFiles(join(dir, className), isImage);
     classes[className] = Object.entries(files).map(([path, bytes]) => ({ name: basename(path), bytes }));
   }
   return classes;
 }
-
-const CIFAR10_FILE = /^(data_batch_\d+\.bin|test_batch\.bin|batches\.meta\.txt)$/;
 
 /**
  * Loads the dataset a dataset id names. Errors about the id or the files are
@@ -106,7 +104,7 @@ export async function loadDataset(id: string, options: LoadDatasetOptions = {}):
       if ((await kindOf(path, id)) === 'file') return cifar10FromTarGz(await readFile(path), basename(path), id);
       // The archive unpacks to cifar-10-batches-bin/; accept the folder above it too.
       if ((await subfolders(path)).includes('cifar-10-batches-bin')) path = join(path, 'cifar-10-batches-bin');
-      return cifar10Dataset(await readFiles(path, (name) => CIFAR10_FILE.test(name)), id);
+      return cifar10Dataset(await readFiles(path, (name) => wantsDatasetFile('cifar10', name)), id);
     }
     case 'folder': {
       const dir = expandHome(source.dir);

@@ -13,9 +13,6 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   return prefix.every((byte, i) => bytes[i] === byte);
 }
 
-/** File suffixes this decoder reads, so a folder scan can skip other files (`.txt`, `.DS_Store`). */
-export const DECODABLE_IMAGE_SUFFIXES: readonly string[] = ['.png', '.jpg', '.jpeg'];
-
 /**
  * Decodes a PNG (any bit depth or colour type, 16-bit scaled to 8) or a
  * baseline/progressive JPEG to RGBA pixels. Throws for anything else.

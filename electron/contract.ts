@@ -61,6 +61,27 @@ export interface ExportTextRequest {
   format: 'csv' | 'markdown';
 }
 
+import type { DatasetFilesKind } from '../core/data/dataset-files';
+
+export type { DatasetFilesKind };
+
+/** Dataset files the user picked, read by the host; the renderer parses them with `datasetFromFiles`. */
+export interface OpenedDataset {
+  kind: DatasetFilesKind;
+  /** The folder or archive name, e.g. `cifar-10-batches-bin`. */
+  name: string;
+  /** Paths relative to the chosen folder, `/`-separated (`cat/001.png`, `train/cat/001.png`). */
+  files: { path: string; data: ArrayBuffer }[];
+}
+
+/** How far reading a picked dataset has got. */
+export interface DatasetProgress {
+  loadedBytes: number;
+  totalBytes: number;
+  /** The file just read. */
+  file: string;
+}
+
 /** What the renderer may ask of its host. Every method resolves; none rejects for a user's action. */
 export interface NetCanvasBridge {
   /** `desktop` in Electron, `web` in a browser. */
@@ -82,6 +103,11 @@ export interface NetCanvasBridge {
   /** Writes a summary report. */
   exportText(request: ExportTextRequest): Promise<SaveResult>;
   /**
+   * Asks for a dataset (a folder, or the CIFAR-10 archive) and reads the files
+   * it needs, reporting progress to `onProgress`; `null` when the user cancels.
+   */
+  openDataset(kind: DatasetFilesKind, onProgress?: (progress: DatasetProgress) => void): Promise<OpenedDataset | null>;
+  /**
    * Subscribes to menu commands sent by the host (desktop menu, e.g. `save`,
    * `undo`); returns the unsubscribe function. The web host never sends any.
    */
@@ -100,6 +126,8 @@ export const CHANNEL = {
   exportText: 'netcanvas:export-text',
   menuCommand: 'netcanvas:menu-command',
   setDirty: 'netcanvas:set-dirty',
+  openDataset: 'netcanvas:open-dataset',
+  datasetProgress: 'netcanvas:dataset-progress',
 } as const;
 
 /** The name of one IPC channel. */

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors';
 import { PROJECT_EXTENSION } from '../core/formats/project-file';
-import type { OpenedFile, OpenedModel, SaveResult } from './contract';
+import { DATASET_FILES_KINDS } from '../core/data/dataset-files';
+import type { DatasetProgress, OpenedDataset, OpenedFile, OpenedModel, SaveResult } from './contract';
+import { readDatasetFiles } from './dataset-reader';
 import { writeFileAtomic } from './atomic-write';
 import { PathGrants } from './path-grants';
 import { writeProjectFile } from './project-files';
@@ -17,6 +19,8 @@ import { writeProjectFile } from './project-files';
 export interface Dialogs {
   /** Paths the user picked, or an empty list when cancelled. */
   showOpen(options: { title: string; filters: { name: string; extensions: string[] }[]; multiple?: boolean }): Promise<string[]>;
+  /** The folder the user picked, or null when cancelled. */
+  showFolder(options: { title: string }): Promise<string | null>;
   /** The path the user chose, or null when cancelled. */
   showSave(options: { title: string; defaultPath: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null>;
 }
@@ -162,6 +166,17 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
         return failed(e);
       }
       return { status: 'saved', name: path.basename(chosen), path: chosen };
+    },
+
+    /** Asks for a dataset folder (or the CIFAR-10 archive) and reads the files core needs from it, with progress. */
+    async openDataset(payload: unknown, onProgress: (p: DatasetProgress) => void): Promise<OpenedDataset | null> {
+      const kind = parse(z.enum(DATASET_FILES_KINDS as [string, ...string[]]), payload) as OpenedDataset['kind'];
+      const chosen =
+        kind === 'cifar10-archive'
+          ? (await dialogs.showOpen({ title: 'Open CIFAR-10 archive', filters: [{ name: 'CIFAR-10 binary archive', extensions: ['gz', 'tgz', 'tar'] }] }))[0]
+          : await dialogs.showFolder({ title: kind === 'image-folder' ? 'Open image folder (one subfolder per class)' : 'Open dataset folder' });
+      if (!chosen) return null;
+      return readDatasetFiles(kind, kind === 'cifar10-archive' ? grants.grantFile(chosen) : grants.grantFolder(chosen), onProgress);
     },
 
     /** Writes a summary report where the user picks. */

@@ -44,6 +44,11 @@ const dialogs: Dialogs = {
     });
     return result.canceled ? [] : result.filePaths;
   },
+  async showFolder(options) {
+    if (!window) return null;
+    const result = await dialog.showOpenDialog(window, { title: options.title, properties: ['openDirectory'] });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
   async showSave(options) {
     if (!window) return null;
     const result = await dialog.showSaveDialog(window, options);
@@ -119,6 +124,11 @@ function registerIpc(): void {
   handle(CHANNEL.importModel, () => handlers.importModel());
   handle(CHANNEL.exportModel, (r) => handlers.exportModel(r));
   handle(CHANNEL.exportText, (r) => handlers.exportText(r));
+  ipcMain.handle(CHANNEL.openDataset, async (event, kind: unknown) => {
+    const frame = event.senderFrame;
+    if (!frame || !isTrustedSender(frame.url, frame === event.sender.mainFrame)) throw new Error('Refused: untrusted sender');
+    return handlers.openDataset(kind, (progress) => event.sender.send(CHANNEL.datasetProgress, progress));
+  });
   ipcMain.on(CHANNEL.setDirty, (event, isDirty: unknown, title: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) return;
     dirty = isDirty === true;

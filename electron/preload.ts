@@ -5,7 +5,7 @@
  * `electron`.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { BRIDGE_GLOBAL, CHANNEL, type NetCanvasBridge } from './contract';
+import { BRIDGE_GLOBAL, CHANNEL, type DatasetProgress, type NetCanvasBridge } from './contract';
 
 const bridge: NetCanvasBridge = {
   host: 'desktop',
@@ -15,6 +15,15 @@ const bridge: NetCanvasBridge = {
   importModel: () => ipcRenderer.invoke(CHANNEL.importModel),
   exportModel: (request) => ipcRenderer.invoke(CHANNEL.exportModel, request),
   exportText: (request) => ipcRenderer.invoke(CHANNEL.exportText, request),
+  async openDataset(kind, onProgress) {
+    const forward = (_event: IpcRendererEvent, progress: unknown) => onProgress?.(progress as DatasetProgress);
+    ipcRenderer.on(CHANNEL.datasetProgress, forward);
+    try {
+      return await ipcRenderer.invoke(CHANNEL.openDataset, kind);
+    } finally {
+      ipcRenderer.removeListener(CHANNEL.datasetProgress, forward);
+    }
+  },
   onMenuCommand(listener) {
     // Wrap so the page never sees the IpcRendererEvent (it exposes `sender`).
     const wrapped = (_event: IpcRendererEvent, command: unknown, arg: unknown) => {

@@ -3,15 +3,17 @@
  * picker and leave as downloads. Nothing is written anywhere else, so a
  * "save" is a download of the project file.
  */
-import type { ExportModelRequest, NetCanvasBridge, OpenedFile, OpenedModel, SaveResult } from '../electron/contract';
+import { wantsDatasetFile } from '../core/data/dataset-files';
+import type { ExportModelRequest, NetCanvasBridge, OpenedDataset, OpenedFile, OpenedModel, SaveResult } from '../electron/contract';
 
 /** Opens the browser's file picker; resolves with the chosen files, or an empty list when the user cancels. */
-function pickFiles(accept: string, multiple: boolean): Promise<File[]> {
+function pickFiles(accept: string, multiple: boolean, folder = false): Promise<File[]> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
     input.type = 'file';
     input.accept = accept;
     input.multiple = multiple;
+    input.webkitdirectory = folder;
     input.style.display = 'none';
     const done = (files: File[]) => {
       input.remove();
@@ -64,6 +66,24 @@ export const webBridge: NetCanvasBridge = {
   },
   exportText: async (request) =>
     download(request.suggestedName, request.text, request.format === 'csv' ? 'text/csv' : 'text/markdown'),
+  async openDataset(kind, onProgress): Promise<OpenedDataset | null> {
+    const archive = kind === 'cifar10-archive';
+    const picked = await pickFiles(archive ? '.gz,.tgz,.tar' : '', false, !archive);
+    if (picked.length === 0) return null;
+    // A folder pick names files "chosen/sub/file"; drop the chosen folder's own name.
+    const relative = (f: File) => (f.webkitRelativePath ? f.webkitRelativePath.split('/').slice(1).join('/') : f.name);
+    const wanted = picked.filter((f) => wantsDatasetFile(kind, relative(f)));
+    const totalBytes = wanted.reduce((sum, f) => sum + f.size, 0);
+    const files: OpenedDataset['files'] = [];
+    let loadedBytes = 0;
+    for (const f of wanted) {
+      files.push({ path: relative(f), data: await f.arrayBuffer() });
+      loadedBytes += f.size;
+      onProgress?.({ loadedBytes, totalBytes, file: relative(f) });
+    }
+    const name = archive ? picked[0].name : (picked[0].webkitRelativePath.split('/')[0] ?? 'dataset');
+    return { kind, name, files };
+  },
   onMenuCommand: () => () => undefined,
   setDirty: (dirty, title) => {
     document.title = `${dirty ? '• ' : ''}${title} — NetCanvas`;

@@ -16,10 +16,15 @@ afterEach(async () => {
 });
 
 /** Dialogs that answer as a user would: with the paths queued up front. */
-function scriptedDialogs(answers: { open?: string[][]; save?: (string | null)[] }): Dialogs {
+function scriptedDialogs(answers: { open?: string[][]; save?: (string | null)[]; folder?: (string | null)[] }): Dialogs {
   const open = [...(answers.open ?? [])];
   const save = [...(answers.save ?? [])];
-  return { showOpen: async () => open.shift() ?? [], showSave: async () => save.shift() ?? null };
+  const folder = [...(answers.folder ?? [])];
+  return {
+    showOpen: async () => open.shift() ?? [],
+    showSave: async () => save.shift() ?? null,
+    showFolder: async () => folder.shift() ?? null,
+  };
 }
 
 const projectText = () => {
