@@ -136,7 +136,10 @@ export function compileGraph(graph: Graph, tf: Tfjs, options: CompileOptions = {
       return;
     }
     const feeds = incomingEdges(graph, id).map((e) => tensors.get(e.source) as tfjs.SymbolicTensor);
-    const layer = withKernelOptions(spec.toTfjs(params, tf, node.name), tf, options, index);
+    // tfjs layers keep (and Reshape rewrites) the arrays they are given, so
+    // hand them a copy: compiling must never change the design.
+    const io = { inputs: shapes.inputShapes.get(id) ?? [], output: shapes.shapes.get(id) as readonly (number | null)[] };
+    const layer = withKernelOptions(spec.toTfjs(structuredClone(params), tf, node.name, io), tf, options, index);
     // Merge layers take their inputs as an array; every other layer takes one tensor.
     const output = layer.apply(spec.inputs.max > 1 ? feeds : feeds[0]) as tfjs.SymbolicTensor;
     tensors.set(id, output);
