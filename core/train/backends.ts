@@ -37,6 +37,12 @@ export interface BackendOptions {
    * selectBackend(undefined, { wasmBinaries: (name) => wasmUrls[name] });
    */
   wasmBinaries?: string | ((fileName: WasmBinaryName) => string);
+  /**
+   * Told about each backend tried and passed over, with the reason (an
+   * initialisation error, or a failed training check), so the UI can explain
+   * why training runs on a slower backend than the user asked for.
+   */
+  onRejected?: (backend: BackendName, reason: string) => void;
 }
 
 /** The environment's order of preference, best first. */
@@ -82,17 +88,18 @@ function canTrainConvolutions(): boolean {
   });
 }
 
-/** Makes `name` the active backend if it initialises and can train; false otherwise. */
-async function tryBackend(name: BackendName, options: BackendOptions): Promise<boolean> {
+/** Makes `name` the active backend if it initialises and can train; otherwise says why not. */
+async function tryBackend(name: BackendName, options: BackendOptions): Promise<string | null> {
   try {
     if (name === 'wasm') await prepareWasm(options);
-    if (!(await tf.setBackend(name))) return false;
+    // setBackend resolves false (and tfjs logs a warning) when the backend fails to initialise.
+    if (!(await tf.setBackend(name))) return 'it failed to initialise';
     await tf.ready();
-    return canTrainConvolutions();
-  } catch {
-    // A backend that is not registered here (webgl in Node) or whose binaries
-    // fail to load throws or rejects; either way the next candidate is tried.
-    return false;
+    return canTrainConvolutions() ? null : 'it computed a convolution gradient wrongly';
+  } catch (error) {
+    // webgl is not registered in Node, and a wasm package or binary that fails
+    // to load throws or rejects; either way the next candidate is tried.
+    return error instanceof Error ? error.message : String(error);
   }
 }
 
@@ -110,7 +117,9 @@ export async function selectBackend(preferred?: BackendName, options: BackendOpt
   const order = defaultOrder();
   const candidates = preferred ? [preferred, ...order.filter((name) => name !== preferred)] : order;
   for (const name of candidates) {
-    if (await tryBackend(name, options)) return name;
+    const rejection = await tryBackend(name, options);
+    if (rejection === null) return name;
+    options.onRejected?.(name, rejection);
   }
   throw new Error(`No tfjs backend could train here; tried ${candidates.join(', ')}`);
 }

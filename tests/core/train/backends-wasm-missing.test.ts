@@ -6,9 +6,14 @@ import { selectBackend } from '../../../core/train/backends';
 describe('selectBackend when the wasm binaries are not where it is told', () => {
   it('falls back to cpu', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const backend = await selectBackend(undefined, { wasmBinaries: '/nonexistent/netcanvas-wasm/' });
+    const rejected: string[] = [];
+    const backend = await selectBackend(undefined, {
+      wasmBinaries: '/nonexistent/netcanvas-wasm/',
+      onRejected: (name) => rejected.push(name),
+    });
     warn.mockRestore();
     expect(backend).toBe('cpu');
+    expect(rejected).toEqual(['wasm']);
     expect(tf.getBackend()).toBe('cpu');
   });
 });

@@ -34,8 +34,12 @@ describe('selectBackend in Node', () => {
     expect(tf.getBackend()).toBe('cpu');
   });
 
-  it('falls back from webgl, which Node does not have, to wasm', async () => {
-    expect(await selectBackend('webgl')).toBe('wasm');
+  it('falls back from webgl, which Node does not have, to wasm, and says why', async () => {
+    const rejected: [string, string][] = [];
+    expect(await selectBackend('webgl', { onRejected: (name, reason) => rejected.push([name, reason]) })).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0][0]).toBe('webgl');
+    expect(rejected[0][1]).toMatch(/webgl/i);
   });
 });
