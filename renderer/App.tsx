@@ -34,6 +34,8 @@ import { SummaryPanel } from './summary/SummaryPanel';
 
 type Theme = 'light' | 'dark';
 const THEME_KEY = 'netcanvas:theme';
+/** Autosave after this long without an edit, so typing is never held up by serialising a big design. */
+const AUTOSAVE_DELAY_MS = 600;
 
 function initialTheme(): Theme {
   const stored = localStorage.getItem(THEME_KEY);
@@ -70,7 +72,7 @@ function Editor() {
     const timer = setTimeout(() => {
       if (dirty) writeAutosave(localStorage, state.graph, state.fileName);
       else clearAutosave(localStorage);
-    }, 400);
+    }, AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
   }, [state.graph, state.fileName, dirty, restore]);
 
@@ -171,7 +173,10 @@ function Editor() {
         theme={theme}
         run={run}
         hasGroups={state.graph.groups.length > 0}
-        onToggleGroups={(collapsed) => setAllGroupsCollapsed(store, collapsed)}
+        onToggleGroups={(collapsed) => {
+          setAllGroupsCollapsed(store, collapsed);
+          setTimeout(() => void flow.fitView({ padding: 0.1, maxZoom: 1.2 }), 30);
+        }}
       />
       {restore && (
         <div className="nc-banner" role="alert" data-testid="restore-banner">

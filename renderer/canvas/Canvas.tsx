@@ -7,7 +7,6 @@ import {
   Background,
   BackgroundVariant,
   Controls,
-  MiniMap,
   ReactFlow,
   useReactFlow,
   type Connection,
@@ -18,16 +17,20 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import type { Position } from '../../core/graph/graph';
 import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
 import { addLayer, connectLayers, dragTo } from '../state/edit-commands';
-import { CATEGORY_COLOR } from './category-style';
+import { CanvasMiniMap } from './CanvasMiniMap';
 import { LAYER_DRAG_TYPE } from './drag-type';
 import { FlowCache, layerIdsOf, toFlow, type FlowEdge, type FlowNode } from './flow-model';
 import { FrameNode, GroupNode } from './GroupNode';
 import { LayerNode } from './LayerNode';
+import { NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { ShapeEdge } from './ShapeEdge';
 
 
-const nodeTypes = { layer: LayerNode, group: GroupNode, frame: FrameNode };
+const nodeTypes = { layer: LayerNode, collapsedGroup: GroupNode, frame: FrameNode };
 const edgeTypes = { shape: ShapeEdge };
+
+/** Below this zoom a layer's text cannot be read. */
+const MIN_READABLE_ZOOM = 0.4;
 
 /** Above this many boxes only what is on screen is rendered (ResNet-152 has over 500 layers). */
 const RENDER_VISIBLE_ONLY_ABOVE = 150;
@@ -59,12 +62,29 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
     [state.graph, report, summary, state.selectedNodes, state.selectedEdges, measureTick],
   );
 
-  // Fit the view whenever a different design is opened.
+  // Fit the view whenever a different design is opened. A network too long to read
+  // when fitted whole (ResNet-152 is 300 layers deep) opens at its input end instead;
+  // the minimap gives the overview.
+  const wrapper = useRef<HTMLDivElement>(null);
   const loaded = state.designSerial;
   useEffect(() => {
-    const timer = setTimeout(() => void flow.fitView({ padding: 0.1, maxZoom: 1.2, duration: 0 }), 30);
+    const timer = setTimeout(() => {
+      const { graph } = store.getState();
+      const box = wrapper.current?.getBoundingClientRect();
+      if (!graph.nodes.length || !box) return;
+      const xs = graph.nodes.map((n) => n.position.x);
+      const ys = graph.nodes.map((n) => n.position.y);
+      const width = Math.max(...xs) - Math.min(...xs) + NODE_WIDTH;
+      const height = Math.max(...ys) - Math.min(...ys) + NODE_HEIGHT;
+      const zoom = Math.min(box.width / width, box.height / height);
+      if (zoom >= MIN_READABLE_ZOOM) void flow.fitView({ padding: 0.1, maxZoom: 1.2, duration: 0 });
+      else {
+        const top = [...graph.nodes].sort((a, b) => a.position.y - b.position.y).slice(0, 6);
+        void flow.fitView({ nodes: top.map((n) => ({ id: n.id })), padding: 0.2, minZoom: MIN_READABLE_ZOOM, maxZoom: 1, duration: 0 });
+      }
+    }, 30);
     return () => clearTimeout(timer);
-  }, [loaded, flow]);
+  }, [loaded, flow, store]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
@@ -157,7 +177,7 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
   const onPaneClick = useCallback(() => store.select([]), [store]);
 
   return (
-    <div className="nc-canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="nc-canvas" data-testid="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
@@ -179,12 +199,7 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
         fitView
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
-        <MiniMap
-          pannable
-          zoomable
-          nodeColor={(n) => (n.type === 'frame' ? 'transparent' : CATEGORY_COLOR[(n.data as { category?: keyof typeof CATEGORY_COLOR }).category ?? 'unknown'])}
-          nodeStrokeWidth={0}
-        />
+        <CanvasMiniMap nodes={nodes} />
         <Controls showInteractive={false} />
       </ReactFlow>
       {state.graph.nodes.length === 0 && (

@@ -13,7 +13,10 @@ import type { ModelSummary } from '../../core/graph/summary';
 import type { LayerCategory, ResolvedParams, Shape } from '../../core/layers/layer-spec';
 import { resolveParams } from '../../core/layers/params';
 import { getLayerSpec, isLayerType } from '../../core/layers/registry';
+import { collapsedOwner } from './groups';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout';
+
+export { collapsedOwner };
 
 /** A problem as a node's badge shows it. */
 export interface BadgeProblem {
@@ -55,7 +58,7 @@ export interface FrameNodeData extends Record<string, unknown> {
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
-export type GroupFlowNode = Node<GroupNodeData, 'group'>;
+export type GroupFlowNode = Node<GroupNodeData, 'collapsedGroup'>;
 export type FrameFlowNode = Node<FrameNodeData, 'frame'>;
 export type FlowNode = LayerFlowNode | GroupFlowNode | FrameFlowNode;
 export type FlowEdge = Edge<{ shape: string }>;
@@ -63,26 +66,6 @@ export type FlowEdge = Edge<{ shape: string }>;
 /** The flow id of a collapsed group's box. */
 export const groupFlowId = (groupId: string): string => `group:${groupId}`;
 const frameFlowId = (groupId: string): string => `frame:${groupId}`;
-
-/** For each node, the outermost collapsed group that hides it (if any). */
-export function collapsedOwner(graph: Graph): Map<string, string> {
-  const groups = new Map(graph.groups.map((g) => [g.id, g]));
-  const owner = new Map<string, string>();
-  const outermost = (groupId: string | undefined): string | undefined => {
-    let found: string | undefined;
-    const seen = new Set<string>();
-    for (let g = groupId ? groups.get(groupId) : undefined; g && !seen.has(g.id); g = g.parent ? groups.get(g.parent) : undefined) {
-      seen.add(g.id);
-      if (g.collapsed) found = g.id;
-    }
-    return found;
-  };
-  for (const node of graph.nodes) {
-    const g = outermost(node.group);
-    if (g) owner.set(node.id, g);
-  }
-  return owner;
-}
 
 /** The ids of every group inside `groupId`, itself included. */
 function groupAndDescendants(graph: Graph, groupId: string): Set<string> {
@@ -108,6 +91,9 @@ export class FlowCache {
   private edges = new Map<string, { deps: unknown[]; edge: FlowEdge }>();
   private nextNodes = new Map<string, { deps: unknown[]; node: FlowNode }>();
   private nextEdges = new Map<string, { deps: unknown[]; edge: FlowEdge }>();
+  /** The arrays handed out last time, reused when every element is unchanged. */
+  lastNodes: FlowNode[] = [];
+  lastEdges: FlowEdge[] = [];
 
   node<T extends FlowNode>(id: string, deps: unknown[], make: () => T): T {
     const old = this.nodes.get(id);
@@ -251,7 +237,7 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
     boxes.push(
       cache.node(id, [group.label, members.length, inShape, outShape, params, problemsKey(groupProblems), x, y, selected, size?.width, size?.height], () => ({
         id,
-        type: 'group',
+        type: 'collapsedGroup',
         position: { x, y },
         data: { groupId, label: group.label, layers: members.length, inShape, outShape, params, problems: groupProblems },
         selected,
@@ -307,7 +293,14 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
     );
   }
   cache.swap();
-  return { nodes: [...frames, ...boxes], edges };
+  const nodes = [...frames, ...boxes];
+  // React Flow rebuilds its connection lookup whenever the edges array changes identity;
+  // most edits change no edge, so hand back the previous array then.
+  const sameEdges = edges.length === cache.lastEdges.length && edges.every((e, i) => e === cache.lastEdges[i]);
+  const sameNodes = nodes.length === cache.lastNodes.length && nodes.every((n, i) => n === cache.lastNodes[i]);
+  cache.lastEdges = sameEdges ? cache.lastEdges : edges;
+  cache.lastNodes = sameNodes ? cache.lastNodes : nodes;
+  return { nodes: cache.lastNodes, edges: cache.lastEdges };
 }
 
 /** The ids of the layers a flow node stands for (one layer, or every member of a collapsed group). */

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../../core/errors';
 import type { Graph } from '../../core/graph/graph';
-import { createProject, projectFromJson, serializeProjectFile } from '../../core/formats/project-file';
+import { createProject, projectFromJson } from '../../core/formats/project-file';
 
 /** The local-storage key of the autosaved design. */
 export const AUTOSAVE_KEY = 'netcanvas:autosave';
@@ -21,7 +21,7 @@ export interface AutosavedDesign {
 /** Stores the design (call only while it has unsaved changes). Storage full or blocked is not worth interrupting the user for. */
 export function writeAutosave(storage: Storage, graph: Graph, fileName: string | null, now = new Date()): void {
   try {
-    storage.setItem(AUTOSAVE_KEY, JSON.stringify({ savedAt: now.toISOString(), fileName, project: JSON.parse(serializeProjectFile(createProject(graph))) }));
+    storage.setItem(AUTOSAVE_KEY, JSON.stringify({ savedAt: now.toISOString(), fileName, project: createProject(graph) }));
   } catch {
     // Quota exceeded or storage disabled: autosave is a convenience, the design itself is unaffected.
   }

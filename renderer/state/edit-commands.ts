@@ -147,11 +147,15 @@ export function toggleGroup(store: EditorStore, groupId: string): void {
   store.commit({ ...graph, groups: graph.groups.map((g) => (g.id === groupId ? { ...g, collapsed: !g.collapsed } : g)) });
 }
 
-/** Collapses or expands every group at once. */
+/**
+ * Collapses or expands every group at once, and lays the result out: the
+ * boxes of a collapsed network would otherwise sit where their layers were,
+ * far apart. One undo step.
+ */
 export function setAllGroupsCollapsed(store: EditorStore, collapsed: boolean): void {
   const { graph } = store.getState();
   if (!graph.groups.length) return;
-  store.commit({ ...graph, groups: graph.groups.map((g) => ({ ...g, collapsed })) });
+  store.commit(autoLayout({ ...graph, groups: graph.groups.map((g) => ({ ...g, collapsed })) }));
 }
 
 /** Moves layers while dragging (shown at once, one undo step when the drag ends). */

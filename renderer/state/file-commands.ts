@@ -7,6 +7,8 @@ import type { NetCanvasBridge, SaveResult } from '../../electron/contract';
 import { ValidationError } from '../../core/errors';
 import { emptyGraph, type Graph } from '../../core/graph/graph';
 import { summarize } from '../../core/graph/summary';
+import { inferShapes } from '../../core/graph/infer';
+import { CompileError } from '../../core/compile/compile';
 import { PROJECT_EXTENSION, createProject, parseProjectFile, serializeProjectFile } from '../../core/formats/project-file';
 import { summaryToCsv, summaryToMarkdown } from '../summary/summary-text';
 import type { EditorStore } from './editor-store';
@@ -83,14 +85,21 @@ export async function importModel(store: EditorStore, bridge: NetCanvasBridge): 
   store.notify(imported.warnings.length ? 'error' : 'info', `Imported ${file.name}: ${imported.graph.nodes.length} layers.${warned}`);
 }
 
-/** Exports the design as a TensorFlow.js layers-model `model.json` (topology; weights are initialised on load). */
+/** Exports the design as a TensorFlow.js layers-model `model.json` (topology; tfjs initialises weights on load). */
 export async function exportModel(store: EditorStore, bridge: NetCanvasBridge): Promise<void> {
   const { graph, fileName } = store.getState();
+  const errors = inferShapes(graph).diagnostics.filter((d) => d.severity === 'error');
+  if (!graph.nodes.length || errors.length) {
+    const why = graph.nodes.length ? `fix the ${errors.length} problem${errors.length === 1 ? '' : 's'} listed under Problems first` : 'the design is empty';
+    store.notify('error', `Cannot export the model: ${why}.`);
+    return;
+  }
   let modelJson: string;
   try {
-    modelJson = exportModelJson(graph, designName(fileName));
+    modelJson = await exportModelJson(graph);
   } catch (e) {
-    store.notify('error', `Cannot export: ${(e as Error).message}`);
+    if (!(e instanceof CompileError)) throw e;
+    store.notify('error', `Cannot export the model: ${e.message}`);
     return;
   }
   const suggestedName = `${designName(fileName)}.model.json`;

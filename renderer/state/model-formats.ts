@@ -18,9 +18,14 @@ export function importModelJson(text: string): { graph: Graph; warnings: string[
   return importLayersModel(json);
 }
 
-/** The design as TensorFlow.js layers-model `model.json` text. */
-export function exportModelJson(graph: Graph, name: string): string {
-  void graph;
-  void name;
-  throw new Error('model export lands with core/formats exportTfjsModel');
+/**
+ * The design as TensorFlow.js layers-model `model.json` text: the topology,
+ * which `tf.loadLayersModel` reads with freshly initialised weights. tfjs is
+ * loaded on first use so that opening the editor does not wait for it.
+ * Throws core's `CompileError` for a design with errors.
+ */
+export async function exportModelJson(graph: Graph): Promise<string> {
+  const [tf, { exportTfjsModel }] = await Promise.all([import('@tensorflow/tfjs'), import('../../core/formats/tfjs-export')]);
+  const { modelJson } = await exportTfjsModel(graph, tf, { weights: false });
+  return `${JSON.stringify(modelJson, null, 2)}\n`;
 }

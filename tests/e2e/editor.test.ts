@@ -258,13 +258,29 @@ describe('the editor in Chromium', () => {
     expect(await testId('total-params').textContent()).toBe('160,847');
   });
 
+  it('exports model JSON that imports back to the same network, and refuses a broken design', async () => {
+    await openTemplate('lenet5');
+    const [exported] = await Promise.all([page.waitForEvent('download'), testId('export-model').click()]);
+    expect(exported.suggestedFilename()).toBe('Untitled.model.json');
+    const file = path.join(downloads, 'exported.model.json');
+    await exported.saveAs(file);
+    const json = JSON.parse(await fs.readFile(file, 'utf8'));
+    expect(json.format).toBe('layers-model');
+    expect(summarize(importLayersModel(json).graph).totals.params).toBe(61_706);
+
+    await select('flatten');
+    await page.keyboard.press('Delete');
+    await testId('export-model').click();
+    await expect(testId('notice').textContent()).resolves.toMatch(/Cannot export the model: fix the 1 problem/);
+  });
+
   it('offers to restore unsaved work after a reload', async () => {
     await openTemplate('lenet5');
     await select('c1');
     await setParam('filters', '9');
     await expect.poll(() => shapeOf('c1')).toBe('28×28×9');
     // Autosave waits for a pause in editing.
-    await page.waitForTimeout(700);
+    await page.waitForTimeout(1000);
     await page.reload();
     await testId('restore-banner').waitFor();
     await testId('restore-accept').click();

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { addNode, connect, emptyGraph, type Graph } from '../../core/graph/graph';
+import { inferShapes } from '../../core/graph/infer';
+import { summarize } from '../../core/graph/summary';
+import { getTemplate } from '../../templates/index';
+import { FlowCache, toFlow, type FlowNode } from '../../renderer/canvas/flow-model';
+import { layoutPositions } from '../../renderer/canvas/layout';
+import { EditorStore, isDirty } from '../../renderer/state/editor-store';
+import {
+  addLayer,
+  connectLayers,
+  copySelection,
+  deleteSelection,
+  dragTo,
+  paste,
+  setAllGroupsCollapsed,
+  setParam,
+} from '../../renderer/state/edit-commands';
+
+function chain(): { graph: Graph; input: string; conv: string } {
+  const input = addNode(emptyGraph(), 'InputLayer', { params: { shape: [32, 32, 3] } });
+  const conv = addNode(input.graph, 'Conv2D', { params: { filters: 8, kernelSize: [3, 3] }, position: { x: 0, y: 110 } });
+  return { graph: connect(conv.graph, input.id, conv.id, 0), input: input.id, conv: conv.id };
+}
+
+describe('the editor store', () => {
+  it('undoes and redoes every commit, and a new edit drops the redo stack', () => {
+    const { graph, conv } = chain();
+    const store = new EditorStore(graph);
+    setParam(store, conv, 'filters', 16);
+    setParam(store, conv, 'padding', 'same');
+    expect(store.getState().graph.nodes[1].params).toMatchObject({ filters: 16, padding: 'same' });
+    store.undo();
+    expect(store.getState().graph.nodes[1].params).toMatchObject({ filters: 16, padding: 'valid' });
+    store.undo();
+    expect(store.getState().graph).toBe(graph);
+    store.redo();
+    expect(store.getState().graph.nodes[1].params.filters).toBe(16);
+    setParam(store, conv, 'filters', 4);
+    expect(store.getState().future).toHaveLength(0);
+  });
+
+  it('makes a whole drag one undo step', () => {
+    const { graph, conv } = chain();
+    const store = new EditorStore(graph);
+    for (let x = 10; x <= 50; x += 10) dragTo(store, new Map([[conv, { x, y: 110 }]]));
+    store.endPreview();
+    expect(store.getState().graph.nodes[1].position).toEqual({ x: 50, y: 110 });
+    expect(store.getState().past).toHaveLength(1);
+    store.undo();
+    expect(store.getState().graph.nodes[1].position).toEqual({ x: 0, y: 110 });
+  });
+
+  it('marks the design unsaved until it is saved, and clean again when undone back', () => {
+    const { graph, conv } = chain();
+    const store = new EditorStore(graph);
+    expect(isDirty(store.getState())).toBe(false);
+    setParam(store, conv, 'filters', 16);
+    expect(isDirty(store.getState())).toBe(true);
+    store.undo();
+    expect(isDirty(store.getState())).toBe(false);
+    store.redo();
+    store.markSaved('net.netcanvas.json');
+    expect(isDirty(store.getState())).toBe(false);
+    expect(store.getState().fileName).toBe('net.netcanvas.json');
+  });
+
+  it('keeps the previous design one undo step away after opening another', () => {
+    const { graph } = chain();
+    const store = new EditorStore(graph);
+    const lenet = getTemplate('lenet5').build();
+    store.load(lenet, 'lenet.netcanvas.json');
+    expect(store.getState().graph).toBe(lenet);
+    expect(isDirty(store.getState())).toBe(false);
+    store.undo();
+    expect(store.getState().graph).toBe(graph);
+  });
+});
+
+describe('edit commands', () => {
+  it('adds a clicked layer after the selected one and connects it', () => {
+    const { graph, conv } = chain();
+    const store = new EditorStore(graph);
+    store.select([conv]);
+    const pool = addLayer(store, 'MaxPooling2D');
+    const next = store.getState().graph;
+    expect(next.edges.some((e) => e.source === conv && e.target === pool)).toBe(true);
+    expect(inferShapes(next).shapes.get(pool)).toEqual([null, 15, 15, 8]);
+    expect([...store.getState().selectedNodes]).toEqual([pool]);
+  });
+
+  it('refuses a cycle with a message and leaves the graph alone', () => {
+    const { graph, input, conv } = chain();
+    const store = new EditorStore(graph);
+    const pool = addLayer(store, 'MaxPooling2D', { x: 0, y: 220 });
+    expect(connectLayers(store, conv, pool)).toBe(true);
+    const before = store.getState().graph;
+    expect(connectLayers(store, pool, conv)).toBe(false);
+    expect(store.getState().notice?.text).toMatch(/would make a cycle/);
+    expect(store.getState().graph).toBe(before);
+    expect(connectLayers(store, conv, input)).toBe(false);
+    expect(store.getState().notice?.text).toMatch(/takes no inputs/);
+  });
+
+  it('copies, pastes with fresh names, and deletes the selection', () => {
+    const { graph, input, conv } = chain();
+    const store = new EditorStore(graph);
+    store.select([input, conv]);
+    copySelection(store);
+    paste(store);
+    const pasted = store.getState().graph;
+    expect(pasted.nodes).toHaveLength(4);
+    expect(new Set(pasted.nodes.map((n) => n.name)).size).toBe(4);
+    expect(pasted.edges).toHaveLength(2);
+    deleteSelection(store);
+    expect(store.getState().graph.nodes.map((n) => n.id)).toEqual([input, conv]);
+  });
+});
+
+describe('the canvas model', () => {
+  const flowOf = (graph: Graph, cache = new FlowCache()) => {
+    const report = inferShapes(graph);
+    return toFlow({ graph, report, summary: summarize(graph, report), selectedNodes: new Set(), selectedEdges: new Set(), measured: new Map() }, cache);
+  };
+
+  it('labels every edge with the shape it carries and every box with its shape and parameters', () => {
+    const lenet = getTemplate('lenet5').build();
+    const { nodes, edges } = flowOf(lenet);
+    const c1 = nodes.find((n) => n.type === 'layer' && n.data.name === 'c1') as Extract<FlowNode, { type: 'layer' }>;
+    expect(c1.data).toMatchObject({ shape: '28×28×6', params: 156, detail: expect.stringContaining('5×5') });
+    expect(edges.map((e) => e.data?.shape)).toContain('28×28×6');
+  });
+
+  it('shows a collapsed group as one box with its input and output shapes and parameter total', () => {
+    const resnet = getTemplate('resnet18').build();
+    const store = new EditorStore(resnet);
+    setAllGroupsCollapsed(store, true);
+    const graph = store.getState().graph;
+    const { nodes, edges } = flowOf(graph);
+    const groups = nodes.filter((n) => n.type === 'collapsedGroup');
+    expect(groups.map((g) => g.data.label)).toEqual(['stem', 'layer1', 'layer2', 'layer3', 'layer4']);
+    const layer2 = groups[2].data;
+    expect(layer2).toMatchObject({ inShape: '56×56×64', outShape: '28×28×128' });
+    const summary = summarize(graph);
+    const inLayer2 = new Set(graph.nodes.filter((n) => n.group && graph.groups.find((g) => g.id === n.group)?.label.startsWith('layer2')).map((n) => n.id));
+    expect(layer2.params).toBe(summary.layers.filter((l) => inLayer2.has(l.nodeId)).reduce((a, l) => a + l.trainableParams + l.nonTrainableParams, 0));
+    // Stages connect box to box; nothing inside a group is drawn.
+    expect(edges.filter((e) => e.source.startsWith('group:') && e.target.startsWith('group:'))).toHaveLength(4);
+    expect(nodes.filter((n) => n.type === 'layer')).toHaveLength(3);
+    // Laid out after collapsing: the boxes do not overlap.
+    const ys = groups.map((g) => g.position.y).sort((a, b) => a - b);
+    for (let i = 1; i < ys.length; i++) expect(ys[i] - ys[i - 1]).toBeGreaterThanOrEqual(78);
+  });
+
+  it('reuses the boxes an edit did not touch', () => {
+    const lenet = getTemplate('lenet5').build();
+    const cache = new FlowCache();
+    const before = flowOf(lenet, cache);
+    const c3 = lenet.nodes.find((n) => n.name === 'c3')!;
+    const after = flowOf({ ...lenet, nodes: lenet.nodes.map((n) => (n === c3 ? { ...n, params: { ...n.params, filters: 20 } } : n)) }, cache);
+    const same = after.nodes.filter((n, i) => n === before.nodes[i]).map((n) => (n.data as { name: string }).name);
+    // c3's filters change c3, s4, flatten and f5 (its weights); the layers before, f6 and the output keep their boxes.
+    expect(same).toEqual(['input', 'c1', 's2', 'f6', 'output']);
+  });
+
+  it('lays out top to bottom with no two boxes overlapping', () => {
+    const positions = [...layoutPositions(getTemplate('resnet18').build()).values()];
+    for (const [i, a] of positions.entries())
+      for (const b of positions.slice(i + 1)) expect(Math.abs(a.x - b.x) >= 210 || Math.abs(a.y - b.y) >= 78).toBe(true);
+  });
+});
