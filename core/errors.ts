@@ -18,6 +18,7 @@ export const DIAGNOSTICS = {
   cycle: { severity: 'error', title: 'The graph has a cycle' },
   'missing-input': { severity: 'error', title: 'An input is not connected' },
   'too-many-inputs': { severity: 'error', title: 'Too many inputs' },
+  'repeated-input': { severity: 'error', title: 'One tensor feeds a layer twice' },
   disconnected: { severity: 'error', title: 'Layer is not connected' },
   'wrong-rank': { severity: 'error', title: 'Input has the wrong number of dimensions' },
   'param-invalid': { severity: 'error', title: 'Parameter out of range' },

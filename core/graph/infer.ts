@@ -179,14 +179,17 @@ export function inferShapes(graph: Graph): ShapeReport {
     }
     const slots = new Set(incoming.map((e) => e.targetInput));
     // Two edges into one slot (a hand-edited file) count as too many too.
-    const extra = incoming.some((e) => e.targetInput >= spec.inputs.max) || incoming.length > spec.inputs.max;
-    if (extra) {
+    const outOfRange = incoming.find((e) => e.targetInput >= spec.inputs.max);
+    if (outOfRange || incoming.length > spec.inputs.max) {
+      const takes = spec.inputs.max === 1 ? 'one input' : `at most ${spec.inputs.max} inputs`;
       fail({
         code: 'too-many-inputs',
         message:
           spec.inputs.max === 0
             ? `takes no inputs (it is where data enters) but has ${incoming.length}`
-            : `takes ${spec.inputs.max === 1 ? 'one input' : `at most ${spec.inputs.max} inputs`} but has ${incoming.length}; use an Add or Concatenate to merge tensors`,
+            : incoming.length > spec.inputs.max
+              ? `takes ${takes} but has ${incoming.length}; use an Add or Concatenate to merge tensors`
+              : `takes ${takes} but a layer is connected to input ${(outOfRange as (typeof incoming)[number]).targetInput + 1}`,
       });
       continue;
     }
@@ -198,6 +201,27 @@ export function inferShapes(graph: Graph): ShapeReport {
           ? 'has no input; connect a layer to it'
           : `needs at least ${spec.inputs.min} inputs but input ${missing.map((m) => m + 1).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not connected`;
       fail({ code: 'missing-input', message: what });
+      continue;
+    }
+    // tfjs 4.22's executor frees a layer's output too early when one layer takes
+    // it twice and another layer reads it too, and predict() then crashes.
+    const twice = incoming.find((e, k) => incoming.findIndex((f) => f.source === e.source) !== k);
+    const repeatedSource = twice && byId.get(twice.source);
+    if (
+      twice &&
+      repeatedSource &&
+      !(isLayerType(repeatedSource.type) && getLayerSpec(repeatedSource.type).inputs.max === 0) &&
+      graph.edges.some((e) => e.source === twice.source && e.target !== id && byId.has(e.target))
+    ) {
+      const first = incoming.find((e) => e.source === twice.source) as (typeof incoming)[number];
+      fail({
+        code: 'repeated-input',
+        message: `inputs ${first.targetInput + 1} and ${twice.targetInput + 1} are both "${repeatedSource.name}", which also feeds another layer; TensorFlow.js cannot run that`,
+        fix: {
+          label: `Pass input ${twice.targetInput + 1} through a linear Activation`,
+          edit: { kind: 'insert-before', input: twice.targetInput, type: 'Activation', params: { activation: 'linear' } },
+        },
+      });
       continue;
     }
     if (incoming.some((e) => failed.has(e.source))) {

@@ -278,3 +278,56 @@ describe('shape problems across a graph', () => {
     for (const d of inferShapes(b.build()).diagnostics) expect(DIAGNOSTICS[d.code].severity).toBe(d.severity);
   });
 });
+
+describe('one tensor fed twice into a layer', () => {
+  function doubled(alsoUsed: boolean) {
+    const b = new GraphBuilder();
+    const x = b.input([3], 'x');
+    const r = b.layer('ReLU', {}, x, 'r');
+    const sum = b.layer('Add', {}, [r, r], 'sum');
+    const out = alsoUsed ? b.layer('Add', {}, [sum, r], 'out') : b.layer('Dense', { units: 2 }, sum, 'out');
+    return { graph: b.build(), sum, out };
+  }
+
+  it('is an error when that tensor also feeds another layer (tfjs 4.22 crashes in predict), with a working fix', () => {
+    const { graph, sum, out } = doubled(true);
+    const report = inferShapes(graph);
+    expect(report.diagnostics).toEqual([
+      {
+        nodeId: sum,
+        code: 'repeated-input',
+        severity: 'error',
+        message: 'Add "sum": inputs 1 and 2 are both "r", which also feeds another layer; TensorFlow.js cannot run that',
+        fix: {
+          label: 'Pass input 2 through a linear Activation',
+          nodeId: sum,
+          edit: { kind: 'insert-before', input: 1, type: 'Activation', params: { activation: 'linear' } },
+        },
+      },
+    ]);
+    const fixed = inferShapes(applyFix(graph, report.diagnostics[0].fix!));
+    expect(fixed.diagnostics).toEqual([]);
+    expect(fixed.shapes.get(out)).toEqual([null, 3]);
+  });
+
+  it('is fine when nothing else reads it, or when it is a model input', () => {
+    expect(inferShapes(doubled(false).graph).diagnostics).toEqual([]);
+    const b = new GraphBuilder();
+    const x = b.input([3], 'x');
+    const sum = b.layer('Add', {}, [x, x], 'sum');
+    b.layer('Add', {}, [sum, x], 'out');
+    expect(inferShapes(b.build()).diagnostics).toEqual([]);
+  });
+});
+
+it('a layer fed in a slot it does not have says which slot', () => {
+  const b = new GraphBuilder();
+  const x = b.input([4, 4, 1], 'x');
+  const flat = b.layer('Flatten', {}, [], 'flat');
+  b.layer('Dense', {}, flat, 'fc');
+  const g = b.build();
+  g.edges.push({ id: 'slot2', source: x, target: flat, targetInput: 1 });
+  expect(inferShapes(g).diagnostics.map((d) => [d.code, d.message])).toEqual([
+    ['too-many-inputs', 'Flatten "flat": takes one input but a layer is connected to input 2'],
+  ]);
+});
