@@ -34,5 +34,6 @@ export const reshape = defineLayer({
   // tfjs leaves a -1 entry unknown (null) in its symbolic shape, and a Dense or
   // Conv2D after it then cannot build its weights; pass the resolved shape when known.
   toTfjs: (p, tf, name, io) =>
-    tf.layers.reshape({ targetShape: io ? (io.output.slice(1) as number[]) : p.targetShape, name }),
+    // A copy either way: tfjs rewrites -1 to null inside the array it is given.
+    tf.layers.reshape({ targetShape: io ? (io.output.slice(1) as number[]) : [...p.targetShape], name }),
 });

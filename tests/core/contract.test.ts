@@ -200,3 +200,15 @@ describe('Reshape with -1 compiles to a fully known tfjs shape', () => {
     expect(dense.countParams()).toBe(32 * 3 + 3);
   });
 });
+
+it('building a tfjs layer never changes the parameters it was given', () => {
+  for (const [type, cases] of Object.entries(CASES)) {
+    const spec = getLayerSpec(type);
+    for (const { params } of cases) {
+      const resolved = resolveParams(spec.params, params) as ResolvedParams;
+      const before = structuredClone(resolved);
+      spec.toTfjs(resolved, tf, `untouched_${type}`);
+      expect(resolved, type).toEqual(before);
+    }
+  }
+});
