@@ -1,6 +1,7 @@
 // `npm start`: builds the renderer and the Electron shell, then opens the
 // desktop window. Electron fetches its binary on first launch; where that
-// cannot happen (no network), say so in one line and point to the web build.
+// cannot happen (no network), say so in one line and serve the same build as
+// a web page instead, so `npm start` always ends with NetCanvas on screen.
 import { spawn, spawnSync } from 'node:child_process';
 
 const run = (cmd, args) => {
@@ -24,9 +25,10 @@ run(process.execPath, ['scripts/build-electron.mjs']);
 const binary = electronBinary();
 if (!binary) {
   console.error(
-    'NetCanvas: the Electron binary is not installed and could not be downloaded (no network?); run `npm run web` to use NetCanvas in your browser.',
+    'NetCanvas: the Electron binary is not installed and could not be downloaded (no network?); serving the web app instead, as `npm run web` does: open the URL below.',
   );
-  process.exit(1);
+  run('npx', ['vite', 'preview', '--host', '127.0.0.1']);
+  process.exit(0);
 }
 const child = spawn(binary, ['.', ...process.argv.slice(2)], { stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));
