@@ -76,14 +76,20 @@ const KERNEL_KEYS = [
 ] as const;
 
 /** A per-layer seed from the run's seed and the layer's position, so equal-shaped kernels differ. */
-const layerSeed = (seed: number, index: number): number => (Math.imul(seed ^ 0x9e3779b9, 2654435761) + index * 7919) >>> 0;
+const layerSeed = (seed: number, index: number): number =>
+  (Math.imul(seed ^ 0x9e3779b9, 2654435761) + index * 7919) >>> 0;
 
 /**
  * The layer with the options applied: rebuilt from its config (what tfjs's
  * own `fromConfig` does) with the initializer, seed and regularizer replaced.
  * Returns the layer unchanged when it has no kernel or no option applies.
  */
-function withKernelOptions(layer: tfjs.layers.Layer, tf: Tfjs, options: CompileOptions, index: number): tfjs.layers.Layer {
+function withKernelOptions(
+  layer: tfjs.layers.Layer,
+  tf: Tfjs,
+  options: CompileOptions,
+  index: number,
+): tfjs.layers.Layer {
   const { kernelInitializer, seed, weightDecay } = options;
   const decay = weightDecay && ((weightDecay.l1 ?? 0) > 0 || (weightDecay.l2 ?? 0) > 0) ? weightDecay : undefined;
   if (!kernelInitializer && seed === undefined && !decay) return layer;
@@ -116,7 +122,12 @@ function withKernelOptions(layer: tfjs.layers.Layer, tf: Tfjs, options: CompileO
  * const model = compileGraph(lenet5.build(), tf, { seed: 42, kernelInitializer: 'heNormal' });
  * model.countParams(); // 61706
  */
-export function compileGraph(graph: Graph, tf: Tfjs, options: CompileOptions = {}, report?: ShapeReport): tfjs.LayersModel {
+export function compileGraph(
+  graph: Graph,
+  tf: Tfjs,
+  options: CompileOptions = {},
+  report?: ShapeReport,
+): tfjs.LayersModel {
   const shapes = report ?? inferShapes(graph);
   if (hasErrors(shapes.diagnostics)) throw new CompileError(shapes.diagnostics.filter((d) => d.severity === 'error'));
 
@@ -138,7 +149,10 @@ export function compileGraph(graph: Graph, tf: Tfjs, options: CompileOptions = {
     const feeds = incomingEdges(graph, id).map((e) => tensors.get(e.source) as tfjs.SymbolicTensor);
     // tfjs layers keep (and Reshape rewrites) the arrays they are given, so
     // hand them a copy: compiling must never change the design.
-    const io = { inputs: shapes.inputShapes.get(id) ?? [], output: shapes.shapes.get(id) as readonly (number | null)[] };
+    const io = {
+      inputs: shapes.inputShapes.get(id) ?? [],
+      output: shapes.shapes.get(id) as readonly (number | null)[],
+    };
     const layer = withKernelOptions(spec.toTfjs(structuredClone(params), tf, node.name, io), tf, options, index);
     // Merge layers take their inputs as an array; every other layer takes one tensor.
     const output = layer.apply(spec.inputs.max > 1 ? feeds : feeds[0]) as tfjs.SymbolicTensor;
@@ -147,6 +161,7 @@ export function compileGraph(graph: Graph, tf: Tfjs, options: CompileOptions = {
 
   const outputs = outputNodeIds(graph).map((id) => tensors.get(id) as tfjs.SymbolicTensor);
   // Any layer without an input is reported by inferShapes, so only an empty design gets here.
-  if (inputs.length === 0 || outputs.length === 0) throw new CompileError([], 'The design cannot be compiled: it has no layers');
+  if (inputs.length === 0 || outputs.length === 0)
+    throw new CompileError([], 'The design cannot be compiled: it has no layers');
   return tf.model({ inputs, outputs });
 }

@@ -22,7 +22,13 @@ const uniform = (random: () => number, lo: number, hi: number) => lo + (hi - lo)
  * the forward motion `p_out = C + s·R(θ)·F·(p_in − C) + t`:
  * `p_in = C + F·R(−θ)·(p_out − C − t)/s`.
  */
-function geometricTransforms(count: number, height: number, width: number, a: Augmentation, random: () => number): number[] {
+function geometricTransforms(
+  count: number,
+  height: number,
+  width: number,
+  a: Augmentation,
+  random: () => number,
+): number[] {
   const cx = (width - 1) / 2;
   const cy = (height - 1) / 2;
   const transforms: number[] = [];
@@ -70,7 +76,8 @@ export function augmentBatch(
   const [count, height, width, channels] = images.shape;
   return tf.tidy(() => {
     let x: tfjs.Tensor4D = images;
-    const geometric = a.flipHorizontal > 0 || a.flipVertical > 0 || a.crop > 0 || a.translate > 0 || a.rotation > 0 || a.scale > 0;
+    const geometric =
+      a.flipHorizontal > 0 || a.flipVertical > 0 || a.crop > 0 || a.translate > 0 || a.rotation > 0 || a.scale > 0;
     if (geometric) {
       const transforms = geometricTransforms(count, height, width, a, random);
       if (tf.getBackend() === 'cpu') {
@@ -78,13 +85,19 @@ export function augmentBatch(
         // the rest as fill, so on that backend each image is transformed on its own.
         const one = (image: tfjs.Tensor4D, i: number) =>
           tf.image.transform(image, tf.tensor2d(transforms.slice(i * 8, i * 8 + 8), [1, 8]), 'bilinear', 'constant', 0);
-        x = tf.concat(tf.split(x, count, 0).map((image, i) => one(image as tfjs.Tensor4D, i)), 0);
+        x = tf.concat(
+          tf.split(x, count, 0).map((image, i) => one(image as tfjs.Tensor4D, i)),
+          0,
+        );
       } else {
         x = tf.image.transform(x, tf.tensor2d(transforms, [count, 8]), 'bilinear', 'constant', 0);
       }
     }
     const perSample = (lo: number, hi: number) =>
-      tf.tensor4d(Array.from({ length: count }, () => uniform(random, lo, hi)), [count, 1, 1, 1]);
+      tf.tensor4d(
+        Array.from({ length: count }, () => uniform(random, lo, hi)),
+        [count, 1, 1, 1],
+      );
     if (a.brightness > 0) x = tf.add(x, perSample(-a.brightness * maxValue, a.brightness * maxValue));
     if (a.contrast > 0) {
       const mean = tf.mean(x, [1, 2], true);

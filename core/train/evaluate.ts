@@ -53,7 +53,12 @@ export interface EvaluateOptions {
  * const test = await evaluate(tf, model, dataset.test, { inputShape, classCount: 10, normalization: result.normalization });
  * test.accuracy // 0.981
  */
-export async function evaluate(tf: Tfjs, model: tfjs.LayersModel, split: DatasetSplit, options: EvaluateOptions): Promise<EvaluationResult> {
+export async function evaluate(
+  tf: Tfjs,
+  model: tfjs.LayersModel,
+  split: DatasetSplit,
+  options: EvaluateOptions,
+): Promise<EvaluationResult> {
   const { classCount } = options;
   const batchSize = options.batchSize ?? 256;
   const wanted = Math.min(options.samples ?? 8, split.count);
@@ -67,10 +72,15 @@ export async function evaluate(tf: Tfjs, model: tfjs.LayersModel, split: Dataset
     const [losses, predicted, probs] = tf.tidy(() => {
       const { xs, ys } = makeBatch(tf, split, indices, options);
       const p = probabilities(tf, model.predict(xs) as tfjs.Tensor, isProbability);
-      const keepProbs = start < wanted ? p.slice([0, 0], [Math.min(wanted - start, end - start), classCount]) : tf.zeros([0]);
+      const keepProbs =
+        start < wanted ? p.slice([0, 0], [Math.min(wanted - start, end - start), classCount]) : tf.zeros([0]);
       return [crossEntropy(tf, ys, p), tf.argMax(p, -1), keepProbs];
     });
-    const [lossValues, predictedValues, probValues] = await Promise.all([losses.data(), predicted.data(), probs.data()]);
+    const [lossValues, predictedValues, probValues] = await Promise.all([
+      losses.data(),
+      predicted.data(),
+      probs.data(),
+    ]);
     tf.dispose([losses, predicted, probs]);
     for (let i = 0; i < indices.length; i++) {
       const label = split.labels[indices[i]];

@@ -1,5 +1,6 @@
 /** The training engine: settings, data pipeline, augmentation, the training loop and evaluation. */
 export * from './augment';
+export * from './backends';
 export * from './batches';
 export * from './evaluate';
 export * from './metrics';

@@ -28,8 +28,13 @@ export interface Normalization {
  * @example
  * computeNormalization(train.images, [32, 32, 3], 'standardize') // { scale: 1/255, mean: [0.49, 0.48, 0.45], std: [...] }
  */
-export function computeNormalization(values: SampleValues, inputShape: readonly number[], mode: Preprocessing): Normalization {
-  const channels = inputShape.length >= 3 ? inputShape[inputShape.length - 1] : inputShape.length === 1 ? inputShape[0] : 1;
+export function computeNormalization(
+  values: SampleValues,
+  inputShape: readonly number[],
+  mode: Preprocessing,
+): Normalization {
+  const channels =
+    inputShape.length >= 3 ? inputShape[inputShape.length - 1] : inputShape.length === 1 ? inputShape[0] : 1;
   const scale = values instanceof Uint8Array && mode !== 'none' ? 1 / 255 : 1;
   const mean = new Array<number>(channels).fill(0);
   const std = new Array<number>(channels).fill(1);

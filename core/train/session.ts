@@ -142,7 +142,11 @@ function checkCompatible(model: tfjs.LayersModel, data: TrainingData, settings: 
 }
 
 /** The training and validation splits: the dataset's own validation split, or a seeded share of `train`. */
-function splitsFor(data: TrainingData, settings: TrainingSettings, seed: number): { train: DatasetSplit; validation?: DatasetSplit } {
+function splitsFor(
+  data: TrainingData,
+  settings: TrainingSettings,
+  seed: number,
+): { train: DatasetSplit; validation?: DatasetSplit } {
   if (data.validation) return { train: data.train, validation: data.validation };
   if (settings.validationSplit === 0) return { train: data.train };
   const total = data.train.count;
@@ -160,7 +164,8 @@ function splitsFor(data: TrainingData, settings: TrainingSettings, seed: number)
 }
 
 /** Derives independent seeds for the run's random streams (shuffling, augmentation, dropout). */
-const subSeed = (seed: number, stream: number): number => (Math.imul(seed ^ (stream * 0x9e3779b9), 0x85ebca6b) ^ stream) >>> 0;
+const subSeed = (seed: number, stream: number): number =>
+  (Math.imul(seed ^ (stream * 0x9e3779b9), 0x85ebca6b) ^ stream) >>> 0;
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -202,7 +207,9 @@ export async function train(
   const augmentRandom = augments(settings.augmentation) ? mulberry32(subSeed(seed, 2)) : undefined;
   const dropoutRandom = settings.seed === undefined ? undefined : mulberry32(subSeed(seed, 3));
   // Layers drawing random numbers while training (Dropout) take a seed; a fixed one would repeat one mask forever.
-  const seededLayers = model.layers.filter((layer) => 'seed' in (layer.getConfig() as object)) as unknown as { seed?: number }[];
+  const seededLayers = model.layers.filter((layer) => 'seed' in (layer.getConfig() as object)) as unknown as {
+    seed?: number;
+  }[];
   const isProbability = outputIsProbability(model);
   const variables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
   const ranges = batchRanges(trainSplit.count, settings.batchSize);

@@ -73,7 +73,10 @@ export const trainingSettingsSchema = z
     /** The loss: categorical cross-entropy over one-hot labels, the only one a classifier needs. */
     loss: z.literal('categoricalCrossentropy').default('categoricalCrossentropy'),
     /** L1/L2 penalties on convolution and dense kernels. */
-    weightDecay: z.object({ l1: z.number().min(0).default(0), l2: z.number().min(0).default(0) }).strict().prefault({}),
+    weightDecay: z
+      .object({ l1: z.number().min(0).default(0), l2: z.number().min(0).default(0) })
+      .strict()
+      .prefault({}),
     /** Initializer of convolution and dense kernels. */
     initializer: z.enum(KERNEL_INITIALIZERS).default('glorotUniform'),
     /** Seed for initial weights, shuffling, validation split, dropout and augmentation; a fresh one per run when absent. */
@@ -100,7 +103,10 @@ export function parseTrainingSettings(value: unknown, path: readonly (string | n
   const result = trainingSettingsSchema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new ValidationError([...path, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], issue.message);
+  throw new ValidationError(
+    [...path, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+    issue.message,
+  );
 }
 
 /** The compile options a run needs: its initializer, seed and weight decay go into the layers when they are built. */

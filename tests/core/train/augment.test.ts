@@ -12,7 +12,17 @@ const none: Augmentation = augmentationSchema.parse({});
 const only = (changes: Partial<Augmentation>): Augmentation => ({ ...none, ...changes });
 
 /** A batch of 4 distinct 6×5 RGB images with values in 0–1. */
-const batch = () => tf.tidy(() => tf.div(tf.range(0, 4 * 6 * 5 * 3).reshape([4, 6, 5, 3]).mod(97), 97) as tf.Tensor4D);
+const batch = () =>
+  tf.tidy(
+    () =>
+      tf.div(
+        tf
+          .range(0, 4 * 6 * 5 * 3)
+          .reshape([4, 6, 5, 3])
+          .mod(97),
+        97,
+      ) as tf.Tensor4D,
+  );
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
 

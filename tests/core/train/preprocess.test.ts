@@ -15,7 +15,12 @@ const pixels = (values: number[][]) => new Uint8Array(values.flat());
 
 describe('preprocessing', () => {
   it('scales raw pixels to 0–1 and leaves stored floats as they are', () => {
-    expect(computeNormalization(new Uint8Array(6), [1, 2, 3], 'scale')).toEqual({ mode: 'scale', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] });
+    expect(computeNormalization(new Uint8Array(6), [1, 2, 3], 'scale')).toEqual({
+      mode: 'scale',
+      scale: 1 / 255,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+    });
     expect(computeNormalization(new Float32Array(4), [2], 'scale').scale).toBe(1);
     expect(computeNormalization(new Uint8Array(6), [1, 2, 3], 'none').scale).toBe(1);
   });
@@ -46,7 +51,11 @@ describe('preprocessing', () => {
     for (let i = 0; i < images.length; i++) images[i] = (i * 37 + (i % 2) * 100) % 256;
     const split = { images, labels: new Int32Array(count), count };
     const normalization = computeNormalization(images, [4, 4, 2], 'standardize');
-    const { xs, ys } = makeBatch(tf, split, [...Array(count).keys()], { inputShape: [4, 4, 2], classCount: 3, normalization });
+    const { xs, ys } = makeBatch(tf, split, [...Array(count).keys()], {
+      inputShape: [4, 4, 2],
+      classCount: 3,
+      normalization,
+    });
     const moments = tf.moments(xs, [0, 1, 2]);
     expect(Array.from(moments.mean.dataSync()).map((v) => Math.abs(v) < 1e-4)).toEqual([true, true]);
     expect(Array.from(moments.variance.dataSync()).map((v) => Math.abs(v - 1) < 1e-3)).toEqual([true, true]);

@@ -34,7 +34,14 @@ function smallCnn(settings: TrainingSettingsInput): tf.LayersModel {
 
 describe('train', () => {
   it('learns XOR with an MLP, reporting every batch and epoch with validation metrics', async () => {
-    const settings = { optimizer: 'adam', learningRate: 0.02, epochs: 30, batchSize: 32, seed: 7, preprocessing: 'none' } as const;
+    const settings = {
+      optimizer: 'adam',
+      learningRate: 0.02,
+      epochs: 30,
+      batchSize: 32,
+      seed: 7,
+      preprocessing: 'none',
+    } as const;
     const model = mlp(settings);
     const batches: number[] = [];
     const epochs: number[] = [];
@@ -56,7 +63,12 @@ describe('train', () => {
     expect(last?.valAccuracy).toBeGreaterThan(0.93);
     expect(last?.valLoss).toBeLessThan(result.history[0].valLoss as number);
     expect(last?.etaSeconds).toBeCloseTo(0, 5);
-    const test = await evaluate(tf, model, xorSplit(300, 99), { inputShape: [2], classCount: 2, normalization: result.normalization, samples: 5 });
+    const test = await evaluate(tf, model, xorSplit(300, 99), {
+      inputShape: [2],
+      classCount: 2,
+      normalization: result.normalization,
+      samples: 5,
+    });
     expect(test.accuracy).toBeGreaterThan(0.93);
     expect(test.confusion.flat().reduce((a, b) => a + b)).toBe(300);
     expect(test.perClassAccuracy.every((a) => a !== null && a > 0.85)).toBe(true);
@@ -134,7 +146,14 @@ describe('train', () => {
   it('stops with a clear message when the loss diverges, releasing every tensor', async () => {
     // Softmax saturates and the clipped cross-entropy stays finite however large the weights get, but the
     // weight-decay penalty does not: at this rate every step multiplies the kernels by 1 − 2·lr·l2 = −99.
-    const settings = { optimizer: 'sgd', learningRate: 100, weightDecay: { l2: 0.5 }, epochs: 20, seed: 4, preprocessing: 'none' } as const;
+    const settings = {
+      optimizer: 'sgd',
+      learningRate: 100,
+      weightDecay: { l2: 0.5 },
+      epochs: 20,
+      seed: 4,
+      preprocessing: 'none',
+    } as const;
     const model = mlp(settings);
     const before = tf.memory().numTensors;
     const failure = await train(tf, model, xorData(200, 50), settings).catch((e: unknown) => e);
@@ -146,7 +165,14 @@ describe('train', () => {
   });
 
   it.each(OPTIMIZERS)('leaves no tensor behind after a completed run with %s', async (optimizer) => {
-    const settings = { optimizer, learningRate: 0.01, epochs: 2, seed: 1, schedule: { kind: 'step', every: 1, factor: 0.5 }, weightDecay: { l2: 1e-4 } } as const;
+    const settings = {
+      optimizer,
+      learningRate: 0.01,
+      epochs: 2,
+      seed: 1,
+      schedule: { kind: 'step', every: 1, factor: 0.5 },
+      weightDecay: { l2: 1e-4 },
+    } as const;
     const model = mlp(settings);
     const before = tf.memory().numTensors;
     const result = await train(tf, model, xorData(64, 16), settings);
@@ -157,12 +183,27 @@ describe('train', () => {
 
   it('refuses a model and data that do not fit, saying what to change', async () => {
     const model = mlp({});
-    await expect(train(tf, model, { ...xorData(10, 0), inputShape: [3], train: { images: new Float32Array(30), labels: new Int32Array(10), count: 10 } }, {})).rejects.toThrow(
-      /input is 2 but the dataset's samples are 3/,
+    await expect(
+      train(
+        tf,
+        model,
+        {
+          ...xorData(10, 0),
+          inputShape: [3],
+          train: { images: new Float32Array(30), labels: new Int32Array(10), count: 10 },
+        },
+        {},
+      ),
+    ).rejects.toThrow(/input is 2 but the dataset's samples are 3/);
+    await expect(train(tf, model, { ...xorData(10, 0), classNames: ['a', 'b', 'c'] }, {})).rejects.toThrow(
+      /Dense layer of 3 units/,
     );
-    await expect(train(tf, model, { ...xorData(10, 0), classNames: ['a', 'b', 'c'] }, {})).rejects.toThrow(/Dense layer of 3 units/);
-    await expect(train(tf, model, xorData(10, 0), { augmentation: { flipHorizontal: 0.5 } })).rejects.toThrow(TrainingError);
-    await expect(train(tf, model, xorData(10, 0), { validationSplit: 0.01 })).rejects.toThrow(/leaves 10 of 10 samples for training and 0/);
+    await expect(train(tf, model, xorData(10, 0), { augmentation: { flipHorizontal: 0.5 } })).rejects.toThrow(
+      TrainingError,
+    );
+    await expect(train(tf, model, xorData(10, 0), { validationSplit: 0.01 })).rejects.toThrow(
+      /leaves 10 of 10 samples for training and 0/,
+    );
     await expect(train(tf, model, xorData(10, 0), { batchSize: 0 })).rejects.toThrow(/At batchSize/);
     model.dispose();
   });

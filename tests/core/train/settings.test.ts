@@ -22,11 +22,19 @@ describe('training settings', () => {
   });
 
   it('keeps what is given and fills the rest inside nested objects', () => {
-    const settings = parseTrainingSettings({ weightDecay: { l2: 5e-4 }, augmentation: { crop: 4, flipHorizontal: 0.5 }, seed: 9 });
+    const settings = parseTrainingSettings({
+      weightDecay: { l2: 5e-4 },
+      augmentation: { crop: 4, flipHorizontal: 0.5 },
+      seed: 9,
+    });
     expect(settings.weightDecay).toEqual({ l1: 0, l2: 5e-4 });
     expect(settings.augmentation.crop).toBe(4);
     expect(settings.augmentation.rotation).toBe(0);
-    expect(compileOptionsFor(settings)).toEqual({ kernelInitializer: 'glorotUniform', seed: 9, weightDecay: { l1: 0, l2: 5e-4 } });
+    expect(compileOptionsFor(settings)).toEqual({
+      kernelInitializer: 'glorotUniform',
+      seed: 9,
+      weightDecay: { l1: 0, l2: 5e-4 },
+    });
   });
 
   it.each([
@@ -73,7 +81,10 @@ describe('learning-rate schedules', () => {
     const schedule = { kind: 'cosine', to: 0.001 } as const;
     expect(learningRateAt(0.1, schedule, 0, 10)).toBeCloseTo(0.1, 12);
     expect(learningRateAt(0.1, schedule, 5, 10)).toBeCloseTo((0.1 + 0.001) / 2, 12);
-    expect(learningRateAt(0.1, schedule, 9, 10)).toBeCloseTo(0.001 + 0.099 * (1 + Math.cos((Math.PI * 9) / 10)) / 2, 12);
+    expect(learningRateAt(0.1, schedule, 9, 10)).toBeCloseTo(
+      0.001 + (0.099 * (1 + Math.cos((Math.PI * 9) / 10))) / 2,
+      12,
+    );
     const rates = [...Array(10).keys()].map((e) => learningRateAt(0.1, schedule, e, 10));
     for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeLessThan(rates[i - 1]);
   });

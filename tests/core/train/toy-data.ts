@@ -41,7 +41,8 @@ export function barImages(count: number, seed: number): DatasetSplit {
     labels[i] = right ? 1 : 0;
     const column = (right ? 4 : 0) + Math.floor(random() * 4);
     for (let y = 0; y < 8; y++) {
-      for (let x = 0; x < 8; x++) images[i * 64 + y * 8 + x] = x === column ? 200 + Math.floor(random() * 55) : Math.floor(random() * 60);
+      for (let x = 0; x < 8; x++)
+        images[i * 64 + y * 8 + x] = x === column ? 200 + Math.floor(random() * 55) : Math.floor(random() * 60);
     }
   }
   return { images, labels, count };
