@@ -18,6 +18,14 @@ import { NODE_HEIGHT, NODE_WIDTH } from './layout';
 
 export { collapsedOwner };
 
+/** Appends `value` to the list under `key` (in place: lists here grow to hundreds of entries). */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+
 /** A problem as a node's badge shows it. */
 export interface BadgeProblem {
   severity: Diagnostic['severity'];
@@ -131,7 +139,7 @@ export interface FlowInputs {
 
 function problemsByNode(diagnostics: readonly Diagnostic[]): Map<string, BadgeProblem[]> {
   const map = new Map<string, BadgeProblem[]>();
-  for (const d of diagnostics) map.set(d.nodeId, [...(map.get(d.nodeId) ?? []), { severity: d.severity, message: d.message }]);
+  for (const d of diagnostics) pushTo(map, d.nodeId, { severity: d.severity, message: d.message });
   return map;
 }
 
@@ -170,7 +178,7 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
     const seen = new Set<string>();
     for (let g = node.group ? groupsById.get(node.group) : undefined; g && !seen.has(g.id); g = g.parent ? groupsById.get(g.parent) : undefined) {
       seen.add(g.id);
-      membersByGroup.set(g.id, [...(membersByGroup.get(g.id) ?? []), node]);
+      pushTo(membersByGroup, g.id, node);
     }
   }
   for (const group of graph.groups) {
@@ -217,7 +225,7 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
   const collapsedMembers = new Map<string, GraphNode[]>();
   for (const node of graph.nodes) {
     const g = owner.get(node.id);
-    if (g) collapsedMembers.set(g, [...(collapsedMembers.get(g) ?? []), node]);
+    if (g) pushTo(collapsedMembers, g, node);
   }
   for (const [groupId, members] of collapsedMembers) {
     const group = groupsById.get(groupId) as GraphGroup;

@@ -8,6 +8,14 @@ import { Graph as DagreGraph, layout } from '@dagrejs/dagre';
 import { moveNodes, type Graph, type Position } from '../../core/graph/graph';
 import { collapsedOwner } from './groups';
 
+/** Appends `value` to the list under `key` (in place: lists here grow to hundreds of entries). */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+
 /** The size the layout reserves for one layer box (the node component is this wide). */
 export const NODE_WIDTH = 210;
 export const NODE_HEIGHT = 78;
@@ -25,7 +33,7 @@ export function layoutPositions(graph: Graph): Map<string, Position> {
   const members = new Map<string, Graph['nodes']>();
   for (const node of graph.nodes) {
     const box = boxOf(node.id);
-    members.set(box, [...(members.get(box) ?? []), node]);
+    pushTo(members, box, node);
   }
   for (const box of members.keys()) g.setNode(box, { width: NODE_WIDTH, height: NODE_HEIGHT });
   for (const edge of graph.edges) {

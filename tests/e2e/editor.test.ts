@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { importLayersModel } from '../../core/formats/keras-import';
 import { summarize } from '../../core/graph/summary';
+import { getTemplate } from '../../templates/index';
 import { buildApp, launchChromium, REPO_ROOT, serveStatic } from './harness';
 
 const FIXTURES = path.join(REPO_ROOT, '../shared/fixtures/keras-models');
@@ -189,6 +190,17 @@ describe('the editor in Chromium', () => {
     await openTemplate('vgg16');
     await expect.poll(() => testId('total-params').textContent()).toBe('138,357,544');
     expect(await testId('unsaved-marker').count()).toBe(1);
+
+    // The summary lists every layer and exports the same numbers.
+    await testId('tab-summary').click();
+    const vgg16 = summarize(getTemplate('vgg16').build());
+    expect(await page.locator('[data-testid^="summary-row-"]').count()).toBe(vgg16.layers.length);
+    const [csv] = await Promise.all([page.waitForEvent('download'), testId('export-csv').click()]);
+    const file = path.join(downloads, csv.suggestedFilename());
+    await csv.saveAs(file);
+    const rows = (await fs.readFile(file, 'utf8')).trim().split('\n');
+    expect(rows).toHaveLength(vgg16.layers.length + 2);
+    expect(rows.at(-1)).toBe(`Total,,,138357544,0,${vgg16.totals.macs},${vgg16.totals.activationBytes}`);
   });
 
   it('collapses a group into one box with its shapes and expands it again', async () => {
