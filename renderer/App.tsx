@@ -31,6 +31,8 @@ import { isDirty, type EditorStore } from './state/editor-store';
 import { designName, exportModel, exportSummary, importModel, newDesign, openGraph, openProject, saveProject } from './state/file-commands';
 import { ProblemsPanel } from './summary/ProblemsPanel';
 import { SummaryPanel } from './summary/SummaryPanel';
+import { TrainView } from './training/TrainView';
+import { createTrainingController } from './training/create-controller';
 
 type Theme = 'light' | 'dark';
 const THEME_KEY = 'netcanvas:theme';
@@ -55,6 +57,8 @@ function Editor() {
   const [help, setHelp] = useState(false);
   const [bottomTab, setBottomTab] = useState<'problems' | 'summary' | null>('problems');
   const [restore, setRestore] = useState<AutosavedDesign | null>(() => readAutosave(localStorage));
+  const [training, setTraining] = useState(false);
+  const [trainingController] = useState(createTrainingController);
   const dirty = isDirty(state);
   const title = designName(state.fileName);
 
@@ -177,6 +181,7 @@ function Editor() {
           setAllGroupsCollapsed(store, collapsed);
           setTimeout(() => void flow.fitView({ padding: 0.1, maxZoom: 1.2 }), 30);
         }}
+        onTrain={() => setTraining(true)}
       />
       {restore && (
         <div className="nc-banner" role="alert" data-testid="restore-banner">
@@ -225,6 +230,7 @@ function Editor() {
         </div>
         <Inspector />
       </div>
+      {training && <TrainView controller={trainingController} onClose={() => setTraining(false)} />}
       <StatusBar onShowProblems={() => setBottomTab('problems')} />
       {notice && (
         <div className={`nc-toast nc-toast-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice" key={notice.serial}>

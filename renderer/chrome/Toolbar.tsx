@@ -11,6 +11,8 @@ interface ToolbarProps {
   run(command: CommandId): void;
   onToggleGroups(collapsed: boolean): void;
   hasGroups: boolean;
+  /** Opens the Train view. */
+  onTrain?(): void;
 }
 
 function Tool({ id, label, title, onClick, disabled }: { id: string; label: string; title: string; onClick(): void; disabled?: boolean }) {
@@ -21,7 +23,7 @@ function Tool({ id, label, title, onClick, disabled }: { id: string; label: stri
   );
 }
 
-export function Toolbar({ title, dirty, canUndo, canRedo, hasSelection, theme, run, onToggleGroups, hasGroups }: ToolbarProps) {
+export function Toolbar({ title, dirty, canUndo, canRedo, hasSelection, theme, run, onToggleGroups, hasGroups, onTrain }: ToolbarProps) {
   return (
     <header className="nc-toolbar">
       <div className="nc-brand">
@@ -58,6 +60,11 @@ export function Toolbar({ title, dirty, canUndo, canRedo, hasSelection, theme, r
         />
         <Tool id="help" label="?" title="Keyboard shortcuts (F1)" onClick={() => run('help')} />
       </div>
+      {onTrain && (
+        <div className="nc-tool-group" role="group" aria-label="Train">
+          <Tool id="train-open" label="Train" title="Train this design on a dataset" onClick={onTrain} />
+        </div>
+      )}
       <div className="nc-title" data-testid="design-title">
         {title}
         {dirty && (

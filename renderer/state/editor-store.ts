@@ -33,6 +33,8 @@ export interface EditorState {
   notice: Notice | null;
   /** Increases each time a different design is loaded (open, new, template, import), so the canvas can fit it to view. */
   designSerial: number;
+  /** The project's training settings (ProjectFile.training), as the Train view writes them; saved with the design. */
+  training?: Record<string, unknown>;
 }
 
 /** Undo keeps this many steps; older ones are dropped. */
@@ -164,6 +166,11 @@ export class EditorStore {
   /** Records a successful save: the current graph is now the saved one. */
   markSaved(fileName: string, filePath?: string): void {
     this.set({ savedGraph: this.state.graph, fileName, filePath });
+  }
+
+  /** Replaces the project's training settings (not an undo step: they are not part of the design). */
+  setTraining(training: Record<string, unknown> | undefined): void {
+    this.set({ training });
   }
 
   notify(kind: Notice['kind'], text: string): void {

@@ -35,14 +35,16 @@ export async function openProject(store: EditorStore, bridge: NetCanvasBridge): 
   const file = await bridge.openProject();
   if (!file) return;
   let graph: Graph;
+  let training: Record<string, unknown> | undefined;
   try {
-    graph = parseProjectFile(file.text).graph;
+    ({ graph, training } = parseProjectFile(file.text));
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     store.notify('error', `Could not open ${file.name}: ${e.message}. Your design is unchanged.`);
     return;
   }
   store.load(graph, file.name, file.path);
+  store.setTraining(training);
   store.notify('info', `Opened ${file.name}.`);
 }
 
@@ -54,10 +56,10 @@ function reportSave(store: EditorStore, result: SaveResult, what: string): boole
 
 /** Saves the design: in place on the desktop when it has a path, otherwise where the user says (web: a download). */
 export async function saveProject(store: EditorStore, bridge: NetCanvasBridge, saveAs = false): Promise<void> {
-  const { graph, fileName, filePath } = store.getState();
+  const { graph, fileName, filePath, training } = store.getState();
   const name = designName(fileName);
   const request = {
-    text: serializeProjectFile(createProject(graph, name)),
+    text: serializeProjectFile(createProject(graph, name, training)),
     suggestedName: fileName ?? `${name}${PROJECT_EXTENSION}`,
     ...(filePath && !saveAs ? { path: filePath } : {}),
   };

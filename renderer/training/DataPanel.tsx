@@ -1,0 +1,195 @@
+/**
+ * The data panel: pick MNIST, a toy set, CIFAR-10 files or an image folder;
+ * see loading progress, the sample shape, classes with their counts, the
+ * train / validation / test split and a grid of samples; set how many
+ * training samples to use.
+ */
+import { useMemo, useRef } from 'react';
+import type { Dataset } from '../../core/data/dataset';
+import { DATASET_CHOICES, groupImageFolder, relativePath, type DatasetChoiceId } from './datasets';
+import { PictureCanvas } from './PictureCanvas';
+import { samplePicture } from './pictures';
+import { isImageData, planSplits, sampleValues, trainClassCounts } from './run-data';
+import type { DataState, PickedData } from './training-controller';
+import { PointsPlot } from './PointsPlot';
+
+interface DataPanelProps {
+  data: DataState;
+  limit: number | null;
+  validationSplit: number;
+  /** The design's input shape, used to size an image folder's pictures. */
+  modelInput: readonly number[] | null;
+  disabled: boolean;
+  onChoose(choice: DatasetChoiceId, picked?: PickedData): void;
+  onLimit(limit: number | null): void;
+}
+
+/** Samples shown in the preview grid. */
+const PREVIEW_COUNT = 24;
+
+export function DataPanel({ data, limit, validationSplit, modelInput, disabled, onChoose, onLimit }: DataPanelProps) {
+  const cifarInput = useRef<HTMLInputElement>(null);
+  const cifarFolder = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const dataset = data.dataset;
+
+  const folderShape = (): [number, number, number] => {
+    const [h, w, c] = modelInput ?? [];
+    return modelInput?.length === 3 && (c === 1 || c === 3) ? [h, w, c] : [64, 64, 3];
+  };
+
+  const pick = (choice: DatasetChoiceId) => {
+    if (choice === 'cifar10') cifarInput.current?.click();
+    else if (choice === 'folder') folderInput.current?.click();
+    else onChoose(choice);
+  };
+
+  return (
+    <section className="nc-train-section" aria-label="Data">
+      <h3>Data</h3>
+      <div className="nc-dataset-list" role="radiogroup" aria-label="Dataset">
+        {DATASET_CHOICES.map((choice) => (
+          <button
+            key={choice.id}
+            role="radio"
+            aria-checked={data.choice === choice.id}
+            className={`nc-dataset${data.choice === choice.id ? ' nc-dataset-chosen' : ''}`}
+            onClick={() => pick(choice.id)}
+            disabled={disabled}
+            title={choice.detail}
+            data-testid={`dataset-${choice.id}`}
+          >
+            {choice.label}
+          </button>
+        ))}
+        {data.choice === 'cifar10' && (
+          <button className="nc-link" onClick={() => cifarFolder.current?.click()} disabled={disabled}>
+            …or pick the extracted folder
+          </button>
+        )}
+      </div>
+      <input
+        ref={cifarInput}
+        type="file"
+        hidden
+        multiple
+        accept=".gz,.tgz,.tar,.bin,.txt"
+        data-testid="cifar-files"
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = '';
+          if (files.length) onChoose('cifar10', { kind: 'cifar10', files });
+        }}
+      />
+      <input
+        ref={cifarFolder}
+        type="file"
+        hidden
+        {...{ webkitdirectory: '' }}
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = '';
+          if (files.length) onChoose('cifar10', { kind: 'cifar10', files });
+        }}
+      />
+      <input
+        ref={folderInput}
+        type="file"
+        hidden
+        {...{ webkitdirectory: '' }}
+        data-testid="folder-files"
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = '';
+          if (!files.length) return;
+          const grouped = groupImageFolder(files.map((file) => ({ path: relativePath(file), file })));
+          onChoose('folder', { kind: 'folder', grouped, inputShape: folderShape() });
+        }}
+      />
+      {data.loading && (
+        <div className="nc-loading" data-testid="dataset-loading">
+          <progress value={data.loading.fraction ?? undefined} max={1} />
+          <span>{data.loading.text}</span>
+        </div>
+      )}
+      {data.error && (
+        <p className="nc-train-error" role="alert" data-testid="dataset-error">
+          {data.error}
+        </p>
+      )}
+      {!dataset && !data.loading && (data.choice === 'cifar10' || data.choice === 'folder') && (
+        <p className="nc-muted">{DATASET_CHOICES.find((c) => c.id === data.choice)?.detail}</p>
+      )}
+      {dataset && <DatasetFacts dataset={dataset} limit={limit} validationSplit={validationSplit} />}
+      <label className="nc-field">
+        <span>Training samples to use</span>
+        <input
+          type="number"
+          min={1}
+          placeholder="all"
+          value={limit ?? ''}
+          disabled={disabled}
+          onChange={(e) => {
+            const value = e.target.value.trim();
+            const n = Number(value);
+            if (value === '') onLimit(null);
+            else if (Number.isInteger(n) && n >= 1) onLimit(n);
+          }}
+          data-testid="train-limit"
+        />
+      </label>
+    </section>
+  );
+}
+
+function DatasetFacts({ dataset, limit, validationSplit }: { dataset: Dataset; limit: number | null; validationSplit: number }) {
+  const counts = useMemo(() => trainClassCounts(dataset, limit), [dataset, limit]);
+  const plan = planSplits(dataset, limit, validationSplit);
+  const most = Math.max(1, ...counts);
+  const images = isImageData(dataset.inputShape);
+  const preview = useMemo(
+    () =>
+      images
+        ? Array.from({ length: Math.min(PREVIEW_COUNT, dataset.train.count) }, (_, i) => ({
+            picture: samplePicture(sampleValues(dataset.train, dataset.inputShape, i), dataset.inputShape),
+            label: dataset.classNames[dataset.train.labels[i]],
+          }))
+        : [],
+    [dataset, images],
+  );
+  return (
+    <div className="nc-dataset-facts" data-testid="dataset-facts">
+      <p>
+        <strong>{dataset.name}</strong>: samples {dataset.inputShape.join('×')}, {dataset.classNames.length} classes
+      </p>
+      <p data-testid="dataset-split">
+        {plan.train.toLocaleString('en')} train · {plan.validation.toLocaleString('en')} validation · {plan.test.toLocaleString('en')} test
+      </p>
+      <table className="nc-class-counts">
+        <tbody>
+          {dataset.classNames.map((name, i) => (
+            <tr key={name}>
+              <td>{name}</td>
+              <td className="nc-bar-cell">
+                <span className="nc-bar" style={{ width: `${(counts[i] / most) * 100}%` }} />
+              </td>
+              <td className="nc-num">{counts[i].toLocaleString('en')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {images ? (
+        <div className="nc-sample-grid" data-testid="dataset-preview">
+          {preview.map(({ picture, label }, i) => (
+            <figure key={i}>
+              <PictureCanvas picture={picture} size={40} />
+              <figcaption>{label}</figcaption>
+            </figure>
+          ))}
+        </div>
+      ) : dataset.inputShape.length === 1 && dataset.inputShape[0] === 2 ? (
+        <PointsPlot split={dataset.train} size={180} boundary={null} testId="dataset-preview" />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,196 @@
+/**
+ * The Train view: data, settings, the run with its live charts, and the
+ * results, over the editor's main area. Training runs in a worker (see
+ * train-worker.ts); this view only draws what the controller reports.
+ */
+import { useMemo, useState, useSyncExternalStore } from 'react';
+import type { BackendName } from '../../core/train/backends';
+import type { TrainingSettings } from '../../core/train/settings';
+import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
+import { AugmentPreview } from './AugmentPreview';
+import { DataPanel } from './DataPanel';
+import { faultAdvice } from './faults';
+import { checkDesignAgainstData } from './model-check';
+import { PointsPlot } from './PointsPlot';
+import { readTrainingConfig, writeTrainingConfig, type TrainingConfig } from './project-training';
+import { ResultsPanel } from './ResultsPanel';
+import { RunCharts } from './RunCharts';
+import { isImageData } from './run-data';
+import { isRunning, percent, progressFraction, progressText } from './run-state';
+import { SettingsPanel } from './SettingsPanel';
+import { trainedModelFor } from './trained-model';
+import type { TrainingController } from './training-controller';
+import './training.css';
+
+const BACKENDS: { id: BackendName; label: string }[] = [
+  { id: 'webgl', label: 'WebGL (GPU)' },
+  { id: 'wasm', label: 'WebAssembly' },
+  { id: 'cpu', label: 'CPU (plain JS)' },
+];
+
+export function TrainView({ controller, onClose }: { controller: TrainingController; onClose(): void }) {
+  const { store, bridge } = useEditor();
+  const editor = useEditorState();
+  const { report, summary } = useDerived();
+  const view = useSyncExternalStore(controller.subscribe, controller.getState);
+  const [backend, setBackend] = useState<BackendName>('webgl');
+  const { config, problem } = useMemo(() => readTrainingConfig(editor.training), [editor.training]);
+  const { data, run } = view;
+  const dataset = data.dataset;
+  const running = isRunning(run.phase);
+
+  const save = (next: TrainingConfig) => store.setTraining(writeTrainingConfig(next));
+  const setSettings = (settings: TrainingSettings) => save({ ...config, settings });
+
+  const readiness = useMemo(
+    () => checkDesignAgainstData(editor.graph, report, dataset ? { inputShape: dataset.inputShape, classCount: dataset.classNames.length } : null),
+    [editor.graph, report, dataset],
+  );
+  const modelInput = useMemo(() => {
+    const input = editor.graph.nodes.find((n) => n.type === 'InputLayer');
+    const shape = input ? report.shapes.get(input.id) : undefined;
+    return shape ? (shape.slice(1) as number[]) : null;
+  }, [editor.graph, report]);
+  const layerNames = useMemo(() => editor.graph.nodes.filter((n) => n.type !== 'InputLayer').map((n) => n.name), [editor.graph]);
+  const trained = run.phase === 'done' ? trainedModelFor(editor.graph) : null;
+
+  const start = () =>
+    controller.start({ graph: editor.graph, settings: config.settings, limit: config.data.limit, backend });
+
+  const exportTrained = async () => {
+    if (!trained) return;
+    const name = (editor.fileName ?? 'Untitled').replace(/\.netcanvas\.json$/i, '').replace(/\.json$/i, '');
+    const weightsName = `${name}.weights.bin`;
+    const modelJson = JSON.parse(trained.modelJson) as { weightsManifest?: { paths: string[] }[] };
+    for (const group of modelJson.weightsManifest ?? []) group.paths = [weightsName];
+    const result = await bridge.exportModel({ modelJson: JSON.stringify(modelJson), weights: [{ name: weightsName, data: trained.weightData.slice(0) }], suggestedName: `${name}.model.json` });
+    if (result.status === 'saved') store.notify('info', `Exported the trained model (${percent(trained.accuracy)} test accuracy) as ${result.name}.`);
+    else if (result.status === 'failed') store.notify('error', `Could not export: ${result.error}`);
+  };
+
+  const points = dataset && dataset.inputShape.length === 1 && dataset.inputShape[0] === 2;
+  const images = dataset ? isImageData(dataset.inputShape) : false;
+
+  return (
+    <div className="nc-train" role="region" aria-label="Train" data-testid="train-view">
+      <header className="nc-train-head">
+        <h2>Train</h2>
+        <label className="nc-inline">
+          Backend{' '}
+          <select value={backend} onChange={(e) => setBackend(e.target.value as BackendName)} disabled={running} data-testid="train-backend">
+            {BACKENDS.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {!running && (
+          <button
+            className="nc-primary"
+            onClick={start}
+            disabled={readiness.blocked !== null || !dataset || data.loading !== null}
+            title={readiness.blocked ?? 'Start training'}
+            data-testid="train-start"
+          >
+            {run.phase === 'done' || run.phase === 'failed' ? 'Train again' : 'Start'}
+          </button>
+        )}
+        {run.phase === 'training' && (
+          <button onClick={() => controller.pause()} data-testid="train-pause">
+            Pause
+          </button>
+        )}
+        {run.phase === 'paused' && (
+          <button onClick={() => controller.resume()} data-testid="train-resume">
+            Resume
+          </button>
+        )}
+        <button onClick={() => controller.stop()} disabled={!running || run.phase === 'stopping'} data-testid="train-stop">
+          Stop
+        </button>
+        {trained && (
+          <button onClick={() => void exportTrained()} data-testid="train-export">
+            Export trained model…
+          </button>
+        )}
+        <span className="nc-train-backend" data-testid="train-backend-used">
+          {run.backend ? `Training on ${run.backend}${run.requestedBackend && run.backend !== run.requestedBackend ? ` (${run.requestedBackend} unavailable)` : ''}` : ''}
+        </span>
+        <button className="nc-train-close" onClick={onClose} data-testid="train-close" title="Back to the editor (training continues)">
+          ← Editor
+        </button>
+      </header>
+      {problem && <p className="nc-train-warning">{problem}</p>}
+      {readiness.blocked && (
+        <div className="nc-train-blocked" role="status" data-testid="train-blocked">
+          <span>{readiness.blocked}</span>
+          {readiness.mismatches
+            .filter((m) => m.fix)
+            .map((m) => (
+              <button key={m.fix?.label} onClick={() => m.fix && store.commit(m.fix.apply(store.getState().graph))} data-testid="train-fix">
+                {m.fix?.label}
+              </button>
+            ))}
+        </div>
+      )}
+      {run.fault && (
+        <p className="nc-train-error" role="alert" data-testid="train-fault">
+          {faultAdvice(run.fault.kind, run.fault.message, config.settings)}
+        </p>
+      )}
+      <div className="nc-train-body">
+        <div className="nc-train-column">
+          <DataPanel
+            data={data}
+            limit={config.data.limit}
+            validationSplit={config.settings.validationSplit}
+            modelInput={modelInput}
+            disabled={running}
+            onChoose={(choice, picked) => {
+              save({ ...config, data: { ...config.data, dataset: choice } });
+              void controller.chooseDataset(choice, picked);
+            }}
+            onLimit={(limit) => save({ ...config, data: { ...config.data, limit } })}
+          />
+          <SettingsPanel settings={config.settings} summary={readiness.blocked && !readiness.mismatches.length ? null : summary} images={images} disabled={running} onChange={setSettings} />
+          {dataset && images && (
+            <section className="nc-train-section" aria-label="Augmentation preview">
+              <h3>Augmentation preview</h3>
+              <AugmentPreview dataset={dataset} augmentation={config.settings.augmentation} />
+            </section>
+          )}
+        </div>
+        <div className="nc-train-column nc-train-wide">
+          <section className="nc-train-section" aria-label="Progress">
+            <h3>Progress</h3>
+            <progress className="nc-train-progress" value={progressFraction(run, config.settings.epochs)} max={1} data-testid="train-progress" />
+            <p className="nc-mono" data-testid="train-progress-text">
+              {run.phase === 'idle' ? 'Not started.' : progressText(run, config.settings.epochs)}
+              {run.phase === 'paused' ? ' · paused' : run.phase === 'stopping' ? ' · stopping…' : ''}
+              {run.phase === 'done' && run.result ? ` · done: ${Math.round(run.result.samplesPerSecond)} samples/s` : ''}
+            </p>
+            <RunCharts batches={run.batches} epochs={run.epochs} />
+            {points && dataset && (
+              <div className="nc-boundary">
+                <h4>Decision boundary</h4>
+                <PointsPlot split={dataset.test} size={260} boundary={run.boundary} testId="decision-boundary" />
+              </div>
+            )}
+          </section>
+          {run.result && dataset && (
+            <ResultsPanel
+              evaluation={run.result.evaluation}
+              status={run.result.status}
+              dataset={dataset}
+              filters={run.result.filters}
+              featureMaps={run.featureMaps}
+              layers={layerNames}
+              onFeatureMaps={(layer, sample) => controller.requestFeatureMaps(layer, sample)}
+            />
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

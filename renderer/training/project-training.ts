@@ -1,0 +1,56 @@
+/**
+ * The project file's `training` field as the Train view writes it:
+ * `{ settings, data }`, where `settings` is core's TrainingSettings input
+ * (validated by `parseTrainingSettings`, so the CLI reads it the same way)
+ * and `data` names the dataset and how many training samples to use.
+ */
+import { ValidationError } from '../../core/errors';
+import { parseTrainingSettings, type TrainingSettings } from '../../core/train/settings';
+import { isDatasetChoiceId, type DatasetChoiceId } from './datasets';
+
+/** Which data a run uses. */
+export interface DataChoice {
+  dataset: DatasetChoiceId;
+  /** Training samples to use (the first ones); null for all. */
+  limit: number | null;
+}
+
+/** Everything the Train view keeps in the project. */
+export interface TrainingConfig {
+  settings: TrainingSettings;
+  data: DataChoice;
+}
+
+/** A new project's settings: what trains the teaching models well in a minute. */
+export const DEFAULT_CONFIG: TrainingConfig = {
+  settings: parseTrainingSettings({ optimizer: 'adam', learningRate: 0.001, batchSize: 32, epochs: 5, seed: 1 }),
+  data: { dataset: 'mnist', limit: null },
+};
+
+/**
+ * Reads the project's `training` field. A field this build cannot read falls
+ * back to the defaults and says why in `problem`, so a file never stops
+ * opening because of its training settings.
+ */
+export function readTrainingConfig(training: Record<string, unknown> | undefined): { config: TrainingConfig; problem: string | null } {
+  if (!training) return { config: DEFAULT_CONFIG, problem: null };
+  try {
+    const settings = parseTrainingSettings(training.settings ?? {}, ['training', 'settings']);
+    const raw = (training.data ?? {}) as Record<string, unknown>;
+    const dataset = raw.dataset === undefined ? DEFAULT_CONFIG.data.dataset : raw.dataset;
+    if (!isDatasetChoiceId(dataset)) throw new ValidationError(['training', 'data', 'dataset'], `unknown dataset ${JSON.stringify(dataset)}`);
+    const limit = raw.limit ?? null;
+    if (limit !== null && !(typeof limit === 'number' && Number.isInteger(limit) && limit >= 1)) {
+      throw new ValidationError(['training', 'data', 'limit'], `expected a whole number ≥ 1 or null, got ${JSON.stringify(limit)}`);
+    }
+    return { config: { settings, data: { dataset, limit } }, problem: null };
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    return { config: DEFAULT_CONFIG, problem: `The project's training settings were not used: ${e.message}` };
+  }
+}
+
+/** The `training` field to save. */
+export function writeTrainingConfig(config: TrainingConfig): Record<string, unknown> {
+  return { settings: structuredClone(config.settings), data: { ...config.data } };
+}

@@ -1,0 +1,146 @@
+/**
+ * The state of a training run as the Train view shows it, and the pure
+ * reducer that folds the worker's messages into it. Kept free of React and of
+ * the worker so its bookkeeping (histories, pause, faults, results) is tested
+ * on its own.
+ */
+import type { BackendName } from '../../core/train/backends';
+import type { EvaluationResult } from '../../core/train/evaluate';
+import type { BatchEvent, EpochEvent } from '../../core/train/session';
+import type { FaultKind, FeatureMaps, FirstLayerFilters, FromWorker } from './worker-protocol';
+
+/** Where a run is. */
+export type RunPhase = 'idle' | 'starting' | 'training' | 'paused' | 'stopping' | 'done' | 'failed';
+
+/** One point of the per-batch curves. */
+export interface BatchPoint {
+  /** Batches since the run started (1-based), the x axis of the batch curves. */
+  step: number;
+  /** Epochs as a fraction, e.g. 1.5 half-way through the second epoch. */
+  epochs: number;
+  loss: number;
+  accuracy: number;
+}
+
+/** The decision boundary of a 2-D toy set: last-class probability per grid cell. */
+export interface Boundary {
+  resolution: number;
+  halfSide: number;
+  values: Float32Array;
+}
+
+/** What the Train view knows about the current (or last) run. */
+export interface RunState {
+  phase: RunPhase;
+  requestedBackend: BackendName | null;
+  backend: BackendName | null;
+  trainCount: number;
+  validationCount: number;
+  batches: BatchPoint[];
+  epochs: EpochEvent[];
+  last: BatchEvent | null;
+  boundary: Boundary | null;
+  result: {
+    status: 'completed' | 'cancelled';
+    evaluation: EvaluationResult;
+    samplesPerSecond: number;
+    filters: FirstLayerFilters | null;
+  } | null;
+  fault: { kind: FaultKind; message: string } | null;
+  featureMaps: FeatureMaps | null;
+}
+
+/** Before any run. */
+export const IDLE: RunState = {
+  phase: 'idle',
+  requestedBackend: null,
+  backend: null,
+  trainCount: 0,
+  validationCount: 0,
+  batches: [],
+  epochs: [],
+  last: null,
+  boundary: null,
+  result: null,
+  fault: null,
+  featureMaps: null,
+};
+
+/** A run just asked for: earlier curves and results cleared. */
+export function startingRun(requestedBackend: BackendName): RunState {
+  return { ...IDLE, phase: 'starting', requestedBackend };
+}
+
+/** Whether a run is under way (its worker busy). */
+export const isRunning = (phase: RunPhase): boolean => phase === 'starting' || phase === 'training' || phase === 'paused' || phase === 'stopping';
+
+/** Folds one worker message into the state. */
+export function reduceRun(state: RunState, message: FromWorker): RunState {
+  switch (message.type) {
+    case 'backend':
+      return { ...state, backend: message.backend };
+    case 'started':
+      return { ...state, phase: state.phase === 'stopping' ? 'stopping' : 'training', trainCount: message.trainCount, validationCount: message.validationCount };
+    case 'batch': {
+      const e = message.event;
+      const point: BatchPoint = {
+        step: e.epoch * e.batchesPerEpoch + e.batch + 1,
+        epochs: e.epoch + (e.batch + 1) / e.batchesPerEpoch,
+        loss: e.loss,
+        accuracy: e.accuracy,
+      };
+      // Arrays are appended in place: a run has thousands of batches and the charts read the same arrays.
+      state.batches.push(point);
+      return { ...state, last: e };
+    }
+    case 'epoch':
+      state.epochs.push(message.event);
+      return { ...state };
+    case 'boundary':
+      return { ...state, boundary: { resolution: message.resolution, halfSide: message.halfSide, values: message.values } };
+    case 'paused':
+      return state.phase === 'stopping' ? state : { ...state, phase: 'paused' };
+    case 'resumed':
+      return state.phase === 'stopping' ? state : { ...state, phase: 'training' };
+    case 'done':
+      return {
+        ...state,
+        phase: 'done',
+        result: { status: message.status, evaluation: message.evaluation, samplesPerSecond: message.samplesPerSecond, filters: message.filters },
+      };
+    case 'feature-maps':
+      return { ...state, featureMaps: message.maps };
+    case 'error':
+      // A failed feature-map request after a finished run leaves the results in place.
+      if (state.phase === 'done') return { ...state, fault: { kind: message.kind, message: message.message } };
+      return { ...state, phase: 'failed', fault: { kind: message.kind, message: message.message } };
+  }
+}
+
+/** `97.8%` */
+export const percent = (fraction: number, digits = 1): string => `${(fraction * 100).toFixed(digits)}%`;
+
+/** `1 min 05 s`, `42 s` */
+export function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** The progress line: epoch, batch, samples/s, ETA. */
+export function progressText(state: RunState, epochsTotal: number): string {
+  const e = state.last;
+  if (!e) return state.phase === 'starting' ? 'Starting…' : '';
+  return `Epoch ${e.epoch + 1}/${epochsTotal} · batch ${e.batch + 1}/${e.batchesPerEpoch} · ${Math.round(e.samplesPerSecond)} samples/s · ETA ${duration(e.etaSeconds)}`;
+}
+
+/** Fraction of the run done, 0–1. */
+export function progressFraction(state: RunState, epochsTotal: number): number {
+  if (state.phase === 'done' && state.result?.status === 'completed') return 1;
+  const e = state.last;
+  if (!e) return 0;
+  return Math.min(1, (e.epoch * e.batchesPerEpoch + e.batch + 1) / (epochsTotal * e.batchesPerEpoch));
+}

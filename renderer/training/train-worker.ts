@@ -1,0 +1,195 @@
+/**
+ * The training worker: compiles the design with core, trains it with
+ * core/train on the best backend it can get (WebGL through OffscreenCanvas,
+ * else wasm, else cpu), and reports every batch and epoch, so the editor's
+ * thread only draws. Keeps the trained model for feature maps until the next run.
+ */
+/// <reference lib="webworker" />
+import * as tf from '@tensorflow/tfjs';
+import { compileGraph } from '../../core/compile/compile';
+import { exportTfjsModel } from '../../core/formats/tfjs-export';
+import { selectBackend, type BackendName } from '../../core/train/backends';
+import { evaluate } from '../../core/train/evaluate';
+import { outputIsProbability, probabilities } from '../../core/train/metrics';
+import { computeNormalization, normalizeBatch, type Normalization } from '../../core/train/preprocess';
+import { train, TrainingDivergedError, TrainingError } from '../../core/train/session';
+import { compileOptionsFor, type TrainingSettings } from '../../core/train/settings';
+import { classifyFault } from './faults';
+import type { BoundaryRequest, DatasetPayload, FirstLayerFilters, FromWorker, ToWorker } from './worker-protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const post = (message: FromWorker, transfer: Transferable[] = []) => self.postMessage(message, transfer);
+
+/** The boundary is redrawn at most this often while training. */
+const BOUNDARY_EVERY_MS = 250;
+
+interface Trained {
+  model: tf.LayersModel;
+  dataset: DatasetPayload;
+  normalization: Normalization;
+}
+
+let current: Trained | null = null;
+let abort: AbortController | null = null;
+let pauseRequested = false;
+let resumeRun: (() => void) | null = null;
+let backendReady: Promise<BackendName> | null = null;
+let backendFor: BackendName | null = null;
+
+/** Values of samples `from … to` of a split as a normalized float tensor `[n, ...inputShape]`. */
+function inputs(dataset: DatasetPayload, values: ArrayLike<number>, count: number, normalization: Normalization): tf.Tensor {
+  return tf.tidy(() => {
+    const scaled = Float32Array.from(values, (v) => v * normalization.scale);
+    return normalizeBatch(tf, tf.tensor(scaled, [count, ...dataset.inputShape]), normalization);
+  });
+}
+
+/** Last-class probability over a grid covering the toy box, top row first. */
+async function boundaryValues(model: tf.LayersModel, dataset: DatasetPayload, normalization: Normalization, request: BoundaryRequest): Promise<Float32Array> {
+  const { resolution, halfSide } = request;
+  const points = new Float32Array(resolution * resolution * 2);
+  for (let row = 0; row < resolution; row++) {
+    for (let column = 0; column < resolution; column++) {
+      const i = row * resolution + column;
+      points[2 * i] = -halfSide + ((column + 0.5) / resolution) * 2 * halfSide;
+      points[2 * i + 1] = halfSide - ((row + 0.5) / resolution) * 2 * halfSide;
+    }
+  }
+  const lastClass = tf.tidy(() => {
+    const output = model.predict(inputs(dataset, points, resolution * resolution, normalization)) as tf.Tensor;
+    const classes = output.shape[1] ?? 1;
+    const probs = probabilities(tf, output, outputIsProbability(model));
+    return probs.slice([0, classes - 1], [-1, 1]).reshape([-1]);
+  });
+  const values = (await lastClass.data()) as Float32Array;
+  lastClass.dispose();
+  return values;
+}
+
+function firstLayerFilters(model: tf.LayersModel): FirstLayerFilters | null {
+  const conv = model.layers.find((layer) => layer.getClassName() === 'Conv2D');
+  if (!conv) return null;
+  const [kernel] = conv.getWeights();
+  const [kernelHeight, kernelWidth, inChannels, outChannels] = kernel.shape;
+  return { layer: conv.name, kernelHeight, kernelWidth, inChannels, outChannels, values: kernel.dataSync() as Float32Array };
+}
+
+async function ensureBackend(requested: BackendName, wasmBinaries: Record<string, string>): Promise<BackendName> {
+  if (!backendReady || backendFor !== requested) {
+    backendFor = requested;
+    backendReady = selectBackend(requested, { wasmBinaries: (name) => wasmBinaries[name] });
+  }
+  return backendReady;
+}
+
+async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  const { graph, dataset, boundary } = message;
+  const settings: TrainingSettings = message.settings;
+  current?.model.dispose();
+  current = null;
+  const backend = await ensureBackend(message.backend, message.wasmBinaries);
+  post({ type: 'backend', backend, requested: message.backend });
+
+  const model = compileGraph(graph, tf, compileOptionsFor(settings));
+  // The same statistics train() computes from this training split, so the boundary and feature maps see what the network sees.
+  const normalization = computeNormalization(dataset.train.images, dataset.inputShape, settings.preprocessing);
+  current = { model, dataset, normalization };
+  post({ type: 'started', trainCount: dataset.train.count, validationCount: dataset.validation?.count ?? 0, normalization });
+  const controller = new AbortController();
+  abort = controller;
+  let lastBoundary = 0;
+  const drawBoundary = async () => {
+    if (!boundary) return;
+    const values = await boundaryValues(model, dataset, normalization, boundary);
+    post({ type: 'boundary', resolution: boundary.resolution, halfSide: boundary.halfSide, values }, [values.buffer]);
+  };
+  const result = await train(tf, model, dataset, settings, {
+    signal: controller.signal,
+    onBatchEnd: async (event) => {
+      post({ type: 'batch', event });
+      if (boundary && performance.now() - lastBoundary > BOUNDARY_EVERY_MS) {
+        lastBoundary = performance.now();
+        await drawBoundary();
+      }
+      if (pauseRequested && !controller.signal.aborted) {
+        post({ type: 'paused' });
+        await new Promise<void>((resolve) => (resumeRun = resolve));
+        resumeRun = null;
+        if (!controller.signal.aborted) post({ type: 'resumed' });
+      }
+    },
+    onEpochEnd: (event) => post({ type: 'epoch', event }),
+  });
+  abort = null;
+  await drawBoundary();
+  const evaluation = await evaluate(tf, model, dataset.test, {
+    inputShape: dataset.inputShape,
+    classCount: dataset.classNames.length,
+    normalization: result.normalization,
+    samples: message.predictionSamples,
+  });
+  const filters = firstLayerFilters(model);
+  const exported = await exportTfjsModel(model, tf);
+  const weightData = exported.weightData ?? new ArrayBuffer(0);
+  post(
+    {
+      type: 'done',
+      status: result.status,
+      evaluation,
+      samplesPerSecond: result.samplesPerSecond,
+      filters,
+      modelJson: JSON.stringify(exported.modelJson),
+      weightData,
+    },
+    [weightData, ...(filters ? [filters.values.buffer] : [])],
+  );
+}
+
+async function featureMaps(message: Extract<ToWorker, { type: 'feature-maps' }>): Promise<void> {
+  if (!current) throw new TrainingError('Train the model first: feature maps come from the trained weights.');
+  const { model, dataset, normalization } = current;
+  const layer = model.getLayer(message.layer);
+  const size = dataset.inputShape.reduce((a, b) => a * b, 1);
+  const sample = Math.max(0, Math.min(dataset.test.count - 1, message.sample));
+  const probe = tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor });
+  const output = tf.tidy(() => probe.predict(inputs(dataset, dataset.test.images.subarray(sample * size, (sample + 1) * size), 1, normalization)) as tf.Tensor);
+  const shape = output.shape.slice(1) as number[];
+  const values = (await output.data()) as Float32Array;
+  output.dispose();
+  // A flat layer (Dense, Flatten) shows as one row of 1×1 maps.
+  const [height, width, channels] = shape.length === 3 ? shape : [1, 1, shape.reduce((a, b) => a * b, 1)];
+  post({ type: 'feature-maps', maps: { layer: message.layer, sample, height, width, channels, values, requestId: message.requestId } }, [values.buffer]);
+}
+
+function report(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const kind =
+    error instanceof TrainingDivergedError ? 'nan' : error instanceof TrainingError ? 'incompatible' : classifyFault(message);
+  post({ type: 'error', kind, message });
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'start':
+      pauseRequested = false;
+      run(message).catch(report);
+      return;
+    case 'pause':
+      pauseRequested = true;
+      return;
+    case 'resume':
+      pauseRequested = false;
+      resumeRun?.();
+      return;
+    case 'stop':
+      pauseRequested = false;
+      abort?.abort();
+      resumeRun?.();
+      return;
+    case 'feature-maps':
+      featureMaps(message).catch(report);
+      return;
+  }
+};

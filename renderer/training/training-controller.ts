@@ -1,0 +1,214 @@
+/**
+ * The Train view's engine room on the editor's thread: loads datasets, starts
+ * the training worker with the design, the settings and the data, and folds
+ * what the worker reports into a {@link RunState}. An observable store like
+ * the editor's, kept outside React so the view, the toolbar and tests share it.
+ */
+import type { Dataset } from '../../core/data/dataset';
+import type { Graph } from '../../core/graph/graph';
+import type { BackendName } from '../../core/train/backends';
+import type { TrainingSettings } from '../../core/train/settings';
+import { TOY_BOX_HALF_SIDE } from '../../core/data/toy';
+import { loadCifar10, loadImageFolder, loadMnist, loadToy, toyName, type DatasetChoiceId, type GroupedImages } from './datasets';
+import { payloadBuffers, prepareRunData } from './run-data';
+import { IDLE, isRunning, reduceRun, startingRun, type RunState } from './run-state';
+import { keepTrainedModel } from './trained-model';
+import type { FromWorker, ToWorker } from './worker-protocol';
+
+/** What the data panel shows. */
+export interface DataState {
+  /** The dataset picked, loaded or not. */
+  choice: DatasetChoiceId | null;
+  dataset: Dataset | null;
+  loading: { fraction: number | null; text: string } | null;
+  error: string | null;
+}
+
+/** Everything the Train view renders from. */
+export interface TrainingViewState {
+  data: DataState;
+  run: RunState;
+}
+
+/** The part of a Worker the controller uses. */
+export interface WorkerPort {
+  postMessage(message: ToWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
+  terminate(): void;
+}
+
+/** Where files picked for CIFAR-10 or an image folder come from. */
+export type PickedData = { kind: 'cifar10'; files: File[] } | { kind: 'folder'; grouped: GroupedImages; inputShape: [number, number, number] };
+
+/** How a run is started. */
+export interface StartOptions {
+  graph: Graph;
+  settings: TrainingSettings;
+  limit: number | null;
+  backend: BackendName;
+}
+
+/** How often per-batch progress is drawn. */
+export const FREQUENT_UPDATE_MS = 200;
+
+/** Test images whose predictions the results grid shows. */
+export const PREDICTION_SAMPLES = 48;
+
+export class TrainingController {
+  private state: TrainingViewState = { data: { choice: null, dataset: null, loading: null, error: null }, run: IDLE };
+  private readonly listeners = new Set<() => void>();
+  private worker: WorkerPort | null = null;
+  private readonly loaded = new Map<string, Dataset>();
+  private loadSerial = 0;
+  private featureRequest = 0;
+  private runGraph: Graph | null = null;
+
+  constructor(
+    private readonly createWorker: () => WorkerPort,
+    /** The app's URL, against which `datasets/mnist/` and the wasm binaries resolve. */
+    private readonly baseUrl: string,
+    private readonly wasmBinaries: (base: string) => Record<string, string>,
+  ) {}
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getState = (): TrainingViewState => this.state;
+
+  private notifyTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Updates the state. A `frequent` update (every batch, every boundary)
+   * reaches the view at most every {@link FREQUENT_UPDATE_MS}: progress and
+   * curves read the same at 5 Hz, and the editor's thread stays free.
+   */
+  private set(next: Partial<TrainingViewState>, frequent = false): void {
+    this.state = { ...this.state, ...next };
+    if (frequent) {
+      this.notifyTimer ??= setTimeout(() => {
+        this.notifyTimer = null;
+        this.notify();
+      }, FREQUENT_UPDATE_MS);
+      return;
+    }
+    if (this.notifyTimer !== null) {
+      clearTimeout(this.notifyTimer);
+      this.notifyTimer = null;
+    }
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private setData(next: Partial<DataState>): void {
+    this.set({ data: { ...this.state.data, ...next } });
+  }
+
+  /** Loads a built-in dataset (MNIST, a toy set), or one from picked files; the last choice wins. */
+  async chooseDataset(choice: DatasetChoiceId, picked?: PickedData): Promise<void> {
+    const serial = ++this.loadSerial;
+    const key = picked ? null : choice;
+    const cached = key ? this.loaded.get(key) : undefined;
+    if (cached) return this.setData({ choice, dataset: cached, loading: null, error: null });
+    if ((choice === 'cifar10' || choice === 'folder') && !picked) {
+      return this.setData({ choice, dataset: null, loading: null, error: null });
+    }
+    this.setData({ choice, dataset: null, loading: { fraction: null, text: 'Loading…' }, error: null });
+    const progress = (fraction: number | null, text: string) => {
+      if (serial === this.loadSerial) this.setData({ loading: { fraction, text } });
+    };
+    try {
+      let dataset: Dataset;
+      const toy = toyName(choice);
+      if (toy) dataset = loadToy(toy);
+      else if (choice === 'mnist') dataset = await loadMnist(new URL('datasets/mnist/', this.baseUrl).href, progress);
+      else if (picked?.kind === 'cifar10') dataset = await loadCifar10(picked.files, progress);
+      else if (picked?.kind === 'folder') dataset = await loadImageFolder(picked.grouped, picked.inputShape, progress);
+      else throw new Error(`No files picked for ${choice}`);
+      if (key) this.loaded.set(key, dataset);
+      if (serial === this.loadSerial) this.setData({ dataset, loading: null });
+    } catch (e) {
+      if (serial === this.loadSerial) this.setData({ loading: null, error: (e as Error).message });
+    }
+  }
+
+  /** Starts training `graph` on the loaded dataset in a fresh worker run. */
+  start(options: StartOptions): void {
+    const dataset = this.state.data.dataset;
+    if (!dataset || isRunning(this.state.run.phase)) return;
+    const seed = options.settings.seed ?? Math.floor(Math.random() * 0x100000000);
+    const settings = { ...options.settings, seed };
+    let payload;
+    try {
+      payload = prepareRunData(dataset, options.limit, settings, seed);
+    } catch (e) {
+      this.set({ run: { ...startingRun(options.backend), phase: 'failed', fault: { kind: 'incompatible', message: (e as Error).message } } });
+      return;
+    }
+    const worker = this.ensureWorker();
+    this.runGraph = options.graph;
+    keepTrainedModel(null);
+    this.set({ run: startingRun(options.backend) });
+    const isPoints = dataset.inputShape.length === 1 && dataset.inputShape[0] === 2;
+    worker.postMessage(
+      {
+        type: 'start',
+        graph: options.graph,
+        settings,
+        dataset: payload,
+        backend: options.backend,
+        wasmBinaries: this.wasmBinaries(this.baseUrl),
+        ...(isPoints && toyName(this.state.data.choice ?? 'mnist') ? { boundary: { resolution: 48, halfSide: TOY_BOX_HALF_SIDE } } : {}),
+        predictionSamples: PREDICTION_SAMPLES,
+      },
+      payloadBuffers(payload),
+    );
+  }
+
+  pause(): void {
+    if (this.state.run.phase === 'training') this.worker?.postMessage({ type: 'pause' });
+  }
+
+  resume(): void {
+    if (this.state.run.phase === 'paused') this.worker?.postMessage({ type: 'resume' });
+  }
+
+  /** Stops after the current batch; the run then evaluates what it has learned. */
+  stop(): void {
+    if (!isRunning(this.state.run.phase)) return;
+    this.worker?.postMessage({ type: 'stop' });
+    this.set({ run: { ...this.state.run, phase: 'stopping' } });
+  }
+
+  /** Asks the worker for a layer's output on test image `sample`. */
+  requestFeatureMaps(layer: string, sample: number): void {
+    if (this.state.run.phase !== 'done') return;
+    this.worker?.postMessage({ type: 'feature-maps', layer, sample, requestId: ++this.featureRequest });
+  }
+
+  /** Ends the worker (when the app closes). */
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private ensureWorker(): WorkerPort {
+    if (this.worker) return this.worker;
+    const worker = this.createWorker();
+    worker.onmessage = (event) => this.receive(event.data);
+    this.worker = worker;
+    return worker;
+  }
+
+  private receive(message: FromWorker): void {
+    if (message.type === 'done' && this.runGraph) {
+      keepTrainedModel({ graph: this.runGraph, modelJson: message.modelJson, weightData: message.weightData, accuracy: message.evaluation.accuracy });
+    }
+    if (message.type === 'feature-maps' && message.maps.requestId !== this.featureRequest) return;
+    this.set({ run: reduceRun(this.state.run, message) }, message.type === 'batch' || message.type === 'boundary');
+  }
+}

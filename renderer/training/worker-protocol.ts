@@ -1,0 +1,104 @@
+/**
+ * The messages between the Train view and the training worker. Everything
+ * crossing is structured-cloneable; sample bytes go over as transferred
+ * ArrayBuffers so a 47 MB MNIST split is moved, not copied.
+ */
+import type { Graph } from '../../core/graph/graph';
+import type { EvaluationResult } from '../../core/train/evaluate';
+import type { BackendName } from '../../core/train/backends';
+import type { BatchEvent, EpochEvent } from '../../core/train/session';
+import type { TrainingSettings } from '../../core/train/settings';
+import type { Normalization } from '../../core/train/preprocess';
+
+/** One split of the dataset as sent to the worker. */
+export interface SplitPayload {
+  images: Uint8Array | Float32Array;
+  labels: Int32Array;
+  count: number;
+}
+
+/** The data a run trains and tests on, already limited and split. */
+export interface DatasetPayload {
+  name: string;
+  inputShape: number[];
+  classNames: string[];
+  train: SplitPayload;
+  /** Held out by the panel (seeded), so the worker knows the exact training split and its normalization. */
+  validation?: SplitPayload;
+  test: SplitPayload;
+}
+
+/** Which class probabilities to draw as a decision boundary: a square grid over the toy sets' box. */
+export interface BoundaryRequest {
+  /** Cells per side. */
+  resolution: number;
+  /** Half the side of the square, centred on the origin. */
+  halfSide: number;
+}
+
+/** Main thread → worker. */
+export type ToWorker =
+  | {
+      type: 'start';
+      graph: Graph;
+      settings: TrainingSettings;
+      dataset: DatasetPayload;
+      backend: BackendName;
+      /** Base URL of the wasm backend's binaries. */
+      wasmBinaries: Record<string, string>;
+      boundary?: BoundaryRequest;
+      /** How many test predictions to send back for the gallery. */
+      predictionSamples: number;
+    }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  /** Activations of `layer` for test sample `sample`. */
+  | { type: 'feature-maps'; layer: string; sample: number; requestId: number };
+
+/** A layer's output for one image: `height × width × channels` values, channels last. */
+export interface FeatureMaps {
+  layer: string;
+  sample: number;
+  height: number;
+  width: number;
+  channels: number;
+  values: Float32Array;
+  requestId: number;
+}
+
+/** The first convolution's kernels, `[kh, kw, inChannels, outChannels]` as tfjs stores them. */
+export interface FirstLayerFilters {
+  layer: string;
+  kernelHeight: number;
+  kernelWidth: number;
+  inChannels: number;
+  outChannels: number;
+  values: Float32Array;
+}
+
+/** What a fault is about, so the panel can say what to do. */
+export type FaultKind = 'nan' | 'out-of-memory' | 'incompatible' | 'other';
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: 'backend'; backend: BackendName; requested: BackendName }
+  | { type: 'started'; trainCount: number; validationCount: number; normalization: Normalization }
+  | { type: 'batch'; event: BatchEvent }
+  | { type: 'epoch'; event: EpochEvent }
+  /** Probability of the last class at each grid cell, row by row from the top (y = +halfSide). */
+  | { type: 'boundary'; resolution: number; halfSide: number; values: Float32Array }
+  | { type: 'paused' }
+  | { type: 'resumed' }
+  | {
+      type: 'done';
+      status: 'completed' | 'cancelled';
+      evaluation: EvaluationResult;
+      samplesPerSecond: number;
+      filters: FirstLayerFilters | null;
+      /** The trained model as TensorFlow.js Layers files. */
+      modelJson: string;
+      weightData: ArrayBuffer;
+    }
+  | { type: 'feature-maps'; maps: FeatureMaps }
+  | { type: 'error'; kind: FaultKind; message: string };

@@ -1,0 +1,164 @@
+/**
+ * Training in the app, end to end in headless Chromium: a user opens a
+ * template, picks a dataset in the Train view, sets a few numbers, presses
+ * Start and reads the test accuracy. The runs train for real in the app's
+ * Web Worker (wasm backend: WebGL in headless Chromium is SwiftShader, a
+ * software renderer slower than wasm), while the page measures its own frame
+ * times to show the editor's thread stays free.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { promises as fs } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp, launchChromium, serveStatic } from './harness';
+
+let browser: Browser;
+let server: { url: string; close(): Promise<void> };
+let context: BrowserContext;
+let page: Page;
+let outDir: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  outDir = await buildApp();
+  server = await serveStatic(outDir);
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (outDir) await fs.rm(outDir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  pageErrors.length = 0;
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(server.url);
+  await page.getByTestId('palette-item-Conv2D').waitFor();
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+const testId = (id: string) => page.getByTestId(id);
+
+async function openTemplate(id: string, input?: string, classes?: string): Promise<void> {
+  await testId('templates').click();
+  await testId(`template-${id}`).click();
+  if (input) await testId('template-input').fill(input);
+  if (classes) await testId('template-classes').fill(classes);
+  await testId('template-create').click();
+  await testId('template-gallery').waitFor({ state: 'detached' });
+}
+
+/** Sets the Train view's fields a test cares about. */
+async function configure(fields: Record<string, string>, selects: Record<string, string> = {}): Promise<void> {
+  for (const [id, value] of Object.entries(fields)) await testId(id).fill(value);
+  for (const [id, value] of Object.entries(selects)) await testId(id).selectOption(value);
+}
+
+/** Presses Start and waits for the test accuracy; returns it as a fraction and the run's wall time. */
+async function trainAndReadAccuracy(timeoutMs: number): Promise<{ accuracy: number; seconds: number; text: string }> {
+  const started = Date.now();
+  await testId('train-start').click();
+  const accuracy = testId('train-accuracy');
+  await accuracy.waitFor({ timeout: timeoutMs });
+  const text = (await accuracy.textContent()) ?? '';
+  expect(text).toMatch(/^\d{1,3}\.\d%$/);
+  return { accuracy: Number.parseFloat(text) / 100, seconds: (Date.now() - started) / 1000, text };
+}
+
+/** Starts recording requestAnimationFrame deltas on the page. */
+async function startFrameClock(): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __recording: boolean };
+    w.__frames = [];
+    w.__recording = true;
+    let last = performance.now();
+    const tick = (now: number) => {
+      w.__frames.push(now - last);
+      last = now;
+      if (w.__recording) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+async function stopFrameClock(): Promise<number[]> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __recording: boolean };
+    w.__recording = false;
+    return w.__frames.slice(1);
+  });
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+describe('training in the app', () => {
+  it('trains LeNet-5 on an MNIST subset for one epoch in a worker and reads a test accuracy above 90%', async () => {
+    // LeNet-5's default input is 32×32×1; the Train view offers the fix for MNIST's 28×28×1.
+    await openTemplate('lenet5');
+    await testId('train-open').click();
+    await testId('dataset-mnist').click();
+    await expect(testId('dataset-facts').textContent()).resolves.toContain('28×28×1');
+    await expect(testId('train-blocked').textContent()).resolves.toContain('input is 32×32×1 but the samples are 28×28×1');
+    expect(await testId('train-start').isDisabled()).toBe(true);
+    await testId('train-fix').click();
+    await testId('train-blocked').waitFor({ state: 'detached' });
+
+    await configure(
+      { 'train-limit': '5000', 'train-epochs': '1', 'train-batch': '16', 'train-lr': '0.002', 'train-validation': '0.1', 'train-seed': '1' },
+      { 'train-backend': 'wasm', 'train-preprocessing': 'standardize', 'train-optimizer': 'adam' },
+    );
+    await expect(testId('dataset-split').textContent()).resolves.toBe('4,500 train · 500 validation · 10,000 test');
+
+    await startFrameClock();
+    const run = await trainAndReadAccuracy(240_000);
+    const frames = await stopFrameClock();
+    const p95 = percentile(frames, 95);
+    console.log(
+      `[training e2e] LeNet-5, MNIST 5000 samples, 1 epoch on ${await testId('train-backend-used').textContent()}: ` +
+        `test accuracy ${run.text} in ${run.seconds.toFixed(1)} s (start to result); ` +
+        `main-thread frames: ${frames.length}, p50 ${percentile(frames, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms`,
+    );
+    expect(await testId('train-backend-used').textContent()).toContain('wasm');
+    expect(run.accuracy).toBeGreaterThan(0.9);
+    expect(await testId('train-progress').getAttribute('value')).toBe('1');
+    // Results: the confusion matrix has a row per digit, the grid marks mistakes apart from hits.
+    expect(await testId('confusion-matrix').locator('tbody tr').count()).toBe(10);
+    expect(await testId('prediction-right').count()).toBeGreaterThan(0);
+    expect(await testId('first-layer-filters').locator('canvas').count()).toBe(6);
+    await testId('feature-show').click();
+    await expect(testId('feature-maps').textContent()).resolves.toContain('24×24×6');
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
+
+  it('trains linear and MLP classifiers on the ring: the line fails, the hidden layer succeeds', async () => {
+    const results: Record<string, number> = {};
+    for (const template of ['linear', 'mlp']) {
+      await openTemplate(template, '2', '2');
+      await testId('train-open').click();
+      await testId('dataset-toy-ring').click();
+      await expect(testId('dataset-split').textContent()).resolves.toBe('1,800 train · 200 validation · 1,000 test');
+      await configure(
+        { 'train-limit': '', 'train-epochs': '25', 'train-batch': '32', 'train-lr': '0.01', 'train-validation': '0.1', 'train-seed': '1' },
+        { 'train-backend': 'wasm', 'train-preprocessing': 'none', 'train-optimizer': 'adam' },
+      );
+      const run = await trainAndReadAccuracy(120_000);
+      results[template] = run.accuracy;
+      console.log(`[training e2e] ${template} on ring, 25 epochs on ${await testId('train-backend-used').textContent()}: test accuracy ${run.text} in ${run.seconds.toFixed(1)} s`);
+      await testId('decision-boundary').waitFor();
+      await testId('train-close').click();
+    }
+    // The classes are balanced, so a straight line cannot do much better than a coin.
+    expect(results.linear).toBeLessThan(0.7);
+    expect(results.mlp).toBeGreaterThan(0.9);
+    expect(pageErrors).toEqual([]);
+  }, 240_000);
+});
