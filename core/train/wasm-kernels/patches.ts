@@ -30,31 +30,34 @@ export function gatherPatchesTransposed(
   count: number,
 ): void {
   const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
-  const { strideHeight, strideWidth, dilationHeight } = info;
-  const top = info.padInfo.top;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const { top, left } = info.padInfo;
+  const rows = count * outHeight * outWidth;
   const xColStep = strideWidth * inChannels;
-  let dst = 0;
   for (let fr = 0; fr < filterHeight; fr++) {
     for (let fc = 0; fc < filterWidth; fc++) {
+      const tapRow = (fr * filterWidth + fc) * inChannels * rows;
       const [colStart, colEnd] = validColumns(info, fc);
-      const firstXCol = colStart * strideWidth - info.padInfo.left + fc * info.dilationWidth;
-      for (let c = 0; c < inChannels; c++) {
-        for (let b = first; b < first + count; b++) {
-          for (let outRow = 0; outRow < outHeight; outRow++) {
-            const xr = outRow * strideHeight - top + fr * dilationHeight;
-            if (xr < 0 || xr >= inHeight) {
+      const firstXCol = colStart * strideWidth - left + fc * dilationWidth;
+      // One output row at a time: its input row segment (a few KiB) stays in
+      // cache while each channel's values are copied out of it into that
+      // channel's row of patchesT, so reads and writes both stay local.
+      let r = 0;
+      for (let b = first; b < first + count; b++) {
+        for (let outRow = 0; outRow < outHeight; outRow++, r += outWidth) {
+          const xr = outRow * strideHeight - top + fr * dilationHeight;
+          const inside = xr >= 0 && xr < inHeight;
+          const xStart = ((b * inHeight + xr) * inWidth + firstXCol) * inChannels;
+          for (let c = 0, dst = tapRow + r; c < inChannels; c++, dst += rows) {
+            if (!inside) {
               patchesT.fill(0, dst, dst + outWidth);
-              dst += outWidth;
               continue;
             }
-            patchesT.fill(0, dst, dst + colStart);
-            let src = ((b * inHeight + xr) * inWidth + firstXCol) * inChannels + c;
-            for (let outCol = colStart; outCol < colEnd; outCol++) {
+            for (let outCol = 0; outCol < colStart; outCol++) patchesT[dst + outCol] = 0;
+            for (let outCol = colStart, src = xStart + c; outCol < colEnd; outCol++, src += xColStep) {
               patchesT[dst + outCol] = x[src];
-              src += xColStep;
             }
-            patchesT.fill(0, dst + colEnd, dst + outWidth);
-            dst += outWidth;
+            for (let outCol = colEnd; outCol < outWidth; outCol++) patchesT[dst + outCol] = 0;
           }
         }
       }

@@ -120,6 +120,19 @@ describe('Conv2D gradients on wasm match cpu', () => {
       ],
     ],
     ['one input channel, batch 1', [1, 12, 12, 1], [5, 5, 1, 6], 1, 'same'],
+    ['4×2, stride 1, same, even kernel (uneven padding)', [2, 7, 6, 3], [4, 2, 3, 5], 1, 'same'],
+    [
+      'explicit padding wider than the kernel',
+      [2, 6, 6, 2],
+      [3, 3, 2, 3],
+      1,
+      [
+        [0, 0],
+        [3, 0],
+        [0, 4],
+        [0, 0],
+      ],
+    ],
   ])('%s', async (_label, xShape, filterShape, strides, pad) => {
     const op = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.conv2d(x, filter, strides, pad);
     const cpu = await gradients('cpu', op, xShape, filterShape);
@@ -129,20 +142,21 @@ describe('Conv2D gradients on wasm match cpu', () => {
   });
 
   it('splits a batch whose patch matrix exceeds 16 MiB into chunks, for both gradients', async () => {
-    // 130·130 positions × 3·3·27 taps = 4.1 M floats per sample, so a batch of
+    // 65·65 positions × 7·7·27 taps = 5.6 M floats per sample, so a batch of
     // two takes two chunks while each sample alone is one. The gradients of a
     // batch are the sum (filter) and concatenation (input) of its samples'.
+    // Stride 2, so the input gradient takes the product path, not a convolution.
     const xShape: Shape4 = [2, 130, 130, 27];
-    const filterShape: Shape4 = [3, 3, 27, 2];
+    const filterShape: Shape4 = [7, 7, 27, 2];
     await tf.setBackend('wasm');
     const [batch, ...samples] = tf.tidy(() => {
       const x = tf.tensor4d(seeded(xShape, 1), xShape);
       const filter = tf.tensor4d(seeded(filterShape, 2), filterShape);
-      const r = tf.tensor4d(seeded([2, 130, 130, 2], 3), [2, 130, 130, 2]);
+      const r = tf.tensor4d(seeded([2, 65, 65, 2], 3), [2, 65, 65, 2]);
       const grads = (xs: tf.Tensor4D, rs: tf.Tensor4D) =>
         tf.grads((a: tf.Tensor, b: tf.Tensor) =>
           tf
-            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')
+            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')
             .mul(rs)
             .sum(),
         )([xs, filter]);
