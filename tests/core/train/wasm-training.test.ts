@@ -76,4 +76,19 @@ describe('model.fit of a CNN on wasm', () => {
     // Training moved the weights: a trajectory of identical losses would match trivially.
     expect(cpu[2]).not.toBeCloseTo(cpu[0], 3);
   });
+
+  it('frees every scratch tensor its kernels make on the wasm heap', async () => {
+    await tf.setBackend('wasm');
+    const model = buildNet();
+    model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+    const xs = tf.tensor4d(seeded(8 * 12 * 12 * 3, 1), [8, 12, 12, 3]);
+    const ys = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], 'int32'), 4);
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    await model.trainOnBatch(xs, ys);
+    const afterFirstStep = backend.numDataIds();
+    for (let step = 0; step < 3; step++) await model.trainOnBatch(xs, ys);
+    expect(backend.numDataIds()).toBe(afterFirstStep);
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
 });
