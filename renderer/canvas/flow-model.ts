@@ -69,7 +69,13 @@ export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 export type GroupFlowNode = Node<GroupNodeData, 'collapsedGroup'>;
 export type FrameFlowNode = Node<FrameNodeData, 'frame'>;
 export type FlowNode = LayerFlowNode | GroupFlowNode | FrameFlowNode;
-export type FlowEdge = Edge<{ shape: string }>;
+/**
+ * An edge names the layer whose output it carries; the label's shape is read
+ * from the current shape report when drawn (ShapeEdge), so a parameter edit
+ * that changes shapes does not change the edges array, which React Flow would
+ * re-index in full.
+ */
+export type FlowEdge = Edge<{ from: string }>;
 
 /** The flow id of a collapsed group's box. */
 export const groupFlowId = (groupId: string): string => `group:${groupId}`;
@@ -159,7 +165,14 @@ function layerFace(node: GraphNode): Pick<LayerNodeData, 'label' | 'category' | 
   return { label: spec.label, category: spec.category, detail, hasInputs: spec.inputs.max > 0 };
 }
 
-const shapeOf = (shape: Shape | undefined): string => (shape ? shapeText(shape) : '');
+const shapeTexts = new WeakMap<Shape, string>();
+/** `28×28×6`, remembered per shape array: every box and edge asks on every edit. */
+export function shapeOf(shape: Shape | undefined): string {
+  if (!shape) return '';
+  let text = shapeTexts.get(shape);
+  if (text === undefined) shapeTexts.set(shape, (text = shapeText(shape)));
+  return text;
+}
 
 /** React Flow's nodes and edges for the design. */
 export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]; edges: FlowEdge[] } {
@@ -285,15 +298,14 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
       if (seenGroupEdges.has(id)) continue;
       seenGroupEdges.add(id);
     }
-    const shape = shapeOf(report.shapes.get(edge.source));
     const selected = selectedEdges.has(edge.id);
     edges.push(
-      cache.edge(id, [source, target, shape, selected, edge.targetInput], () => ({
+      cache.edge(id, [source, target, edge.source, selected, edge.targetInput], () => ({
         id,
         source,
         target,
         type: 'shape',
-        data: { shape },
+        data: { from: edge.source },
         selected,
         // An edge into a collapsed group stands for several edges; it is deleted by expanding the group first.
         selectable: !viaGroup,

@@ -123,12 +123,16 @@ describe('the canvas model', () => {
     return toFlow({ graph, report, summary: summarize(graph, report), selectedNodes: new Set(), selectedEdges: new Set(), measured: new Map() }, cache);
   };
 
-  it('labels every edge with the shape it carries and every box with its shape and parameters', () => {
+  it('shows every box with its shape and parameters, and keeps the edges when an edit changes only shapes', () => {
     const lenet = getTemplate('lenet5').build();
-    const { nodes, edges } = flowOf(lenet);
+    const cache = new FlowCache();
+    const { nodes, edges } = flowOf(lenet, cache);
     const c1 = nodes.find((n) => n.type === 'layer' && n.data.name === 'c1') as Extract<FlowNode, { type: 'layer' }>;
     expect(c1.data).toMatchObject({ shape: '28×28×6', params: 156, detail: expect.stringContaining('5×5') });
-    expect(edges.map((e) => e.data?.shape)).toContain('28×28×6');
+    // Each edge names the layer whose output it carries, so its label follows that layer's shape.
+    expect(edges.find((e) => e.target === lenet.nodes.find((n) => n.name === 's2')!.id)?.data?.from).toBe(c1.id);
+    const wider = { ...lenet, nodes: lenet.nodes.map((n) => (n.id === c1.id ? { ...n, params: { ...n.params, filters: 12 } } : n)) };
+    expect(flowOf(wider, cache).edges).toBe(edges);
   });
 
   it('shows a collapsed group as one box with its input and output shapes and parameter total', () => {
