@@ -76,18 +76,20 @@ function toElectronMenu(items: readonly MenuItemModel[]): MenuItemConstructorOpt
   return items.map((m): MenuItemConstructorOptions => {
     if (m.kind === 'separator') return { type: 'separator' };
     if (m.kind === 'submenu') return { label: m.label, submenu: toElectronMenu(m.items) };
-    const base = { id: m.id, label: m.label, accelerator: m.accelerator, enabled: m.enabled ?? true };
+    const base = {
+      id: m.id,
+      label: m.label,
+      accelerator: m.accelerator,
+      registerAccelerator: !m.pageHandlesKey,
+      enabled: m.enabled ?? true,
+    };
     switch (m.command) {
       case 'quit':
         return { ...base, role: 'quit' };
-      case 'cut':
-      case 'copy':
-      case 'paste':
       case 'zoom-in':
+        return { ...base, role: 'zoomIn' };
       case 'zoom-out':
-        return { ...base, role: m.command === 'zoom-in' ? 'zoomIn' : m.command === 'zoom-out' ? 'zoomOut' : m.command };
-      case 'select-all':
-        return { ...base, role: 'selectAll' };
+        return { ...base, role: 'zoomOut' };
       case 'clear-recent':
         return { ...base, click: () => ((recentFiles = []), void saveRecent(stateFile('recent.json'), []), refreshMenu()) };
       case 'about':

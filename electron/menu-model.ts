@@ -39,7 +39,21 @@ export type MenuCommand =
 
 /** One menu entry. */
 export type MenuItemModel =
-  | { kind: 'item'; id: string; label: string; command: MenuCommand; accelerator?: string; enabled?: boolean; arg?: string }
+  | {
+      kind: 'item';
+      id: string;
+      label: string;
+      command: MenuCommand;
+      accelerator?: string;
+      enabled?: boolean;
+      arg?: string;
+      /**
+       * The renderer's own key handler runs this shortcut (renderer/chrome/shortcuts.ts),
+       * so the menu shows the accelerator without registering it: one key press, one action,
+       * and copy/paste keep working natively inside text fields.
+       */
+      pageHandlesKey?: boolean;
+    }
   | { kind: 'separator' }
   | { kind: 'submenu'; id: string; label: string; items: MenuItemModel[] };
 
@@ -55,6 +69,10 @@ export interface MenuState {
 
 /** Commands that main forwards to the renderer rather than handling itself. */
 export const RENDERER_COMMANDS: ReadonlySet<MenuCommand> = new Set<MenuCommand>([
+  'cut',
+  'copy',
+  'paste',
+  'select-all',
   'new',
   'new-from-template',
   'open',
@@ -78,13 +96,44 @@ export const RENDERER_COMMANDS: ReadonlySet<MenuCommand> = new Set<MenuCommand>(
   'shortcuts',
 ]);
 
+/** Commands whose keys the renderer handles itself (see `pageHandlesKey`). */
+const PAGE_KEYS: ReadonlySet<MenuCommand> = new Set<MenuCommand>([
+  'new',
+  'new-from-template',
+  'open',
+  'save',
+  'save-as',
+  'import-model',
+  'export-model',
+  'undo',
+  'redo',
+  'cut',
+  'copy',
+  'paste',
+  'duplicate',
+  'delete',
+  'select-all',
+  'auto-layout',
+  'fit-view',
+  'toggle-theme',
+  'shortcuts',
+]);
+
 const item = (
   id: string,
   label: string,
   command: MenuCommand,
   accelerator?: string,
   extra: { enabled?: boolean; arg?: string } = {},
-): MenuItemModel => ({ kind: 'item', id, label, command, ...(accelerator ? { accelerator } : {}), ...extra });
+): MenuItemModel => ({
+  kind: 'item',
+  id,
+  label,
+  command,
+  ...(accelerator ? { accelerator } : {}),
+  ...(accelerator && PAGE_KEYS.has(command) ? { pageHandlesKey: true } : {}),
+  ...extra,
+});
 const sep: MenuItemModel = { kind: 'separator' };
 
 /** The whole menu bar for `state`. */
@@ -109,7 +158,7 @@ export function buildMenu(state: MenuState): MenuItemModel[] {
       label: 'File',
       items: [
         item('file.new', 'New', 'new', 'CmdOrCtrl+N'),
-        item('file.new-from-template', 'New from Template…', 'new-from-template', 'CmdOrCtrl+Shift+N'),
+        item('file.new-from-template', 'New from Template…', 'new-from-template', 'CmdOrCtrl+Shift+T'),
         item('file.open', 'Open…', 'open', 'CmdOrCtrl+O'),
         { kind: 'submenu', id: 'file.recent', label: 'Open Recent', items: recent },
         sep,
@@ -128,7 +177,7 @@ export function buildMenu(state: MenuState): MenuItemModel[] {
       label: 'Edit',
       items: [
         item('edit.undo', 'Undo', 'undo', 'CmdOrCtrl+Z'),
-        item('edit.redo', 'Redo', 'redo', mac ? 'Cmd+Shift+Z' : 'Ctrl+Y'),
+        item('edit.redo', 'Redo', 'redo', 'CmdOrCtrl+Shift+Z'),
         sep,
         item('edit.cut', 'Cut', 'cut', 'CmdOrCtrl+X'),
         item('edit.copy', 'Copy', 'copy', 'CmdOrCtrl+C'),
@@ -143,13 +192,13 @@ export function buildMenu(state: MenuState): MenuItemModel[] {
       id: 'view',
       label: 'View',
       items: [
-        item('view.auto-layout', 'Auto Layout', 'auto-layout', 'CmdOrCtrl+L'),
-        item('view.fit', 'Fit View', 'fit-view', 'CmdOrCtrl+0'),
+        item('view.auto-layout', 'Auto Layout', 'auto-layout', 'CmdOrCtrl+Shift+L'),
+        item('view.fit', 'Fit View', 'fit-view', 'Shift+F'),
         item('view.zoom-in', 'Zoom In', 'zoom-in', 'CmdOrCtrl+Plus'),
         item('view.zoom-out', 'Zoom Out', 'zoom-out', 'CmdOrCtrl+-'),
         sep,
         item('view.summary', 'Toggle Summary Panel', 'toggle-summary', 'CmdOrCtrl+Shift+M'),
-        item('view.theme', 'Toggle Dark Theme', 'toggle-theme', 'CmdOrCtrl+Shift+D'),
+        item('view.theme', 'Toggle Dark Theme', 'toggle-theme', 'CmdOrCtrl+Shift+K'),
       ],
     },
     {

@@ -80,3 +80,35 @@ describe('window security', () => {
     expect(allowPermission('media')).toBe(false);
   });
 });
+
+describe('menu accelerators and the page’s shortcuts', () => {
+  /** `CmdOrCtrl+Shift+L` → the renderer's shortcut notation. */
+  function parseAccelerator(accelerator: string) {
+    const parts = accelerator.split('+');
+    const key = parts.at(-1) as string;
+    return {
+      key: key.length === 1 ? key.toLowerCase() : key,
+      mod: parts.some((p) => p === 'CmdOrCtrl' || p === 'Ctrl' || p === 'Cmd'),
+      shift: parts.includes('Shift'),
+    };
+  }
+  const pageCommand = (command: string) => ({ 'new-from-template': 'templates', shortcuts: 'help' })[command] ?? command;
+
+  it('shows, for every key the page handles itself, the same key the page listens for', async () => {
+    const { SHORTCUTS } = await import('../../renderer/chrome/shortcuts');
+    const pageHandled = flattenMenu(buildMenu(base)).filter((i) => i.pageHandlesKey);
+    expect(pageHandled.length).toBeGreaterThan(10);
+    for (const entry of pageHandled) {
+      const wanted = parseAccelerator(entry.accelerator as string);
+      const match = SHORTCUTS.find(
+        (s) => s.command === pageCommand(entry.command) && s.key === wanted.key && !!s.mod === wanted.mod && !!s.shift === wanted.shift,
+      );
+      expect(match, `${entry.label} (${entry.accelerator})`).toBeDefined();
+    }
+  });
+
+  it('registers accelerators only for keys the page does not handle', () => {
+    const registered = flattenMenu(buildMenu(base)).filter((i) => i.accelerator && !i.pageHandlesKey);
+    expect(registered.map((i) => i.command).sort()).toEqual(['quit', 'toggle-summary', 'train-start', 'train-stop', 'zoom-in', 'zoom-out']);
+  });
+});
