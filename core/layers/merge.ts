@@ -78,8 +78,8 @@ export const concatenate = defineLayer({
   },
   summarize: (p) => (p.axis === -1 ? '' : `axis ${p.axis}`),
   fromKeras: (c) => ({ axis: kerasInt(c, 'axis', -1) }),
-  // tfjs's backend treats every negative axis as -1 when it runs (its symbolic
-  // shape is right, its output is not), so pass a non-negative axis when the rank is known.
+  // tfjs's backend runs every negative axis as -1 (its symbolic shape is right, its
+  // output is not), so pass -2, -3 as non-negative axes when the rank is known.
   toTfjs: (p, tf, name, io) =>
-    tf.layers.concatenate({ axis: p.axis < 0 && io ? io.inputs[0].length + p.axis : p.axis, name }),
+    tf.layers.concatenate({ axis: p.axis < -1 && io ? io.inputs[0].length + p.axis : p.axis, name }),
 });

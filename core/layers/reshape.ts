@@ -1,5 +1,5 @@
 import { ShapeError } from '../errors';
-import { defineLayer, intList } from './layer-spec';
+import { defineLayer, intList, type Shape } from './layer-spec';
 import { kerasShape } from '../formats/keras-config';
 
 const product = (dims: readonly number[]): number => dims.reduce((a, d) => a * d, 1);
@@ -31,9 +31,16 @@ export const reshape = defineLayer({
   },
   summarize: (p) => p.targetShape.map((d) => (d === -1 ? '?' : d)).join('×'),
   fromKeras: (c) => ({ targetShape: kerasShape(c, 'target_shape', true) }),
-  // tfjs leaves a -1 entry unknown (null) in its symbolic shape, and a Dense or
-  // Conv2D after it then cannot build its weights; pass the resolved shape when known.
-  toTfjs: (p, tf, name, io) =>
-    // A copy either way: tfjs rewrites -1 to null inside the array it is given.
-    tf.layers.reshape({ targetShape: io ? (io.output.slice(1) as number[]) : [...p.targetShape], name }),
+  toTfjs: (p, tf, name, io) => {
+    // A copy: tfjs rewrites -1 to null inside the array it is given.
+    const layer = tf.layers.reshape({ targetShape: [...p.targetShape], name });
+    if (io) {
+      // tfjs's Reshape.computeOutputShape leaves -1 unknown (null) whenever the batch
+      // is unknown, which is always, and a Dense or Conv2D after it then cannot build
+      // its weights. Report the shape inference worked out; the config keeps -1 as Keras writes it.
+      const output = io.output;
+      layer.computeOutputShape = (inputShape) => [(inputShape as Shape)[0], ...output.slice(1)];
+    }
+    return layer;
+  },
 });
