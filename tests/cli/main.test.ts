@@ -64,7 +64,7 @@ describe('netcanvas command line', () => {
     ]) {
       const result = await run(...argv);
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^Usage: netcanvas summary <template-id \| file\.netcanvas\.json>/);
+      expect(result.stdout).toMatch(/^Usage: netcanvas summary <template-id \| file\.netcanvas\.json\b/);
       expect(result.stdout).toContain('--classes N');
     }
   });
