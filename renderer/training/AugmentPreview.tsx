@@ -23,11 +23,22 @@ async function augmentSamples(dataset: Dataset, augmentation: Augmentation, roun
   const count = Math.min(PREVIEW_IMAGES, dataset.train.count);
   const size = shape[0] * shape[1] * shape[2];
   const values = new Float32Array(count * size);
-  for (let i = 0; i < count; i++) values.set(Float32Array.from(sampleValues(dataset.train, shape, i), (v) => v / 255), i * size);
-  const out = tf.tidy(() => augmentBatch(tf, tf.tensor4d(values, [count, ...shape]), augmentation, mulberry32(round + 1), 1));
+  for (let i = 0; i < count; i++)
+    values.set(
+      Float32Array.from(sampleValues(dataset.train, shape, i), (v) => v / 255),
+      i * size,
+    );
+  const out = tf.tidy(() =>
+    augmentBatch(tf, tf.tensor4d(values, [count, ...shape]), augmentation, mulberry32(round + 1), 1),
+  );
   const data = await out.data();
   out.dispose();
-  return Array.from({ length: count }, (_, i) => samplePicture(Uint8Array.from(data.subarray(i * size, (i + 1) * size), (v) => Math.round(v * 255)), shape));
+  return Array.from({ length: count }, (_, i) =>
+    samplePicture(
+      Uint8Array.from(data.subarray(i * size, (i + 1) * size), (v) => Math.round(v * 255)),
+      shape,
+    ),
+  );
 }
 
 export function AugmentPreview({ dataset, augmentation }: { dataset: Dataset; augmentation: Augmentation }) {
@@ -48,7 +59,11 @@ export function AugmentPreview({ dataset, augmentation }: { dataset: Dataset; au
   if (!on) return <p className="nc-muted">Augmentation is off: every epoch sees the images as they are.</p>;
   return (
     <div className="nc-augment-preview" data-testid="augment-preview">
-      <div className="nc-sample-grid">{pictures?.map((picture, i) => <PictureCanvas key={i} picture={picture} size={48} />)}</div>
+      <div className="nc-sample-grid">
+        {pictures?.map((picture, i) => (
+          <PictureCanvas key={i} picture={picture} size={48} />
+        ))}
+      </div>
       <button onClick={() => setRound((r) => r + 1)}>Draw again</button>
     </div>
   );

@@ -142,7 +142,15 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
   );
 }
 
-function DatasetFacts({ dataset, limit, validationSplit }: { dataset: Dataset; limit: number | null; validationSplit: number }) {
+function DatasetFacts({
+  dataset,
+  limit,
+  validationSplit,
+}: {
+  dataset: Dataset;
+  limit: number | null;
+  validationSplit: number;
+}) {
   const counts = useMemo(() => trainClassCounts(dataset, limit), [dataset, limit]);
   const plan = planSplits(dataset, limit, validationSplit);
   const most = Math.max(1, ...counts);
@@ -163,7 +171,8 @@ function DatasetFacts({ dataset, limit, validationSplit }: { dataset: Dataset; l
         <strong>{dataset.name}</strong>: samples {dataset.inputShape.join('×')}, {dataset.classNames.length} classes
       </p>
       <p data-testid="dataset-split">
-        {plan.train.toLocaleString('en')} train · {plan.validation.toLocaleString('en')} validation · {plan.test.toLocaleString('en')} test
+        {plan.train.toLocaleString('en')} train · {plan.validation.toLocaleString('en')} validation ·{' '}
+        {plan.test.toLocaleString('en')} test
       </p>
       <table className="nc-class-counts">
         <tbody>

@@ -16,12 +16,29 @@ interface NumberFieldProps {
   title?: string;
 }
 
-export function NumberField({ label, value, check, onChange, allowEmpty, placeholder, disabled, step, testId, title }: NumberFieldProps) {
+export function NumberField({
+  label,
+  value,
+  check,
+  onChange,
+  allowEmpty,
+  placeholder,
+  disabled,
+  step,
+  testId,
+  title,
+}: NumberFieldProps) {
   const [text, setText] = useState(value === null ? '' : String(value));
   const [error, setError] = useState<string | null>(null);
   // Another panel or an opened project changed the value: show it, unless the field already says the same.
   useEffect(() => {
-    setText((current) => (current.trim() !== '' && Number(current) === value) || (value === null && current.trim() === '') ? current : value === null ? '' : String(value));
+    setText((current) =>
+      (current.trim() !== '' && Number(current) === value) || (value === null && current.trim() === '')
+        ? current
+        : value === null
+          ? ''
+          : String(value),
+    );
   }, [value]);
   const commit = (next: string) => {
     setText(next);
@@ -61,5 +78,9 @@ export const wholeIn = (min: number, max: number) => (n: number) =>
   Number.isInteger(n) && n >= min && n <= max ? null : `A whole number from ${min} to ${max}`;
 
 /** Checks for numbers in a range; `open` excludes the bounds marked. */
-export const numberIn = (min: number, max: number, open: { min?: boolean; max?: boolean } = {}) => (n: number) =>
-  (open.min ? n > min : n >= min) && (open.max ? n < max : n <= max) ? null : `A number ${open.min ? 'above' : 'from'} ${min} ${open.max ? 'and below' : 'to'} ${max}`;
+export const numberIn =
+  (min: number, max: number, open: { min?: boolean; max?: boolean } = {}) =>
+  (n: number) =>
+    (open.min ? n > min : n >= min) && (open.max ? n < max : n <= max)
+      ? null
+      : `A number ${open.min ? 'above' : 'from'} ${min} ${open.max ? 'and below' : 'to'} ${max}`;

@@ -2,7 +2,19 @@
 import { useEffect, useRef } from 'react';
 import { paint, type Picture } from './pictures';
 
-export function PictureCanvas({ picture, size, title, className, testId }: { picture: Picture; size: number; title?: string; className?: string; testId?: string }) {
+export function PictureCanvas({
+  picture,
+  size,
+  title,
+  className,
+  testId,
+}: {
+  picture: Picture;
+  size: number;
+  title?: string;
+  className?: string;
+  testId?: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => paint(ref.current, picture), [picture]);
   const aspect = picture.width / picture.height;

@@ -12,7 +12,17 @@ import type { Boundary } from './run-state';
 /** Points drawn at most, so a big set stays quick to draw. */
 const MAX_POINTS = 1500;
 
-export function PointsPlot({ split, size, boundary, testId }: { split: DatasetSplit; size: number; boundary: Boundary | null; testId?: string }) {
+export function PointsPlot({
+  split,
+  size,
+  boundary,
+  testId,
+}: {
+  split: DatasetSplit;
+  size: number;
+  boundary: Boundary | null;
+  testId?: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -26,7 +36,13 @@ export function PointsPlot({ split, size, boundary, testId }: { split: DatasetSp
     if (boundary) {
       const picture = boundaryPicture(boundary.values, boundary.resolution);
       const cells = new OffscreenCanvas(picture.width, picture.height);
-      cells.getContext('2d')?.putImageData(new ImageData(picture.rgba as Uint8ClampedArray<ArrayBuffer>, picture.width, picture.height), 0, 0);
+      cells
+        .getContext('2d')
+        ?.putImageData(
+          new ImageData(picture.rgba as Uint8ClampedArray<ArrayBuffer>, picture.width, picture.height),
+          0,
+          0,
+        );
       context.imageSmoothingEnabled = true;
       context.drawImage(cells, 0, 0, size, size);
     }

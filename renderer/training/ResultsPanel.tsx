@@ -30,7 +30,15 @@ function cellStyle(count: number, rowTotal: number, diagonal: boolean): React.CS
   return { background: count ? `rgb(${colour} / ${Math.min(0.85, 0.08 + share * 0.8)})` : undefined };
 }
 
-export function ResultsPanel({ evaluation, status, dataset, filters, featureMaps, layers, onFeatureMaps }: ResultsPanelProps) {
+export function ResultsPanel({
+  evaluation,
+  status,
+  dataset,
+  filters,
+  featureMaps,
+  layers,
+  onFeatureMaps,
+}: ResultsPanelProps) {
   const classes = dataset.classNames;
   const images = isImageData(dataset.inputShape);
   const [layer, setLayer] = useState(layers[0] ?? '');
@@ -39,7 +47,9 @@ export function ResultsPanel({ evaluation, status, dataset, filters, featureMaps
     () =>
       evaluation.predictions.map((p) => ({
         ...p,
-        picture: images ? samplePicture(sampleValues(dataset.test, dataset.inputShape, p.index), dataset.inputShape) : null,
+        picture: images
+          ? samplePicture(sampleValues(dataset.test, dataset.inputShape, p.index), dataset.inputShape)
+          : null,
       })),
     [evaluation, dataset, images],
   );
@@ -133,7 +143,19 @@ export function ResultsPanel({ evaluation, status, dataset, filters, featureMaps
           </h4>
           <div className="nc-sample-grid" data-testid="first-layer-filters">
             {Array.from({ length: filters.outChannels }, (_, f) => (
-              <PictureCanvas key={f} picture={filterPicture(filters.values, filters.kernelHeight, filters.kernelWidth, filters.inChannels, filters.outChannels, f)} size={36} title={`filter ${f + 1}`} />
+              <PictureCanvas
+                key={f}
+                picture={filterPicture(
+                  filters.values,
+                  filters.kernelHeight,
+                  filters.kernelWidth,
+                  filters.inChannels,
+                  filters.outChannels,
+                  f,
+                )}
+                size={36}
+                title={`filter ${f + 1}`}
+              />
             ))}
           </div>
         </>
@@ -154,7 +176,14 @@ export function ResultsPanel({ evaluation, status, dataset, filters, featureMaps
             </label>
             <label>
               Test image #{' '}
-              <input type="number" min={0} max={dataset.test.count - 1} value={sample} onChange={(e) => setSample(Math.max(0, Math.min(dataset.test.count - 1, Number(e.target.value) || 0)))} style={{ width: 90 }} />
+              <input
+                type="number"
+                min={0}
+                max={dataset.test.count - 1}
+                value={sample}
+                onChange={(e) => setSample(Math.max(0, Math.min(dataset.test.count - 1, Number(e.target.value) || 0)))}
+                style={{ width: 90 }}
+              />
             </label>
             <button onClick={() => onFeatureMaps(chosenLayer, sample)} data-testid="feature-show">
               Show
@@ -162,19 +191,41 @@ export function ResultsPanel({ evaluation, status, dataset, filters, featureMaps
           </div>
           {featureMaps && (
             <div className="nc-feature-maps" data-testid="feature-maps">
-              <PictureCanvas picture={samplePicture(sampleValues(dataset.test, dataset.inputShape, featureMaps.sample), dataset.inputShape)} size={64} title="input" />
+              <PictureCanvas
+                picture={samplePicture(
+                  sampleValues(dataset.test, dataset.inputShape, featureMaps.sample),
+                  dataset.inputShape,
+                )}
+                size={64}
+                title="input"
+              />
               <span className="nc-muted">
                 “{featureMaps.layer}”: {featureMaps.height}×{featureMaps.width}×{featureMaps.channels}
               </span>
               {featureMaps.height * featureMaps.width > 1 ? (
                 <div className="nc-sample-grid">
                   {Array.from({ length: Math.min(featureMaps.channels, 64) }, (_, c) => (
-                    <PictureCanvas key={c} picture={channelPicture(featureMaps.values, featureMaps.height, featureMaps.width, featureMaps.channels, c)} size={56} title={`channel ${c + 1}`} />
+                    <PictureCanvas
+                      key={c}
+                      picture={channelPicture(
+                        featureMaps.values,
+                        featureMaps.height,
+                        featureMaps.width,
+                        featureMaps.channels,
+                        c,
+                      )}
+                      size={56}
+                      title={`channel ${c + 1}`}
+                    />
                   ))}
                 </div>
               ) : (
                 // A flat layer: every unit's value as one strip, on a shared scale.
-                <PictureCanvas picture={channelPicture(featureMaps.values, 1, featureMaps.channels, 1, 0)} size={Math.min(640, featureMaps.channels * 8)} className="nc-strip" />
+                <PictureCanvas
+                  picture={channelPicture(featureMaps.values, 1, featureMaps.channels, 1, 0)}
+                  size={Math.min(640, featureMaps.channels * 8)}
+                  className="nc-strip"
+                />
               )}
             </div>
           )}

@@ -1,10 +1,21 @@
 /**
  * Live loss and accuracy curves (chart.js): training per batch, training and
  * validation per epoch, against epochs. New points are appended and the
- * charts redrawn at most twice a second, without animation, so a fast run
+ * charts redrawn at most once a second, without animation, so a fast run
  * never floods the editor's thread.
  */
-import { CategoryScale, Chart, Decimation, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset } from 'chart.js';
+import {
+  CategoryScale,
+  Chart,
+  Decimation,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+} from 'chart.js';
 import { useEffect, useRef } from 'react';
 import type { EpochEvent } from '../../core/train/session';
 import type { BatchPoint } from './run-state';
@@ -14,11 +25,15 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryS
 type Point = { x: number; y: number };
 
 /** The charts redraw at most this often. */
-const CHART_REDRAW_MS = 500;
+const CHART_REDRAW_MS = 1000;
 type Metric = 'loss' | 'accuracy';
 
 /** The three curves of one chart from the run's histories (pure, for tests). */
-export function curves(metric: Metric, batches: readonly BatchPoint[], epochs: readonly EpochEvent[]): { batch: Point[]; epoch: Point[]; validation: Point[] } {
+export function curves(
+  metric: Metric,
+  batches: readonly BatchPoint[],
+  epochs: readonly EpochEvent[],
+): { batch: Point[]; epoch: Point[]; validation: Point[] } {
   const valKey = metric === 'loss' ? 'valLoss' : 'valAccuracy';
   return {
     batch: batches.map((b) => ({ x: b.epochs, y: b[metric] })),
@@ -27,7 +42,17 @@ export function curves(metric: Metric, batches: readonly BatchPoint[], epochs: r
   };
 }
 
-function MetricChart({ metric, batches, epochs, testId }: { metric: Metric; batches: readonly BatchPoint[]; epochs: readonly EpochEvent[]; testId: string }) {
+function MetricChart({
+  metric,
+  batches,
+  epochs,
+  testId,
+}: {
+  metric: Metric;
+  batches: readonly BatchPoint[];
+  epochs: readonly EpochEvent[];
+  testId: string;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart<'line', Point[]> | null>(null);
   const frame = useRef<number | null>(null);
@@ -35,7 +60,11 @@ function MetricChart({ metric, batches, epochs, testId }: { metric: Metric; batc
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return; // no canvas (jsdom): the numbers are still in the progress line
-    const line = (label: string, colour: string, extra: Partial<ChartDataset<'line', Point[]>>): ChartDataset<'line', Point[]> => ({
+    const line = (
+      label: string,
+      colour: string,
+      extra: Partial<ChartDataset<'line', Point[]>>,
+    ): ChartDataset<'line', Point[]> => ({
       label,
       data: [],
       borderColor: colour,
@@ -64,7 +93,10 @@ function MetricChart({ metric, batches, epochs, testId }: { metric: Metric; batc
           x: { type: 'linear', title: { display: true, text: 'epoch' }, min: 0 },
           y: { title: { display: true, text: metric }, ...(metric === 'accuracy' ? { min: 0, max: 1 } : { min: 0 }) },
         },
-        plugins: { decimation: { enabled: true, algorithm: 'lttb', samples: 1000 }, legend: { labels: { boxWidth: 12 } } },
+        plugins: {
+          decimation: { enabled: true, algorithm: 'lttb', samples: 1000 },
+          legend: { labels: { boxWidth: 12 } },
+        },
       },
     });
     return () => {
@@ -80,7 +112,7 @@ function MetricChart({ metric, batches, epochs, testId }: { metric: Metric; batc
   latest.current = { batches, epochs };
   useEffect(() => {
     if (!chart.current || frame.current !== null) return;
-    // A redraw costs the editor's thread several milliseconds; twice a second keeps the curves live.
+    // A redraw costs the editor's thread several milliseconds; once a second keeps the curves live.
     const wait = Math.max(0, lastDraw.current + CHART_REDRAW_MS - performance.now());
     frame.current = window.setTimeout(() => {
       frame.current = null;
@@ -93,7 +125,8 @@ function MetricChart({ metric, batches, epochs, testId }: { metric: Metric; batc
         perBatch.data = [];
         seen.current = 0;
       }
-      for (let i = seen.current; i < points.length; i++) perBatch.data.push({ x: points[i].epochs, y: points[i][metric] });
+      for (let i = seen.current; i < points.length; i++)
+        perBatch.data.push({ x: points[i].epochs, y: points[i][metric] });
       seen.current = points.length;
       const data = curves(metric, [], rows);
       perEpoch.data = data.epoch;
@@ -102,9 +135,12 @@ function MetricChart({ metric, batches, epochs, testId }: { metric: Metric; batc
     }, wait);
   });
 
-  useEffect(() => () => {
-    if (frame.current !== null) clearTimeout(frame.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (frame.current !== null) clearTimeout(frame.current);
+    },
+    [],
+  );
 
   return (
     <div className="nc-chart" data-testid={testId}>

@@ -28,7 +28,11 @@ export function formatBytes(bytes: number): string {
 }
 
 /** The memory line and, when the batch will not fit, the batch size that does. */
-export function memoryAdvice(summary: ModelSummary, settings: TrainingSettings, budget = MEMORY_BUDGET_BYTES): { text: string; suggestedBatch: number | null } {
+export function memoryAdvice(
+  summary: ModelSummary,
+  settings: TrainingSettings,
+  budget = MEMORY_BUDGET_BYTES,
+): { text: string; suggestedBatch: number | null } {
   const memory = estimateTrainingMemory(summary, settings.batchSize, settings.optimizer);
   const text = `About ${formatBytes(memory.total)} at batch size ${settings.batchSize} (weights ${formatBytes(memory.weights)}, activations ${formatBytes(memory.activations)}).`;
   if (memory.total <= budget) return { text, suggestedBatch: null };
@@ -39,7 +43,12 @@ export function memoryAdvice(summary: ModelSummary, settings: TrainingSettings, 
   };
 }
 
-const AUGMENTATIONS: { key: keyof Augmentation; label: string; check: (n: number) => string | null; integer?: boolean }[] = [
+const AUGMENTATIONS: {
+  key: keyof Augmentation;
+  label: string;
+  check: (n: number) => string | null;
+  integer?: boolean;
+}[] = [
   { key: 'flipHorizontal', label: 'Flip left–right (probability)', check: numberIn(0, 1) },
   { key: 'flipVertical', label: 'Flip up–down (probability)', check: numberIn(0, 1) },
   { key: 'crop', label: 'Random crop (pixels)', check: wholeIn(0, 64), integer: true },
@@ -62,7 +71,12 @@ export function SettingsPanel({ settings, summary, images, disabled, onChange }:
       <div className="nc-field-grid">
         <label className="nc-field">
           <span>Optimizer</span>
-          <select value={settings.optimizer} disabled={disabled} onChange={(e) => set({ optimizer: e.target.value as TrainingSettings['optimizer'] })} data-testid="train-optimizer">
+          <select
+            value={settings.optimizer}
+            disabled={disabled}
+            onChange={(e) => set({ optimizer: e.target.value as TrainingSettings['optimizer'] })}
+            data-testid="train-optimizer"
+          >
             {OPTIMIZERS.map((name) => (
               <option key={name} value={name}>
                 {name}
@@ -70,9 +84,30 @@ export function SettingsPanel({ settings, summary, images, disabled, onChange }:
             ))}
           </select>
         </label>
-        <NumberField label="Learning rate" value={settings.learningRate} check={numberIn(0, 1e6, { min: true })} disabled={disabled} onChange={(v) => v !== null && set({ learningRate: v })} testId="train-lr" />
-        <NumberField label="Batch size" value={settings.batchSize} check={wholeIn(1, 65536)} disabled={disabled} onChange={(v) => v !== null && set({ batchSize: v })} testId="train-batch" />
-        <NumberField label="Epochs" value={settings.epochs} check={wholeIn(1, 100000)} disabled={disabled} onChange={(v) => v !== null && set({ epochs: v })} testId="train-epochs" />
+        <NumberField
+          label="Learning rate"
+          value={settings.learningRate}
+          check={numberIn(0, 1e6, { min: true })}
+          disabled={disabled}
+          onChange={(v) => v !== null && set({ learningRate: v })}
+          testId="train-lr"
+        />
+        <NumberField
+          label="Batch size"
+          value={settings.batchSize}
+          check={wholeIn(1, 65536)}
+          disabled={disabled}
+          onChange={(v) => v !== null && set({ batchSize: v })}
+          testId="train-batch"
+        />
+        <NumberField
+          label="Epochs"
+          value={settings.epochs}
+          check={wholeIn(1, 100000)}
+          disabled={disabled}
+          onChange={(v) => v !== null && set({ epochs: v })}
+          testId="train-epochs"
+        />
         <label className="nc-field">
           <span>Schedule</span>
           <select
@@ -80,7 +115,14 @@ export function SettingsPanel({ settings, summary, images, disabled, onChange }:
             disabled={disabled}
             onChange={(e) => {
               const kind = e.target.value;
-              set({ schedule: kind === 'step' ? { kind: 'step', every: 5, factor: 0.5 } : kind === 'cosine' ? { kind: 'cosine', to: 0 } : { kind: 'none' } });
+              set({
+                schedule:
+                  kind === 'step'
+                    ? { kind: 'step', every: 5, factor: 0.5 }
+                    : kind === 'cosine'
+                      ? { kind: 'cosine', to: 0 }
+                      : { kind: 'none' },
+              });
             }}
             data-testid="train-schedule"
           >
@@ -91,18 +133,58 @@ export function SettingsPanel({ settings, summary, images, disabled, onChange }:
         </label>
         {schedule.kind === 'step' && (
           <>
-            <NumberField label="Every (epochs)" value={schedule.every} check={wholeIn(1, 100000)} disabled={disabled} onChange={(v) => v !== null && set({ schedule: { ...schedule, every: v } })} testId="train-step-every" />
-            <NumberField label="Factor" value={schedule.factor} check={numberIn(0, 1, { min: true })} disabled={disabled} onChange={(v) => v !== null && set({ schedule: { ...schedule, factor: v } })} testId="train-step-factor" />
+            <NumberField
+              label="Every (epochs)"
+              value={schedule.every}
+              check={wholeIn(1, 100000)}
+              disabled={disabled}
+              onChange={(v) => v !== null && set({ schedule: { ...schedule, every: v } })}
+              testId="train-step-every"
+            />
+            <NumberField
+              label="Factor"
+              value={schedule.factor}
+              check={numberIn(0, 1, { min: true })}
+              disabled={disabled}
+              onChange={(v) => v !== null && set({ schedule: { ...schedule, factor: v } })}
+              testId="train-step-factor"
+            />
           </>
         )}
         {schedule.kind === 'cosine' && (
-          <NumberField label="Down to" value={schedule.to} check={numberIn(0, 1e6)} disabled={disabled} onChange={(v) => v !== null && set({ schedule: { ...schedule, to: v } })} testId="train-cosine-to" />
+          <NumberField
+            label="Down to"
+            value={schedule.to}
+            check={numberIn(0, 1e6)}
+            disabled={disabled}
+            onChange={(v) => v !== null && set({ schedule: { ...schedule, to: v } })}
+            testId="train-cosine-to"
+          />
         )}
-        <NumberField label="Weight decay (L2)" value={settings.weightDecay.l2} check={numberIn(0, 1e6)} disabled={disabled} onChange={(v) => v !== null && set({ weightDecay: { ...settings.weightDecay, l2: v } })} testId="train-l2" />
-        <NumberField label="Validation share" value={settings.validationSplit} check={numberIn(0, 1, { max: true })} disabled={disabled} onChange={(v) => v !== null && set({ validationSplit: v })} testId="train-validation" />
+        <NumberField
+          label="Weight decay (L2)"
+          value={settings.weightDecay.l2}
+          check={numberIn(0, 1e6)}
+          disabled={disabled}
+          onChange={(v) => v !== null && set({ weightDecay: { ...settings.weightDecay, l2: v } })}
+          testId="train-l2"
+        />
+        <NumberField
+          label="Validation share"
+          value={settings.validationSplit}
+          check={numberIn(0, 1, { max: true })}
+          disabled={disabled}
+          onChange={(v) => v !== null && set({ validationSplit: v })}
+          testId="train-validation"
+        />
         <label className="nc-field">
           <span>Preprocessing</span>
-          <select value={settings.preprocessing} disabled={disabled} onChange={(e) => set({ preprocessing: e.target.value as TrainingSettings['preprocessing'] })} data-testid="train-preprocessing">
+          <select
+            value={settings.preprocessing}
+            disabled={disabled}
+            onChange={(e) => set({ preprocessing: e.target.value as TrainingSettings['preprocessing'] })}
+            data-testid="train-preprocessing"
+          >
             {PREPROCESSING.map((mode) => (
               <option key={mode} value={mode}>
                 {mode}
@@ -112,7 +194,12 @@ export function SettingsPanel({ settings, summary, images, disabled, onChange }:
         </label>
         <label className="nc-field">
           <span>Initializer</span>
-          <select value={settings.initializer} disabled={disabled} onChange={(e) => set({ initializer: e.target.value as TrainingSettings['initializer'] })} data-testid="train-initializer">
+          <select
+            value={settings.initializer}
+            disabled={disabled}
+            onChange={(e) => set({ initializer: e.target.value as TrainingSettings['initializer'] })}
+            data-testid="train-initializer"
+          >
             {KERNEL_INITIALIZERS.map((name) => (
               <option key={name} value={name}>
                 {name}
@@ -137,10 +224,19 @@ export function SettingsPanel({ settings, summary, images, disabled, onChange }:
         />
       </div>
       {advice && (
-        <div className={advice.suggestedBatch !== null || advice.text.includes('does not fit') ? 'nc-train-warning' : 'nc-muted'} data-testid="train-memory">
+        <div
+          className={
+            advice.suggestedBatch !== null || advice.text.includes('does not fit') ? 'nc-train-warning' : 'nc-muted'
+          }
+          data-testid="train-memory"
+        >
           {advice.text}
           {advice.suggestedBatch !== null && (
-            <button disabled={disabled} onClick={() => set({ batchSize: advice.suggestedBatch ?? settings.batchSize })} data-testid="train-memory-fix">
+            <button
+              disabled={disabled}
+              onClick={() => set({ batchSize: advice.suggestedBatch ?? settings.batchSize })}
+              data-testid="train-memory-fix"
+            >
               Use batch {advice.suggestedBatch}
             </button>
           )}

@@ -4,15 +4,15 @@
  * train-worker.ts); this view only draws what the controller reports.
  */
 import { useMemo, useState, useSyncExternalStore } from 'react';
+import { hasErrors } from '../../core/graph/infer';
 import type { BackendName } from '../../core/train/backends';
-import type { TrainingSettings } from '../../core/train/settings';
 import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
 import { AugmentPreview } from './AugmentPreview';
 import { DataPanel } from './DataPanel';
 import { faultAdvice } from './faults';
 import { checkDesignAgainstData } from './model-check';
 import { PointsPlot } from './PointsPlot';
-import { readTrainingConfig, writeTrainingConfig, type TrainingConfig } from './project-training';
+import { readTrainingConfig, writeTrainingConfig } from './project-training';
 import { ResultsPanel } from './ResultsPanel';
 import { RunCharts } from './RunCharts';
 import { isImageData } from './run-data';
@@ -39,11 +39,13 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
   const dataset = data.dataset;
   const running = isRunning(run.phase);
 
-  const save = (next: TrainingConfig) => store.setTraining(writeTrainingConfig(next));
-  const setSettings = (settings: TrainingSettings) => save({ ...config, settings });
-
   const readiness = useMemo(
-    () => checkDesignAgainstData(editor.graph, report, dataset ? { inputShape: dataset.inputShape, classCount: dataset.classNames.length } : null),
+    () =>
+      checkDesignAgainstData(
+        editor.graph,
+        report,
+        dataset ? { inputShape: dataset.inputShape, classCount: dataset.classNames.length } : null,
+      ),
     [editor.graph, report, dataset],
   );
   const modelInput = useMemo(() => {
@@ -51,7 +53,10 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
     const shape = input ? report.shapes.get(input.id) : undefined;
     return shape ? (shape.slice(1) as number[]) : null;
   }, [editor.graph, report]);
-  const layerNames = useMemo(() => editor.graph.nodes.filter((n) => n.type !== 'InputLayer').map((n) => n.name), [editor.graph]);
+  const layerNames = useMemo(
+    () => editor.graph.nodes.filter((n) => n.type !== 'InputLayer').map((n) => n.name),
+    [editor.graph],
+  );
   const trained = run.phase === 'done' ? trainedModelFor(editor.graph) : null;
 
   const start = () =>
@@ -63,13 +68,57 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
     const weightsName = `${name}.weights.bin`;
     const modelJson = JSON.parse(trained.modelJson) as { weightsManifest?: { paths: string[] }[] };
     for (const group of modelJson.weightsManifest ?? []) group.paths = [weightsName];
-    const result = await bridge.exportModel({ modelJson: JSON.stringify(modelJson), weights: [{ name: weightsName, data: trained.weightData.slice(0) }], suggestedName: `${name}.model.json` });
-    if (result.status === 'saved') store.notify('info', `Exported the trained model (${percent(trained.accuracy)} test accuracy) as ${result.name}.`);
+    const result = await bridge.exportModel({
+      modelJson: JSON.stringify(modelJson),
+      weights: [{ name: weightsName, data: trained.weightData.slice(0) }],
+      suggestedName: `${name}.model.json`,
+    });
+    if (result.status === 'saved')
+      store.notify(
+        'info',
+        `Exported the trained model (${percent(trained.accuracy)} test accuracy) as ${result.name}.`,
+      );
     else if (result.status === 'failed') store.notify('error', `Could not export: ${result.error}`);
   };
 
   const points = dataset && dataset.inputShape.length === 1 && dataset.inputShape[0] === 2;
   const images = dataset ? isImageData(dataset.inputShape) : false;
+
+  // The setup panels change only with the data, the settings and the design; built once per change,
+  // not on every progress update of a run.
+  const summaryForMemory = hasErrors(report.diagnostics) || editor.graph.nodes.length === 0 ? null : summary;
+  const setupColumn = useMemo(
+    () => (
+      <div className="nc-train-column">
+        <DataPanel
+          data={data}
+          limit={config.data.limit}
+          validationSplit={config.settings.validationSplit}
+          modelInput={modelInput}
+          disabled={running}
+          onChoose={(choice, picked) => {
+            store.setTraining(writeTrainingConfig({ ...config, data: { ...config.data, dataset: choice } }));
+            void controller.chooseDataset(choice, picked);
+          }}
+          onLimit={(limit) => store.setTraining(writeTrainingConfig({ ...config, data: { ...config.data, limit } }))}
+        />
+        <SettingsPanel
+          settings={config.settings}
+          summary={summaryForMemory}
+          images={images}
+          disabled={running}
+          onChange={(settings) => store.setTraining(writeTrainingConfig({ ...config, settings }))}
+        />
+        {dataset && images && (
+          <section className="nc-train-section" aria-label="Augmentation preview">
+            <h3>Augmentation preview</h3>
+            <AugmentPreview dataset={dataset} augmentation={config.settings.augmentation} />
+          </section>
+        )}
+      </div>
+    ),
+    [data, config, modelInput, running, summaryForMemory, images, dataset, store, controller],
+  );
 
   return (
     <div className="nc-train" role="region" aria-label="Train" data-testid="train-view">
@@ -77,7 +126,12 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
         <h2>Train</h2>
         <label className="nc-inline">
           Backend{' '}
-          <select value={backend} onChange={(e) => setBackend(e.target.value as BackendName)} disabled={running} data-testid="train-backend">
+          <select
+            value={backend}
+            onChange={(e) => setBackend(e.target.value as BackendName)}
+            disabled={running}
+            data-testid="train-backend"
+          >
             {BACKENDS.map((b) => (
               <option key={b.id} value={b.id}>
                 {b.label}
@@ -106,7 +160,11 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
             Resume
           </button>
         )}
-        <button onClick={() => controller.stop()} disabled={!running || run.phase === 'stopping'} data-testid="train-stop">
+        <button
+          onClick={() => controller.stop()}
+          disabled={!running || run.phase === 'stopping'}
+          data-testid="train-stop"
+        >
           Stop
         </button>
         {trained && (
@@ -115,9 +173,16 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
           </button>
         )}
         <span className="nc-train-backend" data-testid="train-backend-used">
-          {run.backend ? `Training on ${run.backend}${run.requestedBackend && run.backend !== run.requestedBackend ? ` (${run.requestedBackend} unavailable)` : ''}` : ''}
+          {run.backend
+            ? `Training on ${run.backend}${run.requestedBackend && run.backend !== run.requestedBackend ? ` (${run.requestedBackend} unavailable)` : ''}`
+            : ''}
         </span>
-        <button className="nc-train-close" onClick={onClose} data-testid="train-close" title="Back to the editor (training continues)">
+        <button
+          className="nc-train-close"
+          onClick={onClose}
+          data-testid="train-close"
+          title="Back to the editor (training continues)"
+        >
           ← Editor
         </button>
       </header>
@@ -128,7 +193,11 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
           {readiness.mismatches
             .filter((m) => m.fix)
             .map((m) => (
-              <button key={m.fix?.label} onClick={() => m.fix && store.commit(m.fix.apply(store.getState().graph))} data-testid="train-fix">
+              <button
+                key={m.fix?.label}
+                onClick={() => m.fix && store.commit(m.fix.apply(store.getState().graph))}
+                data-testid="train-fix"
+              >
                 {m.fix?.label}
               </button>
             ))}
@@ -140,35 +209,22 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
         </p>
       )}
       <div className="nc-train-body">
-        <div className="nc-train-column">
-          <DataPanel
-            data={data}
-            limit={config.data.limit}
-            validationSplit={config.settings.validationSplit}
-            modelInput={modelInput}
-            disabled={running}
-            onChoose={(choice, picked) => {
-              save({ ...config, data: { ...config.data, dataset: choice } });
-              void controller.chooseDataset(choice, picked);
-            }}
-            onLimit={(limit) => save({ ...config, data: { ...config.data, limit } })}
-          />
-          <SettingsPanel settings={config.settings} summary={readiness.blocked && !readiness.mismatches.length ? null : summary} images={images} disabled={running} onChange={setSettings} />
-          {dataset && images && (
-            <section className="nc-train-section" aria-label="Augmentation preview">
-              <h3>Augmentation preview</h3>
-              <AugmentPreview dataset={dataset} augmentation={config.settings.augmentation} />
-            </section>
-          )}
-        </div>
+        {setupColumn}
         <div className="nc-train-column nc-train-wide">
           <section className="nc-train-section" aria-label="Progress">
             <h3>Progress</h3>
-            <progress className="nc-train-progress" value={progressFraction(run, config.settings.epochs)} max={1} data-testid="train-progress" />
+            <progress
+              className="nc-train-progress"
+              value={progressFraction(run, config.settings.epochs)}
+              max={1}
+              data-testid="train-progress"
+            />
             <p className="nc-mono" data-testid="train-progress-text">
               {run.phase === 'idle' ? 'Not started.' : progressText(run, config.settings.epochs)}
               {run.phase === 'paused' ? ' · paused' : run.phase === 'stopping' ? ' · stopping…' : ''}
-              {run.phase === 'done' && run.result ? ` · done: ${Math.round(run.result.samplesPerSecond)} samples/s` : ''}
+              {run.phase === 'done' && run.result
+                ? ` · done: ${Math.round(run.result.samplesPerSecond)} samples/s`
+                : ''}
             </p>
             <RunCharts batches={run.batches} epochs={run.epochs} />
             {points && dataset && (

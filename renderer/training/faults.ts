@@ -18,7 +18,11 @@ export function classifyFault(message: string): FaultKind {
 }
 
 /** What the user is told, with the setting to change. */
-export function faultAdvice(kind: FaultKind, message: string, settings: { learningRate: number; batchSize: number }): string {
+export function faultAdvice(
+  kind: FaultKind,
+  message: string,
+  settings: { learningRate: number; batchSize: number },
+): string {
   switch (kind) {
     case 'nan': {
       const lower = Number((settings.learningRate / 10).toPrecision(2));

@@ -44,7 +44,8 @@ const dims = (shape: readonly (number | null)[]) => shape.map((d) => d ?? '?').j
  * // { blocked: 'The network's input is 32×32×1 but …', mismatches: [{ message, fix: { label: 'Set the Input shape to 28×28×1', … } }] }
  */
 export function checkDesignAgainstData(graph: Graph, report: ShapeReport, data: DataShape | null): TrainReadiness {
-  if (graph.nodes.length === 0) return { blocked: 'The design is empty: add layers or pick a template first.', mismatches: [] };
+  if (graph.nodes.length === 0)
+    return { blocked: 'The design is empty: add layers or pick a template first.', mismatches: [] };
   if (hasErrors(report.diagnostics)) {
     const first = report.diagnostics.find((d) => d.severity === 'error');
     return { blocked: `The design has errors: ${first?.message ?? 'see the Problems panel'}`, mismatches: [] };
@@ -75,7 +76,12 @@ export function checkDesignAgainstData(graph: Graph, report: ShapeReport, data: 
     mismatches.push({
       message: `The network's output is ${dims(outputShape)} but the data has ${classes} classes.`,
       ...(output.type === 'Dense' && outputShape.length === 1
-        ? { fix: { label: `Set "${output.name}" to ${classes} units`, apply: (g: Graph) => setParams(g, output.id, { units: classes }) } }
+        ? {
+            fix: {
+              label: `Set "${output.name}" to ${classes} units`,
+              apply: (g: Graph) => setParams(g, output.id, { units: classes }),
+            },
+          }
         : {}),
     });
   }

@@ -44,7 +44,13 @@ function range(values: ArrayLike<number>, from = 0, to = values.length, stride =
 }
 
 /** Channel `channel` of a channels-last `height × width × channels` map as grayscale, stretched to its own range. */
-export function channelPicture(values: ArrayLike<number>, height: number, width: number, channels: number, channel: number): Picture {
+export function channelPicture(
+  values: ArrayLike<number>,
+  height: number,
+  width: number,
+  channels: number,
+  channel: number,
+): Picture {
   const [lo, hi] = range(values, channel, height * width * channels, channels);
   const scale = hi > lo ? 255 / (hi - lo) : 0;
   const rgba = new Uint8ClampedArray(width * height * 4);
@@ -61,7 +67,14 @@ export function channelPicture(values: ArrayLike<number>, height: number, width:
  * it reads 3 channels (RGB), else the mean over its input channels, stretched
  * to its own range so every filter's pattern is visible.
  */
-export function filterPicture(values: ArrayLike<number>, kh: number, kw: number, inChannels: number, outChannels: number, filter: number): Picture {
+export function filterPicture(
+  values: ArrayLike<number>,
+  kh: number,
+  kw: number,
+  inChannels: number,
+  outChannels: number,
+  filter: number,
+): Picture {
   const colour = inChannels === 3;
   const pixels = new Float32Array(kh * kw * 3);
   for (let y = 0; y < kh; y++) {
@@ -117,5 +130,9 @@ export function paint(canvas: HTMLCanvasElement | null, picture: Picture): void 
   canvas.height = picture.height;
   const context = canvas.getContext('2d');
   if (!context) return;
-  context.putImageData(new ImageData(picture.rgba as Uint8ClampedArray<ArrayBuffer>, picture.width, picture.height), 0, 0);
+  context.putImageData(
+    new ImageData(picture.rgba as Uint8ClampedArray<ArrayBuffer>, picture.width, picture.height),
+    0,
+    0,
+  );
 }

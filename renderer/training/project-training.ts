@@ -32,16 +32,23 @@ export const DEFAULT_CONFIG: TrainingConfig = {
  * back to the defaults and says why in `problem`, so a file never stops
  * opening because of its training settings.
  */
-export function readTrainingConfig(training: Record<string, unknown> | undefined): { config: TrainingConfig; problem: string | null } {
+export function readTrainingConfig(training: Record<string, unknown> | undefined): {
+  config: TrainingConfig;
+  problem: string | null;
+} {
   if (!training) return { config: DEFAULT_CONFIG, problem: null };
   try {
     const settings = parseTrainingSettings(training.settings ?? {}, ['training', 'settings']);
     const raw = (training.data ?? {}) as Record<string, unknown>;
     const dataset = raw.dataset === undefined ? DEFAULT_CONFIG.data.dataset : raw.dataset;
-    if (!isDatasetChoiceId(dataset)) throw new ValidationError(['training', 'data', 'dataset'], `unknown dataset ${JSON.stringify(dataset)}`);
+    if (!isDatasetChoiceId(dataset))
+      throw new ValidationError(['training', 'data', 'dataset'], `unknown dataset ${JSON.stringify(dataset)}`);
     const limit = raw.limit ?? null;
     if (limit !== null && !(typeof limit === 'number' && Number.isInteger(limit) && limit >= 1)) {
-      throw new ValidationError(['training', 'data', 'limit'], `expected a whole number ≥ 1 or null, got ${JSON.stringify(limit)}`);
+      throw new ValidationError(
+        ['training', 'data', 'limit'],
+        `expected a whole number ≥ 1 or null, got ${JSON.stringify(limit)}`,
+      );
     }
     return { config: { settings, data: { dataset, limit } }, problem: null };
   } catch (e) {

@@ -4,11 +4,22 @@
  * into its own buffer so it can be transferred without detaching the
  * dataset the panel keeps showing.
  */
-import { classCounts, sampleSize, splitValidation, takeFirst, type Dataset, type DatasetSplit } from '../../core/data/dataset';
+import {
+  classCounts,
+  sampleSize,
+  splitValidation,
+  takeFirst,
+  type Dataset,
+  type DatasetSplit,
+} from '../../core/data/dataset';
 import type { TrainingSettings } from '../../core/train/settings';
 import type { DatasetPayload, SplitPayload } from './worker-protocol';
 
-const copy = (split: DatasetSplit): SplitPayload => ({ images: split.images.slice(), labels: split.labels.slice(), count: split.count });
+const copy = (split: DatasetSplit): SplitPayload => ({
+  images: split.images.slice(),
+  labels: split.labels.slice(),
+  count: split.count,
+});
 
 /** How a dataset will be used: counts per split after the limit and the validation share. */
 export interface SplitPlan {
@@ -29,10 +40,16 @@ export function planSplits(dataset: Dataset, limit: number | null, validationSpl
  * Builds the worker's copy of the data. The validation share is drawn with
  * the run's seed, so a seeded run holds out the same samples every time.
  */
-export function prepareRunData(dataset: Dataset, limit: number | null, settings: TrainingSettings, seed: number): DatasetPayload {
+export function prepareRunData(
+  dataset: Dataset,
+  limit: number | null,
+  settings: TrainingSettings,
+  seed: number,
+): DatasetPayload {
   const train = limit === null ? dataset.train : takeFirst(dataset.train, limit, dataset.inputShape);
   let limited: Dataset = { ...dataset, train };
-  if (!dataset.validation && settings.validationSplit > 0) limited = splitValidation(limited, settings.validationSplit, seed);
+  if (!dataset.validation && settings.validationSplit > 0)
+    limited = splitValidation(limited, settings.validationSplit, seed);
   return {
     name: dataset.name,
     inputShape: [...dataset.inputShape],
@@ -61,7 +78,11 @@ export function isImageData(inputShape: readonly number[]): boolean {
 }
 
 /** One sample's values. */
-export function sampleValues(split: DatasetSplit, inputShape: readonly number[], index: number): Uint8Array | Float32Array {
+export function sampleValues(
+  split: DatasetSplit,
+  inputShape: readonly number[],
+  index: number,
+): Uint8Array | Float32Array {
   const size = sampleSize(inputShape);
   return split.images.subarray(index * size, (index + 1) * size);
 }

@@ -72,7 +72,8 @@ export function startingRun(requestedBackend: BackendName): RunState {
 }
 
 /** Whether a run is under way (its worker busy). */
-export const isRunning = (phase: RunPhase): boolean => phase === 'starting' || phase === 'training' || phase === 'paused' || phase === 'stopping';
+export const isRunning = (phase: RunPhase): boolean =>
+  phase === 'starting' || phase === 'training' || phase === 'paused' || phase === 'stopping';
 
 /** Folds one worker message into the state. */
 export function reduceRun(state: RunState, message: FromWorker): RunState {
@@ -80,7 +81,12 @@ export function reduceRun(state: RunState, message: FromWorker): RunState {
     case 'backend':
       return { ...state, backend: message.backend };
     case 'started':
-      return { ...state, phase: state.phase === 'stopping' ? 'stopping' : 'training', trainCount: message.trainCount, validationCount: message.validationCount };
+      return {
+        ...state,
+        phase: state.phase === 'stopping' ? 'stopping' : 'training',
+        trainCount: message.trainCount,
+        validationCount: message.validationCount,
+      };
     case 'batch': {
       const e = message.event;
       const point: BatchPoint = {
@@ -97,7 +103,10 @@ export function reduceRun(state: RunState, message: FromWorker): RunState {
       state.epochs.push(message.event);
       return { ...state };
     case 'boundary':
-      return { ...state, boundary: { resolution: message.resolution, halfSide: message.halfSide, values: message.values } };
+      return {
+        ...state,
+        boundary: { resolution: message.resolution, halfSide: message.halfSide, values: message.values },
+      };
     case 'paused':
       return state.phase === 'stopping' ? state : { ...state, phase: 'paused' };
     case 'resumed':
@@ -106,7 +115,12 @@ export function reduceRun(state: RunState, message: FromWorker): RunState {
       return {
         ...state,
         phase: 'done',
-        result: { status: message.status, evaluation: message.evaluation, samplesPerSecond: message.samplesPerSecond, filters: message.filters },
+        result: {
+          status: message.status,
+          evaluation: message.evaluation,
+          samplesPerSecond: message.samplesPerSecond,
+          filters: message.filters,
+        },
       };
     case 'feature-maps':
       return { ...state, featureMaps: message.maps };

@@ -38,7 +38,12 @@ let backendReady: Promise<BackendName> | null = null;
 let backendFor: BackendName | null = null;
 
 /** Values of samples `from … to` of a split as a normalized float tensor `[n, ...inputShape]`. */
-function inputs(dataset: DatasetPayload, values: ArrayLike<number>, count: number, normalization: Normalization): tf.Tensor {
+function inputs(
+  dataset: DatasetPayload,
+  values: ArrayLike<number>,
+  count: number,
+  normalization: Normalization,
+): tf.Tensor {
   return tf.tidy(() => {
     const scaled = Float32Array.from(values, (v) => v * normalization.scale);
     return normalizeBatch(tf, tf.tensor(scaled, [count, ...dataset.inputShape]), normalization);
@@ -46,7 +51,12 @@ function inputs(dataset: DatasetPayload, values: ArrayLike<number>, count: numbe
 }
 
 /** Last-class probability over a grid covering the toy box, top row first. */
-async function boundaryValues(model: tf.LayersModel, dataset: DatasetPayload, normalization: Normalization, request: BoundaryRequest): Promise<Float32Array> {
+async function boundaryValues(
+  model: tf.LayersModel,
+  dataset: DatasetPayload,
+  normalization: Normalization,
+  request: BoundaryRequest,
+): Promise<Float32Array> {
   const { resolution, halfSide } = request;
   const points = new Float32Array(resolution * resolution * 2);
   for (let row = 0; row < resolution; row++) {
@@ -72,7 +82,14 @@ function firstLayerFilters(model: tf.LayersModel): FirstLayerFilters | null {
   if (!conv) return null;
   const [kernel] = conv.getWeights();
   const [kernelHeight, kernelWidth, inChannels, outChannels] = kernel.shape;
-  return { layer: conv.name, kernelHeight, kernelWidth, inChannels, outChannels, values: kernel.dataSync() as Float32Array };
+  return {
+    layer: conv.name,
+    kernelHeight,
+    kernelWidth,
+    inChannels,
+    outChannels,
+    values: kernel.dataSync() as Float32Array,
+  };
 }
 
 async function ensureBackend(requested: BackendName, wasmBinaries: Record<string, string>): Promise<BackendName> {
@@ -95,7 +112,12 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
   // The same statistics train() computes from this training split, so the boundary and feature maps see what the network sees.
   const normalization = computeNormalization(dataset.train.images, dataset.inputShape, settings.preprocessing);
   current = { model, dataset, normalization };
-  post({ type: 'started', trainCount: dataset.train.count, validationCount: dataset.validation?.count ?? 0, normalization });
+  post({
+    type: 'started',
+    trainCount: dataset.train.count,
+    validationCount: dataset.validation?.count ?? 0,
+    normalization,
+  });
   const controller = new AbortController();
   abort = controller;
   let lastBoundary = 0;
@@ -153,19 +175,34 @@ async function featureMaps(message: Extract<ToWorker, { type: 'feature-maps' }>)
   const size = dataset.inputShape.reduce((a, b) => a * b, 1);
   const sample = Math.max(0, Math.min(dataset.test.count - 1, message.sample));
   const probe = tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor });
-  const output = tf.tidy(() => probe.predict(inputs(dataset, dataset.test.images.subarray(sample * size, (sample + 1) * size), 1, normalization)) as tf.Tensor);
+  const output = tf.tidy(
+    () =>
+      probe.predict(
+        inputs(dataset, dataset.test.images.subarray(sample * size, (sample + 1) * size), 1, normalization),
+      ) as tf.Tensor,
+  );
   const shape = output.shape.slice(1) as number[];
   const values = (await output.data()) as Float32Array;
   output.dispose();
   // A flat layer (Dense, Flatten) shows as one row of 1×1 maps.
   const [height, width, channels] = shape.length === 3 ? shape : [1, 1, shape.reduce((a, b) => a * b, 1)];
-  post({ type: 'feature-maps', maps: { layer: message.layer, sample, height, width, channels, values, requestId: message.requestId } }, [values.buffer]);
+  post(
+    {
+      type: 'feature-maps',
+      maps: { layer: message.layer, sample, height, width, channels, values, requestId: message.requestId },
+    },
+    [values.buffer],
+  );
 }
 
 function report(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   const kind =
-    error instanceof TrainingDivergedError ? 'nan' : error instanceof TrainingError ? 'incompatible' : classifyFault(message);
+    error instanceof TrainingDivergedError
+      ? 'nan'
+      : error instanceof TrainingError
+        ? 'incompatible'
+        : classifyFault(message);
   post({ type: 'error', kind, message });
 }
 

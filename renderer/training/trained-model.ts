@@ -31,5 +31,9 @@ export function trainedModelFor(graph: Graph): TrainedModel | null {
 
 /** What the weights depend on: layers, their parameters and wiring; not where the nodes sit on the canvas. */
 function designKey(graph: Graph): string {
-  return JSON.stringify([graph.nodes.map((n) => [n.id, n.type, n.name, n.params]), graph.edges.map((e) => [e.source, e.target, e.targetInput]), graph.outputs ?? null]);
+  return JSON.stringify([
+    graph.nodes.map((n) => [n.id, n.type, n.name, n.params]),
+    graph.edges.map((e) => [e.source, e.target, e.targetInput]),
+    graph.outputs ?? null,
+  ]);
 }

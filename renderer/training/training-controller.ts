@@ -9,7 +9,15 @@ import type { Graph } from '../../core/graph/graph';
 import type { BackendName } from '../../core/train/backends';
 import type { TrainingSettings } from '../../core/train/settings';
 import { TOY_BOX_HALF_SIDE } from '../../core/data/toy';
-import { loadCifar10, loadImageFolder, loadMnist, loadToy, toyName, type DatasetChoiceId, type GroupedImages } from './datasets';
+import {
+  loadCifar10,
+  loadImageFolder,
+  loadMnist,
+  loadToy,
+  toyName,
+  type DatasetChoiceId,
+  type GroupedImages,
+} from './datasets';
 import { payloadBuffers, prepareRunData } from './run-data';
 import { IDLE, isRunning, reduceRun, startingRun, type RunState } from './run-state';
 import { keepTrainedModel } from './trained-model';
@@ -38,7 +46,8 @@ export interface WorkerPort {
 }
 
 /** Where files picked for CIFAR-10 or an image folder come from. */
-export type PickedData = { kind: 'cifar10'; files: File[] } | { kind: 'folder'; grouped: GroupedImages; inputShape: [number, number, number] };
+export type PickedData =
+  { kind: 'cifar10'; files: File[] } | { kind: 'folder'; grouped: GroupedImages; inputShape: [number, number, number] };
 
 /** How a run is started. */
 export interface StartOptions {
@@ -49,7 +58,7 @@ export interface StartOptions {
 }
 
 /** How often per-batch progress is drawn. */
-export const FREQUENT_UPDATE_MS = 200;
+export const FREQUENT_UPDATE_MS = 250;
 
 /** Test images whose predictions the results grid shows. */
 export const PREDICTION_SAMPLES = 48;
@@ -82,7 +91,7 @@ export class TrainingController {
   /**
    * Updates the state. A `frequent` update (every batch, every boundary)
    * reaches the view at most every {@link FREQUENT_UPDATE_MS}: progress and
-   * curves read the same at 5 Hz, and the editor's thread stays free.
+   * curves read the same at 4 Hz, and the editor's thread stays free.
    */
   private set(next: Partial<TrainingViewState>, frequent = false): void {
     this.state = { ...this.state, ...next };
@@ -146,7 +155,13 @@ export class TrainingController {
     try {
       payload = prepareRunData(dataset, options.limit, settings, seed);
     } catch (e) {
-      this.set({ run: { ...startingRun(options.backend), phase: 'failed', fault: { kind: 'incompatible', message: (e as Error).message } } });
+      this.set({
+        run: {
+          ...startingRun(options.backend),
+          phase: 'failed',
+          fault: { kind: 'incompatible', message: (e as Error).message },
+        },
+      });
       return;
     }
     const worker = this.ensureWorker();
@@ -162,7 +177,9 @@ export class TrainingController {
         dataset: payload,
         backend: options.backend,
         wasmBinaries: this.wasmBinaries(this.baseUrl),
-        ...(isPoints && toyName(this.state.data.choice ?? 'mnist') ? { boundary: { resolution: 48, halfSide: TOY_BOX_HALF_SIDE } } : {}),
+        ...(isPoints && toyName(this.state.data.choice ?? 'mnist')
+          ? { boundary: { resolution: 48, halfSide: TOY_BOX_HALF_SIDE } }
+          : {}),
         predictionSamples: PREDICTION_SAMPLES,
       },
       payloadBuffers(payload),
@@ -206,7 +223,12 @@ export class TrainingController {
 
   private receive(message: FromWorker): void {
     if (message.type === 'done' && this.runGraph) {
-      keepTrainedModel({ graph: this.runGraph, modelJson: message.modelJson, weightData: message.weightData, accuracy: message.evaluation.accuracy });
+      keepTrainedModel({
+        graph: this.runGraph,
+        modelJson: message.modelJson,
+        weightData: message.weightData,
+        accuracy: message.evaluation.accuracy,
+      });
     }
     if (message.type === 'feature-maps' && message.maps.requestId !== this.featureRequest) return;
     this.set({ run: reduceRun(this.state.run, message) }, message.type === 'batch' || message.type === 'boundary');

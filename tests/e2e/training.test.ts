@@ -107,13 +107,22 @@ describe('training in the app', () => {
     await testId('train-open').click();
     await testId('dataset-mnist').click();
     await expect(testId('dataset-facts').textContent()).resolves.toContain('28×28×1');
-    await expect(testId('train-blocked').textContent()).resolves.toContain('input is 32×32×1 but the samples are 28×28×1');
+    await expect(testId('train-blocked').textContent()).resolves.toContain(
+      'input is 32×32×1 but the samples are 28×28×1',
+    );
     expect(await testId('train-start').isDisabled()).toBe(true);
     await testId('train-fix').click();
     await testId('train-blocked').waitFor({ state: 'detached' });
 
     await configure(
-      { 'train-limit': '5000', 'train-epochs': '1', 'train-batch': '16', 'train-lr': '0.002', 'train-validation': '0.1', 'train-seed': '1' },
+      {
+        'train-limit': '5000',
+        'train-epochs': '1',
+        'train-batch': '16',
+        'train-lr': '0.002',
+        'train-validation': '0.1',
+        'train-seed': '1',
+      },
       { 'train-backend': 'wasm', 'train-preprocessing': 'standardize', 'train-optimizer': 'adam' },
     );
     await expect(testId('dataset-split').textContent()).resolves.toBe('4,500 train · 500 validation · 10,000 test');
@@ -147,12 +156,21 @@ describe('training in the app', () => {
       await testId('dataset-toy-ring').click();
       await expect(testId('dataset-split').textContent()).resolves.toBe('1,800 train · 200 validation · 1,000 test');
       await configure(
-        { 'train-limit': '', 'train-epochs': '25', 'train-batch': '32', 'train-lr': '0.01', 'train-validation': '0.1', 'train-seed': '1' },
+        {
+          'train-limit': '',
+          'train-epochs': '25',
+          'train-batch': '32',
+          'train-lr': '0.01',
+          'train-validation': '0.1',
+          'train-seed': '1',
+        },
         { 'train-backend': 'wasm', 'train-preprocessing': 'none', 'train-optimizer': 'adam' },
       );
       const run = await trainAndReadAccuracy(120_000);
       results[template] = run.accuracy;
-      console.log(`[training e2e] ${template} on ring, 25 epochs on ${await testId('train-backend-used').textContent()}: test accuracy ${run.text} in ${run.seconds.toFixed(1)} s`);
+      console.log(
+        `[training e2e] ${template} on ring, 25 epochs on ${await testId('train-backend-used').textContent()}: test accuracy ${run.text} in ${run.seconds.toFixed(1)} s`,
+      );
       await testId('decision-boundary').waitFor();
       await testId('train-close').click();
     }
