@@ -296,7 +296,9 @@ export async function train(
           lastYield = now();
         }
       }
-      const val = validation ? await lossAndAccuracy(tf, model, validation, batchOptions) : undefined;
+      const val = validation
+        ? await lossAndAccuracy(tf, model, validation, { ...batchOptions, batchSize: settings.batchSize })
+        : undefined;
       const event: EpochEvent = {
         epoch,
         loss: lossSum / trainSplit.count,
