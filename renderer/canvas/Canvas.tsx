@@ -32,8 +32,6 @@ const edgeTypes = { shape: ShapeEdge };
 /** Below this zoom a layer's text cannot be read. */
 const MIN_READABLE_ZOOM = 0.4;
 
-/** Above this many boxes only what is on screen is rendered (ResNet-152 has over 500 layers). */
-const RENDER_VISIBLE_ONLY_ABOVE = 150;
 
 export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
   const { store } = useEditor();
@@ -194,7 +192,9 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
         colorMode={colorMode}
         minZoom={0.05}
         maxZoom={2.5}
-        onlyRenderVisibleElements={nodes.length > RENDER_VISIBLE_ONLY_ABOVE}
+        // Always on: React Flow reads this prop in an effect, so switching it on when a big design
+        // arrives would first mount every box (all 520 of ResNet-152) and then unmount most of them.
+        onlyRenderVisibleElements
         proOptions={{ hideAttribution: true }}
         fitView
       >

@@ -126,7 +126,7 @@ describe('the editor in Chromium', () => {
     const paramsBefore = await testId('total-params').textContent();
     const macsBefore = await testId('total-macs').textContent();
     await select('c1');
-    await expect(testId('explain').textContent()).resolves.toContain('(32 − 5 + 2·0) / 1 + 1 = 28');
+    await expect.poll(() => testId('explain').textContent()).toContain('(32 − 5 + 2·0) / 1 + 1 = 28');
     await setParam('kernelSize', '3');
     await expect.poll(() => shapeOf('c1')).toBe('30×30×6');
     expect(await shapeOf('s2')).toBe('15×15×6');
@@ -138,7 +138,7 @@ describe('the editor in Chromium', () => {
 
     // A value that is not allowed is explained and changes nothing.
     await setParam('filters', '0');
-    await expect(testId('param-error-filters').textContent()).resolves.toMatch(/whole number ≥ 1, got 0/);
+    await expect.poll(() => testId('param-error-filters').textContent()).toMatch(/whole number ≥ 1, got 0/);
     expect(await shapeOf('c1')).toBe('30×30×6');
   });
 
@@ -171,7 +171,7 @@ describe('the editor in Chromium', () => {
     await page.keyboard.press('Delete');
     await wire('s4', 'f5');
     const problem = testId('diagnostic').filter({ hasText: 'f5' });
-    await expect(problem.textContent()).resolves.toMatch(/Dense "f5": expects a 2-D input/);
+    await expect.poll(() => problem.textContent()).toMatch(/Dense "f5": expects a 2-D input/);
     expect(await node('f5').getByTestId('node-badge').getAttribute('title')).toMatch(/expects a 2-D input/);
     await problem.getByTestId('fix').click();
     await expect.poll(() => testId('diagnostic').count()).toBe(0);
@@ -182,7 +182,7 @@ describe('the editor in Chromium', () => {
   it('refuses a connection that would make a cycle, and says why', async () => {
     await openTemplate('lenet5');
     await wire('f6', 'c1');
-    await expect(testId('notice').textContent()).resolves.toMatch(/would make a cycle/);
+    await expect.poll(() => testId('notice').textContent()).toMatch(/would make a cycle/);
     expect(await testId('diagnostic').count()).toBe(0);
   });
 
@@ -248,7 +248,7 @@ describe('the editor in Chromium', () => {
     await fs.writeFile(broken, text.replace('"filters": 8', '"filters": -3'));
     const [chooser2] = await Promise.all([page.waitForEvent('filechooser'), testId('open').click()]);
     await chooser2.setFiles(broken);
-    await expect(testId('notice').textContent()).resolves.toMatch(/Could not open broken\.netcanvas\.json: At graph\.nodes\.\d+\.params\.filters/);
+    await expect.poll(() => testId('notice').textContent()).toMatch(/Could not open broken\.netcanvas\.json: At graph\.nodes\.\d+\.params\.filters/);
     expect(await shapeOf('c1')).toBe('28×28×8');
   });
 
@@ -266,7 +266,7 @@ describe('the editor in Chromium', () => {
     const graphModel = path.join(FIXTURES, 'NEGATIVE_graph-model__tensorflow_tfjs-examples__angular-predictive-prefetching_client_src_assets_model.json');
     const [chooser2] = await Promise.all([page.waitForEvent('filechooser'), testId('import-model').click()]);
     await chooser2.setFiles(graphModel);
-    await expect(testId('notice').textContent()).resolves.toMatch(/Could not import .*graph/i);
+    await expect.poll(() => testId('notice').textContent()).toMatch(/Could not import .*graph/i);
     expect(await testId('total-params').textContent()).toBe('160,847');
   });
 
@@ -283,7 +283,7 @@ describe('the editor in Chromium', () => {
     await select('flatten');
     await page.keyboard.press('Delete');
     await testId('export-model').click();
-    await expect(testId('notice').textContent()).resolves.toMatch(/Cannot export the model: fix the 1 problem/);
+    await expect.poll(() => testId('notice').textContent()).toMatch(/Cannot export the model: fix the 1 problem/);
   });
 
   it('offers to restore unsaved work after a reload', async () => {
