@@ -29,6 +29,7 @@ export const DIAGNOSTICS = {
   'reshape-mismatch': { severity: 'error', title: 'Reshape changes the number of elements' },
   'empty-output': { severity: 'error', title: 'Output has a dimension of zero' },
   'tensor-too-large': { severity: 'warning', title: 'Tensor too large to hold' },
+  'cannot-train-in-browser': { severity: 'warning', title: 'TensorFlow.js cannot train this layer' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 /** A code from the {@link DIAGNOSTICS} catalogue. */

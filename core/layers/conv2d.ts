@@ -24,6 +24,14 @@ export const conv2d = defineLayer({
   inputs: { min: 1, max: 1, rank: 4, describe: 'a feature map (batch, height, width, channels)' },
   inferShape: ([[batch, h, w]], p, ctx) => {
     const [outH, outW] = windowOutput('kernel', [h, w], p.kernelSize, p.strides, p.padding, ctx, p.dilationRate);
+    // tfjs 4.22 runs dilated convolutions but has no gradient for them, so
+    // say so at design time rather than when training fails.
+    if (p.dilationRate[0] > 1 || p.dilationRate[1] > 1)
+      ctx.warn(
+        'cannot-train-in-browser',
+        `dilation ${p.dilationRate[0]}×${p.dilationRate[1]}: TensorFlow.js can run and export this layer but cannot train it (it has no gradient for dilated convolutions)`,
+        { label: 'Set dilation to 1×1', edit: { kind: 'set-param', param: 'dilationRate', value: [1, 1] } },
+      );
     return [batch, outH, outW, p.filters];
   },
   countParams: ({ inputs: [input], params: p }) => ({
