@@ -2,11 +2,14 @@
  * The template gallery: pick a network, set the input size and class count,
  * and get a laid-out graph. The current design stays one undo step away.
  */
-import { useMemo, useState } from 'react';
-import { summarize } from '../../core/graph/summary';
+import { useEffect, useState } from 'react';
+import { summarize, type SummaryTotals } from '../../core/graph/summary';
 import { InvalidTemplateOptionsError, templates, type Template } from '../../templates/index';
 import { formatCompact, formatCount } from '../summary/summary-text';
 import { parseParam } from '../inspector/param-text';
+
+/** Template totals at their default options, by id; templates do not change while the app runs. */
+const countCache = new Map<string, SummaryTotals>();
 
 /** Reads "32×32×3" / "32, 32, 3" into numbers, or null. */
 function parseShape(text: string): number[] | null {
@@ -19,8 +22,17 @@ export function TemplateGallery({ onCreate, onClose }: { onCreate: (template: Te
   const [inputText, setInputText] = useState(chosen.defaultInput.join('×'));
   const [classesText, setClassesText] = useState(String(chosen.defaultClasses));
   const [error, setError] = useState<string | null>(null);
-  // Parameter counts at the default options, for the cards (cheap: no compile, only shape inference).
-  const counts = useMemo(() => new Map(templates.map((t) => [t.id, summarize(t.build()).totals])), []);
+  // Parameter counts at the default options, for the cards: worked out after the gallery is on
+  // screen (building every template takes a moment) and kept for the session.
+  const [counts, setCounts] = useState<ReadonlyMap<string, SummaryTotals>>(countCache);
+  useEffect(() => {
+    if (countCache.size === templates.length) return;
+    const timer = setTimeout(() => {
+      for (const t of templates) if (!countCache.has(t.id)) countCache.set(t.id, summarize(t.build()).totals);
+      setCounts(new Map(countCache));
+    }, 0);
+    return () => clearTimeout(timer);
+  }, []);
 
   const choose = (t: Template) => {
     setChosen(t);
@@ -91,7 +103,7 @@ export function TemplateGallery({ onCreate, onClose }: { onCreate: (template: Te
                 {error}
               </div>
             )}
-            <p className="nc-muted">At the defaults: {formatCount(counts.get(chosen.id)?.params ?? 0)} parameters.</p>
+            {counts.has(chosen.id) && <p className="nc-muted">At the defaults: {formatCount(counts.get(chosen.id)?.params ?? 0)} parameters.</p>}
             <button type="submit" className="nc-primary" data-testid="template-create">
               Create
             </button>
