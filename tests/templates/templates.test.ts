@@ -1,11 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../core/graph/graph';
-import { inferShapes } from '../../core/graph/infer';
 import { summarize } from '../../core/graph/summary';
 import { InvalidTemplateOptionsError, getTemplate, templates, UnknownTemplateError } from '../../templates/index';
 import { buildMlp } from '../../templates/mlp';
-import { buildTfjsModel } from './build-tfjs-model';
 
 /**
  * Trainable weights at each template's default input and class count. The
@@ -169,30 +166,8 @@ describe('every template at a small input and 10 classes', () => {
   });
 });
 
-describe('compile parity: the tfjs model built from the registry has the summary’s parameters and shapes', () => {
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-  });
-
-  it.each(templates.map((t) => [t.id, t] as const))('%s', (id, template) => {
-    const graph = template.build({ input: smallInput(id), classes: 10 });
-    const report = inferShapes(graph);
-    const summary = summarize(graph, report);
-    const { model, tensors } = buildTfjsModel(tf, graph);
-    try {
-      expect(model.countParams()).toBe(summary.totals.params);
-      const trainable = model.trainableWeights.reduce(
-        (a, w) => a + w.shape.reduce<number>((p, d) => p * (d ?? 0), 1),
-        0,
-      );
-      expect(trainable).toBe(summary.totals.trainableParams);
-      for (const node of graph.nodes)
-        expect([node.name, tensors.get(node.id)?.shape]).toEqual([node.name, report.shapes.get(node.id)]);
-    } finally {
-      model.dispose();
-    }
-  });
-});
+// Compile parity for every template (compileGraph against the summary) lives in
+// tests/core/compile/templates-parity.test.ts.
 
 describe('template lookup and options', () => {
   it('finds a template by id', () => {
