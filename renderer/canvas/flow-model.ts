@@ -183,20 +183,36 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
   const frames: FrameFlowNode[] = [];
   const boxes: FlowNode[] = [];
 
-  // Expanded groups get a frame around their visible members, drawn behind them.
-  const membersByGroup = new Map<string, GraphNode[]>();
+  // Expanded groups get a frame around the boxes on screen inside them (layers, and the
+  // boxes of collapsed sub-groups), drawn behind them.
+  type Box = { id: string; x: number; y: number };
+  const boxesByGroup = new Map<string, Box[]>();
   const groupsById = new Map(graph.groups.map((g) => [g.id, g]));
-  for (const node of graph.nodes) {
-    if (owner.has(node.id)) continue;
+  const addToAncestors = (box: Box, first: GraphGroup | undefined) => {
     const seen = new Set<string>();
-    for (let g = node.group ? groupsById.get(node.group) : undefined; g && !seen.has(g.id); g = g.parent ? groupsById.get(g.parent) : undefined) {
+    for (let g = first; g && !seen.has(g.id); g = g.parent ? groupsById.get(g.parent) : undefined) {
       seen.add(g.id);
-      pushTo(membersByGroup, g.id, node);
+      pushTo(boxesByGroup, g.id, box);
     }
+  };
+  const collapsedCorner = new Map<string, Box>();
+  for (const node of graph.nodes) {
+    const hiddenBy = owner.get(node.id);
+    if (!hiddenBy) {
+      addToAncestors({ id: node.id, ...node.position }, node.group ? groupsById.get(node.group) : undefined);
+      continue;
+    }
+    const corner = collapsedCorner.get(hiddenBy);
+    const box = { id: groupFlowId(hiddenBy), x: Math.min(corner?.x ?? Infinity, node.position.x), y: Math.min(corner?.y ?? Infinity, node.position.y) };
+    collapsedCorner.set(hiddenBy, box);
+  }
+  for (const [groupId, box] of collapsedCorner) {
+    const parent = groupsById.get(groupId)?.parent;
+    addToAncestors(box, parent ? groupsById.get(parent) : undefined);
   }
   for (const group of graph.groups) {
-    const members = membersByGroup.get(group.id);
-    // Members hidden by a collapsed ancestor are not in `members`, so such a group has no frame.
+    const members = boxesByGroup.get(group.id);
+    // A group hidden inside a collapsed one has nothing on screen, so no frame.
     if (!members?.length || group.collapsed) continue;
     const pad = 14;
     let minX = Infinity,
@@ -205,10 +221,10 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
       maxY = -Infinity;
     for (const m of members) {
       const size = measured.get(m.id) ?? { width: NODE_WIDTH, height: NODE_HEIGHT };
-      minX = Math.min(minX, m.position.x);
-      minY = Math.min(minY, m.position.y);
-      maxX = Math.max(maxX, m.position.x + size.width);
-      maxY = Math.max(maxY, m.position.y + size.height);
+      minX = Math.min(minX, m.x);
+      minY = Math.min(minY, m.y);
+      maxX = Math.max(maxX, m.x + size.width);
+      maxY = Math.max(maxY, m.y + size.height);
     }
     const id = frameFlowId(group.id);
     const x = minX - pad,

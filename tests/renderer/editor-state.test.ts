@@ -156,6 +156,19 @@ describe('the canvas model', () => {
     for (let i = 1; i < ys.length; i++) expect(ys[i] - ys[i - 1]).toBeGreaterThanOrEqual(78);
   });
 
+  it('draws the frame of an expanded group around its collapsed sub-groups too', () => {
+    const resnet = getTemplate('resnet18').build();
+    const block = resnet.groups.find((g) => g.label.startsWith('layer2.0'))!;
+    const graph = { ...resnet, groups: resnet.groups.map((g) => (g.id === block.id ? { ...g, collapsed: true } : g)) };
+    const { nodes } = flowOf(graph);
+    const frame = nodes.find((n) => n.type === 'frame' && n.data.label === 'layer2')!;
+    const box = nodes.find((n) => n.id === `group:${block.id}`)!;
+    expect(box.position.x).toBeGreaterThan(frame.position.x);
+    expect(box.position.y).toBeGreaterThan(frame.position.y);
+    expect(box.position.y + 78).toBeLessThan(frame.position.y + (frame.height ?? 0));
+    expect(nodes.some((n) => n.type === 'frame' && n.data.label.startsWith('layer2.0'))).toBe(false);
+  });
+
   it('reuses the boxes an edit did not touch', () => {
     const lenet = getTemplate('lenet5').build();
     const cache = new FlowCache();
