@@ -13,6 +13,7 @@ import { PROJECT_EXTENSION, createProject, parseProjectFile, serializeProjectFil
 import { summaryToCsv, summaryToMarkdown } from '../summary/summary-text';
 import type { EditorStore } from './editor-store';
 import { exportModelJson, importModelJson } from './model-formats';
+import { trainedModelExport, trainedModelFor } from '../training/trained-model';
 
 /** The design's name for titles and suggested file names: the file name without its ending, or "Untitled". */
 export function designName(fileName: string | null): string {
@@ -94,6 +95,13 @@ export async function exportModel(store: EditorStore, bridge: NetCanvasBridge): 
   if (!graph.nodes.length || errors.length) {
     const why = graph.nodes.length ? `fix the ${errors.length} problem${errors.length === 1 ? '' : 's'} listed under Problems first` : 'the design is empty';
     store.notify('error', `Cannot export the model: ${why}.`);
+    return;
+  }
+  // A model trained on this very design goes out with its weights.
+  const trained = trainedModelFor(graph);
+  if (trained) {
+    const request = trainedModelExport(trained, designName(fileName));
+    reportSave(store, await bridge.exportModel(request), request.suggestedName);
     return;
   }
   let modelJson: string;

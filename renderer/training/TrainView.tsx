@@ -18,7 +18,8 @@ import { RunCharts } from './RunCharts';
 import { isImageData } from './run-data';
 import { isRunning, percent, progressFraction, progressText } from './run-state';
 import { SettingsPanel } from './SettingsPanel';
-import { trainedModelFor } from './trained-model';
+import { trainedModelExport, trainedModelFor } from './trained-model';
+import { designName } from '../state/file-commands';
 import type { TrainingController } from './training-controller';
 import './training.css';
 
@@ -64,21 +65,14 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
 
   const exportTrained = async () => {
     if (!trained) return;
-    const name = (editor.fileName ?? 'Untitled').replace(/\.netcanvas\.json$/i, '').replace(/\.json$/i, '');
-    const weightsName = `${name}.weights.bin`;
-    const modelJson = JSON.parse(trained.modelJson) as { weightsManifest?: { paths: string[] }[] };
-    for (const group of modelJson.weightsManifest ?? []) group.paths = [weightsName];
-    const result = await bridge.exportModel({
-      modelJson: JSON.stringify(modelJson),
-      weights: [{ name: weightsName, data: trained.weightData.slice(0) }],
-      suggestedName: `${name}.model.json`,
-    });
-    if (result.status === 'saved')
+    const request = trainedModelExport(trained, designName(editor.fileName));
+    const result = await bridge.exportModel(request);
+    if (result.status === 'saved') {
       store.notify(
         'info',
         `Exported the trained model (${percent(trained.accuracy)} test accuracy) as ${result.name}.`,
       );
-    else if (result.status === 'failed') store.notify('error', `Could not export: ${result.error}`);
+    } else if (result.status === 'failed') store.notify('error', `Could not export: ${result.error}`);
   };
 
   const points = dataset && dataset.inputShape.length === 1 && dataset.inputShape[0] === 2;

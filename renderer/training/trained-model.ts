@@ -3,6 +3,7 @@
  * as the design is the one they were trained on, so the model export can
  * include them. Any edit to the graph makes them stale (a new graph object).
  */
+import type { ExportModelRequest } from '../../electron/contract';
 import type { Graph } from '../../core/graph/graph';
 
 /** A trained model as TensorFlow.js Layers files. */
@@ -36,4 +37,20 @@ function designKey(graph: Graph): string {
     graph.edges.map((e) => [e.source, e.target, e.targetInput]),
     graph.outputs ?? null,
   ]);
+}
+
+/**
+ * The export request for a trained model: `<name>.model.json` whose manifest
+ * points at `<name>.weights.bin`, the two files `tf.loadLayersModel` reads back.
+ */
+export function trainedModelExport(model: TrainedModel, name: string): ExportModelRequest {
+  const weightsName = `${name}.weights.bin`;
+  const modelJson = JSON.parse(model.modelJson) as { weightsManifest?: { paths: string[] }[] };
+  for (const group of modelJson.weightsManifest ?? []) group.paths = [weightsName];
+  return {
+    modelJson: `${JSON.stringify(modelJson, null, 2)}\n`,
+    // A copy: a bridge may transfer the buffer, and the project keeps its weights.
+    weights: [{ name: weightsName, data: model.weightData.slice(0) }],
+    suggestedName: `${name}.model.json`,
+  };
 }

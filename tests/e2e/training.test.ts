@@ -9,6 +9,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { promises as fs } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { toyDataset } from '../../core/data/toy';
 import { buildApp, launchChromium, serveStatic } from './harness';
 
 let browser: Browser;
@@ -32,7 +34,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   pageErrors.length = 0;
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(server.url);
@@ -174,9 +176,73 @@ describe('training in the app', () => {
       await testId('decision-boundary').waitFor();
       await testId('train-close').click();
     }
+    // The editor's export now carries the MLP's trained weights: loaded back into tfjs, it classifies the ring as well.
+    const downloads: import('playwright-core').Download[] = [];
+    page.on('download', (download) => downloads.push(download));
+    await testId('export-model').click();
+    await expect.poll(() => downloads.length).toBe(2);
+    const files = new Map<string, Buffer>();
+    for (const download of downloads) files.set(download.suggestedFilename(), await fs.readFile(await download.path()));
+    expect([...files.keys()].sort()).toEqual(['Untitled.model.json', 'Untitled.weights.bin']);
+    const modelJson = JSON.parse(files.get('Untitled.model.json')!.toString('utf8'));
+    expect(modelJson.weightsManifest[0].paths).toEqual(['Untitled.weights.bin']);
+    const weights = files.get('Untitled.weights.bin')!;
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: modelJson.modelTopology,
+        weightSpecs: modelJson.weightsManifest[0].weights,
+        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+      }),
+    );
+    const ring = toyDataset('ring', { seed: 0 }).test;
+    const predicted = tf.tidy(() =>
+      (model.predict(tf.tensor2d(ring.images, [ring.count, 2])) as tf.Tensor).argMax(-1).dataSync(),
+    );
+    const agree = predicted.filter((p, i) => p === ring.labels[i]).length / ring.count;
+    expect(agree).toBeCloseTo(results.mlp, 2);
+    model.dispose();
     // The classes are balanced, so a straight line cannot do much better than a coin.
     expect(results.linear).toBeLessThan(0.7);
     expect(results.mlp).toBeGreaterThan(0.9);
     expect(pageErrors).toEqual([]);
   }, 240_000);
+
+  it('pauses, resumes and stops a run, and stops a diverging one with advice', async () => {
+    await openTemplate('mlp', '2', '2');
+    await testId('train-open').click();
+    await testId('dataset-toy-ring').click();
+    await configure(
+      { 'train-epochs': '500', 'train-batch': '32', 'train-lr': '0.01', 'train-seed': '3' },
+      { 'train-backend': 'wasm', 'train-optimizer': 'adam' },
+    );
+    const progress = () => testId('train-progress-text').textContent();
+    await testId('train-start').click();
+    await expect.poll(progress, { timeout: 60_000 }).toMatch(/^Epoch [2-9]\d*\/500/);
+    await testId('train-pause').click();
+    await expect.poll(progress).toMatch(/ · paused$/);
+    const held = await progress();
+    await page.waitForTimeout(1000);
+    expect(await progress()).toBe(held);
+    await testId('train-resume').click();
+    await expect.poll(progress).not.toBe(held);
+    expect(await progress()).not.toContain('paused');
+    await testId('train-stop').click();
+    await testId('train-accuracy').waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('region', { name: 'Results' }).textContent()).toContain('(stopped early)');
+    const fraction = Number(await testId('train-progress').getAttribute('value'));
+    expect(fraction).toBeGreaterThan(0);
+    expect(fraction).toBeLessThan(1);
+
+    // Plain SGD with a step far too big for its weight decay: each step multiplies the weights by
+    // 1 − 2·lr·l2 = −1999, so they overflow within a few batches.
+    await configure({ 'train-lr': '1000', 'train-l2': '1', 'train-epochs': '5' }, { 'train-optimizer': 'sgd' });
+    await testId('train-start').click();
+    const fault = testId('train-fault');
+    await fault.waitFor({ timeout: 60_000 });
+    expect(await fault.textContent()).toMatch(
+      /loss became (NaN|infinite).*lower the learning rate.*Suggested: learning rate 100\./,
+    );
+    expect(await testId('train-start').isEnabled()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 });
