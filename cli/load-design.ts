@@ -1,13 +1,14 @@
 /**
- * Turning a command-line argument into a design: a project file read from
- * disk, or a template built with the given options. Every way this can fail
- * becomes one `CliError` line that names the file (and, for a bad file, the
- * JSON path of the bad field).
+ * Turning a command-line argument into a design: a project file or a
+ * TensorFlow.js / Keras `model.json` read from disk, or a template built with
+ * the given options. Every way this can fail becomes one `CliError` line
+ * that names the file (and, for a bad file, the JSON path of the bad field).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ValidationError } from '../core/errors';
-import { parseProjectFile, type ProjectFile } from '../core/formats/project-file';
+import { importLayersModel } from '../core/formats/keras-import';
+import { parseProjectFile, PROJECT_FORMAT, type ProjectFile } from '../core/formats/project-file';
 import type { Graph } from '../core/graph/graph';
 import type { Template, TemplateOptions } from '../templates/template';
 import { InvalidTemplateOptionsError, templates } from '../templates/index';
@@ -18,6 +19,8 @@ export interface LoadedDesign {
   graph: Graph;
   /** `template lenet5` or the file path as given. */
   label: string;
+  /** What a model.json import did not keep, one sentence each; empty for projects and templates. */
+  warnings: string[];
 }
 
 const ERRNO_TEXT: Record<string, string> = {
@@ -28,18 +31,65 @@ const ERRNO_TEXT: Record<string, string> = {
   ENOTDIR: 'a part of the path is not a directory',
 };
 
-/** Reads and validates a project file; a missing, unreadable or malformed file becomes one `CliError` line. */
-export async function readProject(path: string, cwd: string): Promise<ProjectFile> {
-  let text: string;
+async function readText(path: string, cwd: string): Promise<string> {
   try {
-    text = await readFile(resolve(cwd, path), 'utf8');
+    // Editors on Windows may save UTF-8 with a byte-order mark, which JSON.parse rejects.
+    return (await readFile(resolve(cwd, path), 'utf8')).replace(/^\uFEFF/, '');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
     throw new CliError(`cannot read "${path}": ${ERRNO_TEXT[code] ?? (e as Error).message}`);
   }
+}
+
+/** Reads and validates a project file; a missing, unreadable or malformed file becomes one `CliError` line. */
+export async function readProject(path: string, cwd: string): Promise<ProjectFile> {
+  const text = await readText(path, cwd);
   try {
-    // Editors on Windows may save UTF-8 with a byte-order mark, which JSON.parse rejects.
-    return parseProjectFile(text.replace(/^\uFEFF/, ''));
+    return parseProjectFile(text);
+  } catch (e) {
+    if (e instanceof ValidationError) throw new CliError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * True for JSON that is a TensorFlow.js / Keras model rather than a project:
+ * a `model.json` (`modelTopology`, or tfjs's `format` field), a bare Keras
+ * topology (`class_name`) or a Keras `model_config`.
+ */
+function isModelJson(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const fields = value as Record<string, unknown>;
+  if (fields.format === PROJECT_FORMAT) return false;
+  return (
+    'modelTopology' in fields ||
+    'class_name' in fields ||
+    'model_config' in fields ||
+    fields.format === 'layers-model' ||
+    fields.format === 'graph-model'
+  );
+}
+
+/**
+ * Reads a design from a file: a NetCanvas project, or a TensorFlow.js / Keras
+ * `model.json` imported through `importLayersModel` (its refusal, e.g. a
+ * graph model or unsupported layer classes, becomes the one-line error).
+ */
+export async function readDesignFile(path: string, cwd: string): Promise<LoadedDesign> {
+  const text = await readText(path, cwd);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined; // not JSON: the project parser says so in its own words
+  }
+  try {
+    if (isModelJson(value)) {
+      const { graph, warnings } = importLayersModel(value);
+      return { graph, label: `${path} (imported model)`, warnings };
+    }
+    const project = parseProjectFile(text);
+    return { graph: project.graph, label: project.name ? `${project.name} (${path})` : path, warnings: [] };
   } catch (e) {
     if (e instanceof ValidationError) throw new CliError(`${path}: ${e.message}`);
     throw e;
@@ -61,7 +111,8 @@ export function buildTemplate(template: Template, options: TemplateOptions): Gra
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
+/** True when `path` names an existing file (not a folder). */
+export async function isFile(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile();
   } catch {
@@ -78,17 +129,16 @@ export async function loadDesign(target: string, options: TemplateOptions, cwd: 
   if (await isFile(resolve(cwd, target))) {
     if (options.input || options.classes !== undefined)
       throw new UsageError(
-        '--input and --classes apply to templates; a project file already fixes its input and classes',
+        '--input and --classes apply to templates; a project or model file already fixes its input and classes',
       );
-    const project = await readProject(target, cwd);
-    return { graph: project.graph, label: project.name ? `${project.name} (${target})` : target };
+    return readDesignFile(target, cwd);
   }
   const template = findTemplate(target);
   if (template) {
     const graph = buildTemplate(template, options);
-    return { graph, label: `${template.title} (template ${template.id})` };
+    return { graph, label: `${template.title} (template ${template.id})`, warnings: [] };
   }
   // Not a file and not a template: if it looks like a path, let the read say why it failed.
-  if (/[/\\]|\.json$/i.test(target)) await readProject(target, cwd);
+  if (/[/\\]|\.json$/i.test(target)) await readDesignFile(target, cwd);
   throw new CliError(`no template or file named "${target}"; \`netcanvas templates\` lists the templates`);
 }

@@ -5,9 +5,20 @@
  * `netcanvas --help` stays quick.
  */
 import type { Command } from '../command';
+import { exportCommand } from './export';
+import { importCommand } from './import';
 import { newCommand } from './new';
 import { summaryCommand } from './summary';
 import { templatesCommand } from './templates';
+import { trainCommand } from './train';
 import { validateCommand } from './validate';
 
-export const commands: readonly Command[] = [templatesCommand, summaryCommand, validateCommand, newCommand];
+export const commands: readonly Command[] = [
+  templatesCommand,
+  summaryCommand,
+  validateCommand,
+  newCommand,
+  trainCommand,
+  exportCommand,
+  importCommand,
+];

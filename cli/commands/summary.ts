@@ -8,7 +8,7 @@ import { formatSummaryTable, summaryJson } from '../summary-table';
 
 export const summaryCommand: Command = {
   name: 'summary',
-  usage: '<template-id | file.netcanvas.json> [--input H,W,C] [--classes N] [--json]',
+  usage: '<template-id | file.netcanvas.json | model.json> [--input H,W,C] [--classes N] [--json]',
   summary: 'Print layer output shapes, parameters, MACs and memory',
   details: [
     'Options:',
@@ -41,6 +41,7 @@ export const summaryCommand: Command = {
       throw new UsageError(`--optimizer expects one of ${OPTIMIZERS.join(', ')}, got "${String(values.optimizer)}"`);
 
     const design = await loadDesign(positionals[0], options, io.cwd);
+    for (const warning of design.warnings) io.err(`warning: ${warning}\n`);
     const summary = summarize(design.graph);
     io.out(
       values.json

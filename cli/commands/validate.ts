@@ -1,25 +1,28 @@
-/** `netcanvas validate`: whether a project file loads and its design has no errors. */
+/** `netcanvas validate`: whether a project file (or a model.json) loads and its design has no errors. */
 import { inferShapes, hasErrors } from '../../core/graph/infer';
 import { EXIT, UsageError, type Command } from '../command';
-import { readProject } from '../load-design';
+import { readDesignFile } from '../load-design';
 import { countProblems, formatDiagnostics } from '../summary-table';
 
 export const validateCommand: Command = {
   name: 'validate',
-  usage: '<file.netcanvas.json>',
+  usage: '<file.netcanvas.json | model.json>',
   summary: 'Check a project file: exit 0 when valid, 1 with the problems otherwise',
   details: [
+    'Also reads a TensorFlow.js / Keras model.json (imported the way `netcanvas import` does);',
+    'a model the importer refuses (a graph model, unsupported layer classes) fails with its reason.',
     'A file that is missing, not JSON or not a valid project is refused with one line',
     'naming the first bad field (e.g. "At graph.nodes.3.params.units: ...").',
     'A file that loads is checked like the canvas checks it; warnings alone do not fail it.',
   ].join('\n'),
   options: {},
   async run({ positionals }, io) {
-    if (positionals.length !== 1) throw new UsageError('validate expects one project file');
+    if (positionals.length !== 1) throw new UsageError('validate expects one project file or model.json');
     const path = positionals[0];
-    const project = await readProject(path, io.cwd);
-    const { diagnostics } = inferShapes(project.graph);
-    const layers = `${project.graph.nodes.length} layer${project.graph.nodes.length === 1 ? '' : 's'}`;
+    const design = await readDesignFile(path, io.cwd);
+    for (const warning of design.warnings) io.err(`warning: ${warning}\n`);
+    const { diagnostics } = inferShapes(design.graph);
+    const layers = `${design.graph.nodes.length} layer${design.graph.nodes.length === 1 ? '' : 's'}`;
     if (!diagnostics.length) {
       io.out(`${path}: valid (${layers})\n`);
       return EXIT.ok;

@@ -1,0 +1,90 @@
+/**
+ * `netcanvas export`: writes a template or a design file as a TensorFlow.js
+ * Layers model. A design is untrained, so by default only its topology is
+ * written (`model.json` without a `weightsManifest`): `tf.loadLayersModel`
+ * then builds the model with freshly initialised weights. `--weights` writes
+ * initial weights too (seeded with `--seed`), for tools that insist on a
+ * weights file. A trained model comes from `netcanvas train --out`.
+ */
+import { join, resolve } from 'node:path';
+import { hasErrors, inferShapes } from '../../core/graph/infer';
+import { CliError, EXIT, UsageError, type Command } from '../command';
+import { loadDesign } from '../load-design';
+import { writeTfjsModelFiles } from '../model-files-node';
+import { templateOptions } from '../options';
+
+/** Export formats; Keras and PyTorch code come later. */
+const FORMATS = ['tfjs'] as const;
+
+export const exportCommand: Command = {
+  name: 'export',
+  usage: '<template-id | file> --format tfjs -o DIR [--input H,W,C] [--classes N] [--weights [--seed N]]',
+  summary: 'Write a design as a TensorFlow.js model (model.json)',
+  details: [
+    'Options:',
+    '  --format tfjs     the TensorFlow.js Layers format (model.json), the one format so far (default)',
+    '  -o, --out DIR     the folder to write model.json into (created if missing; files in it are replaced)',
+    '  --input H,W,C     input shape for a template',
+    '  --classes N       number of classes for a template',
+    '  --weights         also write freshly initialised weights (model.weights.bin)',
+    '  --seed N          seed for those initial weights',
+    '',
+    'A design is untrained, so the export is topology only: model.json without a weightsManifest.',
+    'tf.loadLayersModel reads it and initialises the weights itself. For trained weights use',
+    '`netcanvas train ... --out DIR`.',
+    '',
+    'Examples:',
+    '  netcanvas export lenet5 --format tfjs -o lenet5-model',
+    '  netcanvas export my-net.netcanvas.json -o web/model',
+  ].join('\n'),
+  options: {
+    format: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    input: { type: 'string' },
+    classes: { type: 'string' },
+    weights: { type: 'boolean' },
+    seed: { type: 'string' },
+  },
+  async run({ positionals, values }, io) {
+    if (positionals.length !== 1) throw new UsageError('export expects one template id, project file or model.json');
+    const format = typeof values.format === 'string' ? values.format : 'tfjs';
+    if (!(FORMATS as readonly string[]).includes(format))
+      throw new UsageError(`--format expects one of ${FORMATS.join(', ')}, got "${format}"`);
+    if (typeof values.out !== 'string')
+      throw new UsageError('export needs -o DIR, the folder to write model.json into');
+    let seed: number | undefined;
+    if (typeof values.seed === 'string') {
+      if (!values.weights) throw new UsageError('--seed seeds the initial weights; pass --weights with it');
+      if (!/^\d+$/.test(values.seed) || Number(values.seed) > 0xffffffff)
+        throw new UsageError(`--seed expects a whole number from 0 to 4294967295, got "${values.seed}"`);
+      seed = Number(values.seed);
+    }
+
+    const design = await loadDesign(positionals[0], templateOptions(values), io.cwd);
+    for (const warning of design.warnings) io.err(`warning: ${warning}\n`);
+    const { diagnostics } = inferShapes(design.graph);
+    if (hasErrors(diagnostics)) {
+      const errors = diagnostics.filter((d) => d.severity === 'error');
+      throw new CliError(
+        `${design.label} has ${errors.length} error${errors.length === 1 ? '' : 's'} and cannot be exported:\n` +
+          errors.map((d) => `  - ${d.message}`).join('\n'),
+      );
+    }
+
+    const tf = await import('@tensorflow/tfjs');
+    // The plain-JS backend: building a model for its topology needs no speed, and it always works.
+    await tf.setBackend('cpu');
+    // PROD silences tfjs's console advice (install tfjs-node, …): the output is the one line below.
+    tf.env().set('PROD', true);
+    const { exportTfjsModel } = await import('../../core/formats/tfjs-export');
+    const exported = await exportTfjsModel(design.graph, tf, {
+      weights: Boolean(values.weights),
+      ...(seed === undefined ? {} : { compile: { seed } }),
+    });
+    const written = await writeTfjsModelFiles(resolve(io.cwd, values.out), exported, values.out);
+    const what = values.weights ? 'topology and initial weights' : 'topology only (untrained)';
+    const files = written.map((name) => join(values.out as string, name)).join(', ');
+    io.out(`${design.label}: ${what} written to ${files}\n`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,108 @@
+/**
+ * `netcanvas import`: reads a TensorFlow.js / Keras Layers `model.json` into a
+ * NetCanvas project file, laid out for the canvas. A model the importer
+ * cannot represent (a graph model, unsupported layer classes) is refused with
+ * the importer's own message; settings it drops are listed as warnings.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { ValidationError } from '../../core/errors';
+import { importLayersModel } from '../../core/formats/keras-import';
+import { createProject, PROJECT_EXTENSION, serializeProjectFile } from '../../core/formats/project-file';
+import { summarize } from '../../core/graph/summary';
+import { CliError, EXIT, UsageError, type Command } from '../command';
+import { writeFileOrFail } from '../model-files-node';
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
+/** The parameter count a model.json's weightsManifest lists: what the file's weights hold. */
+function manifestParams(json: unknown): number | undefined {
+  const manifest = (json as { weightsManifest?: unknown } | null)?.weightsManifest;
+  if (!Array.isArray(manifest)) return undefined;
+  let total = 0;
+  for (const group of manifest as { weights?: { shape?: number[] }[] }[])
+    for (const weight of group.weights ?? []) total += (weight.shape ?? []).reduce((a, b) => a * b, 1);
+  return total;
+}
+
+export const importCommand: Command = {
+  name: 'import',
+  usage: `<model.json> -o <file${PROJECT_EXTENSION}> [--name NAME] [--force]`,
+  summary: 'Turn a TensorFlow.js / Keras model.json into a project file',
+  details: [
+    'Options:',
+    `  -o, --out FILE   the project file to write (${PROJECT_EXTENSION})`,
+    '  --name NAME      the project name (default: the model file name)',
+    '  --force          replace FILE if it exists',
+    '',
+    'Reads Keras 2 and 3 and tfjs Layers files: Sequential or functional, nested models (as groups),',
+    'several outputs. The design keeps the layers and their settings; weights are not imported.',
+    'Graph models and layer types NetCanvas does not have are refused with the reason.',
+    '',
+    'Example:',
+    `  netcanvas import web/model/model.json -o digits${PROJECT_EXTENSION}`,
+  ].join('\n'),
+  options: {
+    out: { type: 'string', short: 'o' },
+    name: { type: 'string' },
+    force: { type: 'boolean' },
+  },
+  async run({ positionals, values }, io) {
+    if (positionals.length !== 1) throw new UsageError('import expects one model.json');
+    if (typeof values.out !== 'string')
+      throw new UsageError(`import needs -o FILE${PROJECT_EXTENSION}, the project to write`);
+    const [source] = positionals;
+    const target = resolve(io.cwd, values.out);
+    if (!values.force && (await exists(target)))
+      throw new CliError(`"${values.out}" already exists; pass --force to replace it`);
+
+    let text: string;
+    try {
+      text = await readFile(resolve(io.cwd, source), 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      throw new CliError(`cannot read "${source}": ${ERRNO_TEXT[code] ?? (e as Error).message}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    } catch (e) {
+      throw new CliError(`${source}: not valid JSON: ${(e as Error).message}`);
+    }
+    let imported;
+    try {
+      imported = importLayersModel(json);
+    } catch (e) {
+      if (e instanceof ValidationError) throw new CliError(`${source}: ${e.message}`);
+      throw e;
+    }
+    for (const warning of imported.warnings) io.err(`warning: ${warning}\n`);
+
+    const name = typeof values.name === 'string' ? values.name : basename(source).replace(/\.json$/i, '');
+    await writeFileOrFail(target, serializeProjectFile(createProject(imported.graph, name)), values.out);
+    const { params } = summarize(imported.graph).totals;
+    const listed = manifestParams(json);
+    const layers = `${imported.graph.nodes.length} layer${imported.graph.nodes.length === 1 ? '' : 's'}`;
+    const count = `${params.toLocaleString('en-US')} parameters`;
+    const check =
+      listed === undefined
+        ? ''
+        : listed === params
+          ? ' (as its weightsManifest lists)'
+          : ` (its weightsManifest lists ${listed.toLocaleString('en-US')})`;
+    io.out(`${values.out}: ${layers}, ${count}${check}\n`);
+    return EXIT.ok;
+  },
+};
