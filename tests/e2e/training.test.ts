@@ -7,7 +7,11 @@
  * times to show the editor's thread stays free.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { toyDataset } from '../../core/data/toy';
@@ -245,4 +249,61 @@ describe('training in the app', () => {
     expect(await testId('train-start').isEnabled()).toBe(true);
     expect(pageErrors).toEqual([]);
   }, 180_000);
+
+  it('reads an image folder with the browser decoder and CIFAR-10 from its tar.gz, with previews and counts', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcanvas-data-'));
+    try {
+      // shapes/bright/*.png and shapes/dark/*.png: 12 images per class, 20×20 RGB.
+      for (const [className, level] of [
+        ['bright', 220],
+        ['dark', 30],
+      ] as const) {
+        await fs.mkdir(path.join(dir, 'shapes', className), { recursive: true });
+        for (let i = 0; i < 12; i++) {
+          const png = new PNG({ width: 20, height: 20 });
+          for (let p = 0; p < 400; p++) png.data.set([level + (p % 7), level, level - (i % 5), 255], p * 4);
+          await fs.writeFile(path.join(dir, 'shapes', className, `${i}.png`), PNG.sync.write(png));
+        }
+      }
+      await openTemplate('mlp', '16×16×3', '2');
+      await testId('train-open').click();
+      await testId('folder-files').setInputFiles(path.join(dir, 'shapes'));
+      await expect(testId('dataset-facts').textContent()).resolves.toContain('shapes: samples 16×16×3, 2 classes');
+      // 20% of each class is held out for testing, 10% of the rest for validation.
+      expect(await testId('dataset-split').textContent()).toBe('18 train · 2 validation · 4 test');
+      expect(await testId('dataset-preview').locator('canvas').count()).toBe(20);
+      // The browser decoded the PNGs: a bright sample's top-left pixel is bright.
+      const brightness = await testId('dataset-preview')
+        .locator('canvas')
+        .first()
+        .evaluate((canvas: HTMLCanvasElement) => Array.from(canvas.getContext('2d')!.getImageData(0, 0, 1, 1).data));
+      expect(brightness[0]).toBeGreaterThan(200);
+      // Augmentation is previewed live on the same images.
+      await page.getByText('Augmentation', { exact: true }).click();
+      await testId('augment-rotation').fill('30');
+      await expect.poll(() => testId('augment-preview').locator('canvas').count()).toBe(8);
+
+      // CIFAR-10 as downloaded: cifar-10-binary.tar.gz with cifar-10-batches-bin/*.bin (a small one: 30 + 10 images).
+      const batches = path.join(dir, 'cifar', 'cifar-10-batches-bin');
+      await fs.mkdir(batches, { recursive: true });
+      const records = (count: number) => {
+        const bytes = new Uint8Array(count * 3073);
+        for (let i = 0; i < count; i++)
+          bytes.fill(i % 10, i * 3073, i * 3073 + 1).fill(25 * (i % 10), i * 3073 + 1, (i + 1) * 3073);
+        return bytes;
+      };
+      await fs.writeFile(path.join(batches, 'data_batch_1.bin'), records(30));
+      await fs.writeFile(path.join(batches, 'test_batch.bin'), records(10));
+      const archive = path.join(dir, 'cifar-10-binary.tar.gz');
+      execFileSync('tar', ['czf', archive, '-C', path.join(dir, 'cifar'), 'cifar-10-batches-bin']);
+      await testId('cifar-files').setInputFiles(archive);
+      await expect(testId('dataset-facts').textContent()).resolves.toContain('cifar10: samples 32×32×3, 10 classes');
+      expect(await testId('dataset-split').textContent()).toBe('27 train · 3 validation · 10 test');
+      expect(await page.locator('.nc-class-counts').first().textContent()).toContain('airplane3');
+      expect(await testId('dataset-preview').locator('canvas').count()).toBe(24);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
