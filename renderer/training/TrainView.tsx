@@ -3,12 +3,13 @@
  * results, over the editor's main area. Training runs in a worker (see
  * train-worker.ts); this view only draws what the controller reports.
  */
-import { useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { hasErrors } from '../../core/graph/infer';
 import type { BackendName } from '../../core/train/backends';
 import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
 import { AugmentPreview } from './AugmentPreview';
 import { DataPanel } from './DataPanel';
+import { toyName } from './datasets';
 import { faultAdvice } from './faults';
 import { checkDesignAgainstData } from './model-check';
 import { PointsPlot } from './PointsPlot';
@@ -39,6 +40,12 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
   const { data, run } = view;
   const dataset = data.dataset;
   const running = isRunning(run.phase);
+
+  // A project saved with a toy set opens with it loaded (it is generated in an instant); other data waits for a click.
+  const savedChoice = config.data.dataset;
+  useEffect(() => {
+    if (controller.getState().data.choice === null && toyName(savedChoice)) void controller.chooseDataset(savedChoice);
+  }, [controller, savedChoice]);
 
   const readiness = useMemo(
     () =>

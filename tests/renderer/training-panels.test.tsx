@@ -84,6 +84,18 @@ describe('the Train view before a run', () => {
     expect(readTrainingConfig(store.getState().training).config.data.dataset).toBe('toy-ring');
   });
 
+  it('opens with the toy set the project was saved with', async () => {
+    const store = new EditorStore(getTemplate('mlp').build({ input: [2], classes: 2 }));
+    store.setTraining({ settings: { epochs: 40 }, data: { dataset: 'toy-quadrants', limit: null } });
+    await act(async () => {
+      mount(store);
+    });
+    expect(mounted!.byTestId('dataset-toy-quadrants')?.getAttribute('aria-checked')).toBe('true');
+    expect(mounted!.byTestId('dataset-facts')?.textContent).toContain('toy:quadrants');
+    expect((mounted!.byTestId('train-epochs') as HTMLInputElement).value).toBe('40');
+    expect((mounted!.byTestId('train-start') as HTMLButtonElement).disabled).toBe(false);
+  });
+
   it('saves typed settings into the project and refuses values core would refuse', async () => {
     const store = new EditorStore(getTemplate('lenet5').build({ input: [28, 28, 1] }));
     mount(store);
