@@ -105,6 +105,9 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
   const settings: TrainingSettings = message.settings;
   current?.model.dispose();
   current = null;
+  // Stop must work from the first moment, while the backend is still being chosen.
+  const controller = new AbortController();
+  abort = controller;
   const backend = await ensureBackend(message.backend, message.wasmBinaries);
   post({ type: 'backend', backend, requested: message.backend });
 
@@ -118,8 +121,6 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
     validationCount: dataset.validation?.count ?? 0,
     normalization,
   });
-  const controller = new AbortController();
-  abort = controller;
   let lastBoundary = 0;
   const drawBoundary = async () => {
     if (!boundary) return;

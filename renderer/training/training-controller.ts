@@ -42,6 +42,8 @@ export interface TrainingViewState {
 export interface WorkerPort {
   postMessage(message: ToWorker, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
+  /** A script that fails to load or throws outside a message handler. */
+  onerror: ((event: ErrorEvent) => void) | null;
   terminate(): void;
 }
 
@@ -217,6 +219,17 @@ export class TrainingController {
     if (this.worker) return this.worker;
     const worker = this.createWorker();
     worker.onmessage = (event) => this.receive(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      // The worker is unusable (it did not load, or crashed); the next run starts a fresh one.
+      this.worker?.terminate();
+      this.worker = null;
+      this.receive({
+        type: 'error',
+        kind: 'other',
+        message: event.message || 'the training worker stopped unexpectedly',
+      });
+    };
     this.worker = worker;
     return worker;
   }
