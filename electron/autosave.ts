@@ -13,15 +13,15 @@ import { writeFileAtomic } from './atomic-write';
 
 const envelope = z.object({
   savedAt: z.string(),
-  /** The file the design belongs to, if it was ever saved. */
-  sourcePath: z.string().nullable(),
+  /** The file the design belongs to, if it was ever opened or saved. */
+  fileName: z.string().nullable(),
   project: z.unknown(),
 });
 
 /** A design that can be recovered. */
 export interface Recovery {
   savedAt: string;
-  sourcePath: string | null;
+  fileName: string | null;
   project: ProjectFile;
 }
 
@@ -33,10 +33,10 @@ export class Autosave {
   }
 
   /** Stores the current design (validated first: a bad payload is refused, and the last good autosave kept). */
-  async store(payload: unknown, sourcePath: string | null, now = new Date()): Promise<void> {
+  async store(payload: unknown, fileName: string | null, now = new Date()): Promise<void> {
     const project = projectFromJson(payload);
     await fs.mkdir(this.folder, { recursive: true });
-    const body = { savedAt: now.toISOString(), sourcePath, project: JSON.parse(serializeProjectFile(project)) };
+    const body = { savedAt: now.toISOString(), fileName, project: JSON.parse(serializeProjectFile(project)) };
     await writeFileAtomic(this.file, `${JSON.stringify(body)}\n`);
   }
 
@@ -50,7 +50,7 @@ export class Autosave {
     }
     try {
       const parsed = envelope.parse(JSON.parse(text));
-      return { savedAt: parsed.savedAt, sourcePath: parsed.sourcePath, project: projectFromJson(parsed.project) };
+      return { savedAt: parsed.savedAt, fileName: parsed.fileName, project: projectFromJson(parsed.project) };
     } catch (e) {
       if (!(e instanceof ValidationError || e instanceof SyntaxError || e instanceof z.ZodError)) throw e;
       await this.clear();

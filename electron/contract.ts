@@ -82,6 +82,16 @@ export interface DatasetProgress {
   file: string;
 }
 
+/** A design kept for crash recovery. */
+export interface PendingAutosave {
+  /** The serialized project. */
+  text: string;
+  /** The file it was opened from or saved to, if any. */
+  fileName: string | null;
+  /** When it was kept, ISO 8601. */
+  savedAt: string;
+}
+
 /** What the renderer may ask of its host. Every method resolves; none rejects for a user's action. */
 export interface NetCanvasBridge {
   /** `desktop` in Electron, `web` in a browser. */
@@ -108,6 +118,13 @@ export interface NetCanvasBridge {
    */
   openDataset(kind: DatasetFilesKind, onProgress?: (progress: DatasetProgress) => void): Promise<OpenedDataset | null>;
   /**
+   * Keeps the design for crash recovery while it has unsaved changes (desktop:
+   * the app's data folder; web: local storage); `null` forgets it.
+   */
+  storeAutosave(design: { text: string; fileName: string | null } | null): void;
+  /** The design a session left unsaved (after a crash or reload), or null. */
+  pendingAutosave(): Promise<PendingAutosave | null>;
+  /**
    * Subscribes to menu commands sent by the host (desktop menu, e.g. `save`,
    * `undo`); returns the unsubscribe function. The web host never sends any.
    */
@@ -128,6 +145,8 @@ export const CHANNEL = {
   setDirty: 'netcanvas:set-dirty',
   openDataset: 'netcanvas:open-dataset',
   datasetProgress: 'netcanvas:dataset-progress',
+  storeAutosave: 'netcanvas:store-autosave',
+  pendingAutosave: 'netcanvas:pending-autosave',
 } as const;
 
 /** The name of one IPC channel. */

@@ -7,9 +7,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors';
-import { PROJECT_EXTENSION } from '../core/formats/project-file';
+import { PROJECT_EXTENSION, serializeProjectFile } from '../core/formats/project-file';
 import { DATASET_FILES_KINDS } from '../core/data/dataset-files';
-import type { DatasetProgress, OpenedDataset, OpenedFile, OpenedModel, SaveResult } from './contract';
+import type { DatasetProgress, OpenedDataset, OpenedFile, OpenedModel, PendingAutosave, SaveResult } from './contract';
+import type { Autosave } from './autosave';
 import { readDatasetFiles } from './dataset-reader';
 import { writeFileAtomic } from './atomic-write';
 import { PathGrants } from './path-grants';
@@ -107,7 +108,9 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
       if (!file) return null;
       if (!grants.allows(file) && granted !== undefined) throw new PayloadError(`Refused request: ${file} was not chosen by the user.`);
       const resolved = grants.grantFile(file);
-      const text = await fs.readFile(resolved, 'utf8');
+      const text = await fs.readFile(resolved, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        throw new PayloadError(e.code === 'ENOENT' ? `${resolved} no longer exists` : `${resolved}: ${e.message}`);
+      });
       events.opened(resolved);
       return { name: path.basename(resolved), path: resolved, text };
     },
@@ -200,3 +203,31 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
 }
 
 export type IpcHandlers = ReturnType<typeof createIpcHandlers>;
+
+const autosavePayload = z.object({ text: z.string().max(MAX_TEXT), fileName: z.string().max(4096).nullable() }).nullable();
+
+/**
+ * Crash recovery for the desktop: the renderer's design goes to `autosave`
+ * (validated there before anything is written), and comes back at start-up.
+ */
+export function createAutosaveHandlers(autosave: Autosave) {
+  return {
+    /** Keeps or (with `null`) forgets the design. A bad payload is refused and the last good copy kept. */
+    async store(payload: unknown): Promise<void> {
+      const design = parse(autosavePayload, payload);
+      if (!design) return autosave.clear();
+      let value: unknown;
+      try {
+        value = JSON.parse(design.text);
+      } catch {
+        throw new PayloadError('Refused request: the autosaved project is not JSON.');
+      }
+      await autosave.store(value, design.fileName);
+    },
+    /** The design the last session left unsaved, as the renderer's bridge returns it. */
+    async pending(): Promise<PendingAutosave | null> {
+      const recovery = await autosave.pending();
+      return recovery && { text: serializeProjectFile(recovery.project), fileName: recovery.fileName, savedAt: recovery.savedAt };
+    },
+  };
+}

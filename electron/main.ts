@@ -9,7 +9,8 @@ import path from 'node:path';
 import { PROJECT_EXTENSION } from '../core/formats/project-file';
 import { contentType, resolveAppFile } from './app-protocol';
 import { CHANNEL } from './contract';
-import { createIpcHandlers, PayloadError, type Dialogs } from './ipc-handlers';
+import { Autosave } from './autosave';
+import { createAutosaveHandlers, createIpcHandlers, PayloadError, type Dialogs } from './ipc-handlers';
 import { buildMenu, RENDERER_COMMANDS, type MenuItemModel } from './menu-model';
 import { loadRecent, pushRecent, saveRecent } from './recent-files';
 import {
@@ -61,6 +62,9 @@ const handlers = createIpcHandlers(dialogs, {
   saved: (file) => rememberRecent(file),
 });
 
+// Created once the app is ready: the data folder's path is known only then.
+let autosave: ReturnType<typeof createAutosaveHandlers> | undefined;
+
 function rememberRecent(file: string): void {
   recentFiles = pushRecent(recentFiles, file);
   handlers.grants.grantFile(file);
@@ -105,15 +109,19 @@ function refreshMenu(): void {
   Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(model)));
 }
 
-/** Registers one bridge channel, refusing calls that do not come from our own main frame. */
-function handle(channel: string, run: (...args: unknown[]) => Promise<unknown>): void {
+/**
+ * Registers one bridge channel, refusing calls that do not come from our own
+ * main frame. Saves and exports answer a refused payload with a failed
+ * `SaveResult`; other calls reject, and the renderer shows the message.
+ */
+function handle(channel: string, run: (...args: unknown[]) => Promise<unknown>, refusalAsResult = false): void {
   ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]) => {
     const frame = event.senderFrame;
     if (!frame || !isTrustedSender(frame.url, frame === event.sender.mainFrame)) throw new Error('Refused: untrusted sender');
     try {
       return await run(...args);
     } catch (e) {
-      if (e instanceof PayloadError) return { status: 'failed', error: e.message };
+      if (refusalAsResult && e instanceof PayloadError) return { status: 'failed', error: e.message };
       throw e;
     }
   });
@@ -121,15 +129,21 @@ function handle(channel: string, run: (...args: unknown[]) => Promise<unknown>):
 
 function registerIpc(): void {
   handle(CHANNEL.openProject, (p) => handlers.openProject(p === undefined ? undefined : String(p)));
-  handle(CHANNEL.saveProject, (r) => handlers.saveProject(r));
-  handle(CHANNEL.saveProjectAs, (r) => handlers.saveProjectAs(r));
+  handle(CHANNEL.saveProject, (r) => handlers.saveProject(r), true);
+  handle(CHANNEL.saveProjectAs, (r) => handlers.saveProjectAs(r), true);
   handle(CHANNEL.importModel, () => handlers.importModel());
-  handle(CHANNEL.exportModel, (r) => handlers.exportModel(r));
-  handle(CHANNEL.exportText, (r) => handlers.exportText(r));
+  handle(CHANNEL.exportModel, (r) => handlers.exportModel(r), true);
+  handle(CHANNEL.exportText, (r) => handlers.exportText(r), true);
   ipcMain.handle(CHANNEL.openDataset, async (event, kind: unknown) => {
     const frame = event.senderFrame;
     if (!frame || !isTrustedSender(frame.url, frame === event.sender.mainFrame)) throw new Error('Refused: untrusted sender');
     return handlers.openDataset(kind, (progress) => event.sender.send(CHANNEL.datasetProgress, progress));
+  });
+  handle(CHANNEL.pendingAutosave, async () => autosave?.pending() ?? null);
+  ipcMain.on(CHANNEL.storeAutosave, (event, design: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) return;
+    // Fire and forget: a refused or failed autosave must never interrupt editing.
+    void autosave?.store(design).catch(() => undefined);
   });
   ipcMain.on(CHANNEL.setDirty, (event, isDirty: unknown, title: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) return;
@@ -233,6 +247,7 @@ app.whenReady().then(async () => {
       return new Response('Not found', { status: 404 });
     }
   });
+  autosave = createAutosaveHandlers(new Autosave(path.join(app.getPath('userData'), 'autosave')));
   recentFiles = await loadRecent(stateFile('recent.json'));
   for (const file of recentFiles) handlers.grants.grantFile(file);
   registerIpc();

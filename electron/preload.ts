@@ -24,6 +24,8 @@ const bridge: NetCanvasBridge = {
       ipcRenderer.removeListener(CHANNEL.datasetProgress, forward);
     }
   },
+  storeAutosave: (design) => ipcRenderer.send(CHANNEL.storeAutosave, design),
+  pendingAutosave: () => ipcRenderer.invoke(CHANNEL.pendingAutosave),
   onMenuCommand(listener) {
     // Wrap so the page never sees the IpcRendererEvent (it exposes `sender`).
     const wrapped = (_event: IpcRendererEvent, command: unknown, arg: unknown) => {

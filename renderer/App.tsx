@@ -14,7 +14,7 @@ import { commandForKey, type CommandId } from './chrome/shortcuts';
 import { buildTemplate, TemplateGallery } from './gallery/TemplateGallery';
 import { Inspector } from './inspector/Inspector';
 import { Palette } from './palette/Palette';
-import { clearAutosave, readAutosave, writeAutosave, type AutosavedDesign } from './state/autosave';
+import { autosaveText, designFromAutosave, type AutosavedDesign } from './state/autosave';
 import {
   addLayer,
   copySelection,
@@ -56,7 +56,9 @@ function Editor() {
   const [gallery, setGallery] = useState(false);
   const [help, setHelp] = useState(false);
   const [bottomTab, setBottomTab] = useState<'problems' | 'summary' | null>('problems');
-  const [restore, setRestore] = useState<AutosavedDesign | null>(() => readAutosave(localStorage));
+  const [restore, setRestore] = useState<AutosavedDesign | null>(null);
+  // Until the host has said whether a design was left behind, autosave must not overwrite it.
+  const [autosaveChecked, setAutosaveChecked] = useState(false);
   const [training, setTraining] = useState(false);
   const [trainingController] = useState(createTrainingController);
   const dirty = isDirty(state);
@@ -72,17 +74,32 @@ function Editor() {
   // Autosave while there are unsaved changes; a clean design leaves nothing to restore.
   // Nothing is written while the restore offer is open, so the offered copy is not overwritten.
   useEffect(() => {
-    if (restore) return;
+    let live = true;
+    void bridge.pendingAutosave().then((pending) => {
+      if (!live) return;
+      const design = designFromAutosave(pending);
+      if (pending && !design) bridge.storeAutosave(null); // unreadable: nothing worth offering
+      setRestore(design);
+      setAutosaveChecked(true);
+    });
+    return () => {
+      live = false;
+    };
+  }, [bridge]);
+  useEffect(() => {
+    if (restore || !autosaveChecked) return;
     const timer = setTimeout(() => {
-      if (dirty) writeAutosave(localStorage, state.graph, state.fileName);
-      else clearAutosave(localStorage);
+      bridge.storeAutosave(dirty ? { text: autosaveText(state.graph), fileName: state.fileName } : null);
     }, AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [state.graph, state.fileName, dirty, restore]);
+  }, [bridge, state.graph, state.fileName, dirty, restore, autosaveChecked]);
 
   const run = useCallback(
-    (command: CommandId | string) => {
+    (command: CommandId | string, arg?: string) => {
       switch (command) {
+        case 'open-recent':
+          // The desktop menu's recent files and files given on the command line.
+          return void openProject(store, bridge, arg);
         case 'new':
           return newDesign(store);
         case 'open':
@@ -148,7 +165,7 @@ function Editor() {
     return () => window.removeEventListener('keydown', onKey);
   }, [run]);
 
-  useEffect(() => bridge.onMenuCommand((command) => run(command)), [bridge, run]);
+  useEffect(() => bridge.onMenuCommand((command, arg) => run(command, arg)), [bridge, run]);
 
   const createFromTemplate = (template: Parameters<Parameters<typeof TemplateGallery>[0]['onCreate']>[0], input: number[], classes: number) => {
     const built = buildTemplate(template, input, classes);
@@ -200,7 +217,7 @@ function Editor() {
           <button
             data-testid="restore-dismiss"
             onClick={() => {
-              clearAutosave(localStorage);
+              bridge.storeAutosave(null);
               setRestore(null);
             }}
           >

@@ -4,6 +4,7 @@
  * "save" is a download of the project file.
  */
 import { wantsDatasetFile } from '../core/data/dataset-files';
+import { localAutosave } from './state/autosave';
 import type { ExportModelRequest, NetCanvasBridge, OpenedDataset, OpenedFile, OpenedModel, SaveResult } from '../electron/contract';
 
 /** Opens the browser's file picker; resolves with the chosen files, or an empty list when the user cancels. */
@@ -84,6 +85,8 @@ export const webBridge: NetCanvasBridge = {
     const name = archive ? picked[0].name : (picked[0].webkitRelativePath.split('/')[0] ?? 'dataset');
     return { kind, name, files };
   },
+  storeAutosave: (design) => localAutosave(localStorage).store(design),
+  pendingAutosave: async () => localAutosave(localStorage).pending(),
   onMenuCommand: () => () => undefined,
   setDirty: (dirty, title) => {
     document.title = `${dirty ? '• ' : ''}${title} — NetCanvas`;

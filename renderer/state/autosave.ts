@@ -1,13 +1,15 @@
 /**
- * Crash recovery for the web page: while the design has unsaved changes it
- * is kept in local storage; at start-up a copy left behind is offered back.
- * The stored project goes through core's validation on the way back in.
+ * Crash recovery: while the design has unsaved changes a copy is handed to
+ * the host (the desktop shell keeps it in the app's data folder, a browser in
+ * local storage); at start-up a copy left behind is offered back. The stored
+ * project goes through core's validation on the way back in.
  */
 import { ValidationError } from '../../core/errors';
 import type { Graph } from '../../core/graph/graph';
-import { createProject, projectFromJson } from '../../core/formats/project-file';
+import { createProject, parseProjectFile, serializeProjectFile } from '../../core/formats/project-file';
+import type { PendingAutosave } from '../../electron/contract';
 
-/** The local-storage key of the autosaved design. */
+/** The local-storage key of the autosaved design in a browser. */
 export const AUTOSAVE_KEY = 'netcanvas:autosave';
 
 /** A design that can be restored. */
@@ -18,45 +20,49 @@ export interface AutosavedDesign {
   savedAt: string;
 }
 
-/** Stores the design (call only while it has unsaved changes). Storage full or blocked is not worth interrupting the user for. */
-export function writeAutosave(storage: Storage, graph: Graph, fileName: string | null, now = new Date()): void {
-  try {
-    storage.setItem(AUTOSAVE_KEY, JSON.stringify({ savedAt: now.toISOString(), fileName, project: createProject(graph) }));
-  } catch {
-    // Quota exceeded or storage disabled: autosave is a convenience, the design itself is unaffected.
-  }
-}
+/** The project text the host keeps for `graph`. */
+export const autosaveText = (graph: Graph): string => serializeProjectFile(createProject(graph));
 
-/** Forgets the autosaved design (after a save, or when the user declines to restore it). */
-export function clearAutosave(storage: Storage): void {
+/** The restorable design in what the host kept, or null when there is none or it does not validate. */
+export function designFromAutosave(pending: PendingAutosave | null): AutosavedDesign | null {
+  if (!pending) return null;
   try {
-    storage.removeItem(AUTOSAVE_KEY);
-  } catch {
-    // Storage disabled: nothing was stored.
-  }
-}
-
-/** The autosaved design, or null when there is none or it does not validate (it is then discarded). */
-export function readAutosave(storage: Storage): AutosavedDesign | null {
-  let raw: string | null;
-  try {
-    raw = storage.getItem(AUTOSAVE_KEY);
-  } catch {
-    return null;
-  }
-  if (!raw) return null;
-  try {
-    const stored = JSON.parse(raw) as { savedAt?: unknown; fileName?: unknown; project?: unknown };
-    const project = projectFromJson(stored.project);
+    const project = parseProjectFile(pending.text);
     if (!project.graph.nodes.length) return null;
-    return {
-      graph: project.graph,
-      fileName: typeof stored.fileName === 'string' ? stored.fileName : null,
-      savedAt: typeof stored.savedAt === 'string' ? stored.savedAt : '',
-    };
+    return { graph: project.graph, fileName: pending.fileName, savedAt: pending.savedAt };
   } catch (e) {
-    if (!(e instanceof ValidationError) && !(e instanceof SyntaxError)) throw e;
-    clearAutosave(storage);
+    if (!(e instanceof ValidationError)) throw e;
     return null;
   }
+}
+
+/**
+ * The browser's autosave store over `storage`. Storage that is full or
+ * blocked is not worth interrupting the user for: autosave is a convenience.
+ */
+export function localAutosave(storage: Storage) {
+  return {
+    store(design: { text: string; fileName: string | null } | null, now = new Date()): void {
+      try {
+        if (design) storage.setItem(AUTOSAVE_KEY, JSON.stringify({ savedAt: now.toISOString(), ...design }));
+        else storage.removeItem(AUTOSAVE_KEY);
+      } catch {
+        // Quota exceeded or storage disabled: the design itself is unaffected.
+      }
+    },
+    pending(): PendingAutosave | null {
+      try {
+        const raw = storage.getItem(AUTOSAVE_KEY);
+        const stored = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+        if (!stored || typeof stored.text !== 'string') return null;
+        return {
+          text: stored.text,
+          fileName: typeof stored.fileName === 'string' ? stored.fileName : null,
+          savedAt: typeof stored.savedAt === 'string' ? stored.savedAt : '',
+        };
+      } catch {
+        return null;
+      }
+    },
+  };
 }

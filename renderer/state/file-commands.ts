@@ -32,8 +32,16 @@ export function openGraph(store: EditorStore, graph: Graph, title: string | null
 }
 
 /** Asks for a project file and opens it. */
-export async function openProject(store: EditorStore, bridge: NetCanvasBridge): Promise<void> {
-  const file = await bridge.openProject();
+export async function openProject(store: EditorStore, bridge: NetCanvasBridge, path?: string): Promise<void> {
+  let file: Awaited<ReturnType<NetCanvasBridge['openProject']>>;
+  try {
+    file = await bridge.openProject(path);
+  } catch (e) {
+    // The desktop shell refuses a path it did not offer, or a recent file that has gone.
+    const why = (e instanceof Error ? e.message : String(e)).replace(/^Error invoking remote method '[^']+': (\w*Error: )?/, '');
+    store.notify('error', `Could not open ${path ?? 'the file'}: ${why}. Your design is unchanged.`);
+    return;
+  }
   if (!file) return;
   let graph: Graph;
   let training: Record<string, unknown> | undefined;

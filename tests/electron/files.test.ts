@@ -119,7 +119,7 @@ describe('autosave', () => {
     await autosave.store(project, '/home/me/net.netcanvas.json', new Date('2026-11-27T10:00:00Z'));
     // A new Autosave stands for the next start of the app.
     const recovered = await new Autosave(path.join(dir, 'autosave')).pending();
-    expect(recovered).toEqual({ savedAt: '2026-11-27T10:00:00.000Z', sourcePath: '/home/me/net.netcanvas.json', project });
+    expect(recovered).toEqual({ savedAt: '2026-11-27T10:00:00.000Z', fileName: '/home/me/net.netcanvas.json', project });
     await autosave.clear();
     expect(await autosave.pending()).toBeNull();
   });
@@ -136,8 +136,33 @@ describe('autosave', () => {
   it('discards a corrupt autosave instead of failing start-up', async () => {
     const folder = path.join(dir, 'autosave');
     await fs.mkdir(folder, { recursive: true });
-    await fs.writeFile(path.join(folder, 'autosave.json'), '{"savedAt": "x", "sourcePath": null, "project": {"format": 1}}');
+    await fs.writeFile(path.join(folder, 'autosave.json'), '{"savedAt": "x", "fileName": null, "project": {"format": 1}}');
     expect(await new Autosave(folder).pending()).toBeNull();
     expect(await fs.readdir(folder)).toEqual([]);
+  });
+});
+
+describe('autosave over the bridge', () => {
+  it('keeps the renderer’s design, hands it back as project text, and forgets it on null', async () => {
+    const { createAutosaveHandlers } = await import('../../electron/ipc-handlers');
+    const handlers = createAutosaveHandlers(new Autosave(path.join(dir, 'autosave')));
+    const text = serializeProjectFile(smallProject());
+    await handlers.store({ text, fileName: 'net.netcanvas.json' });
+    expect(await handlers.pending()).toEqual({ text, fileName: 'net.netcanvas.json', savedAt: expect.any(String) });
+    await handlers.store(null);
+    expect(await handlers.pending()).toBeNull();
+  });
+
+  it('refuses malformed payloads and keeps the last good copy', async () => {
+    const { createAutosaveHandlers } = await import('../../electron/ipc-handlers');
+    const handlers = createAutosaveHandlers(new Autosave(path.join(dir, 'autosave')));
+    const text = serializeProjectFile(smallProject());
+    await handlers.store({ text, fileName: null });
+    await expect(handlers.store({ text: 42, fileName: null })).rejects.toThrow(/Refused request: text/);
+    await expect(handlers.store({ text: '{not json', fileName: null })).rejects.toThrow(/not JSON/);
+    await expect(handlers.store({ text: '{"format":"netcanvas-project","version":1,"graph":{}}', fileName: null })).rejects.toThrow(
+      /At graph\.nodes/,
+    );
+    expect((await handlers.pending())?.text).toBe(text);
   });
 });

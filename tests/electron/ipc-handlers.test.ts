@@ -129,3 +129,12 @@ describe('app:// protocol', () => {
     expect(resolveAppFile(root, 'not a url')).toBeNull();
   });
 });
+
+describe('opening a recent file that has gone', () => {
+  it('says so in one line instead of an error from the file system', async () => {
+    const file = path.join(dir, 'gone.netcanvas.json');
+    const { handlers } = setup({});
+    handlers.grants.grantFile(file);
+    await expect(handlers.openProject(file)).rejects.toThrow(`${file} no longer exists`);
+  });
+});
