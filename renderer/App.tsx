@@ -100,6 +100,12 @@ function Editor() {
         case 'open-recent':
           // The desktop menu's recent files and files given on the command line.
           return void openProject(store, bridge, arg);
+        case 'train-start':
+        case 'train-settings':
+          // The desktop Train menu: the Train view holds the data, settings and Start.
+          return setTraining(true);
+        case 'train-stop':
+          return trainingController.stop();
         case 'new':
           return newDesign(store);
         case 'open':
@@ -151,7 +157,7 @@ function Editor() {
           return store.select([]);
       }
     },
-    [store, bridge, flow],
+    [store, bridge, flow, trainingController],
   );
 
   useEffect(() => {

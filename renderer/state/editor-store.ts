@@ -35,6 +35,8 @@ export interface EditorState {
   designSerial: number;
   /** The project's training settings (ProjectFile.training), as the Train view writes them; saved with the design. */
   training?: Record<string, unknown>;
+  /** The training settings as last opened or saved. */
+  savedTraining?: Record<string, unknown>;
 }
 
 /** Undo keeps this many steps; older ones are dropped. */
@@ -48,7 +50,10 @@ export function initialEditorState(graph: Graph = emptyGraph()): EditorState {
 
 /** Whether the design has changes not yet saved. Compares content, so undoing back to the saved graph clears the marker. */
 export function isDirty(state: EditorState): boolean {
-  return state.graph !== state.savedGraph && JSON.stringify(state.graph) !== JSON.stringify(state.savedGraph);
+  const graphChanged = state.graph !== state.savedGraph && JSON.stringify(state.graph) !== JSON.stringify(state.savedGraph);
+  // Training settings are saved in the project too, so changing them is an unsaved change.
+  const trainingChanged = state.training !== state.savedTraining && JSON.stringify(state.training) !== JSON.stringify(state.savedTraining);
+  return graphChanged || trainingChanged;
 }
 
 /**
@@ -165,12 +170,15 @@ export class EditorStore {
 
   /** Records a successful save: the current graph is now the saved one. */
   markSaved(fileName: string, filePath?: string): void {
-    this.set({ savedGraph: this.state.graph, fileName, filePath });
+    this.set({ savedGraph: this.state.graph, savedTraining: this.state.training, fileName, filePath });
   }
 
-  /** Replaces the project's training settings (not an undo step: they are not part of the design). */
-  setTraining(training: Record<string, unknown> | undefined): void {
-    this.set({ training });
+  /**
+   * Replaces the project's training settings (not an undo step: they are not
+   * part of the design). `saved` when they come from an opened file.
+   */
+  setTraining(training: Record<string, unknown> | undefined, saved = false): void {
+    this.set(saved ? { training, savedTraining: training } : { training });
   }
 
   notify(kind: Notice['kind'], text: string): void {

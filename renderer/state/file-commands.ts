@@ -53,7 +53,7 @@ export async function openProject(store: EditorStore, bridge: NetCanvasBridge, p
     return;
   }
   store.load(graph, file.name, file.path);
-  store.setTraining(training);
+  store.setTraining(training, true);
   store.notify('info', `Opened ${file.name}.`);
 }
 

@@ -50,6 +50,9 @@ export function checkDesignAgainstData(graph: Graph, report: ShapeReport, data: 
     const first = report.diagnostics.find((d) => d.severity === 'error');
     return { blocked: `The design has errors: ${first?.message ?? 'see the Problems panel'}`, mismatches: [] };
   }
+  // A warning, not an error, because the design is still valid Keras; but tfjs would fail on the first step.
+  const untrainable = report.diagnostics.find((d) => d.code === 'cannot-train-in-browser');
+  if (untrainable) return { blocked: `This design cannot be trained here: ${untrainable.message}`, mismatches: [] };
   const inputs = graph.nodes.filter((node) => node.type === 'InputLayer');
   const outputs = outputNodeIds(graph);
   if (inputs.length !== 1 || outputs.length !== 1) {

@@ -186,3 +186,15 @@ describe('the canvas model', () => {
       for (const b of positions.slice(i + 1)) expect(Math.abs(a.x - b.x) >= 210 || Math.abs(a.y - b.y) >= 78).toBe(true);
   });
 });
+
+describe('unsaved training settings', () => {
+  it('marks the project unsaved when its training settings change, and saved again after a save', () => {
+    const store = new EditorStore();
+    store.setTraining({ settings: { epochs: 3 } }, true);
+    expect(isDirty(store.getState())).toBe(false);
+    store.setTraining({ settings: { epochs: 5 } });
+    expect(isDirty(store.getState())).toBe(true);
+    store.markSaved('net.netcanvas.json');
+    expect(isDirty(store.getState())).toBe(false);
+  });
+});

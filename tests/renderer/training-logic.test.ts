@@ -211,6 +211,15 @@ describe('checking the design against the data', () => {
       /design is empty/,
     );
   });
+
+  it('disables training of a dilated convolution, which tfjs cannot train', () => {
+    const input = addNode(emptyGraph(), 'InputLayer', { params: { shape: [28, 28, 1] } });
+    const conv = addNode(input.graph, 'Conv2D', { params: { dilationRate: [2, 2] } });
+    const graph = connect(conv.graph, input.id, conv.id, 0);
+    expect(checkDesignAgainstData(graph, inferShapes(graph), mnistShape).blocked).toMatch(
+      /^This design cannot be trained here: Conv2D "conv\d+": dilation 2×2/,
+    );
+  });
 });
 
 describe('training settings in the project file', () => {
