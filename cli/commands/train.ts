@@ -457,7 +457,7 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
         const last = event.batch + 1 === event.batchesPerEpoch;
         if (tty) {
           if (time - lastDraw < BAR_REDRAW_MS && !last) return;
-          io.err(`\r\x1b[2K${progressBar(event, settings.epochs, process.stderr.columns ?? 100)}`);
+          io.err(`\r\x1b[2K${progressBar(event, settings.epochs, process.stderr.columns || 100)}`);
           barShown = true;
         } else {
           if (time - lastDraw < PLAIN_LINE_MS) return;
