@@ -17,6 +17,19 @@ export interface OpenedFile {
   /** Absolute path on disk (desktop only); pass it back to `saveProject` to save in place. */
   path?: string;
   text: string;
+  /**
+   * The project's trained weights, read from beside it: the file its
+   * `training.weights.file` names (desktop: from the same folder; web: picked
+   * together with the project). Absent when there is none.
+   */
+  sidecar?: ProjectSidecar;
+}
+
+/** A binary file that lives beside a project file: its trained weights (`<name>.weights.bin`). */
+export interface ProjectSidecar {
+  /** A plain file name, no folders. */
+  name: string;
+  data: ArrayBuffer;
 }
 
 /** A model picked for import: the `model.json` text, plus weight files picked with it (if any). */
@@ -42,6 +55,12 @@ export interface SaveProjectRequest {
   suggestedName: string;
   /** Where it was opened from or last saved to; `saveProject` writes there without asking. */
   path?: string;
+  /**
+   * Trained weights to write beside the project (desktop: same folder, before
+   * the project, named after the file actually chosen, with the project's
+   * `training.weights.file` set to match; web: a second download).
+   */
+  sidecar?: ProjectSidecar;
 }
 
 /** A model to export as TensorFlow.js / Keras layers-model files. */

@@ -7,9 +7,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors';
-import { PROJECT_EXTENSION, serializeProjectFile } from '../core/formats/project-file';
+import { PROJECT_EXTENSION, projectFromJson, serializeProjectFile } from '../core/formats/project-file';
 import { DATASET_FILES_KINDS } from '../core/data/dataset-files';
-import type { DatasetProgress, OpenedDataset, OpenedFile, OpenedModel, PendingAutosave, SaveResult } from './contract';
+import type { DatasetProgress, OpenedDataset, OpenedFile, OpenedModel, PendingAutosave, ProjectSidecar, SaveResult } from './contract';
 import type { Autosave } from './autosave';
 import { readDatasetFiles } from './dataset-reader';
 import { writeFileAtomic } from './atomic-write';
@@ -48,7 +48,29 @@ const safeFileName = z
   .max(255)
   .refine((n) => !/[/\\\0]/.test(n) && n !== '.' && n !== '..', 'must be a plain file name');
 
-const saveProjectSchema = z.object({ text: z.string().max(MAX_TEXT), suggestedName: safeFileName, path: z.string().optional() });
+const saveProjectSchema = z.object({
+  text: z.string().max(MAX_TEXT),
+  suggestedName: safeFileName,
+  path: z.string().optional(),
+  sidecar: z.object({ name: safeFileName, data: z.instanceof(ArrayBuffer) }).optional(),
+});
+
+/**
+ * The weights file that belongs to the project at `projectFile`: its name
+ * without `.netcanvas.json` (or `.json`), then `.weights.bin`. Naming it
+ * after the file actually written keeps two projects saved in one folder
+ * from sharing (and overwriting) one weights file.
+ */
+export function weightsFileFor(projectFile: string): string {
+  return `${path.basename(projectFile).replace(/\.netcanvas\.json$/i, '').replace(/\.json$/i, '')}.weights.bin`;
+}
+
+/** The `training.weights` record of a parsed project, when it has one. */
+function weightsRecord(project: unknown): Record<string, unknown> | null {
+  const training = (project as { training?: unknown } | null)?.training;
+  const weights = (training as { weights?: unknown } | null | undefined)?.weights;
+  return typeof weights === 'object' && weights !== null && !Array.isArray(weights) ? (weights as Record<string, unknown>) : null;
+}
 const exportModelSchema = z.object({
   modelJson: z.string().max(MAX_TEXT),
   suggestedName: safeFileName,
@@ -70,7 +92,7 @@ const failed = (e: unknown): SaveResult => ({ status: 'failed', error: e instanc
 
 /** The handlers behind each bridge method, with the grants that limit which files they touch. */
 export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants = new PathGrants()) {
-  async function writeProject(target: string, text: string): Promise<SaveResult> {
+  async function writeProject(target: string, text: string, sidecar?: ProjectSidecar): Promise<SaveResult> {
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -78,6 +100,14 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
       return { status: 'failed', error: 'Refused request: the project text is not JSON.' };
     }
     try {
+      if (sidecar) {
+        const record = weightsRecord(value);
+        if (!record) return { status: 'failed', error: 'Refused request: weights sent without training.weights in the project.' };
+        record.file = weightsFileFor(target);
+        // Validate before writing anything, then write the weights first, so a project on disk never names weights that are not there.
+        projectFromJson(value);
+        await writeFileAtomic(path.join(path.dirname(target), record.file as string), new Uint8Array(sidecar.data));
+      }
       await writeProjectFile(target, value);
     } catch (e) {
       if (e instanceof ValidationError) return { status: 'failed', error: `Refused to save an invalid project. ${e.message}` };
@@ -95,7 +125,22 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
       filters: [PROJECT_FILTER],
     });
     if (!chosen) return { status: 'cancelled' };
-    return writeProject(grants.grantFile(chosen), request.text);
+    return writeProject(grants.grantFile(chosen), request.text, request.sidecar);
+  }
+
+  /** The weights file the project names, from the project's own folder; nothing when it names none, or it is missing. */
+  async function readSidecar(projectFile: string, text: string): Promise<{ sidecar?: ProjectSidecar }> {
+    let name: unknown;
+    try {
+      name = weightsRecord(JSON.parse(text))?.file;
+    } catch {
+      return {}; // Not JSON: the renderer reports that with the file name.
+    }
+    // Only a plain name: a project must not make main read files outside its folder.
+    if (typeof name !== 'string' || !safeFileName.safeParse(name).success) return {};
+    const bytes = await fs.readFile(path.join(path.dirname(projectFile), name)).catch(() => null);
+    if (!bytes) return {};
+    return { sidecar: { name, data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer } };
   }
 
   return {
@@ -112,7 +157,7 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
         throw new PayloadError(e.code === 'ENOENT' ? `${resolved} no longer exists` : `${resolved}: ${e.message}`);
       });
       events.opened(resolved);
-      return { name: path.basename(resolved), path: resolved, text };
+      return { name: path.basename(resolved), path: resolved, text, ...(await readSidecar(resolved, text)) };
     },
 
     /** Saves in place when the renderer names a path the user chose before; otherwise asks. */
@@ -120,7 +165,7 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
       const request = parse(saveProjectSchema, payload);
       if (request.path === undefined) return saveAs(request);
       if (!grants.allows(request.path)) throw new PayloadError(`Refused request: ${request.path} was not chosen by the user.`);
-      return writeProject(path.resolve(request.path), request.text);
+      return writeProject(path.resolve(request.path), request.text, request.sidecar);
     },
 
     saveProjectAs: saveAs,

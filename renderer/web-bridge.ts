@@ -5,7 +5,15 @@
  */
 import { wantsDatasetFile } from '../core/data/dataset-files';
 import { localAutosave } from './state/autosave';
-import type { ExportModelRequest, NetCanvasBridge, OpenedDataset, OpenedFile, OpenedModel, SaveResult } from '../electron/contract';
+import type {
+  ExportModelRequest,
+  NetCanvasBridge,
+  OpenedDataset,
+  OpenedFile,
+  OpenedModel,
+  SaveProjectRequest,
+  SaveResult,
+} from '../electron/contract';
 
 /** Opens the browser's file picker; resolves with the chosen files, or an empty list when the user cancels. */
 function pickFiles(accept: string, multiple: boolean, folder = false): Promise<File[]> {
@@ -42,17 +50,47 @@ function download(name: string, data: BlobPart, type: string): SaveResult {
   return { status: 'saved', name };
 }
 
-async function openOne(accept: string): Promise<OpenedFile | null> {
-  const [file] = await pickFiles(accept, false);
-  return file ? { name: file.name, text: await file.text() } : null;
+/** The weights file a project's `training.weights.file` names, or null. */
+function weightsFileNamed(projectText: string): string | null {
+  try {
+    const file = (JSON.parse(projectText) as { training?: { weights?: { file?: unknown } } }).training?.weights?.file;
+    return typeof file === 'string' ? file : null;
+  } catch {
+    return null; // Not JSON: opening reports it.
+  }
+}
+
+/**
+ * A project picked with (optionally) its weights file: a page cannot read the
+ * file beside the project, so the user picks both. The `.bin` the project
+ * names is taken; a single other `.bin` too (the browser may have renamed a
+ * download to `name (1).weights.bin`), since the renderer checks it against
+ * the project's manifest anyway.
+ */
+async function openProjectFiles(): Promise<OpenedFile | null> {
+  const files = await pickFiles('.json,.bin,application/json', true);
+  const project = files.find((f) => f.name.toLowerCase().endsWith('.json'));
+  if (!project) return null;
+  const text = await project.text();
+  const named = weightsFileNamed(text);
+  const bins = files.filter((f) => f.name.toLowerCase().endsWith('.bin'));
+  const weights = bins.find((f) => f.name === named) ?? (named && bins.length === 1 ? bins[0] : undefined);
+  return { name: project.name, text, ...(weights ? { sidecar: { name: weights.name, data: await weights.arrayBuffer() } } : {}) };
+}
+
+/** Downloads the project, and its weights as a second file when the request carries them. */
+function downloadProject(request: SaveProjectRequest): SaveResult {
+  const result = download(request.suggestedName, request.text, 'application/json');
+  if (request.sidecar) download(request.sidecar.name, request.sidecar.data, 'application/octet-stream');
+  return result;
 }
 
 /** The web implementation of {@link NetCanvasBridge}. */
 export const webBridge: NetCanvasBridge = {
   host: 'web',
-  openProject: () => openOne('.json,application/json'),
-  saveProject: async (request) => download(request.suggestedName, request.text, 'application/json'),
-  saveProjectAs: async (request) => download(request.suggestedName, request.text, 'application/json'),
+  openProject: () => openProjectFiles(),
+  saveProject: async (request) => downloadProject(request),
+  saveProjectAs: async (request) => downloadProject(request),
   async importModel(): Promise<OpenedModel | null> {
     const files = await pickFiles('.json,.bin,application/json', true);
     const json = files.find((f) => f.name.toLowerCase().endsWith('.json'));

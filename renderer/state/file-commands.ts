@@ -13,7 +13,8 @@ import { PROJECT_EXTENSION, createProject, parseProjectFile, serializeProjectFil
 import { summaryToCsv, summaryToMarkdown } from '../summary/summary-text';
 import type { EditorStore } from './editor-store';
 import { exportModelJson, importModelJson } from './model-formats';
-import { trainedModelExport, trainedModelFor } from '../training/trained-model';
+import { keepTrainedModel, trainedModelExport, trainedModelFor } from '../training/trained-model';
+import { restoreTrainedModel, weightsToSave, withoutWeights } from '../training/weights-sidecar';
 
 /** The design's name for titles and suggested file names: the file name without its ending, or "Untitled". */
 export function designName(fileName: string | null): string {
@@ -52,9 +53,14 @@ export async function openProject(store: EditorStore, bridge: NetCanvasBridge, p
     store.notify('error', `Could not open ${file.name}: ${e.message}. Your design is unchanged.`);
     return;
   }
+  // The weights saved beside the project become its trained model again; weights that do not fit are left out, never fatal.
+  const restored = await restoreTrainedModel(graph, training, file.sidecar);
+  keepTrainedModel(restored.model);
   store.load(graph, file.name, file.path);
-  store.setTraining(training, true);
-  store.notify('info', `Opened ${file.name}.`);
+  // The weights record is rewritten on every save from the trained model, so the Train view never sees it.
+  store.setTraining(withoutWeights(training), true);
+  if (restored.problem) store.notify('error', `Opened ${file.name} without its trained weights: ${restored.problem}.`);
+  else store.notify('info', restored.model ? `Opened ${file.name} with its trained weights.` : `Opened ${file.name}.`);
 }
 
 function reportSave(store: EditorStore, result: SaveResult, what: string): boolean {
@@ -67,10 +73,15 @@ function reportSave(store: EditorStore, result: SaveResult, what: string): boole
 export async function saveProject(store: EditorStore, bridge: NetCanvasBridge, saveAs = false): Promise<void> {
   const { graph, fileName, filePath, training } = store.getState();
   const name = designName(fileName);
+  const suggestedName = fileName ?? `${name}${PROJECT_EXTENSION}`;
+  // Weights trained on this very design go beside the project file, their manifest into it.
+  const trained = trainedModelFor(graph);
+  const weights = trained ? weightsToSave(trained, training, suggestedName) : null;
   const request = {
-    text: serializeProjectFile(createProject(graph, name, training)),
-    suggestedName: fileName ?? `${name}${PROJECT_EXTENSION}`,
+    text: serializeProjectFile(createProject(graph, name, weights?.training ?? training)),
+    suggestedName,
     ...(filePath && !saveAs ? { path: filePath } : {}),
+    ...(weights ? { sidecar: weights.sidecar } : {}),
   };
   const result = saveAs ? await bridge.saveProjectAs(request) : await bridge.saveProject(request);
   if (reportSave(store, result, request.suggestedName) && result.status === 'saved') {
