@@ -2,13 +2,16 @@
  * Getting a dataset into the browser: the built-in MNIST (served as static
  * files beside the app), the generated toy sets, CIFAR-10 from files the user
  * picks, and an image folder decoded by the browser itself. Every reader is
- * core's; this module only fetches or reads the bytes and reports progress.
+ * core's; this module only fetches or reads the bytes and reports progress,
+ * and hands the bytes to the dataset worker to parse off the editor's thread.
  */
-import { DIGIT_CLASS_NAMES, idxDataset } from '../../core/data/idx';
-import { cifar10Dataset, cifar10FromTarGz } from '../../core/data/cifar10';
-import { imageFolderDataset, type ClassFolders, type DecodedImage } from '../../core/data/image-folder';
+import { DIGIT_CLASS_NAMES } from '../../core/data/idx';
 import { DatasetError, type Dataset } from '../../core/data/dataset';
 import { toyDataset, type ToyDatasetName } from '../../core/data/toy';
+import type { RequestClassFolders } from './dataset-request';
+import { parseInWorker } from './dataset-worker-client';
+
+export { decodeWithBrowser } from './browser-decode';
 
 /** The datasets the data panel offers; `id` becomes the `dataset-<id>` test id. */
 export const DATASET_CHOICES = [
@@ -101,7 +104,15 @@ export async function loadMnist(baseUrl: string, onProgress: ProgressListener): 
       });
     }),
   );
-  return idxDataset(files, { name: 'mnist', classNames: DIGIT_CLASS_NAMES });
+  return parseInWorker(
+    {
+      kind: 'idx',
+      name: 'mnist',
+      files: MNIST_FILES.map((name) => ({ path: name, data: files[name].buffer as ArrayBuffer })),
+      classNames: DIGIT_CLASS_NAMES,
+    },
+    onProgress,
+  );
 }
 
 /** Generates a toy set (the same points every time). */
@@ -134,12 +145,20 @@ export async function loadCifar10(files: readonly File[], onProgress: ProgressLi
   const archive = files.find((file) => /\.(tar\.gz|tgz|tar)$/i.test(file.name));
   if (archive) {
     const [bytes] = await readFiles([archive], archive.name, onProgress);
-    onProgress(null, `Unpacking ${archive.name}…`);
-    return cifar10FromTarGz(bytes, archive.name);
+    return parseInWorker(
+      { kind: 'cifar10-archive', archive: { path: archive.name, data: bytes.buffer as ArrayBuffer } },
+      onProgress,
+    );
   }
   const wanted = files.filter((file) => /(\.bin|batches\.meta\.txt)$/i.test(file.name));
   const bytes = await readFiles(wanted, 'CIFAR-10 batches', onProgress);
-  return cifar10Dataset(Object.fromEntries(wanted.map((file, i) => [relativePath(file), bytes[i]])));
+  return parseInWorker(
+    {
+      kind: 'cifar10',
+      files: wanted.map((file, i) => ({ path: relativePath(file), data: bytes[i].buffer as ArrayBuffer })),
+    },
+    onProgress,
+  );
 }
 
 const IMAGE_NAME = /\.(png|jpe?g|gif|bmp|webp)$/i;
@@ -178,23 +197,6 @@ export function groupImageFolder(files: readonly { path: string; file: File }[])
   return { root, train, ...(hasSplits && Object.keys(test).length ? { test } : {}) };
 }
 
-/** Decodes an image with the browser's own decoder into RGBA pixels. */
-export async function decodeWithBrowser(bytes: Uint8Array, name: string): Promise<DecodedImage> {
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
-  } catch {
-    throw new DatasetError(name, 'is not an image this browser can decode');
-  }
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const context = canvas.getContext('2d');
-  if (!context) throw new Error('This browser offers no 2-D canvas to decode images with');
-  context.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  const { data, width, height } = context.getImageData(0, 0, canvas.width, canvas.height);
-  return { width, height, data };
-}
-
 /**
  * An image-folder dataset: every image decoded by the browser, converted to
  * the model input's channels and resized to its height and width by core.
@@ -204,33 +206,26 @@ export async function loadImageFolder(
   inputShape: readonly [number, number, number],
   onProgress: ProgressListener,
 ): Promise<Dataset> {
-  const total = [grouped.train, grouped.test ?? {}].reduce(
-    (sum, classes) => sum + Object.values(classes).reduce((s, list) => s + list.length, 0),
-    0,
-  );
-  let decoded = 0;
-  const decode = async (bytes: Uint8Array, name: string) => {
-    const image = await decodeWithBrowser(bytes, name);
-    decoded++;
-    onProgress(total ? decoded / total : null, `Decoding images: ${decoded} of ${total}`);
-    return image;
-  };
-  // Encoded images are small next to decoded ones; core decodes and resizes them one at a time.
-  const read = async (classes: Record<string, File[]>): Promise<ClassFolders> => {
-    const out: ClassFolders = {};
+  // Encoded images are small next to decoded ones; the worker decodes and resizes them one at a time.
+  const read = async (classes: Record<string, File[]>): Promise<RequestClassFolders> => {
+    const out: RequestClassFolders = {};
     for (const [className, list] of Object.entries(classes)) {
       out[className] = await Promise.all(
-        list.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })),
+        list.map(async (file) => ({ path: file.name, data: await file.arrayBuffer() })),
       );
     }
     return out;
   };
   const train = await read(grouped.train);
   const test = grouped.test ? await read(grouped.test) : undefined;
-  return imageFolderDataset(train, {
-    inputShape,
-    decode,
-    name: grouped.root || 'image folder',
-    ...(test ? { test } : {}),
-  });
+  return parseInWorker(
+    {
+      kind: 'image-folder',
+      name: grouped.root || 'image folder',
+      inputShape: [...inputShape],
+      train,
+      ...(test ? { test } : {}),
+    },
+    onProgress,
+  );
 }
