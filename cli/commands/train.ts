@@ -442,12 +442,13 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
   process.on('SIGINT', onSigint);
 
   let barShown = false;
-  let lastDraw = 0;
   const clearBar = () => {
     if (barShown) io.err('\r\x1b[2K');
     barShown = false;
   };
   const started = performance.now();
+  // A pipe's first plain line comes after PLAIN_LINE_MS of training; a terminal's bar at the first batch.
+  let lastDraw = tty ? 0 : started;
   let result: TrainingResult;
   try {
     result = await train(tf, model, data, settings, {
