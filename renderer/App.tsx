@@ -28,7 +28,17 @@ import {
 } from './state/edit-commands';
 import { EditorProvider, useDerived, useEditor, useEditorState } from './state/EditorContext';
 import { isDirty, type EditorStore } from './state/editor-store';
-import { designName, exportModel, exportSummary, importModel, newDesign, openGraph, openProject, saveProject } from './state/file-commands';
+import {
+  designName,
+  exportModel,
+  exportSummary,
+  importModel,
+  newDesign,
+  openDroppedFile,
+  openGraph,
+  openProject,
+  saveProject,
+} from './state/file-commands';
 import { ProblemsPanel } from './summary/ProblemsPanel';
 import { SummaryPanel } from './summary/SummaryPanel';
 import { TrainView } from './training/TrainView';
@@ -159,6 +169,26 @@ function Editor() {
     },
     [store, bridge, flow, trainingController],
   );
+
+  // A project or model.json dropped anywhere on the window opens (layers dragged from the palette are the canvas's).
+  useEffect(() => {
+    const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+    const onDragOver = (event: DragEvent) => {
+      if (carriesFiles(event)) event.preventDefault();
+    };
+    const onDrop = (event: DragEvent) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      const file = event.dataTransfer?.files[0];
+      if (file) void file.text().then((text) => openDroppedFile(store, { name: file.name, text }));
+    };
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, [store]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

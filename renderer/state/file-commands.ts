@@ -3,13 +3,13 @@
  * bridge. Parsing and validation are core's; a file that fails leaves the
  * design as it was and the notice says why.
  */
-import type { NetCanvasBridge, SaveResult } from '../../electron/contract';
+import type { NetCanvasBridge, OpenedFile, SaveResult } from '../../electron/contract';
 import { ValidationError } from '../../core/errors';
 import { emptyGraph, type Graph } from '../../core/graph/graph';
 import { summarize } from '../../core/graph/summary';
 import { inferShapes } from '../../core/graph/infer';
 import { CompileError } from '../../core/compile/compile';
-import { PROJECT_EXTENSION, createProject, parseProjectFile, serializeProjectFile } from '../../core/formats/project-file';
+import { PROJECT_EXTENSION, PROJECT_FORMAT, createProject, parseProjectFile, serializeProjectFile } from '../../core/formats/project-file';
 import { summaryToCsv, summaryToMarkdown } from '../summary/summary-text';
 import type { EditorStore } from './editor-store';
 import { exportModelJson, importModelJson } from './model-formats';
@@ -43,7 +43,11 @@ export async function openProject(store: EditorStore, bridge: NetCanvasBridge, p
     store.notify('error', `Could not open ${path ?? 'the file'}: ${why}. Your design is unchanged.`);
     return;
   }
-  if (!file) return;
+  if (file) await openProjectFile(store, file);
+}
+
+/** Opens a project file already read (from the bridge, or dropped on the window). */
+export async function openProjectFile(store: EditorStore, file: OpenedFile): Promise<void> {
   let graph: Graph;
   let training: Record<string, unknown> | undefined;
   try {
@@ -93,7 +97,11 @@ export async function saveProject(store: EditorStore, bridge: NetCanvasBridge, s
 /** Asks for a Keras / TensorFlow.js `model.json` and opens it as a new design. */
 export async function importModel(store: EditorStore, bridge: NetCanvasBridge): Promise<void> {
   const file = await bridge.importModel();
-  if (!file) return;
+  if (file) importModelFile(store, file);
+}
+
+/** Imports a model.json already read (from the bridge, or dropped on the window). */
+export function importModelFile(store: EditorStore, file: OpenedFile): void {
   let imported: { graph: Graph; warnings: string[] };
   try {
     imported = importModelJson(file.text);
@@ -143,4 +151,20 @@ export async function exportSummary(store: EditorStore, bridge: NetCanvasBridge,
   const text = format === 'csv' ? summaryToCsv(summary) : summaryToMarkdown(summary, `${name}: model summary`);
   const suggestedName = `${name}.summary.${format === 'csv' ? 'csv' : 'md'}`;
   reportSave(store, await bridge.exportText({ text, suggestedName, format }), suggestedName);
+}
+
+/**
+ * A file dropped on the window: a NetCanvas project opens, anything else is
+ * imported as a model.json (which says clearly what it is not).
+ */
+export async function openDroppedFile(store: EditorStore, file: OpenedFile): Promise<void> {
+  let format: unknown;
+  try {
+    format = (JSON.parse(file.text) as { format?: unknown } | null)?.format;
+  } catch {
+    store.notify('error', `Could not open ${file.name}: it is not JSON. Your design is unchanged.`);
+    return;
+  }
+  if (format === PROJECT_FORMAT) await openProjectFile(store, file);
+  else importModelFile(store, file);
 }

@@ -4,8 +4,10 @@
  * train / validation / test split and a grid of samples; set how many
  * training samples to use.
  */
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { Dataset } from '../../core/data/dataset';
+import type { DatasetFilesKind, DatasetProgress } from '../../electron/contract';
+import { useEditor } from '../state/EditorContext';
 import { DATASET_CHOICES, groupImageFolder, relativePath, type DatasetChoiceId } from './datasets';
 import { PictureCanvas } from './PictureCanvas';
 import { samplePicture } from './pictures';
@@ -38,9 +40,40 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
     return modelInput?.length === 3 && (c === 1 || c === 3) ? [h, w, c] : [64, 64, 3];
   };
 
+  const { bridge } = useEditor();
+  const [hostProgress, setHostProgress] = useState<DatasetProgress | null>(null);
+
+  /**
+   * On the desktop the main process reads the picked folder or archive (with
+   * progress); the files then take the same path as a browser's picker.
+   */
+  const readFromHost = async (kind: DatasetFilesKind): Promise<{ path: string; file: File }[]> => {
+    setHostProgress({ loadedBytes: 0, totalBytes: 0, file: '' });
+    try {
+      const opened = await bridge.openDataset(kind, setHostProgress);
+      if (!opened) return [];
+      return opened.files.map((f) => ({
+        path: `${opened.name}/${f.path}`,
+        file: new File([f.data], f.path.split('/').at(-1) ?? f.path),
+      }));
+    } finally {
+      setHostProgress(null);
+    }
+  };
+  const pickCifar = async (kind: 'cifar10' | 'cifar10-archive', input: HTMLInputElement | null) => {
+    if (bridge.host !== 'desktop') return input?.click();
+    const files = (await readFromHost(kind)).map((f) => f.file);
+    if (files.length) onChoose('cifar10', { kind: 'cifar10', files });
+  };
+  const pickFolder = async () => {
+    if (bridge.host !== 'desktop') return folderInput.current?.click();
+    const files = await readFromHost('image-folder');
+    if (files.length) onChoose('folder', { kind: 'folder', grouped: groupImageFolder(files), inputShape: folderShape() });
+  };
+
   const pick = (choice: DatasetChoiceId) => {
-    if (choice === 'cifar10') cifarInput.current?.click();
-    else if (choice === 'folder') folderInput.current?.click();
+    if (choice === 'cifar10') void pickCifar('cifar10-archive', cifarInput.current);
+    else if (choice === 'folder') void pickFolder();
     else onChoose(choice);
   };
 
@@ -63,7 +96,7 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
           </button>
         ))}
         {data.choice === 'cifar10' && (
-          <button className="nc-link" onClick={() => cifarFolder.current?.click()} disabled={disabled}>
+          <button className="nc-link" onClick={() => void pickCifar('cifar10', cifarFolder.current)} disabled={disabled}>
             …or pick the extracted folder
           </button>
         )}
@@ -106,6 +139,12 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
           onChoose('folder', { kind: 'folder', grouped, inputShape: folderShape() });
         }}
       />
+      {hostProgress && (
+        <div className="nc-loading" data-testid="dataset-reading">
+          <progress value={hostProgress.totalBytes ? hostProgress.loadedBytes / hostProgress.totalBytes : undefined} max={1} />
+          <span>Reading {hostProgress.file || 'files'}…</span>
+        </div>
+      )}
       {data.loading && (
         <div className="nc-loading" data-testid="dataset-loading">
           <progress value={data.loading.fraction ?? undefined} max={1} />
