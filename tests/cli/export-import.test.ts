@@ -6,7 +6,6 @@
  * (../shared/fixtures/keras-models) check the importer's counts and refusals
  * through the command.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,30 +18,9 @@ import { createProject, serializeProjectFile } from '../../core/formats/project-
 import { summarize } from '../../core/graph/summary';
 import { buildLenet5 } from '../../templates/lenet5';
 import { buildMlp } from '../../templates/mlp';
+import { netcanvas } from './run-netcanvas';
 
-const BIN = fileURLToPath(new URL('../../bin/netcanvas.mjs', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/keras-models/', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `netcanvas ...args` in `cwd`; resolves with the exit code and output, never rejects on a non-zero exit. */
-function netcanvas(args: string[], cwd = process.cwd()): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd, env: { ...process.env, NETCANVAS_DEBUG: '' } },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') reject(error);
-        else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'netcanvas-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

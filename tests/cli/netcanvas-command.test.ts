@@ -4,39 +4,16 @@
  * for a bad file. Each spawn costs about a second of tsx start-up, so the
  * cases are few and run concurrently.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../core/graph/builder';
 import { summarize } from '../../core/graph/summary';
 import { createProject, serializeProjectFile } from '../../core/formats/project-file';
 import { templates } from '../../templates/index';
+import { netcanvas } from './run-netcanvas';
 
-const BIN = fileURLToPath(new URL('../../bin/netcanvas.mjs', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `netcanvas ...args` in `cwd` and resolves with its exit code and output (never rejects on a non-zero exit). */
-function netcanvas(args: string[], cwd = process.cwd()): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd, env: { ...process.env, NETCANVAS_DEBUG: '' } },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') reject(error);
-        else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'netcanvas-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,11 +5,10 @@
  * report file, a trained model that tfjs loads with its trained weights,
  * Ctrl-C, and one clear line for each kind of mistake.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../cli/datasets-node';
@@ -17,29 +16,8 @@ import { createProject, serializeProjectFile } from '../../core/formats/project-
 import { GraphBuilder } from '../../core/graph/builder';
 import { summarize } from '../../core/graph/summary';
 import { buildLenet5 } from '../../templates/lenet5';
+import { BIN, netcanvas, type Run } from './run-netcanvas';
 
-const BIN = fileURLToPath(new URL('../../bin/netcanvas.mjs', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `netcanvas ...args` in `cwd`; resolves with the exit code and output, never rejects on a non-zero exit. */
-function netcanvas(args: string[], cwd = process.cwd()): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd, env: { ...process.env, NETCANVAS_DEBUG: '' } },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') reject(error);
-        else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'netcanvas-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
