@@ -14,7 +14,7 @@ import { DatasetError, describeDataset, limitDataset, splitValidation, type Data
 import { DATASET_ID_FORMS, parseDatasetId } from '../../core/data/dataset-id';
 import { ValidationError } from '../../core/errors';
 import type { Graph } from '../../core/graph/graph';
-import { outputNodeIds } from '../../core/graph/graph';
+import { inputNodeIds, outputNodeIds } from '../../core/graph/graph';
 import { hasErrors, inferShapes, shapeText } from '../../core/graph/infer';
 import { OPTIMIZERS, type OptimizerName } from '../../core/graph/summary';
 import {
@@ -242,7 +242,8 @@ function designInterface(
         errors.map((d) => `  - ${d.message}`).join('\n'),
     );
   }
-  const inputs = graph.nodes.filter((n) => n.type === 'InputLayer');
+  const inputIds = new Set(inputNodeIds(graph));
+  const inputs = graph.nodes.filter((n) => inputIds.has(n.id));
   const outputs = outputNodeIds(graph);
   if (inputs.length !== 1 || outputs.length !== 1)
     throw new CliError(

@@ -4,7 +4,7 @@
  * Every edit is a pure function that returns a new graph, so undo/redo is a
  * stack of graphs.
  */
-import { getLayerSpec } from '../layers/registry';
+import { getLayerSpec, isLayerType } from '../layers/registry';
 import { defaultParams } from '../layers/params';
 
 /** A position on the canvas, in canvas units. */
@@ -85,6 +85,11 @@ export function incomingEdgeIndex(graph: Graph): Map<string, GraphEdge[]> {
   }
   for (const list of index.values()) list.sort((a, b) => a.targetInput - b.targetInput);
   return index;
+}
+
+/** The model's input node ids: the layers that take no inputs (`InputLayer`), in node order. */
+export function inputNodeIds(graph: Graph): string[] {
+  return graph.nodes.filter((n) => isLayerType(n.type) && getLayerSpec(n.type).inputs.max === 0).map((n) => n.id);
 }
 
 /** The model's output node ids: the declared ones, or every node nothing consumes. */

@@ -4,6 +4,7 @@
  * train-worker.ts); this view only draws what the controller reports.
  */
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { inputNodeIds } from '../../core/graph/graph';
 import { hasErrors } from '../../core/graph/infer';
 import type { BackendName } from '../../core/train/backends';
 import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
@@ -57,8 +58,8 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
     [editor.graph, report, dataset],
   );
   const modelInput = useMemo(() => {
-    const input = editor.graph.nodes.find((n) => n.type === 'InputLayer');
-    const shape = input ? report.shapes.get(input.id) : undefined;
+    const [input] = inputNodeIds(editor.graph);
+    const shape = input ? report.shapes.get(input) : undefined;
     return shape ? (shape.slice(1) as number[]) : null;
   }, [editor.graph, report]);
   const layerNames = useMemo(

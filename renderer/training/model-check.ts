@@ -4,7 +4,8 @@
  * last Dense layer's units set to the class count. Fixes are graph edits
  * (core's `setParams`), committed through the editor store so Ctrl+Z undoes them.
  */
-import { outputNodeIds, setParams, type Graph } from '../../core/graph/graph';
+import { inputNodeIds, outputNodeIds, setParams, type Graph } from '../../core/graph/graph';
+import { getLayerSpec } from '../../core/layers/registry';
 import { hasErrors, type ShapeReport } from '../../core/graph/infer';
 
 /** A repair the panel offers with a mismatch. */
@@ -53,7 +54,8 @@ export function checkDesignAgainstData(graph: Graph, report: ShapeReport, data: 
   // A warning, not an error, because the design is still valid Keras; but tfjs would fail on the first step.
   const untrainable = report.diagnostics.find((d) => d.code === 'cannot-train-in-browser');
   if (untrainable) return { blocked: `This design cannot be trained here: ${untrainable.message}`, mismatches: [] };
-  const inputs = graph.nodes.filter((node) => node.type === 'InputLayer');
+  const inputIds = new Set(inputNodeIds(graph));
+  const inputs = graph.nodes.filter((node) => inputIds.has(node.id));
   const outputs = outputNodeIds(graph);
   if (inputs.length !== 1 || outputs.length !== 1) {
     return {
@@ -78,7 +80,8 @@ export function checkDesignAgainstData(graph: Graph, report: ShapeReport, data: 
     const classes = data.classCount;
     mismatches.push({
       message: `The network's output is ${dims(outputShape)} but the data has ${classes} classes.`,
-      ...(output.type === 'Dense' && outputShape.length === 1
+      // Any output layer with a `units` parameter (Dense) can be resized to the class count.
+      ...('units' in getLayerSpec(output.type).params && outputShape.length === 1
         ? {
             fix: {
               label: `Set "${output.name}" to ${classes} units`,

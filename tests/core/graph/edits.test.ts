@@ -10,6 +10,7 @@ import {
   extractSubgraph,
   freshId,
   incomingEdges,
+  inputNodeIds,
   insertBefore,
   moveNodes,
   nextFreeInput,
@@ -240,5 +241,15 @@ describe('GraphBuilder', () => {
     expect(pos(s).y).toBeGreaterThan(pos(l).y);
     // A cycle does not hang the layout.
     expect(layeredLayout(connect(g, s, l, 0)).nodes).toHaveLength(4);
+  });
+});
+
+describe('inputNodeIds', () => {
+  it('lists the layers that take no inputs, in node order', () => {
+    const b = new GraphBuilder();
+    const image = b.input([8, 8, 1], 'image');
+    const extra = b.input([4], 'extra');
+    b.layer('Concatenate', {}, [b.layer('Flatten', {}, image), extra]);
+    expect(inputNodeIds(b.build())).toEqual([image, extra]);
   });
 });
