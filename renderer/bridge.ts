@@ -10,3 +10,13 @@ import { webBridge } from './web-bridge';
 export function getBridge(): NetCanvasBridge {
   return (typeof window !== 'undefined' && window.netcanvas) || webBridge;
 }
+
+/**
+ * The message of an error a bridge call rejected with, without the prefix
+ * Electron adds to errors from the main process
+ * (`Error invoking remote method 'netcanvas:…': PayloadError: `).
+ */
+export function bridgeErrorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^Error invoking remote method '[^']+': (\w*Error: )?/, '');
+}

@@ -11,6 +11,7 @@ import { inferShapes } from '../../core/graph/infer';
 import { CompileError } from '../../core/compile/compile';
 import { PROJECT_EXTENSION, PROJECT_FORMAT, createProject, parseProjectFile, serializeProjectFile } from '../../core/formats/project-file';
 import { summaryToCsv, summaryToMarkdown } from '../summary/summary-text';
+import { bridgeErrorMessage } from '../bridge';
 import type { EditorStore } from './editor-store';
 import { exportModelJson, importModelJson } from './model-formats';
 import { keepTrainedModel, trainedModelExport, trainedModelFor } from '../training/trained-model';
@@ -39,8 +40,7 @@ export async function openProject(store: EditorStore, bridge: NetCanvasBridge, p
     file = await bridge.openProject(path);
   } catch (e) {
     // The desktop shell refuses a path it did not offer, or a recent file that has gone.
-    const why = (e instanceof Error ? e.message : String(e)).replace(/^Error invoking remote method '[^']+': (\w*Error: )?/, '');
-    store.notify('error', `Could not open ${path ?? 'the file'}: ${why}. Your design is unchanged.`);
+    store.notify('error', `Could not open ${path ?? 'the file'}: ${bridgeErrorMessage(e)}. Your design is unchanged.`);
     return;
   }
   if (file) await openProjectFile(store, file);

@@ -7,6 +7,7 @@
 import { useMemo, useRef, useState } from 'react';
 import type { Dataset } from '../../core/data/dataset';
 import type { DatasetFilesKind, DatasetProgress } from '../../electron/contract';
+import { bridgeErrorMessage } from '../bridge';
 import { useEditor } from '../state/EditorContext';
 import { DATASET_CHOICES, groupImageFolder, relativePath, type DatasetChoiceId } from './datasets';
 import { PictureCanvas } from './PictureCanvas';
@@ -42,6 +43,7 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
 
   const { bridge } = useEditor();
   const [hostProgress, setHostProgress] = useState<DatasetProgress | null>(null);
+  const [hostError, setHostError] = useState<string | null>(null);
 
   /**
    * On the desktop the main process reads the picked folder or archive (with
@@ -49,6 +51,7 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
    */
   const readFromHost = async (kind: DatasetFilesKind): Promise<{ path: string; file: File }[]> => {
     setHostProgress({ loadedBytes: 0, totalBytes: 0, file: '' });
+    setHostError(null);
     try {
       const opened = await bridge.openDataset(kind, setHostProgress);
       if (!opened) return [];
@@ -56,6 +59,10 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
         path: `${opened.name}/${f.path}`,
         file: new File([f.data], f.path.split('/').at(-1) ?? f.path),
       }));
+    } catch (e) {
+      // e.g. a folder with no dataset files in it; Electron prefixes the main process's message.
+      setHostError(bridgeErrorMessage(e));
+      return [];
     } finally {
       setHostProgress(null);
     }
@@ -150,6 +157,11 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
           <progress value={data.loading.fraction ?? undefined} max={1} />
           <span>{data.loading.text}</span>
         </div>
+      )}
+      {hostError && (
+        <p className="nc-train-error" role="alert" data-testid="dataset-error">
+          {hostError}
+        </p>
       )}
       {data.error && (
         <p className="nc-train-error" role="alert" data-testid="dataset-error">

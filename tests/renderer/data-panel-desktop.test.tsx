@@ -92,4 +92,19 @@ describe('the data panel on the desktop', () => {
     await act(async () => mounted!.byTestId('dataset-folder')?.click());
     expect(none).toEqual([]);
   });
+
+  it('shows the main process’s refusal of a folder with nothing usable, in one line', async () => {
+    const chosen: [string, PickedData | undefined][] = [];
+    const refusing: NetCanvasBridge = {
+      ...webBridge,
+      host: 'desktop',
+      openDataset: async () => {
+        throw new Error("Error invoking remote method 'netcanvas:open-dataset': DatasetPickError: /home/me/pets holds no PNG or JPEG images in one subfolder per class.");
+      },
+    };
+    mount(refusing, chosen);
+    await act(async () => mounted!.byTestId('dataset-folder')?.click());
+    expect(chosen).toEqual([]);
+    expect(mounted!.byTestId('dataset-error')?.textContent).toBe('/home/me/pets holds no PNG or JPEG images in one subfolder per class.');
+  });
 });
