@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_EXTENSION } from '../core/formats/project-file';
 import { contentType, resolveAppFile } from './app-protocol';
-import { CHANNEL } from './contract';
+import { CHANNEL, type SaveResult } from './contract';
 import { Autosave } from './autosave';
 import { createAutosaveHandlers, createIpcHandlers, PayloadError, type Dialogs } from './ipc-handlers';
 import { buildMenu, RENDERER_COMMANDS, type MenuItemModel } from './menu-model';
@@ -32,6 +32,8 @@ protocol.registerSchemesAsPrivileged([
 let window: BrowserWindow | null = null;
 let recentFiles: string[] = [];
 let dirty = false;
+/** Set when the user chose Save in the close prompt. */
+let closeAfterSave = false;
 // TODO(#5): the renderer will report training runs over the bridge; until then Stop stays disabled.
 const training = false;
 
@@ -129,8 +131,13 @@ function handle(channel: string, run: (...args: unknown[]) => Promise<unknown>, 
 
 function registerIpc(): void {
   handle(CHANNEL.openProject, (p) => handlers.openProject(p === undefined ? undefined : String(p)));
-  handle(CHANNEL.saveProject, (r) => handlers.saveProject(r), true);
-  handle(CHANNEL.saveProjectAs, (r) => handlers.saveProjectAs(r), true);
+  // A save the user cancels (or that fails) after choosing Save in the close prompt keeps the window open.
+  const keepOpenUnlessSaved = (result: SaveResult): SaveResult => {
+    if (result.status !== 'saved') closeAfterSave = false;
+    return result;
+  };
+  handle(CHANNEL.saveProject, (r) => handlers.saveProject(r).then(keepOpenUnlessSaved), true);
+  handle(CHANNEL.saveProjectAs, (r) => handlers.saveProjectAs(r).then(keepOpenUnlessSaved), true);
   handle(CHANNEL.importModel, () => handlers.importModel());
   handle(CHANNEL.exportModel, (r) => handlers.exportModel(r), true);
   handle(CHANNEL.exportText, (r) => handlers.exportText(r), true);
@@ -148,6 +155,10 @@ function registerIpc(): void {
   ipcMain.on(CHANNEL.setDirty, (event, isDirty: unknown, title: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) return;
     dirty = isDirty === true;
+    if (!dirty && closeAfterSave) {
+      closeAfterSave = false;
+      setImmediate(() => window?.close());
+    }
     if (typeof title === 'string') window?.setTitle(`${dirty ? '● ' : ''}${title.slice(0, 200)} — NetCanvas`);
     window?.setDocumentEdited(dirty);
   });
@@ -200,7 +211,11 @@ async function createWindow(fileToOpen?: string): Promise<void> {
     });
     if (choice === 1) return;
     event.preventDefault();
-    if (choice === 0) send('save');
+    if (choice === 0) {
+      // Close once the renderer reports the design saved (a cancelled Save As leaves the window open).
+      closeAfterSave = true;
+      send('save');
+    }
   });
   window.on('closed', () => (window = null));
   await window.loadURL(`${APP_ORIGIN}/index.html`);
