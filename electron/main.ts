@@ -132,12 +132,19 @@ function handle(channel: string, run: (...args: unknown[]) => Promise<unknown>, 
 function registerIpc(): void {
   handle(CHANNEL.openProject, (p) => handlers.openProject(p === undefined ? undefined : String(p)));
   // A save the user cancels (or that fails) after choosing Save in the close prompt keeps the window open.
-  const keepOpenUnlessSaved = (result: SaveResult): SaveResult => {
-    if (result.status !== 'saved') closeAfterSave = false;
-    return result;
-  };
-  handle(CHANNEL.saveProject, (r) => handlers.saveProject(r).then(keepOpenUnlessSaved), true);
-  handle(CHANNEL.saveProjectAs, (r) => handlers.saveProjectAs(r).then(keepOpenUnlessSaved), true);
+  const keepOpenUnlessSaved = (save: Promise<SaveResult>): Promise<SaveResult> =>
+    save.then(
+      (result) => {
+        if (result.status !== 'saved') closeAfterSave = false;
+        return result;
+      },
+      (error: unknown) => {
+        closeAfterSave = false;
+        throw error;
+      },
+    );
+  handle(CHANNEL.saveProject, (r) => keepOpenUnlessSaved(handlers.saveProject(r)), true);
+  handle(CHANNEL.saveProjectAs, (r) => keepOpenUnlessSaved(handlers.saveProjectAs(r)), true);
   handle(CHANNEL.importModel, () => handlers.importModel());
   handle(CHANNEL.exportModel, (r) => handlers.exportModel(r), true);
   handle(CHANNEL.exportText, (r) => handlers.exportText(r), true);
