@@ -69,21 +69,14 @@ export function SettingsPanel({ settings, summary, images, disabled, onChange }:
     <section className="nc-train-section" aria-label="Settings">
       <h3>Hyperparameters</h3>
       <div className="nc-field-grid">
-        <label className="nc-field">
-          <span>Optimizer</span>
-          <select
-            value={settings.optimizer}
-            disabled={disabled}
-            onChange={(e) => set({ optimizer: e.target.value as TrainingSettings['optimizer'] })}
-            data-testid="train-optimizer"
-          >
-            {OPTIMIZERS.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="Optimizer"
+          value={settings.optimizer}
+          options={OPTIMIZERS}
+          disabled={disabled}
+          onChange={(optimizer) => set({ optimizer })}
+          testId="train-optimizer"
+        />
         <NumberField
           label="Learning rate"
           value={settings.learningRate}
@@ -177,36 +170,22 @@ export function SettingsPanel({ settings, summary, images, disabled, onChange }:
           onChange={(v) => v !== null && set({ validationSplit: v })}
           testId="train-validation"
         />
-        <label className="nc-field">
-          <span>Preprocessing</span>
-          <select
-            value={settings.preprocessing}
-            disabled={disabled}
-            onChange={(e) => set({ preprocessing: e.target.value as TrainingSettings['preprocessing'] })}
-            data-testid="train-preprocessing"
-          >
-            {PREPROCESSING.map((mode) => (
-              <option key={mode} value={mode}>
-                {mode}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="nc-field">
-          <span>Initializer</span>
-          <select
-            value={settings.initializer}
-            disabled={disabled}
-            onChange={(e) => set({ initializer: e.target.value as TrainingSettings['initializer'] })}
-            data-testid="train-initializer"
-          >
-            {KERNEL_INITIALIZERS.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="Preprocessing"
+          value={settings.preprocessing}
+          options={PREPROCESSING}
+          disabled={disabled}
+          onChange={(preprocessing) => set({ preprocessing })}
+          testId="train-preprocessing"
+        />
+        <SelectField
+          label="Initializer"
+          value={settings.initializer}
+          options={KERNEL_INITIALIZERS}
+          disabled={disabled}
+          onChange={(initializer) => set({ initializer })}
+          testId="train-initializer"
+        />
         <NumberField
           label="Seed"
           value={settings.seed ?? null}
@@ -261,5 +240,33 @@ export function SettingsPanel({ settings, summary, images, disabled, onChange }:
         </details>
       )}
     </section>
+  );
+}
+
+/** A labelled choice among fixed string options. */
+function SelectField<T extends string>(props: {
+  label: string;
+  value: T;
+  options: readonly T[];
+  disabled: boolean;
+  onChange(value: T): void;
+  testId: string;
+}) {
+  return (
+    <label className="nc-field">
+      <span>{props.label}</span>
+      <select
+        value={props.value}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.value as T)}
+        data-testid={props.testId}
+      >
+        {props.options.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
