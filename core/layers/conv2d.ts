@@ -8,7 +8,7 @@ export const conv2d = defineLayer({
   label: 'Conv 2D',
   category: 'convolution',
   description:
-    'Slides each of `filters` small kernels over the whole depth of its input; each kernel gives one activation map, and the maps stack into the output volume. Weights are shared across positions.',
+    'Slides each of its filters (small kernels) over the whole depth of its input; each kernel gives one activation map, and the maps stack into the output volume. Weights are shared across positions.',
   namePrefix: 'conv',
   params: {
     filters: int({ min: 1, default: 32, help: 'Number of kernels, and so the depth of the output.' }),

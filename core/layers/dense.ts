@@ -6,7 +6,7 @@ export const dense = defineLayer({
   type: 'Dense',
   label: 'Dense',
   category: 'dense',
-  description: 'A fully connected layer: each of `units` outputs is a weighted sum of every input plus a bias, f = Wx + b.',
+  description: 'A fully connected layer: each of its outputs (units) is a weighted sum of every input plus a bias, f = Wx + b.',
   namePrefix: 'dense',
   params: {
     units: int({ min: 1, default: 10, help: 'Number of outputs (neurons).' }),
