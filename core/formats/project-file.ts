@@ -165,7 +165,8 @@ export function projectFromJson(value: unknown): ProjectFile {
 export function parseProjectFile(text: string): ProjectFile {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Editors on Windows may save UTF-8 with a byte-order mark, which JSON.parse rejects.
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new ValidationError([], `not valid JSON: ${(e as Error).message}`);
   }

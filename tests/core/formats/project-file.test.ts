@@ -59,6 +59,11 @@ describe('project file round trip', () => {
     expect(read.training).toEqual({ optimizer: 'adam', learningRate: 0.001, batchSize: 32 });
   });
 
+  it('reads a file saved with a UTF-8 byte-order mark, as some Windows editors write', () => {
+    const project = residualProject();
+    expect(parseProjectFile(`\uFEFF${serializeProjectFile(project)}`)).toEqual(project);
+  });
+
   it('writes two-space JSON with format, version and a final newline', () => {
     const text = serializeProjectFile(residualProject());
     expect(text.endsWith('}\n')).toBe(true);
