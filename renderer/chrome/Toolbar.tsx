@@ -66,12 +66,15 @@ export function Toolbar({ title, dirty, canUndo, canRedo, hasSelection, theme, r
         </div>
       )}
       <div className="nc-title" data-testid="design-title">
-        {title}
+        {/* The marker comes first so a narrow window cuts the name, never the marker. */}
         {dirty && (
           <span className="nc-dirty" title="Unsaved changes" data-testid="unsaved-marker">
             ●
           </span>
         )}
+        <span className="nc-title-text" title={title}>
+          {title}
+        </span>
       </div>
     </header>
   );
