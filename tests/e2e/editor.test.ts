@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from
 import { importLayersModel } from '../../core/formats/keras-import';
 import { summarize } from '../../core/graph/summary';
 import { getTemplate } from '../../templates/index';
-import { buildApp, launchChromium, REPO_ROOT, serveStatic } from './harness';
+import { buildApp, launchChromium, REPO_ROOT, serveStatic, openTemplate as openTemplateIn } from './harness';
 
 const FIXTURES = path.join(REPO_ROOT, '../shared/fixtures/keras-models');
 
@@ -36,31 +36,28 @@ afterAll(async () => {
   if (downloads) await fs.rm(downloads, { recursive: true, force: true });
 });
 
+const pageErrors: string[] = [];
+
 beforeEach(async () => {
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  pageErrors.length = 0;
+  page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(server.url);
   await page.getByTestId('palette-item-Conv2D').waitFor();
 });
 
 afterEach(async () => {
   await context?.close();
+  // An uncaught exception in the page fails the test that caused it, even if the screen looked right.
+  expect(pageErrors).toEqual([]);
 });
 
 const testId = (id: string) => page.getByTestId(id);
 const node = (name: string) => page.getByTestId(`node-${name}`);
 const shapeOf = (name: string) => node(name).getByTestId('node-shape').textContent();
 
-async function openTemplate(id: string, input?: string, classes?: string): Promise<void> {
-  await testId('templates').click();
-  await testId(`template-${id}`).click();
-  if (input) await testId('template-input').fill(input);
-  if (classes) await testId('template-classes').fill(classes);
-  await testId('template-create').click();
-  await testId('template-gallery').waitFor({ state: 'detached' });
-}
+const openTemplate = (id: string, input?: string, classes?: string) => openTemplateIn(page, id, input, classes);
 
 /** Drags a palette entry onto the canvas at (x, y) relative to the canvas; returns the new layer's name. */
 async function dropLayer(type: string, x: number, y: number): Promise<string> {

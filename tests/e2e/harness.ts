@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -79,4 +79,14 @@ export async function serveStatic(dir: string): Promise<{ url: string; close(): 
 /** Headless Chromium with the flags above. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Opens a template from the gallery (optionally at another input size and class count) and waits for it. */
+export async function openTemplate(page: Page, id: string, input?: string, classes?: string): Promise<void> {
+  await page.getByTestId('templates').click();
+  await page.getByTestId(`template-${id}`).click();
+  if (input) await page.getByTestId('template-input').fill(input);
+  if (classes) await page.getByTestId('template-classes').fill(classes);
+  await page.getByTestId('template-create').click();
+  await page.getByTestId('template-gallery').waitFor({ state: 'detached' });
 }

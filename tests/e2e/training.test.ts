@@ -15,7 +15,7 @@ import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { toyDataset } from '../../core/data/toy';
-import { buildApp, launchChromium, serveStatic } from './harness';
+import { buildApp, launchChromium, serveStatic, openTemplate as openTemplateIn } from './harness';
 
 let browser: Browser;
 let server: { url: string; close(): Promise<void> };
@@ -51,14 +51,7 @@ afterEach(async () => {
 
 const testId = (id: string) => page.getByTestId(id);
 
-async function openTemplate(id: string, input?: string, classes?: string): Promise<void> {
-  await testId('templates').click();
-  await testId(`template-${id}`).click();
-  if (input) await testId('template-input').fill(input);
-  if (classes) await testId('template-classes').fill(classes);
-  await testId('template-create').click();
-  await testId('template-gallery').waitFor({ state: 'detached' });
-}
+const openTemplate = (id: string, input?: string, classes?: string) => openTemplateIn(page, id, input, classes);
 
 /** Sets the Train view's fields a test cares about. */
 async function configure(fields: Record<string, string>, selects: Record<string, string> = {}): Promise<void> {
