@@ -114,7 +114,12 @@ describe('the editor in Chromium', () => {
     expect(await page.getByTestId('diagnostic').count()).toBe(0);
     // Every connection is labelled with the shape it carries.
     const edgeLabels = await page.getByTestId('edge-shape').allTextContents();
-    expect(edgeLabels.sort()).toEqual(plan.slice(0, -1).map((p) => p[2]).sort());
+    expect(edgeLabels.sort()).toEqual(
+      plan
+        .slice(0, -1)
+        .map((p) => p[2])
+        .sort(),
+    );
   });
 
   it('updates shapes, totals and the worked-out size when a kernel size changes', async () => {
@@ -162,7 +167,7 @@ describe('the editor in Chromium', () => {
     await expect.poll(() => shapeOf('c1')).toBe('28×28×12');
   });
 
-  it('shows a broken graph\'s problem with a fix, and applies it in one click', async () => {
+  it("shows a broken graph's problem with a fix, and applies it in one click", async () => {
     await openTemplate('lenet5');
     await select('flatten');
     await page.keyboard.press('Delete');
@@ -245,12 +250,17 @@ describe('the editor in Chromium', () => {
     await fs.writeFile(broken, text.replace('"filters": 8', '"filters": -3'));
     const [chooser2] = await Promise.all([page.waitForEvent('filechooser'), testId('open').click()]);
     await chooser2.setFiles(broken);
-    await expect.poll(() => testId('notice').textContent()).toMatch(/Could not open broken\.netcanvas\.json: At graph\.nodes\.\d+\.params\.filters/);
+    await expect
+      .poll(() => testId('notice').textContent())
+      .toMatch(/Could not open broken\.netcanvas\.json: At graph\.nodes\.\d+\.params\.filters/);
     expect(await shapeOf('c1')).toBe('28×28×8');
   });
 
   it('imports a Keras model.json and refuses a graph model without touching the design', async () => {
-    const fixture = path.join(FIXTURES, 'keras2.4.0_cnn_sequential__AlexFSmirnov_tfjs-classification-demo__react-app_public_model_model.json');
+    const fixture = path.join(
+      FIXTURES,
+      'keras2.4.0_cnn_sequential__AlexFSmirnov_tfjs-classification-demo__react-app_public_model_model.json',
+    );
     const expected = summarize(importLayersModel(JSON.parse(await fs.readFile(fixture, 'utf8'))).graph).totals.params;
     expect(expected).toBe(160_847);
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), testId('import-model').click()]);
@@ -260,7 +270,10 @@ describe('the editor in Chromium', () => {
     const shapes = await page.getByTestId('node-shape').allTextContents();
     expect(shapes.every((s) => /^\d+(×\d+)*$/.test(s))).toBe(true);
 
-    const graphModel = path.join(FIXTURES, 'NEGATIVE_graph-model__tensorflow_tfjs-examples__angular-predictive-prefetching_client_src_assets_model.json');
+    const graphModel = path.join(
+      FIXTURES,
+      'NEGATIVE_graph-model__tensorflow_tfjs-examples__angular-predictive-prefetching_client_src_assets_model.json',
+    );
     const [chooser2] = await Promise.all([page.waitForEvent('filechooser'), testId('import-model').click()]);
     await chooser2.setFiles(graphModel);
     await expect.poll(() => testId('notice').textContent()).toMatch(/Could not import .*graph/i);

@@ -46,7 +46,11 @@ const TYPES: Record<string, string> = {
 /** Builds the web app into a fresh temporary folder and returns it. */
 export async function buildApp(): Promise<string> {
   const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcanvas-e2e-'));
-  await build({ configFile: path.join(REPO_ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  await build({
+    configFile: path.join(REPO_ROOT, 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true },
+  });
   return outDir;
 }
 
@@ -62,7 +66,10 @@ export async function serveStatic(dir: string): Promise<{ url: string; close(): 
     fs.stat(file).then(
       (stat) => {
         if (!stat.isFile()) throw new Error('not a file');
-        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        res.writeHead(200, {
+          'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+          'cache-control': 'no-store',
+        });
         createReadStream(file).pipe(res);
       },
       () => res.writeHead(404).end('not found'),
