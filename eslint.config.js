@@ -1,5 +1,5 @@
 // ESLint flat config. Besides the TypeScript recommended rules it enforces the
-// layer boundaries of ../shared/STYLE.md, like VS Code's `code-layering`:
+// layer boundaries of the project (README, Project layout), like VS Code's `code-layering`:
 //   core/, templates/  pure TypeScript: no React, Electron, DOM or Node built-ins;
 //                      tfjs only as `import type`, except in core/compile and core/train
 //   renderer/          browser code: `import type` only from electron/, no Node built-ins;
@@ -42,7 +42,7 @@ const UI_AND_SHELLS = [
 const TFJS_TYPES_ONLY = {
   group: ['@tensorflow/*'],
   allowTypeImports: true,
-  message: 'Only `import type` from tfjs here: core/compile and core/train supply the runtime (STYLE.md, Boundaries).',
+  message: 'Only `import type` from tfjs here: core/compile and core/train supply the runtime.',
 };
 
 /** The import rule for pure code; `tfjsRuntime` is true where tfjs may be imported for real. */

@@ -53,8 +53,11 @@ async function main(): Promise<void> {
               (document.querySelector('[data-testid="template-create"]') as HTMLButtonElement).click();
               const check = () => {
                 const total = document.querySelector('[data-testid="total-params"]')?.textContent;
-                const conv1 = document.querySelector('[data-testid="node-conv1"] [data-testid="node-shape"]')?.textContent;
-                if (total === '60,344,232' && conv1 === '112×112×64') requestAnimationFrame(() => resolve(performance.now() - start));
+                const conv1 = document.querySelector(
+                  '[data-testid="node-conv1"] [data-testid="node-shape"]',
+                )?.textContent;
+                if (total === '60,344,232' && conv1 === '112×112×64')
+                  requestAnimationFrame(() => resolve(performance.now() - start));
                 else requestAnimationFrame(check);
               };
               check();
@@ -104,11 +107,15 @@ async function main(): Promise<void> {
 
     console.log('editor-resnet152 (headless Chromium, software rendering)');
     console.log(`  page load to ready:                 ${pageReady} ms`);
-    console.log(`  open ResNet-152 → interactive:      median ${ms(median(opens))}, min ${ms(Math.min(...opens))}  (${OPENS} opens; ${layersOnScreen} layer boxes mounted of 520)`);
+    console.log(
+      `  open ResNet-152 → interactive:      median ${ms(median(opens))}, min ${ms(Math.min(...opens))}  (${OPENS} opens; ${layersOnScreen} layer boxes mounted of 520)`,
+    );
     console.log(
       `  edit conv1 filters → shapes in DOM:  median ${ms(median(dom))}, max ${ms(Math.max(...dom))}  (${dom.length} edits)`,
     );
-    console.log(`  edit conv1 filters → next frame:     median ${ms(median(frame))}, min ${ms(Math.min(...frame))}, max ${ms(Math.max(...frame))}`);
+    console.log(
+      `  edit conv1 filters → next frame:     median ${ms(median(frame))}, min ${ms(Math.min(...frame))}, max ${ms(Math.max(...frame))}`,
+    );
     console.log(`  machine load average (1 min):       ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
     console.log(`  status bar after edits:             ${total} parameters`);
   } finally {

@@ -19,7 +19,8 @@ const TYPES: Record<string, string> = {
 };
 
 /** The content type for a file name (unknown types as bytes). */
-export const contentType = (file: string): string => TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+export const contentType = (file: string): string =>
+  TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 
 /**
  * The file under `root` that `url` asks for, or null for anything outside it

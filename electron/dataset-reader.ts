@@ -66,12 +66,17 @@ export async function readDatasetFiles(
   const sizes = await Promise.all(names.map(async (n) => (await fs.stat(path.join(root, n))).size));
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   if (totalBytes > MAX_DATASET_BYTES)
-    throw new DatasetPickError(`${chosen} holds ${(totalBytes / 1024 ** 3).toFixed(1)} GiB of data; NetCanvas reads at most 2 GiB.`);
+    throw new DatasetPickError(
+      `${chosen} holds ${(totalBytes / 1024 ** 3).toFixed(1)} GiB of data; NetCanvas reads at most 2 GiB.`,
+    );
   const files: OpenedDataset['files'] = [];
   let loadedBytes = 0;
   for (const name of names) {
     const bytes = await fs.readFile(path.join(root, name));
-    files.push({ path: name, data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+    files.push({
+      path: name,
+      data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    });
     loadedBytes += bytes.byteLength;
     onProgress({ loadedBytes, totalBytes, file: name });
   }

@@ -9,7 +9,15 @@ import { z } from 'zod';
 import { ValidationError } from '../core/errors';
 import { PROJECT_EXTENSION, projectFromJson, serializeProjectFile } from '../core/formats/project-file';
 import { DATASET_FILES_KINDS } from '../core/data/dataset-files';
-import type { DatasetProgress, OpenedDataset, OpenedFile, OpenedModel, PendingAutosave, ProjectSidecar, SaveResult } from './contract';
+import type {
+  DatasetProgress,
+  OpenedDataset,
+  OpenedFile,
+  OpenedModel,
+  PendingAutosave,
+  ProjectSidecar,
+  SaveResult,
+} from './contract';
 import type { Autosave } from './autosave';
 import { readDatasetFiles } from './dataset-reader';
 import { writeFileAtomic } from './atomic-write';
@@ -19,11 +27,19 @@ import { writeProjectFile } from './project-files';
 /** The native dialogs main needs; `main.ts` passes Electron's, tests pass scripted ones. */
 export interface Dialogs {
   /** Paths the user picked, or an empty list when cancelled. */
-  showOpen(options: { title: string; filters: { name: string; extensions: string[] }[]; multiple?: boolean }): Promise<string[]>;
+  showOpen(options: {
+    title: string;
+    filters: { name: string; extensions: string[] }[];
+    multiple?: boolean;
+  }): Promise<string[]>;
   /** The folder the user picked, or null when cancelled. */
   showFolder(options: { title: string }): Promise<string | null>;
   /** The path the user chose, or null when cancelled. */
-  showSave(options: { title: string; defaultPath: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null>;
+  showSave(options: {
+    title: string;
+    defaultPath: string;
+    filters: { name: string; extensions: string[] }[];
+  }): Promise<string | null>;
 }
 
 /** Things that happen after a successful open or save (recent files, title bar). */
@@ -62,21 +78,33 @@ const saveProjectSchema = z.object({
  * from sharing (and overwriting) one weights file.
  */
 export function weightsFileFor(projectFile: string): string {
-  return `${path.basename(projectFile).replace(/\.netcanvas\.json$/i, '').replace(/\.json$/i, '')}.weights.bin`;
+  return `${path
+    .basename(projectFile)
+    .replace(/\.netcanvas\.json$/i, '')
+    .replace(/\.json$/i, '')}.weights.bin`;
 }
 
 /** The `training.weights` record of a parsed project, when it has one. */
 function weightsRecord(project: unknown): Record<string, unknown> | null {
   const training = (project as { training?: unknown } | null)?.training;
   const weights = (training as { weights?: unknown } | null | undefined)?.weights;
-  return typeof weights === 'object' && weights !== null && !Array.isArray(weights) ? (weights as Record<string, unknown>) : null;
+  return typeof weights === 'object' && weights !== null && !Array.isArray(weights)
+    ? (weights as Record<string, unknown>)
+    : null;
 }
 const exportModelSchema = z.object({
   modelJson: z.string().max(MAX_TEXT),
   suggestedName: safeFileName,
-  weights: z.array(z.object({ name: safeFileName, data: z.instanceof(ArrayBuffer) })).max(1000).optional(),
+  weights: z
+    .array(z.object({ name: safeFileName, data: z.instanceof(ArrayBuffer) }))
+    .max(1000)
+    .optional(),
 });
-const exportTextSchema = z.object({ text: z.string().max(MAX_TEXT), suggestedName: safeFileName, format: z.enum(['csv', 'markdown']) });
+const exportTextSchema = z.object({
+  text: z.string().max(MAX_TEXT),
+  suggestedName: safeFileName,
+  format: z.enum(['csv', 'markdown']),
+});
 
 function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
   const result = schema.safeParse(payload);
@@ -102,7 +130,8 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
     try {
       if (sidecar) {
         const record = weightsRecord(value);
-        if (!record) return { status: 'failed', error: 'Refused request: weights sent without training.weights in the project.' };
+        if (!record)
+          return { status: 'failed', error: 'Refused request: weights sent without training.weights in the project.' };
         record.file = weightsFileFor(target);
         // Validate before writing anything, then write the weights first, so a project on disk never names weights that are not there.
         projectFromJson(value);
@@ -110,7 +139,8 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
       }
       await writeProjectFile(target, value);
     } catch (e) {
-      if (e instanceof ValidationError) return { status: 'failed', error: `Refused to save an invalid project. ${e.message}` };
+      if (e instanceof ValidationError)
+        return { status: 'failed', error: `Refused to save an invalid project. ${e.message}` };
       return failed(e);
     }
     events.saved(target);
@@ -121,7 +151,9 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
     const request = parse(saveProjectSchema, payload);
     const chosen = await dialogs.showSave({
       title: 'Save Project',
-      defaultPath: request.suggestedName.endsWith(PROJECT_EXTENSION) ? request.suggestedName : `${request.suggestedName}${PROJECT_EXTENSION}`,
+      defaultPath: request.suggestedName.endsWith(PROJECT_EXTENSION)
+        ? request.suggestedName
+        : `${request.suggestedName}${PROJECT_EXTENSION}`,
       filters: [PROJECT_FILTER],
     });
     if (!chosen) return { status: 'cancelled' };
@@ -140,7 +172,9 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
     if (typeof name !== 'string' || !safeFileName.safeParse(name).success) return {};
     const bytes = await fs.readFile(path.join(path.dirname(projectFile), name)).catch(() => null);
     if (!bytes) return {};
-    return { sidecar: { name, data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer } };
+    return {
+      sidecar: { name, data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer },
+    };
   }
 
   return {
@@ -151,7 +185,8 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
       const file =
         granted ?? (await dialogs.showOpen({ title: 'Open Project', filters: [PROJECT_FILTER] }).then((p) => p[0]));
       if (!file) return null;
-      if (!grants.allows(file) && granted !== undefined) throw new PayloadError(`Refused request: ${file} was not chosen by the user.`);
+      if (!grants.allows(file) && granted !== undefined)
+        throw new PayloadError(`Refused request: ${file} was not chosen by the user.`);
       const resolved = grants.grantFile(file);
       const text = await fs.readFile(resolved, 'utf8').catch((e: NodeJS.ErrnoException) => {
         throw new PayloadError(e.code === 'ENOENT' ? `${resolved} no longer exists` : `${resolved}: ${e.message}`);
@@ -164,7 +199,8 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
     async saveProject(payload: unknown): Promise<SaveResult> {
       const request = parse(saveProjectSchema, payload);
       if (request.path === undefined) return saveAs(request);
-      if (!grants.allows(request.path)) throw new PayloadError(`Refused request: ${request.path} was not chosen by the user.`);
+      if (!grants.allows(request.path))
+        throw new PayloadError(`Refused request: ${request.path} was not chosen by the user.`);
       return writeProject(path.resolve(request.path), request.text, request.sidecar);
     },
 
@@ -172,7 +208,10 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
 
     /** Asks for a model.json and reads it together with the weight files it names from the same folder. */
     async importModel(): Promise<OpenedModel | null> {
-      const [file] = await dialogs.showOpen({ title: 'Import Model JSON', filters: [{ name: 'TensorFlow.js model', extensions: ['json'] }] });
+      const [file] = await dialogs.showOpen({
+        title: 'Import Model JSON',
+        filters: [{ name: 'TensorFlow.js model', extensions: ['json'] }],
+      });
       if (!file) return null;
       const text = await fs.readFile(grants.grantFile(file), 'utf8');
       const weights: { name: string; data: ArrayBuffer }[] = [];
@@ -181,7 +220,11 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
         for (const name of manifest.flatMap((m) => m.paths ?? [])) {
           if (typeof name !== 'string' || !safeFileName.safeParse(name).success) continue;
           const bytes = await fs.readFile(path.join(path.dirname(file), name)).catch(() => null);
-          if (bytes) weights.push({ name, data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+          if (bytes)
+            weights.push({
+              name,
+              data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+            });
         }
       } catch {
         // Not JSON: the renderer's importer reports that with the file name.
@@ -221,10 +264,21 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
       const kind = parse(z.enum(DATASET_FILES_KINDS as [string, ...string[]]), payload) as OpenedDataset['kind'];
       const chosen =
         kind === 'cifar10-archive'
-          ? (await dialogs.showOpen({ title: 'Open CIFAR-10 archive', filters: [{ name: 'CIFAR-10 binary archive', extensions: ['gz', 'tgz', 'tar'] }] }))[0]
-          : await dialogs.showFolder({ title: kind === 'image-folder' ? 'Open image folder (one subfolder per class)' : 'Open dataset folder' });
+          ? (
+              await dialogs.showOpen({
+                title: 'Open CIFAR-10 archive',
+                filters: [{ name: 'CIFAR-10 binary archive', extensions: ['gz', 'tgz', 'tar'] }],
+              })
+            )[0]
+          : await dialogs.showFolder({
+              title: kind === 'image-folder' ? 'Open image folder (one subfolder per class)' : 'Open dataset folder',
+            });
       if (!chosen) return null;
-      return readDatasetFiles(kind, kind === 'cifar10-archive' ? grants.grantFile(chosen) : grants.grantFolder(chosen), onProgress);
+      return readDatasetFiles(
+        kind,
+        kind === 'cifar10-archive' ? grants.grantFile(chosen) : grants.grantFolder(chosen),
+        onProgress,
+      );
     },
 
     /** Writes a summary report where the user picks. */
@@ -249,7 +303,9 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
 
 export type IpcHandlers = ReturnType<typeof createIpcHandlers>;
 
-const autosavePayload = z.object({ text: z.string().max(MAX_TEXT), fileName: z.string().max(4096).nullable() }).nullable();
+const autosavePayload = z
+  .object({ text: z.string().max(MAX_TEXT), fileName: z.string().max(4096).nullable() })
+  .nullable();
 
 /**
  * Crash recovery for the desktop: the renderer's design goes to `autosave`
@@ -272,7 +328,13 @@ export function createAutosaveHandlers(autosave: Autosave) {
     /** The design the last session left unsaved, as the renderer's bridge returns it. */
     async pending(): Promise<PendingAutosave | null> {
       const recovery = await autosave.pending();
-      return recovery && { text: serializeProjectFile(recovery.project), fileName: recovery.fileName, savedAt: recovery.savedAt };
+      return (
+        recovery && {
+          text: serializeProjectFile(recovery.project),
+          fileName: recovery.fileName,
+          savedAt: recovery.savedAt,
+        }
+      );
     },
   };
 }

@@ -3,7 +3,18 @@
  * (security settings, IPC handlers, menu model, recent files, window state,
  * autosave), which hold the logic and the tests.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  screen,
+  session,
+  type IpcMainInvokeEvent,
+  type MenuItemConstructorOptions,
+} from 'electron';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_EXTENSION } from '../core/formats/project-file';
@@ -13,13 +24,7 @@ import { Autosave } from './autosave';
 import { createAutosaveHandlers, createIpcHandlers, PayloadError, type Dialogs } from './ipc-handlers';
 import { buildMenu, RENDERER_COMMANDS, type MenuItemModel } from './menu-model';
 import { loadRecent, pushRecent, saveRecent } from './recent-files';
-import {
-  allowNavigation,
-  allowPermission,
-  APP_ORIGIN,
-  CONTENT_SECURITY_POLICY,
-  isTrustedSender,
-} from './security';
+import { allowNavigation, allowPermission, APP_ORIGIN, CONTENT_SECURITY_POLICY, isTrustedSender } from './security';
 import { fitToScreens, loadWindowState, saveWindowState } from './window-state';
 
 const RENDERER_ROOT = path.join(__dirname, '..', 'renderer');
@@ -97,7 +102,10 @@ function toElectronMenu(items: readonly MenuItemModel[]): MenuItemConstructorOpt
       case 'zoom-out':
         return { ...base, role: 'zoomOut' };
       case 'clear-recent':
-        return { ...base, click: () => ((recentFiles = []), void saveRecent(stateFile('recent.json'), []), refreshMenu()) };
+        return {
+          ...base,
+          click: () => ((recentFiles = []), void saveRecent(stateFile('recent.json'), []), refreshMenu()),
+        };
       case 'about':
         return { ...base, click: () => app.showAboutPanel() };
       default:
@@ -119,7 +127,8 @@ function refreshMenu(): void {
 function handle(channel: string, run: (...args: unknown[]) => Promise<unknown>, refusalAsResult = false): void {
   ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]) => {
     const frame = event.senderFrame;
-    if (!frame || !isTrustedSender(frame.url, frame === event.sender.mainFrame)) throw new Error('Refused: untrusted sender');
+    if (!frame || !isTrustedSender(frame.url, frame === event.sender.mainFrame))
+      throw new Error('Refused: untrusted sender');
     try {
       return await run(...args);
     } catch (e) {
@@ -150,7 +159,8 @@ function registerIpc(): void {
   handle(CHANNEL.exportText, (r) => handlers.exportText(r), true);
   ipcMain.handle(CHANNEL.openDataset, async (event, kind: unknown) => {
     const frame = event.senderFrame;
-    if (!frame || !isTrustedSender(frame.url, frame === event.sender.mainFrame)) throw new Error('Refused: untrusted sender');
+    if (!frame || !isTrustedSender(frame.url, frame === event.sender.mainFrame))
+      throw new Error('Refused: untrusted sender');
     return handlers.openDataset(kind, (progress) => event.sender.send(CHANNEL.datasetProgress, progress));
   });
   handle(CHANNEL.pendingAutosave, async () => autosave?.pending() ?? null);
@@ -206,7 +216,10 @@ async function createWindow(fileToOpen?: string): Promise<void> {
   window.webContents.once('did-finish-load', () => fileToOpen && send('open-recent', fileToOpen));
   window.on('close', (event) => {
     if (!window) return;
-    void saveWindowState(stateFile('window.json'), { bounds: window.getNormalBounds(), maximized: window.isMaximized() });
+    void saveWindowState(stateFile('window.json'), {
+      bounds: window.getNormalBounds(),
+      maximized: window.isMaximized(),
+    });
     if (!dirty) return;
     const choice = dialog.showMessageBoxSync(window, {
       type: 'warning',
@@ -257,14 +270,18 @@ app.on('open-file', (event, file) => {
 });
 
 app.whenReady().then(async () => {
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowPermission(permission)));
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
+    callback(allowPermission(permission)),
+  );
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
   protocol.handle('app', async (request) => {
     const file = resolveAppFile(RENDERER_ROOT, request.url);
     if (!file) return new Response('Not found', { status: 404 });
     try {
       const body = await fs.readFile(file);
-      return new Response(body, { headers: { 'content-type': contentType(file), 'content-security-policy': CONTENT_SECURITY_POLICY } });
+      return new Response(body, {
+        headers: { 'content-type': contentType(file), 'content-security-policy': CONTENT_SECURITY_POLICY },
+      });
     } catch {
       return new Response('Not found', { status: 404 });
     }

@@ -150,7 +150,18 @@ export function buildMenu(state: MenuState): MenuItemModel[] {
     : [item('file.recent.none', 'No Recent Files', 'open-recent', undefined, { enabled: false })];
   return [
     ...(mac
-      ? [{ kind: 'submenu', id: 'app', label: 'NetCanvas', items: [item('app.about', 'About NetCanvas', 'about'), sep, item('app.quit', 'Quit NetCanvas', 'quit', 'Cmd+Q')] } as MenuItemModel]
+      ? [
+          {
+            kind: 'submenu',
+            id: 'app',
+            label: 'NetCanvas',
+            items: [
+              item('app.about', 'About NetCanvas', 'about'),
+              sep,
+              item('app.quit', 'Quit NetCanvas', 'quit', 'Cmd+Q'),
+            ],
+          } as MenuItemModel,
+        ]
       : []),
     {
       kind: 'submenu',
@@ -216,7 +227,10 @@ export function buildMenu(state: MenuState): MenuItemModel[] {
       kind: 'submenu',
       id: 'help',
       label: 'Help',
-      items: [item('help.shortcuts', 'Keyboard Shortcuts', 'shortcuts', 'F1'), ...(mac ? [] : [sep, item('help.about', 'About NetCanvas', 'about')])],
+      items: [
+        item('help.shortcuts', 'Keyboard Shortcuts', 'shortcuts', 'F1'),
+        ...(mac ? [] : [sep, item('help.about', 'About NetCanvas', 'about')]),
+      ],
     },
   ];
 }

@@ -5,7 +5,12 @@
  */
 import { promises as fs } from 'node:fs';
 import { ValidationError } from '../core/errors';
-import { parseProjectFile, projectFromJson, serializeProjectFile, type ProjectFile } from '../core/formats/project-file';
+import {
+  parseProjectFile,
+  projectFromJson,
+  serializeProjectFile,
+  type ProjectFile,
+} from '../core/formats/project-file';
 import { writeFileAtomic } from './atomic-write';
 
 /** The outcome of a read: the project, or one clear line saying why not. */
@@ -18,13 +23,15 @@ export async function readProjectFile(file: string): Promise<ReadResult> {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    const why =
+      code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     return { ok: false, error: `Cannot open ${file}: ${why}.` };
   }
   try {
     return { ok: true, project: parseProjectFile(text) };
   } catch (e) {
-    if (e instanceof ValidationError) return { ok: false, error: `${file} is not a valid NetCanvas project. ${e.message}` };
+    if (e instanceof ValidationError)
+      return { ok: false, error: `${file} is not a valid NetCanvas project. ${e.message}` };
     throw e;
   }
 }

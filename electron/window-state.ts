@@ -35,7 +35,10 @@ export function fitToScreens(state: WindowState, workAreas: readonly Rect[]): Wi
   const width = Math.max(MIN_WIDTH, state.bounds.width);
   const height = Math.max(MIN_HEIGHT, state.bounds.height);
   const overlaps = (a: Rect) =>
-    state.bounds.x < a.x + a.width - 50 && state.bounds.x + width > a.x + 50 && state.bounds.y >= a.y - 10 && state.bounds.y < a.y + a.height - 50;
+    state.bounds.x < a.x + a.width - 50 &&
+    state.bounds.x + width > a.x + 50 &&
+    state.bounds.y >= a.y - 10 &&
+    state.bounds.y < a.y + a.height - 50;
   const screen = workAreas.find(overlaps);
   if (screen) return { bounds: { ...state.bounds, width, height }, maximized: state.maximized };
   const primary = workAreas[0] ?? DEFAULT_WINDOW.bounds;

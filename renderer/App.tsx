@@ -56,7 +56,8 @@ function initialTheme(): Theme {
 }
 
 const isTextField = (target: EventTarget | null): boolean =>
-  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
 function Editor() {
   const { store, bridge } = useEditor();
@@ -203,12 +204,19 @@ function Editor() {
 
   useEffect(() => bridge.onMenuCommand((command, arg) => run(command, arg)), [bridge, run]);
 
-  const createFromTemplate = (template: Parameters<Parameters<typeof TemplateGallery>[0]['onCreate']>[0], input: number[], classes: number) => {
+  const createFromTemplate = (
+    template: Parameters<Parameters<typeof TemplateGallery>[0]['onCreate']>[0],
+    input: number[],
+    classes: number,
+  ) => {
     const built = buildTemplate(template, input, classes);
     if (!built.graph) return built.error;
     openGraph(store, built.graph, null);
     setGallery(false);
-    store.notify('info', `${template.title}: ${built.graph.nodes.length} layers. Ctrl+Z returns to the previous design.`);
+    store.notify(
+      'info',
+      `${template.title}: ${built.graph.nodes.length} layers. Ctrl+Z returns to the previous design.`,
+    );
     return null;
   };
 
@@ -238,7 +246,8 @@ function Editor() {
       />
       {restore && (
         <div className="nc-banner" role="alert" data-testid="restore-banner">
-          NetCanvas found unsaved work{restore.fileName ? ` on ${restore.fileName}` : ''} ({restore.graph.nodes.length} layers
+          NetCanvas found unsaved work{restore.fileName ? ` on ${restore.fileName}` : ''} ({restore.graph.nodes.length}{' '}
+          layers
           {restore.savedAt ? `, ${new Date(restore.savedAt).toLocaleString()}` : ''}).
           <button
             className="nc-primary"
@@ -267,7 +276,10 @@ function Editor() {
           <Canvas colorMode={theme} />
           <div className={`nc-bottom${bottomTab ? '' : ' nc-bottom-closed'}`}>
             <div className="nc-tabs" role="tablist">
-              <ProblemsTab active={bottomTab === 'problems'} onClick={() => setBottomTab((t) => (t === 'problems' ? null : 'problems'))} />
+              <ProblemsTab
+                active={bottomTab === 'problems'}
+                onClick={() => setBottomTab((t) => (t === 'problems' ? null : 'problems'))}
+              />
               <button
                 role="tab"
                 aria-selected={bottomTab === 'summary'}
@@ -278,7 +290,9 @@ function Editor() {
                 Summary
               </button>
             </div>
-            {bottomTab && <div className="nc-bottom-body">{bottomTab === 'problems' ? <ProblemsPanel /> : <SummaryPanel />}</div>}
+            {bottomTab && (
+              <div className="nc-bottom-body">{bottomTab === 'problems' ? <ProblemsPanel /> : <SummaryPanel />}</div>
+            )}
           </div>
         </div>
         <Inspector />
@@ -286,7 +300,12 @@ function Editor() {
       {training && <TrainView controller={trainingController} onClose={() => setTraining(false)} />}
       <StatusBar onShowProblems={() => setBottomTab('problems')} />
       {notice && (
-        <div className={`nc-toast nc-toast-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice" key={notice.serial}>
+        <div
+          className={`nc-toast nc-toast-${notice.kind}`}
+          role={notice.kind === 'error' ? 'alert' : 'status'}
+          data-testid="notice"
+          key={notice.serial}
+        >
           <span>{notice.text}</span>
           <button className="nc-icon-button" onClick={() => store.dismissNotice()} aria-label="Dismiss">
             ✕
@@ -303,7 +322,13 @@ function ProblemsTab({ active, onClick }: { active: boolean; onClick(): void }) 
   const { report } = useDerived();
   const count = report.diagnostics.length;
   return (
-    <button role="tab" aria-selected={active} className={active ? 'nc-tab nc-tab-active' : 'nc-tab'} onClick={onClick} data-testid="tab-problems">
+    <button
+      role="tab"
+      aria-selected={active}
+      className={active ? 'nc-tab nc-tab-active' : 'nc-tab'}
+      onClick={onClick}
+      data-testid="tab-problems"
+    >
       Problems{count ? <span className="nc-count">{count}</span> : null}
     </button>
   );

@@ -75,7 +75,11 @@ async function openProjectFiles(): Promise<OpenedFile | null> {
   const named = weightsFileNamed(text);
   const bins = files.filter((f) => f.name.toLowerCase().endsWith('.bin'));
   const weights = bins.find((f) => f.name === named) ?? (named && bins.length === 1 ? bins[0] : undefined);
-  return { name: project.name, text, ...(weights ? { sidecar: { name: weights.name, data: await weights.arrayBuffer() } } : {}) };
+  return {
+    name: project.name,
+    text,
+    ...(weights ? { sidecar: { name: weights.name, data: await weights.arrayBuffer() } } : {}),
+  };
 }
 
 /** Downloads the project, and its weights as a second file when the request carries them. */
@@ -95,7 +99,9 @@ export const webBridge: NetCanvasBridge = {
     const files = await pickFiles('.json,.bin,application/json', true);
     const json = files.find((f) => f.name.toLowerCase().endsWith('.json'));
     if (!json) return null;
-    const weights = await Promise.all(files.filter((f) => f !== json).map(async (f) => ({ name: f.name, data: await f.arrayBuffer() })));
+    const weights = await Promise.all(
+      files.filter((f) => f !== json).map(async (f) => ({ name: f.name, data: await f.arrayBuffer() })),
+    );
     return { name: json.name, text: await json.text(), ...(weights.length ? { weights } : {}) };
   },
   async exportModel(request: ExportModelRequest) {

@@ -15,10 +15,17 @@ export const META_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.split('; ')
 /** `html` with the policy as the first element of `<head>`. */
 export function injectContentSecurityPolicy(html: string): string {
   if (!html.includes('<head>')) throw new Error('index.html has no <head> to put the Content-Security-Policy in');
-  return html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${META_CONTENT_SECURITY_POLICY}" />`);
+  return html.replace(
+    '<head>',
+    `<head>\n    <meta http-equiv="Content-Security-Policy" content="${META_CONTENT_SECURITY_POLICY}" />`,
+  );
 }
 
 /** The Vite plugin that applies {@link injectContentSecurityPolicy} when building. */
 export function contentSecurityPolicy(): Plugin {
-  return { name: 'netcanvas-csp', apply: 'build', transformIndexHtml: { order: 'post', handler: injectContentSecurityPolicy } };
+  return {
+    name: 'netcanvas-csp',
+    apply: 'build',
+    transformIndexHtml: { order: 'post', handler: injectContentSecurityPolicy },
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * The layer boundaries of STYLE.md, enforced in CI through ESLint's Node API:
+ * The layer boundaries (README, Project layout), enforced in CI through ESLint's Node API:
  * core/ lints clean, no folder crosses a boundary, and the boundary rules
  * really fire on the imports they exist to stop.
  */

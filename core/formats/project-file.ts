@@ -102,11 +102,13 @@ function checkReferences(graph: Graph): void {
   graph.nodes.forEach((n, i) => {
     if (ids.has(n.id)) throw new ValidationError(['graph', 'nodes', i, 'id'], `duplicate node id "${n.id}"`);
     ids.add(n.id);
-    if (!isLayerType(n.type)) throw new ValidationError(['graph', 'nodes', i, 'type'], `unknown layer type "${n.type}"`);
+    if (!isLayerType(n.type))
+      throw new ValidationError(['graph', 'nodes', i, 'type'], `unknown layer type "${n.type}"`);
     const spec = getLayerSpec(n.type);
     for (const [name, value] of Object.entries(n.params)) {
       const paramSpec = spec.params[name];
-      if (!paramSpec) throw new ValidationError(['graph', 'nodes', i, 'params', name], `${n.type} has no parameter "${name}"`);
+      if (!paramSpec)
+        throw new ValidationError(['graph', 'nodes', i, 'params', name], `${n.type} has no parameter "${name}"`);
       const reason = checkParamValue(paramSpec, value);
       if (reason) throw new ValidationError(['graph', 'nodes', i, 'params', name], reason);
     }
@@ -117,7 +119,8 @@ function checkReferences(graph: Graph): void {
       throw new ValidationError(['graph', 'groups', i, 'parent'], `no group with id "${g.parent}"`);
   });
   graph.nodes.forEach((n, i) => {
-    if (n.group && !groupIds.has(n.group)) throw new ValidationError(['graph', 'nodes', i, 'group'], `no group with id "${n.group}"`);
+    if (n.group && !groupIds.has(n.group))
+      throw new ValidationError(['graph', 'nodes', i, 'group'], `no group with id "${n.group}"`);
   });
   const edgeIds = new Set<string>();
   const slots = new Set<string>();
@@ -127,7 +130,11 @@ function checkReferences(graph: Graph): void {
     if (!ids.has(e.source)) throw new ValidationError(['graph', 'edges', i, 'source'], `no node with id "${e.source}"`);
     if (!ids.has(e.target)) throw new ValidationError(['graph', 'edges', i, 'target'], `no node with id "${e.target}"`);
     const slot = `${e.target}#${e.targetInput}`;
-    if (slots.has(slot)) throw new ValidationError(['graph', 'edges', i, 'targetInput'], `input ${e.targetInput} of "${e.target}" is already connected`);
+    if (slots.has(slot))
+      throw new ValidationError(
+        ['graph', 'edges', i, 'targetInput'],
+        `input ${e.targetInput} of "${e.target}" is already connected`,
+      );
     slots.add(slot);
   });
   graph.outputs?.forEach((id, i) => {
@@ -144,7 +151,10 @@ export function projectFromJson(value: unknown): ProjectFile {
     throw new ValidationError([], 'expected a NetCanvas project (a JSON object)');
   const raw = value as Record<string, unknown>;
   if (raw.format !== PROJECT_FORMAT)
-    throw new ValidationError(['format'], `expected "${PROJECT_FORMAT}", got ${JSON.stringify(raw.format)}; this is not a NetCanvas project`);
+    throw new ValidationError(
+      ['format'],
+      `expected "${PROJECT_FORMAT}", got ${JSON.stringify(raw.format)}; this is not a NetCanvas project`,
+    );
   const result = projectSchema.safeParse(migrate(raw));
   if (!result.success) {
     const issue = result.error.issues[0];

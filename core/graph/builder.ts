@@ -51,7 +51,9 @@ export class GraphBuilder {
       ...(group ? { group } : {}),
     });
     const list = typeof inputs === 'string' ? [inputs] : inputs;
-    list.forEach((source, slot) => this.edges.push({ id: `e${this.edges.length + 1}`, source, target: id, targetInput: slot }));
+    list.forEach((source, slot) =>
+      this.edges.push({ id: `e${this.edges.length + 1}`, source, target: id, targetInput: slot }),
+    );
     return id;
   }
 

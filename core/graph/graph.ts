@@ -101,7 +101,11 @@ export function outputNodeIds(graph: Graph): string[] {
 
 /** The first id of the form `${prefix}${k}` not used by any node, edge or group. */
 export function freshId(graph: Graph, prefix: string): string {
-  const used = new Set([...graph.nodes.map((n) => n.id), ...graph.edges.map((e) => e.id), ...graph.groups.map((g) => g.id)]);
+  const used = new Set([
+    ...graph.nodes.map((n) => n.id),
+    ...graph.edges.map((e) => e.id),
+    ...graph.groups.map((g) => g.id),
+  ]);
   for (let k = 1; ; k++) if (!used.has(`${prefix}${k}`)) return `${prefix}${k}`;
 }
 
@@ -211,7 +215,9 @@ function compactInputs(edges: GraphEdge[]): GraphEdge[] {
   for (const list of byTarget.values()) {
     list.sort((a, b) => a.targetInput - b.targetInput).forEach((e, slot) => renumbered.set(e.id, slot));
   }
-  return edges.map((e) => (renumbered.get(e.id) === e.targetInput ? e : { ...e, targetInput: renumbered.get(e.id) as number }));
+  return edges.map((e) =>
+    renumbered.get(e.id) === e.targetInput ? e : { ...e, targetInput: renumbered.get(e.id) as number },
+  );
 }
 
 /** Sets parameters of one node (merged into the existing ones). */
@@ -226,7 +232,10 @@ export function renameNode(graph: Graph, id: string, name: string): Graph {
 
 /** Moves nodes to new positions. */
 export function moveNodes(graph: Graph, positions: ReadonlyMap<string, Position>): Graph {
-  return { ...graph, nodes: graph.nodes.map((n) => (positions.has(n.id) ? { ...n, position: positions.get(n.id) as Position } : n)) };
+  return {
+    ...graph,
+    nodes: graph.nodes.map((n) => (positions.has(n.id) ? { ...n, position: positions.get(n.id) as Position } : n)),
+  };
 }
 
 /**
@@ -289,6 +298,7 @@ export function pasteNodes(
     idMap.set(node.id, added.id);
     next = added.graph;
   }
-  for (const e of clip.edges) next = connect(next, idMap.get(e.source) as string, idMap.get(e.target) as string, e.targetInput);
+  for (const e of clip.edges)
+    next = connect(next, idMap.get(e.source) as string, idMap.get(e.target) as string, e.targetInput);
   return { graph: next, ids: [...idMap.values()] };
 }

@@ -28,10 +28,15 @@ export interface ShapeReport {
 export const MAX_TENSOR_ELEMENTS = 2 ** 28;
 
 /** `[null, 5, 5, 16]` → `5×5×16`. */
-export const shapeText = (shape: Shape): string => shape.slice(1).map((d) => d ?? '?').join('×');
+export const shapeText = (shape: Shape): string =>
+  shape
+    .slice(1)
+    .map((d) => d ?? '?')
+    .join('×');
 
 /** Whether any diagnostic is an error (training and compiling need none). */
-export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
+export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
+  diagnostics.some((d) => d.severity === 'error');
 
 function diagnostic(node: GraphNode, type: string, problem: Problem, severity?: Diagnostic['severity']): Diagnostic {
   return {
@@ -73,7 +78,8 @@ function topologicalOrder(graph: Graph): { order: string[]; blocked: Set<string>
 /** The nodes among `candidates` that lie on a cycle, each with one cycle through it (as node ids). */
 function cyclesThrough(graph: Graph, candidates: Set<string>): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  const succ = (id: string) => graph.edges.filter((e) => e.source === id && candidates.has(e.target)).map((e) => e.target);
+  const succ = (id: string) =>
+    graph.edges.filter((e) => e.source === id && candidates.has(e.target)).map((e) => e.target);
   for (const start of candidates) {
     if (found.has(start)) continue;
     // Breadth-first search back to `start` gives the shortest cycle through it.
@@ -106,7 +112,8 @@ function checkInputRanks(spec: AnyLayerSpec, inputs: readonly Shape[]): Problem 
     const rank = shape.length;
     const bad = (rule.rank !== undefined && rank !== rule.rank) || (rule.minRank !== undefined && rank < rule.minRank);
     if (!bad) continue;
-    const wanted = rule.rank !== undefined ? `a ${rule.rank}-D input` : `an input of at least ${rule.minRank} dimensions`;
+    const wanted =
+      rule.rank !== undefined ? `a ${rule.rank}-D input` : `an input of at least ${rule.minRank} dimensions`;
     const what = rule.describe ? `, ${rule.describe},` : '';
     const which = inputs.length > 1 ? `input ${i + 1}` : 'it';
     const fix = rule.wrongRankFix?.(rank);
@@ -151,7 +158,9 @@ export function inferShapes(graph: Graph): ShapeReport {
   for (const [id, cycle] of cyclesThrough(graph, blocked)) {
     const node = byId.get(id) as GraphNode;
     const names = [...cycle, cycle[0]].map((c) => `"${byId.get(c)?.name}"`).join(' → ');
-    diagnostics.push(diagnostic(node, node.type, { code: 'cycle', message: `is on a cycle ${names}; data must flow one way` }));
+    diagnostics.push(
+      diagnostic(node, node.type, { code: 'cycle', message: `is on a cycle ${names}; data must flow one way` }),
+    );
   }
 
   const failed = new Set<string>(blocked);
@@ -219,7 +228,12 @@ export function inferShapes(graph: Graph): ShapeReport {
         message: `inputs ${first.targetInput + 1} and ${twice.targetInput + 1} are both "${repeatedSource.name}", which also feeds another layer; TensorFlow.js cannot run that`,
         fix: {
           label: `Pass input ${twice.targetInput + 1} through a linear Activation`,
-          edit: { kind: 'insert-before', input: twice.targetInput, type: 'Activation', params: { activation: 'linear' } },
+          edit: {
+            kind: 'insert-before',
+            input: twice.targetInput,
+            type: 'Activation',
+            params: { activation: 'linear' },
+          },
         },
       });
       continue;
@@ -243,7 +257,10 @@ export function inferShapes(graph: Graph): ShapeReport {
           diagnostic(node, node.type, {
             code: 'param-invalid',
             message: `${name} ${reason}`,
-            fix: { label: `Reset ${name} to ${JSON.stringify(def)}`, edit: { kind: 'set-param', param: name, value: def } },
+            fix: {
+              label: `Reset ${name} to ${JSON.stringify(def)}`,
+              edit: { kind: 'set-param', param: name, value: def },
+            },
           }),
         );
       }
@@ -274,7 +291,7 @@ export function inferShapes(graph: Graph): ShapeReport {
       diagnostics.push(
         diagnostic(node, node.type, {
           code: 'tensor-too-large',
-          message: `output ${shapeText(output)} holds ${elements.toLocaleString('en-US')} values per sample (${(elements * 4 / 2 ** 30).toFixed(1)} GiB as float32); it will not fit in memory`,
+          message: `output ${shapeText(output)} holds ${elements.toLocaleString('en-US')} values per sample (${((elements * 4) / 2 ** 30).toFixed(1)} GiB as float32); it will not fit in memory`,
         }),
       );
     }

@@ -135,7 +135,11 @@ export interface TrainingMemory {
  * back-propagation together with its gradient (hence ×2). Backends add
  * workspace on top, so treat it as a lower bound.
  */
-export function estimateTrainingMemory(summary: ModelSummary, batchSize: number, optimizer: OptimizerName): TrainingMemory {
+export function estimateTrainingMemory(
+  summary: ModelSummary,
+  batchSize: number,
+  optimizer: OptimizerName,
+): TrainingMemory {
   const { params, trainableParams, activationBytes } = summary.totals;
   const weights = params * BYTES_PER_VALUE;
   const gradients = trainableParams * BYTES_PER_VALUE;

@@ -10,7 +10,8 @@ export const activation = defineLayer({
   type: 'Activation',
   label: 'Activation',
   category: 'activation',
-  description: 'Applies a non-linear function to every value. Without non-linearities a stack of layers is still one linear map.',
+  description:
+    'Applies a non-linear function to every value. Without non-linearities a stack of layers is still one linear map.',
   namePrefix: 'act',
   params: { activation: oneOf(ACTIVATIONS, 'relu') },
   inputs: anyRank,
@@ -25,15 +26,24 @@ export const relu = defineLayer({
   type: 'ReLU',
   label: 'ReLU',
   category: 'activation',
-  description: 'max(0, x): passes positive values and zeroes the rest. Optionally capped at a maximum (ReLU6 caps at 6).',
+  description:
+    'max(0, x): passes positive values and zeroes the rest. Optionally capped at a maximum (ReLU6 caps at 6).',
   namePrefix: 'relu',
-  params: { maxValue: float({ default: null, min: 0, nullable: true, label: 'Max value', help: 'Cap on the output; empty for none.' }) },
+  params: {
+    maxValue: float({
+      default: null,
+      min: 0,
+      nullable: true,
+      label: 'Max value',
+      help: 'Cap on the output; empty for none.',
+    }),
+  },
   inputs: anyRank,
   inferShape: same,
   summarize: (p) => (p.maxValue === null ? '' : `≤ ${p.maxValue}`),
   fromKeras: (c) => {
     requireValue(c, 'negative_slope', 0, 'a slope below zero is a Leaky ReLU; use a LeakyReLU layer');
-    requireValue(c, 'threshold', 0, 'NetCanvas\'s ReLU switches at zero');
+    requireValue(c, 'threshold', 0, "NetCanvas's ReLU switches at zero");
     return { maxValue: c.max_value === undefined || c.max_value === null ? null : kerasNumber(c, 'max_value') };
   },
   toTfjs: (p, tf, name) => tf.layers.reLU({ ...(p.maxValue === null ? {} : { maxValue: p.maxValue }), name }),
@@ -60,10 +70,19 @@ export const elu = defineLayer({
   type: 'ELU',
   label: 'ELU',
   category: 'activation',
-  description: 'Exponential linear unit: x for positive values, α(eˣ − 1) below zero, a smooth curve that keeps mean activations near zero.',
+  description:
+    'Exponential linear unit: x for positive values, α(eˣ − 1) below zero, a smooth curve that keeps mean activations near zero.',
   namePrefix: 'elu',
   // tfjs 4.22's ELU layer throws NotImplementedError for any α but 1.
-  params: { alpha: float({ default: 1, min: 1, max: 1, label: 'α', help: 'Slope of the negative part; TensorFlow.js supports only 1.' }) },
+  params: {
+    alpha: float({
+      default: 1,
+      min: 1,
+      max: 1,
+      label: 'α',
+      help: 'Slope of the negative part; TensorFlow.js supports only 1.',
+    }),
+  },
   inputs: anyRank,
   inferShape: same,
   summarize: (p) => `α ${p.alpha}`,

@@ -14,7 +14,12 @@ export const batchNormalization = defineLayer({
     'Normalises each channel to zero mean and unit variance over the batch, then scales (γ) and shifts (β). Steadies and speeds up training; keeps moving averages for test time.',
   namePrefix: 'bn',
   params: {
-    momentum: float({ default: 0.99, min: 0, max: 1, help: 'How slowly the moving mean and variance follow the batches.' }),
+    momentum: float({
+      default: 0.99,
+      min: 0,
+      max: 1,
+      help: 'How slowly the moving mean and variance follow the batches.',
+    }),
     epsilon: float({ default: 0.001, min: 0, help: 'Added to the variance to avoid dividing by zero.' }),
     center: bool(true, { label: 'Learn shift β' }),
     scale: bool(true, { label: 'Learn scale γ' }),
@@ -36,5 +41,11 @@ export const batchNormalization = defineLayer({
     };
   },
   toTfjs: (p, tf, name) =>
-    tf.layers.batchNormalization({ momentum: p.momentum ?? 0.99, epsilon: p.epsilon ?? 0.001, center: p.center, scale: p.scale, name }),
+    tf.layers.batchNormalization({
+      momentum: p.momentum ?? 0.99,
+      epsilon: p.epsilon ?? 0.001,
+      center: p.center,
+      scale: p.scale,
+      name,
+    }),
 });

@@ -1,6 +1,14 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
 import { explainWindowAxis, pairText, windowOutput } from './window-math';
-import { kerasActivation, kerasBool, kerasInt, kerasPadding, kerasPair, requireChannelsLast, requireValue } from '../formats/keras-config';
+import {
+  kerasActivation,
+  kerasBool,
+  kerasInt,
+  kerasPadding,
+  kerasPair,
+  requireChannelsLast,
+  requireValue,
+} from '../formats/keras-config';
 
 /** 2-D convolution over [batch, height, width, channels]: `filters` learned kernels slid over the input. */
 export const conv2d = defineLayer({
@@ -44,7 +52,9 @@ export const conv2d = defineLayer({
     [
       pairText(p.kernelSize),
       `×${p.filters}`,
-      p.strides[0] !== 1 || p.strides[1] !== 1 ? `/${p.strides[0] === p.strides[1] ? p.strides[0] : pairText(p.strides)}` : '',
+      p.strides[0] !== 1 || p.strides[1] !== 1
+        ? `/${p.strides[0] === p.strides[1] ? p.strides[0] : pairText(p.strides)}`
+        : '',
       p.padding,
       p.dilationRate[0] !== 1 || p.dilationRate[1] !== 1 ? `d${p.dilationRate[0]}` : '',
       p.activation !== 'linear' ? p.activation : '',

@@ -6,7 +6,8 @@ export const dense = defineLayer({
   type: 'Dense',
   label: 'Dense',
   category: 'dense',
-  description: 'A fully connected layer: each of its outputs (units) is a weighted sum of every input plus a bias, f = Wx + b.',
+  description:
+    'A fully connected layer: each of its outputs (units) is a weighted sum of every input plus a bias, f = Wx + b.',
   namePrefix: 'dense',
   params: {
     units: int({ min: 1, default: 10, help: 'Number of outputs (neurons).' }),
@@ -19,7 +20,9 @@ export const dense = defineLayer({
     rank: 2,
     describe: 'a flat vector (batch, features)',
     wrongRankFix: (rank) =>
-      rank > 2 ? { label: 'Insert a Flatten before it', edit: { kind: 'insert-before', input: 0, type: 'Flatten' } } : undefined,
+      rank > 2
+        ? { label: 'Insert a Flatten before it', edit: { kind: 'insert-before', input: 0, type: 'Flatten' } }
+        : undefined,
   },
   inferShape: ([[batch]], p) => [batch, p.units],
   countParams: ({ inputs: [input], params: p }) => ({
@@ -28,6 +31,10 @@ export const dense = defineLayer({
   }),
   macs: ({ inputs: [input], params: p }) => (input[1] as number) * p.units,
   summarize: (p) => [`${p.units}`, p.activation !== 'linear' ? p.activation : ''].filter(Boolean).join(' '),
-  fromKeras: (c) => ({ units: kerasInt(c, 'units'), activation: kerasActivation(c), useBias: kerasBool(c, 'use_bias', true) }),
+  fromKeras: (c) => ({
+    units: kerasInt(c, 'units'),
+    activation: kerasActivation(c),
+    useBias: kerasBool(c, 'use_bias', true),
+  }),
   toTfjs: (p, tf, name) => tf.layers.dense({ ...p, name }),
 });

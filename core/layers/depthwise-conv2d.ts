@@ -1,6 +1,13 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
 import { explainWindowAxis, pairText, windowOutput } from './window-math';
-import { kerasActivation, kerasBool, kerasInt, kerasPadding, kerasPair, requireChannelsLast } from '../formats/keras-config';
+import {
+  kerasActivation,
+  kerasBool,
+  kerasInt,
+  kerasPadding,
+  kerasPair,
+  requireChannelsLast,
+} from '../formats/keras-config';
 
 /** Depthwise 2-D convolution: one kernel (or `depthMultiplier` kernels) per input channel, channels kept apart. */
 export const depthwiseConv2d = defineLayer({
@@ -17,7 +24,12 @@ export const depthwiseConv2d = defineLayer({
     depthMultiplier: int({ min: 1, default: 1, help: 'Output channels per input channel.' }),
     // tfjs 4.22's DepthwiseConv2D ignores dilationRate in both its shape rule
     // and its kernel, so a dilated design would train a different network.
-    dilationRate: intPair({ min: 1, max: 1, default: [1, 1], help: 'Spacing between kernel taps; TensorFlow.js supports only 1 here.' }),
+    dilationRate: intPair({
+      min: 1,
+      max: 1,
+      default: [1, 1],
+      help: 'Spacing between kernel taps; TensorFlow.js supports only 1 here.',
+    }),
     activation: oneOf(ACTIVATIONS, 'linear'),
     useBias: bool(true),
   },
@@ -33,7 +45,12 @@ export const depthwiseConv2d = defineLayer({
   macs: ({ output, params: p }) =>
     (output[1] ?? 0) * (output[2] ?? 0) * (output[3] ?? 0) * p.kernelSize[0] * p.kernelSize[1],
   summarize: (p) =>
-    [pairText(p.kernelSize), p.depthMultiplier !== 1 ? `×${p.depthMultiplier}` : '', p.strides[0] !== 1 ? `/${p.strides[0]}` : '', p.padding]
+    [
+      pairText(p.kernelSize),
+      p.depthMultiplier !== 1 ? `×${p.depthMultiplier}` : '',
+      p.strides[0] !== 1 ? `/${p.strides[0]}` : '',
+      p.padding,
+    ]
       .filter(Boolean)
       .join(' '),
   explain: ([[, h, w, c]], p) => [

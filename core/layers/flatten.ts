@@ -11,8 +11,13 @@ export const flatten = defineLayer({
   params: {},
   // tfjs's Flatten refuses a 2-D input (min_ndim 3), so a Flatten after a flat vector is reported here, not at compile time.
   inputs: { min: 1, max: 1, minRank: 3, describe: 'something with more than one axis per sample to unroll' },
-  inferShape: ([[batch, ...rest]]) => [batch, rest.some((d) => d === null) ? null : rest.reduce<number>((a, d) => a * (d as number), 1)],
-  explain: ([[, ...rest]]) => [`${rest.map((d) => d ?? '?').join(' × ')} = ${rest.some((d) => d === null) ? '?' : rest.reduce<number>((a, d) => a * (d as number), 1)}`],
+  inferShape: ([[batch, ...rest]]) => [
+    batch,
+    rest.some((d) => d === null) ? null : rest.reduce<number>((a, d) => a * (d as number), 1),
+  ],
+  explain: ([[, ...rest]]) => [
+    `${rest.map((d) => d ?? '?').join(' × ')} = ${rest.some((d) => d === null) ? '?' : rest.reduce<number>((a, d) => a * (d as number), 1)}`,
+  ],
   fromKeras: (c) => {
     // channels_first would flatten in a different order, so imported Dense weights would not line up.
     requireChannelsLast(c);

@@ -8,7 +8,8 @@ export const globalAveragePooling2d = defineLayer({
   type: 'GlobalAveragePooling2D',
   label: 'Global Avg Pool',
   category: 'pooling',
-  description: 'Averages each channel over the whole map, turning H×W×C into a vector of C. ResNet uses it before its classifier.',
+  description:
+    'Averages each channel over the whole map, turning H×W×C into a vector of C. ResNet uses it before its classifier.',
   namePrefix: 'gap',
   params: {},
   inputs: rule,

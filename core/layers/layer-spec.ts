@@ -203,7 +203,12 @@ export interface LayerSpec<P extends ParamSpecs = ParamSpecs> {
    * inferred shapes when the caller has them; a layer whose tfjs form needs
    * them (Reshape resolves its -1 entry, which tfjs leaves unknown) uses them.
    */
-  toTfjs(params: ParamValues<P>, tf: Tfjs, name: string, io?: Omit<LayerIO<ParamValues<P>>, 'params'>): tfjs.layers.Layer;
+  toTfjs(
+    params: ParamValues<P>,
+    tf: Tfjs,
+    name: string,
+    io?: Omit<LayerIO<ParamValues<P>>, 'params'>,
+  ): tfjs.layers.Layer;
   /**
    * Parameters from a Keras/tfjs layer `config` (snake_case keys), for import.
    * Throws `ValidationError` naming the key when the config cannot be represented.

@@ -4,14 +4,19 @@ import type { Shape } from './layer-spec';
 import { defineLayer, int } from './layer-spec';
 import { kerasInt } from '../formats/keras-config';
 
-const shapeText = (s: Shape): string => s.slice(1).map((d) => d ?? '?').join('×');
+const shapeText = (s: Shape): string =>
+  s
+    .slice(1)
+    .map((d) => d ?? '?')
+    .join('×');
 
 /** Element-wise sum of same-shaped tensors: the skip connection of a residual block. */
 export const add = defineLayer({
   type: 'Add',
   label: 'Add',
   category: 'merge',
-  description: 'Adds tensors of the same shape element by element. A residual block adds its input back to its output this way.',
+  description:
+    'Adds tensors of the same shape element by element. A residual block adds its input back to its output this way.',
   namePrefix: 'add',
   params: {},
   inputs: { min: 2, max: Infinity, minRank: 2 },
@@ -20,7 +25,8 @@ export const add = defineLayer({
     for (let i = 1; i < inputs.length; i++) {
       const other = inputs[i];
       const differs =
-        other.length !== first.length || other.some((d, axis) => axis > 0 && d !== null && first[axis] !== null && d !== first[axis]);
+        other.length !== first.length ||
+        other.some((d, axis) => axis > 0 && d !== null && first[axis] !== null && d !== first[axis]);
       if (differs) {
         const channelsOnly =
           other.length === first.length && other.length === 4 && other[1] === first[1] && other[2] === first[2];
@@ -30,7 +36,12 @@ export const add = defineLayer({
           channelsOnly && first[3] !== null
             ? {
                 label: `Match the channels: insert a 1×1 Conv2D with ${first[3]} filters on input ${i + 1}`,
-                edit: { kind: 'insert-before', input: i, type: 'Conv2D', params: { filters: first[3], kernelSize: [1, 1] } },
+                edit: {
+                  kind: 'insert-before',
+                  input: i,
+                  type: 'Conv2D',
+                  params: { filters: first[3], kernelSize: [1, 1] },
+                },
               }
             : undefined,
         );
@@ -48,7 +59,8 @@ export const concatenate = defineLayer({
   type: 'Concatenate',
   label: 'Concatenate',
   category: 'merge',
-  description: 'Joins tensors along one axis, by default the channels: 28×28×64 and 28×28×32 give 28×28×96. All other sizes must agree.',
+  description:
+    'Joins tensors along one axis, by default the channels: 28×28×64 and 28×28×32 give 28×28×96. All other sizes must agree.',
   namePrefix: 'concat',
   params: { axis: int({ default: -1, min: -4, max: 3, help: 'Axis to join along; -1 is the last (channels).' }) },
   inputs: { min: 2, max: Infinity, minRank: 2 },

@@ -28,7 +28,8 @@ const quote = (v: unknown): string =>
 export function checkParamValue(spec: ParamSpec, value: unknown): string | null {
   switch (spec.kind) {
     case 'int': {
-      const ok = isInt(value) && (spec.min === undefined || value >= spec.min) && (spec.max === undefined || value <= spec.max);
+      const ok =
+        isInt(value) && (spec.min === undefined || value >= spec.min) && (spec.max === undefined || value <= spec.max);
       return ok ? null : `must be a whole number${rangeText(spec.min, spec.max)}, got ${quote(value)}`;
     }
     case 'float': {
@@ -44,7 +45,9 @@ export function checkParamValue(spec: ParamSpec, value: unknown): string | null 
       const ok =
         Array.isArray(value) &&
         value.length === 2 &&
-        value.every((v) => isInt(v) && (spec.min === undefined || v >= spec.min) && (spec.max === undefined || v <= spec.max));
+        value.every(
+          (v) => isInt(v) && (spec.min === undefined || v >= spec.min) && (spec.max === undefined || v <= spec.max),
+        );
       return ok ? null : `must be two whole numbers${rangeText(spec.min, spec.max)}, got ${quote(value)}`;
     }
     case 'intList': {

@@ -18,7 +18,11 @@ function poolingLayer(
   label: string,
   description: string,
   namePrefix: string,
-  build: (tf: Tfjs) => (args: Parameters<Tfjs['layers']['maxPooling2d']>[0]) => ReturnType<Tfjs['layers']['maxPooling2d'] | Tfjs['layers']['averagePooling2d']>,
+  build: (
+    tf: Tfjs,
+  ) => (
+    args: Parameters<Tfjs['layers']['maxPooling2d']>[0],
+  ) => ReturnType<Tfjs['layers']['maxPooling2d'] | Tfjs['layers']['averagePooling2d']>,
 ) {
   return defineLayer({
     type,
@@ -33,7 +37,11 @@ function poolingLayer(
       return [batch, outH, outW, c];
     },
     summarize: (p) =>
-      [pairText(p.poolSize), p.strides[0] !== p.poolSize[0] || p.strides[1] !== p.poolSize[1] ? `/${p.strides[0]}` : '', p.padding === 'same' ? 'same' : '']
+      [
+        pairText(p.poolSize),
+        p.strides[0] !== p.poolSize[0] || p.strides[1] !== p.poolSize[1] ? `/${p.strides[0]}` : '',
+        p.padding === 'same' ? 'same' : '',
+      ]
         .filter(Boolean)
         .join(' '),
     explain: ([[, h, w, c]], p) => [

@@ -9,10 +9,18 @@ export const reshape = defineLayer({
   type: 'Reshape',
   label: 'Reshape',
   category: 'reshape',
-  description: 'Rearranges the same values into a new shape (batch excluded). One entry may be -1 to take whatever is left.',
+  description:
+    'Rearranges the same values into a new shape (batch excluded). One entry may be -1 to take whatever is left.',
   namePrefix: 'reshape',
   params: {
-    targetShape: intList({ default: [-1], min: 1, minLength: 1, maxLength: 3, allowInferred: true, label: 'Target shape' }),
+    targetShape: intList({
+      default: [-1],
+      min: 1,
+      minLength: 1,
+      maxLength: 3,
+      allowInferred: true,
+      label: 'Target shape',
+    }),
   },
   inputs: { min: 1, max: 1, minRank: 2 },
   inferShape: ([[batch, ...rest]], p) => {
@@ -22,11 +30,17 @@ export const reshape = defineLayer({
     const target = `[${p.targetShape.join(', ')}]`;
     if (p.targetShape.includes(-1)) {
       if (size % known !== 0)
-        throw new ShapeError('reshape-mismatch', `cannot fit ${size} values into ${target}: ${size} is not a multiple of ${known}`);
+        throw new ShapeError(
+          'reshape-mismatch',
+          `cannot fit ${size} values into ${target}: ${size} is not a multiple of ${known}`,
+        );
       return [batch, ...p.targetShape.map((d) => (d === -1 ? size / known : d))];
     }
     if (known !== size)
-      throw new ShapeError('reshape-mismatch', `target ${target} holds ${known} values but the input ${rest.join('×')} has ${size}`);
+      throw new ShapeError(
+        'reshape-mismatch',
+        `target ${target} holds ${known} values but the input ${rest.join('×')} has ${size}`,
+      );
     return [batch, ...p.targetShape];
   },
   summarize: (p) => p.targetShape.map((d) => (d === -1 ? '?' : d)).join('×'),

@@ -6,7 +6,8 @@ export const zeroPadding2d = defineLayer({
   type: 'ZeroPadding2D',
   label: 'Zero Padding 2D',
   category: 'reshape',
-  description: 'Adds a border of zeros around each feature map, so a following convolution can keep the size or cover the edges.',
+  description:
+    'Adds a border of zeros around each feature map, so a following convolution can keep the size or cover the edges.',
   namePrefix: 'pad',
   params: {
     padding: intList({

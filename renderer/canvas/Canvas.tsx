@@ -25,13 +25,11 @@ import { LayerNode } from './LayerNode';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { ShapeEdge } from './ShapeEdge';
 
-
 const nodeTypes = { layer: LayerNode, collapsedGroup: GroupNode, frame: FrameNode };
 const edgeTypes = { shape: ShapeEdge };
 
 /** Below this zoom a layer's text cannot be read. */
 const MIN_READABLE_ZOOM = 0.4;
-
 
 export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
   const { store } = useEditor();
@@ -78,7 +76,13 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
       if (zoom >= MIN_READABLE_ZOOM) void flow.fitView({ padding: 0.1, maxZoom: 1.2, duration: 0 });
       else {
         const top = [...graph.nodes].sort((a, b) => a.position.y - b.position.y).slice(0, 6);
-        void flow.fitView({ nodes: top.map((n) => ({ id: n.id })), padding: 0.2, minZoom: MIN_READABLE_ZOOM, maxZoom: 1, duration: 0 });
+        void flow.fitView({
+          nodes: top.map((n) => ({ id: n.id })),
+          padding: 0.2,
+          minZoom: MIN_READABLE_ZOOM,
+          maxZoom: 1,
+          duration: 0,
+        });
       }
     }, 30);
     return () => clearTimeout(timer);

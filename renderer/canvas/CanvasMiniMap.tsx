@@ -15,7 +15,13 @@ const WIDTH = 200;
 const HEIGHT = 150;
 const MARGIN = 40;
 
-const viewportOf = (s: ReactFlowState) => ({ x: s.transform[0], y: s.transform[1], zoom: s.transform[2], width: s.width, height: s.height });
+const viewportOf = (s: ReactFlowState) => ({
+  x: s.transform[0],
+  y: s.transform[1],
+  zoom: s.transform[2],
+  width: s.width,
+  height: s.height,
+});
 const sameViewport = (a: ReturnType<typeof viewportOf>, b: ReturnType<typeof viewportOf>) =>
   a.x === b.x && a.y === b.y && a.zoom === b.zoom && a.width === b.width && a.height === b.height;
 
@@ -76,7 +82,10 @@ export function CanvasMiniMap({ nodes }: { nodes: readonly FlowNode[] }) {
       const h = Math.max(1.5, (n.measured?.height ?? NODE_HEIGHT) * scale);
       ctx.fillRect(toX(n.position.x), toY(n.position.y), w, h);
     }
-    const accent = getComputedStyle(canvas.current as HTMLCanvasElement).getPropertyValue('--accent-ui').trim() || '#2563eb';
+    const accent =
+      getComputedStyle(canvas.current as HTMLCanvasElement)
+        .getPropertyValue('--accent-ui')
+        .trim() || '#2563eb';
     ctx.strokeStyle = accent;
     ctx.lineWidth = 1.5;
     ctx.strokeRect(toX(view.x), toY(view.y), view.width * scale, view.height * scale);

@@ -4,7 +4,18 @@ import { memo } from 'react';
 import { useDerived } from '../state/EditorContext';
 import { shapeOf, type FlowEdge } from './flow-model';
 
-function ShapeEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd }: EdgeProps<FlowEdge>) {
+function ShapeEdgeView({
+  id,
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  sourcePosition,
+  targetPosition,
+  data,
+  selected,
+  markerEnd,
+}: EdgeProps<FlowEdge>) {
   const { report } = useDerived();
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const shape = data ? shapeOf(report.shapes.get(data.from)) : '';

@@ -25,7 +25,6 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-
 /** A problem as a node's badge shows it. */
 export interface BadgeProblem {
   severity: Diagnostic['severity'];
@@ -97,7 +96,8 @@ function groupAndDescendants(graph: Graph, groupId: string): Set<string> {
   return ids;
 }
 
-const shallowEqual = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+const shallowEqual = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** Remembers the flow objects of the last render so unchanged ones keep their identity. */
 export class FlowCache {
@@ -203,7 +203,11 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
       continue;
     }
     const corner = collapsedCorner.get(hiddenBy);
-    const box = { id: groupFlowId(hiddenBy), x: Math.min(corner?.x ?? Infinity, node.position.x), y: Math.min(corner?.y ?? Infinity, node.position.y) };
+    const box = {
+      id: groupFlowId(hiddenBy),
+      x: Math.min(corner?.x ?? Infinity, node.position.x),
+      y: Math.min(corner?.y ?? Infinity, node.position.y),
+    };
     collapsedCorner.set(hiddenBy, box);
   }
   for (const [groupId, box] of collapsedCorner) {
@@ -272,14 +276,38 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
     const selected = members.some((m) => selectedNodes.has(m.id));
     const size = measured.get(id);
     boxes.push(
-      cache.node(id, [group.label, members.length, inShape, outShape, params, problemsKey(groupProblems), x, y, selected, size?.width, size?.height], () => ({
+      cache.node(
         id,
-        type: 'collapsedGroup',
-        position: { x, y },
-        data: { groupId, label: group.label, layers: members.length, inShape, outShape, params, problems: groupProblems },
-        selected,
-        ...(size ? { measured: size } : {}),
-      })),
+        [
+          group.label,
+          members.length,
+          inShape,
+          outShape,
+          params,
+          problemsKey(groupProblems),
+          x,
+          y,
+          selected,
+          size?.width,
+          size?.height,
+        ],
+        () => ({
+          id,
+          type: 'collapsedGroup',
+          position: { x, y },
+          data: {
+            groupId,
+            label: group.label,
+            layers: members.length,
+            inShape,
+            outShape,
+            params,
+            problems: groupProblems,
+          },
+          selected,
+          ...(size ? { measured: size } : {}),
+        }),
+      ),
     );
   }
 
@@ -291,14 +319,18 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
     const selected = selectedNodes.has(node.id);
     const size = measured.get(node.id);
     boxes.push(
-      cache.node(node.id, [node, shape, params, problemsKey(nodeProblems), selected, size?.width, size?.height], () => ({
-        id: node.id,
-        type: 'layer',
-        position: node.position,
-        data: { name: node.name, type: node.type, ...layerFace(node), shape, params, problems: nodeProblems ?? [] },
-        selected,
-        ...(size ? { measured: size } : {}),
-      })),
+      cache.node(
+        node.id,
+        [node, shape, params, problemsKey(nodeProblems), selected, size?.width, size?.height],
+        () => ({
+          id: node.id,
+          type: 'layer',
+          position: node.position,
+          data: { name: node.name, type: node.type, ...layerFace(node), shape, params, problems: nodeProblems ?? [] },
+          selected,
+          ...(size ? { measured: size } : {}),
+        }),
+      ),
     );
   }
 

@@ -8,7 +8,11 @@ export function collapsedOwner(graph: Graph): Map<string, string> {
   const outermost = (groupId: string | undefined): string | undefined => {
     let found: string | undefined;
     const seen = new Set<string>();
-    for (let g = groupId ? groups.get(groupId) : undefined; g && !seen.has(g.id); g = g.parent ? groups.get(g.parent) : undefined) {
+    for (
+      let g = groupId ? groups.get(groupId) : undefined;
+      g && !seen.has(g.id);
+      g = g.parent ? groups.get(g.parent) : undefined
+    ) {
       seen.add(g.id);
       if (g.collapsed) found = g.id;
     }
@@ -20,4 +24,3 @@ export function collapsedOwner(graph: Graph): Map<string, string> {
   }
   return owner;
 }
-

@@ -15,7 +15,6 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-
 /** The size the layout reserves for one layer box (the node component is this wide). */
 export const NODE_WIDTH = 210;
 export const NODE_HEIGHT = 78;

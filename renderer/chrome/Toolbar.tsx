@@ -15,7 +15,19 @@ interface ToolbarProps {
   onTrain?(): void;
 }
 
-function Tool({ id, label, title, onClick, disabled }: { id: string; label: string; title: string; onClick(): void; disabled?: boolean }) {
+function Tool({
+  id,
+  label,
+  title,
+  onClick,
+  disabled,
+}: {
+  id: string;
+  label: string;
+  title: string;
+  onClick(): void;
+  disabled?: boolean;
+}) {
   return (
     <button className="nc-tool" onClick={onClick} disabled={disabled} title={title} data-testid={id}>
       {label}
@@ -23,7 +35,18 @@ function Tool({ id, label, title, onClick, disabled }: { id: string; label: stri
   );
 }
 
-export function Toolbar({ title, dirty, canUndo, canRedo, hasSelection, theme, run, onToggleGroups, hasGroups, onTrain }: ToolbarProps) {
+export function Toolbar({
+  title,
+  dirty,
+  canUndo,
+  canRedo,
+  hasSelection,
+  theme,
+  run,
+  onToggleGroups,
+  hasGroups,
+  onTrain,
+}: ToolbarProps) {
   return (
     <header className="nc-toolbar">
       <div className="nc-brand">
@@ -34,24 +57,68 @@ export function Toolbar({ title, dirty, canUndo, canRedo, hasSelection, theme, r
       </div>
       <div className="nc-tool-group" role="group" aria-label="File">
         <Tool id="new" label="New" title="New design (Ctrl+N)" onClick={() => run('new')} />
-        <Tool id="templates" label="Templates…" title="New from a template (Ctrl+Shift+T)" onClick={() => run('templates')} />
+        <Tool
+          id="templates"
+          label="Templates…"
+          title="New from a template (Ctrl+Shift+T)"
+          onClick={() => run('templates')}
+        />
         <Tool id="open" label="Open…" title="Open a project (Ctrl+O)" onClick={() => run('open')} />
         <Tool id="save" label="Save" title="Save (Ctrl+S)" onClick={() => run('save')} />
         <Tool id="save-as" label="Save As…" title="Save as (Ctrl+Shift+S)" onClick={() => run('save-as')} />
-        <Tool id="import-model" label="Import…" title="Import a Keras / TensorFlow.js model.json (Ctrl+I)" onClick={() => run('import-model')} />
-        <Tool id="export-model" label="Export…" title="Export as TensorFlow.js model JSON (Ctrl+E)" onClick={() => run('export-model')} />
+        <Tool
+          id="import-model"
+          label="Import…"
+          title="Import a Keras / TensorFlow.js model.json (Ctrl+I)"
+          onClick={() => run('import-model')}
+        />
+        <Tool
+          id="export-model"
+          label="Export…"
+          title="Export as TensorFlow.js model JSON (Ctrl+E)"
+          onClick={() => run('export-model')}
+        />
       </div>
       <div className="nc-tool-group" role="group" aria-label="Edit">
         <Tool id="undo" label="↶ Undo" title="Undo (Ctrl+Z)" onClick={() => run('undo')} disabled={!canUndo} />
-        <Tool id="redo" label="↷ Redo" title="Redo (Ctrl+Shift+Z or Ctrl+Y)" onClick={() => run('redo')} disabled={!canRedo} />
-        <Tool id="duplicate" label="Duplicate" title="Duplicate (Ctrl+D)" onClick={() => run('duplicate')} disabled={!hasSelection} />
+        <Tool
+          id="redo"
+          label="↷ Redo"
+          title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+          onClick={() => run('redo')}
+          disabled={!canRedo}
+        />
+        <Tool
+          id="duplicate"
+          label="Duplicate"
+          title="Duplicate (Ctrl+D)"
+          onClick={() => run('duplicate')}
+          disabled={!hasSelection}
+        />
         <Tool id="delete" label="Delete" title="Delete (Del)" onClick={() => run('delete')} disabled={!hasSelection} />
       </div>
       <div className="nc-tool-group" role="group" aria-label="View">
-        <Tool id="auto-layout" label="Layout" title="Auto-layout with dagre (Ctrl+Shift+L)" onClick={() => run('auto-layout')} />
+        <Tool
+          id="auto-layout"
+          label="Layout"
+          title="Auto-layout with dagre (Ctrl+Shift+L)"
+          onClick={() => run('auto-layout')}
+        />
         <Tool id="fit-view" label="Fit" title="Fit view (Shift+F)" onClick={() => run('fit-view')} />
-        <Tool id="collapse-all" label="Collapse" title="Collapse every group" onClick={() => onToggleGroups(true)} disabled={!hasGroups} />
-        <Tool id="expand-all" label="Expand" title="Expand every group" onClick={() => onToggleGroups(false)} disabled={!hasGroups} />
+        <Tool
+          id="collapse-all"
+          label="Collapse"
+          title="Collapse every group"
+          onClick={() => onToggleGroups(true)}
+          disabled={!hasGroups}
+        />
+        <Tool
+          id="expand-all"
+          label="Expand"
+          title="Expand every group"
+          onClick={() => onToggleGroups(false)}
+          disabled={!hasGroups}
+        />
         <Tool
           id="toggle-theme"
           label={theme === 'dark' ? '☀' : '☾'}

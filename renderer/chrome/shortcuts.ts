@@ -69,14 +69,18 @@ export function shortcutText(s: Shortcut, mac = false): string {
 }
 
 /** The command a key press means, if any. Typing in a field keeps its own keys (undo there is the field's). */
-export function commandForKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey'>, inTextField: boolean): CommandId | null {
+export function commandForKey(
+  event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey'>,
+  inTextField: boolean,
+): CommandId | null {
   const mod = event.ctrlKey || event.metaKey;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
   for (const s of SHORTCUTS) {
     const want = s.key.length === 1 ? s.key.toLowerCase() : s.key;
     if (want !== key || Boolean(s.mod) !== mod) continue;
     if (s.key !== '?' && Boolean(s.shift) !== event.shiftKey) continue;
-    if (inTextField && !(s.mod && ['save', 'save-as', 'open', 'new'].includes(s.command)) && s.command !== 'escape') return null;
+    if (inTextField && !(s.mod && ['save', 'save-as', 'open', 'new'].includes(s.command)) && s.command !== 'escape')
+      return null;
     return s.command;
   }
   return null;

@@ -17,7 +17,13 @@ function parseShape(text: string): number[] | null {
   return parsed.ok ? (parsed.value as number[]) : null;
 }
 
-export function TemplateGallery({ onCreate, onClose }: { onCreate: (template: Template, input: number[], classes: number) => string | null; onClose: () => void }) {
+export function TemplateGallery({
+  onCreate,
+  onClose,
+}: {
+  onCreate: (template: Template, input: number[], classes: number) => string | null;
+  onClose: () => void;
+}) {
   const [chosen, setChosen] = useState<Template>(templates.find((t) => t.id === 'lenet5') ?? templates[0]);
   const [inputText, setInputText] = useState(chosen.defaultInput.join('×'));
   const [classesText, setClassesText] = useState(String(chosen.defaultClasses));
@@ -45,7 +51,8 @@ export function TemplateGallery({ onCreate, onClose }: { onCreate: (template: Te
     const input = parseShape(inputText);
     const classes = Number(classesText);
     if (!input) return setError(`Input size must be whole numbers such as 32×32×3, got "${inputText}".`);
-    if (!Number.isInteger(classes) || classes < 1) return setError(`Classes must be a whole number ≥ 1, got "${classesText}".`);
+    if (!Number.isInteger(classes) || classes < 1)
+      return setError(`Classes must be a whole number ≥ 1, got "${classesText}".`);
     setError(onCreate(chosen, input, classes));
   };
 
@@ -92,18 +99,30 @@ export function TemplateGallery({ onCreate, onClose }: { onCreate: (template: Te
             <p className="nc-muted">{chosen.source}</p>
             <div className="nc-field">
               <label htmlFor="nc-template-input">Input size (height × width × channels)</label>
-              <input id="nc-template-input" value={inputText} onChange={(e) => setInputText(e.target.value)} data-testid="template-input" />
+              <input
+                id="nc-template-input"
+                value={inputText}
+                onChange={(e) => setInputText(e.target.value)}
+                data-testid="template-input"
+              />
             </div>
             <div className="nc-field">
               <label htmlFor="nc-template-classes">Classes</label>
-              <input id="nc-template-classes" value={classesText} onChange={(e) => setClassesText(e.target.value)} data-testid="template-classes" />
+              <input
+                id="nc-template-classes"
+                value={classesText}
+                onChange={(e) => setClassesText(e.target.value)}
+                data-testid="template-classes"
+              />
             </div>
             {error && (
               <div className="nc-field-error" role="alert" data-testid="template-error">
                 {error}
               </div>
             )}
-            {counts.has(chosen.id) && <p className="nc-muted">At the defaults: {formatCount(counts.get(chosen.id)?.params ?? 0)} parameters.</p>}
+            {counts.has(chosen.id) && (
+              <p className="nc-muted">At the defaults: {formatCount(counts.get(chosen.id)?.params ?? 0)} parameters.</p>
+            )}
             <button type="submit" className="nc-primary" data-testid="template-create">
               Create
             </button>

@@ -3,7 +3,15 @@ import type { Diagnostic } from '../../core/errors';
 import { useEditor } from '../state/EditorContext';
 import { fix } from '../state/edit-commands';
 
-export function DiagnosticItem({ diagnostic, testId, onSelect }: { diagnostic: Diagnostic; testId: string; onSelect?: () => void }) {
+export function DiagnosticItem({
+  diagnostic,
+  testId,
+  onSelect,
+}: {
+  diagnostic: Diagnostic;
+  testId: string;
+  onSelect?: () => void;
+}) {
   const { store } = useEditor();
   const repair = diagnostic.fix;
   return (
@@ -15,7 +23,12 @@ export function DiagnosticItem({ diagnostic, testId, onSelect }: { diagnostic: D
         {diagnostic.message}
       </span>
       {repair && (
-        <button className="nc-fix" onClick={() => fix(store, repair)} data-testid="fix" title="Apply this fix (undo with Ctrl+Z)">
+        <button
+          className="nc-fix"
+          onClick={() => fix(store, repair)}
+          data-testid="fix"
+          title="Apply this fix (undo with Ctrl+Z)"
+        >
           {repair.label}
         </button>
       )}

@@ -86,7 +86,13 @@ export function Inspector() {
           />
         </div>
         {Object.entries(spec.params as ParamSpecs).map(([name, paramSpec]) => (
-          <ParamField key={name} name={name} spec={paramSpec} value={params[name]} onChange={(value) => setParam(store, node.id, name, value)} />
+          <ParamField
+            key={name}
+            name={name}
+            spec={paramSpec}
+            value={params[name]}
+            onChange={(value) => setParam(store, node.id, name, value)}
+          />
         ))}
         <h4>Output</h4>
         <dl className="nc-facts">

@@ -17,7 +17,10 @@ export interface ParamFieldProps {
 }
 
 /** Why `text` cannot be applied to `spec`, or the value to apply. */
-export function validateParamText(spec: ParamSpec, text: string): { value: unknown; error: null } | { value: undefined; error: string } {
+export function validateParamText(
+  spec: ParamSpec,
+  text: string,
+): { value: unknown; error: null } | { value: undefined; error: string } {
   const parsed = parseParam(spec, text);
   if (!parsed.ok) return { value: undefined, error: parsed.error };
   const reason = checkParamValue(spec, parsed.value);
@@ -28,7 +31,9 @@ export function ParamField({ name, spec, value, onChange }: ParamFieldProps) {
   const id = useId();
   const label = paramLabel(name, spec);
   const [text, setText] = useState(() => formatParam(spec, value));
-  const [error, setError] = useState<string | null>(() => (checkParamValue(spec, value) ? checkParamValue(spec, value) : null));
+  const [error, setError] = useState<string | null>(() =>
+    checkParamValue(spec, value) ? checkParamValue(spec, value) : null,
+  );
 
   // Undo, a fix or another panel changed the value: show it, unless the field already says the same.
   useEffect(() => {
@@ -67,7 +72,13 @@ export function ParamField({ name, spec, value, onChange }: ParamFieldProps) {
     return (
       <div className="nc-field nc-field-check">
         <label htmlFor={id}>
-          <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} data-testid={`param-${name}`} />
+          <input
+            id={id}
+            type="checkbox"
+            checked={value === true}
+            onChange={(e) => onChange(e.target.checked)}
+            data-testid={`param-${name}`}
+          />
           {label}
         </label>
         {help}
@@ -75,7 +86,13 @@ export function ParamField({ name, spec, value, onChange }: ParamFieldProps) {
     );
   }
   const placeholder =
-    spec.kind === 'intPair' ? 'e.g. 3×3' : spec.kind === 'intList' ? 'e.g. 28, 28, 1' : spec.kind === 'float' && spec.nullable ? 'none' : '';
+    spec.kind === 'intPair'
+      ? 'e.g. 3×3'
+      : spec.kind === 'intList'
+        ? 'e.g. 28, 28, 1'
+        : spec.kind === 'float' && spec.nullable
+          ? 'none'
+          : '';
   return (
     <div className="nc-field">
       <label htmlFor={id}>{label}</label>

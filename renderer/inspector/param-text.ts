@@ -39,7 +39,8 @@ export function parseParam(spec: ParamSpec, text: string): ParsedParam {
       return { ok: true, value: Number(trimmed) };
     case 'intPair': {
       const numbers = parseNumbers(trimmed);
-      if (!numbers || numbers.length > 2) return { ok: false, error: `must be one or two whole numbers (e.g. 3 or 3×3), got "${text}"` };
+      if (!numbers || numbers.length > 2)
+        return { ok: false, error: `must be one or two whole numbers (e.g. 3 or 3×3), got "${text}"` };
       return { ok: true, value: numbers.length === 1 ? [numbers[0], numbers[0]] : numbers };
     }
     case 'intList': {

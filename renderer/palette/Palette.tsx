@@ -12,7 +12,8 @@ import { CATEGORY_COLOR, CATEGORY_TITLE } from '../canvas/category-style';
 /** Whether `spec` matches a search: by type, label, category or description words. */
 export function matchesSearch(spec: AnyLayerSpec, query: string): boolean {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const haystack = `${spec.type} ${spec.label} ${spec.category} ${CATEGORY_TITLE[spec.category]} ${spec.description}`.toLowerCase();
+  const haystack =
+    `${spec.type} ${spec.label} ${spec.category} ${CATEGORY_TITLE[spec.category]} ${spec.description}`.toLowerCase();
   return words.every((w) => haystack.includes(w));
 }
 

@@ -104,7 +104,10 @@ export function paste(store: EditorStore): void {
   store.commit(pasted.graph);
   store.select(pasted.ids);
   // Pasting again steps further, as in drawing programs.
-  clipboard = { ...clipboard, nodes: clipboard.nodes.map((n) => ({ ...n, position: { x: n.position.x + 40, y: n.position.y + 40 } })) };
+  clipboard = {
+    ...clipboard,
+    nodes: clipboard.nodes.map((n) => ({ ...n, position: { x: n.position.x + 40, y: n.position.y + 40 } })),
+  };
 }
 
 /** Duplicates the selected layers in one step. */
@@ -144,7 +147,10 @@ export function layoutAll(store: EditorStore): void {
 /** Collapses or expands a group. */
 export function toggleGroup(store: EditorStore, groupId: string): void {
   const { graph } = store.getState();
-  store.commit({ ...graph, groups: graph.groups.map((g) => (g.id === groupId ? { ...g, collapsed: !g.collapsed } : g)) });
+  store.commit({
+    ...graph,
+    groups: graph.groups.map((g) => (g.id === groupId ? { ...g, collapsed: !g.collapsed } : g)),
+  });
 }
 
 /**

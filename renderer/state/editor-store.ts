@@ -45,14 +45,26 @@ export const HISTORY_LIMIT = 300;
 const none: ReadonlySet<string> = new Set();
 
 export function initialEditorState(graph: Graph = emptyGraph()): EditorState {
-  return { graph, past: [], future: [], selectedNodes: none, selectedEdges: none, savedGraph: graph, fileName: null, notice: null, designSerial: 0 };
+  return {
+    graph,
+    past: [],
+    future: [],
+    selectedNodes: none,
+    selectedEdges: none,
+    savedGraph: graph,
+    fileName: null,
+    notice: null,
+    designSerial: 0,
+  };
 }
 
 /** Whether the design has changes not yet saved. Compares content, so undoing back to the saved graph clears the marker. */
 export function isDirty(state: EditorState): boolean {
-  const graphChanged = state.graph !== state.savedGraph && JSON.stringify(state.graph) !== JSON.stringify(state.savedGraph);
+  const graphChanged =
+    state.graph !== state.savedGraph && JSON.stringify(state.graph) !== JSON.stringify(state.savedGraph);
   // Training settings are saved in the project too, so changing them is an unsaved change.
-  const trainingChanged = state.training !== state.savedTraining && JSON.stringify(state.training) !== JSON.stringify(state.savedTraining);
+  const trainingChanged =
+    state.training !== state.savedTraining && JSON.stringify(state.training) !== JSON.stringify(state.savedTraining);
   return graphChanged || trainingChanged;
 }
 
@@ -95,7 +107,13 @@ export class EditorStore {
     const coalesce = coalesceKey !== undefined && coalesceKey === this.lastCoalesceKey && this.state.past.length > 0;
     this.lastCoalesceKey = coalesceKey ?? null;
     const past = coalesce ? this.state.past : [...this.state.past, this.state.graph].slice(-HISTORY_LIMIT);
-    this.set({ graph, past, future: [], selectedNodes: this.keepExisting(graph, this.state.selectedNodes), selectedEdges: this.keepExistingEdges(graph) });
+    this.set({
+      graph,
+      past,
+      future: [],
+      selectedNodes: this.keepExisting(graph, this.state.selectedNodes),
+      selectedEdges: this.keepExistingEdges(graph),
+    });
   }
 
   /** Shows `graph` without an undo step (a drag in progress); `endPreview` makes it one step. */
@@ -154,7 +172,9 @@ export class EditorStore {
   load(graph: Graph, fileName: string | null, filePath?: string, saved = true): void {
     this.previewBase = null;
     this.lastCoalesceKey = null;
-    const past = this.state.graph.nodes.length ? [...this.state.past, this.state.graph].slice(-HISTORY_LIMIT) : this.state.past;
+    const past = this.state.graph.nodes.length
+      ? [...this.state.past, this.state.graph].slice(-HISTORY_LIMIT)
+      : this.state.past;
     this.set({
       graph,
       past,

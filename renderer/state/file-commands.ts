@@ -9,7 +9,13 @@ import { emptyGraph, type Graph } from '../../core/graph/graph';
 import { summarize } from '../../core/graph/summary';
 import { inferShapes } from '../../core/graph/infer';
 import { CompileError } from '../../core/compile/compile';
-import { PROJECT_EXTENSION, PROJECT_FORMAT, createProject, parseProjectFile, serializeProjectFile } from '../../core/formats/project-file';
+import {
+  PROJECT_EXTENSION,
+  PROJECT_FORMAT,
+  createProject,
+  parseProjectFile,
+  serializeProjectFile,
+} from '../../core/formats/project-file';
 import { summaryToCsv, summaryToMarkdown } from '../summary/summary-text';
 import { bridgeErrorMessage } from '../bridge';
 import type { EditorStore } from './editor-store';
@@ -112,7 +118,10 @@ export function importModelFile(store: EditorStore, file: OpenedFile): void {
   }
   store.load(imported.graph, null, undefined, false);
   const warned = imported.warnings.length ? ` ${imported.warnings.length} note(s): ${imported.warnings.join(' ')}` : '';
-  store.notify(imported.warnings.length ? 'error' : 'info', `Imported ${file.name}: ${imported.graph.nodes.length} layers.${warned}`);
+  store.notify(
+    imported.warnings.length ? 'error' : 'info',
+    `Imported ${file.name}: ${imported.graph.nodes.length} layers.${warned}`,
+  );
 }
 
 /** Exports the design as a TensorFlow.js layers-model `model.json` (topology; tfjs initialises weights on load). */
@@ -120,7 +129,9 @@ export async function exportModel(store: EditorStore, bridge: NetCanvasBridge): 
   const { graph, fileName } = store.getState();
   const errors = inferShapes(graph).diagnostics.filter((d) => d.severity === 'error');
   if (!graph.nodes.length || errors.length) {
-    const why = graph.nodes.length ? `fix the ${errors.length} problem${errors.length === 1 ? '' : 's'} listed under Problems first` : 'the design is empty';
+    const why = graph.nodes.length
+      ? `fix the ${errors.length} problem${errors.length === 1 ? '' : 's'} listed under Problems first`
+      : 'the design is empty';
     store.notify('error', `Cannot export the model: ${why}.`);
     return;
   }
@@ -144,7 +155,11 @@ export async function exportModel(store: EditorStore, bridge: NetCanvasBridge): 
 }
 
 /** Exports the summary table as CSV or Markdown. */
-export async function exportSummary(store: EditorStore, bridge: NetCanvasBridge, format: 'csv' | 'markdown'): Promise<void> {
+export async function exportSummary(
+  store: EditorStore,
+  bridge: NetCanvasBridge,
+  format: 'csv' | 'markdown',
+): Promise<void> {
   const { graph, fileName } = store.getState();
   const summary = summarize(graph);
   const name = designName(fileName);

@@ -25,7 +25,10 @@ export function importModelJson(text: string): { graph: Graph; warnings: string[
  * Throws core's `CompileError` for a design with errors.
  */
 export async function exportModelJson(graph: Graph): Promise<string> {
-  const [tf, { exportTfjsModel }] = await Promise.all([import('@tensorflow/tfjs'), import('../../core/formats/tfjs-export')]);
+  const [tf, { exportTfjsModel }] = await Promise.all([
+    import('@tensorflow/tfjs'),
+    import('../../core/formats/tfjs-export'),
+  ]);
   const { modelJson } = await exportTfjsModel(graph, tf, { weights: false });
   return `${JSON.stringify(modelJson, null, 2)}\n`;
 }

@@ -37,7 +37,15 @@ export function formatCompact(n: number): string {
   return String(n);
 }
 
-const COLUMNS = ['Layer', 'Type', 'Output shape', 'Trainable params', 'Non-trainable params', 'MACs', 'Activation bytes'] as const;
+const COLUMNS = [
+  'Layer',
+  'Type',
+  'Output shape',
+  'Trainable params',
+  'Non-trainable params',
+  'MACs',
+  'Activation bytes',
+] as const;
 
 const shapeCell = (row: LayerSummary): string => (row.outputShape ? shapeText(row.outputShape) : '?');
 
@@ -71,9 +79,15 @@ const mdCell = (cell: string): string => cell.replace(/\|/g, '\\|');
 /** The summary as a Markdown table with thousands separators, and a totals line under it. */
 export function summaryToMarkdown(summary: ModelSummary, title = 'Model summary'): string {
   const { totals } = summary;
-  const body = summary.layers.map((l) =>
-    [l.name, l.type, shapeCell(l), formatCount(l.trainableParams), formatCount(l.nonTrainableParams), formatCount(l.macs), formatBytes(l.activationBytes)],
-  );
+  const body = summary.layers.map((l) => [
+    l.name,
+    l.type,
+    shapeCell(l),
+    formatCount(l.trainableParams),
+    formatCount(l.nonTrainableParams),
+    formatCount(l.macs),
+    formatBytes(l.activationBytes),
+  ]);
   const table = [
     `| ${COLUMNS.join(' | ')} |`,
     `|${COLUMNS.map((_, i) => (i >= 3 ? ' ---: ' : ' --- ')).join('|')}|`,

@@ -75,7 +75,8 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
   const pickFolder = async () => {
     if (bridge.host !== 'desktop') return folderInput.current?.click();
     const files = await readFromHost('image-folder');
-    if (files.length) onChoose('folder', { kind: 'folder', grouped: groupImageFolder(files), inputShape: folderShape() });
+    if (files.length)
+      onChoose('folder', { kind: 'folder', grouped: groupImageFolder(files), inputShape: folderShape() });
   };
 
   const pick = (choice: DatasetChoiceId) => {
@@ -103,7 +104,11 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
           </button>
         ))}
         {data.choice === 'cifar10' && (
-          <button className="nc-link" onClick={() => void pickCifar('cifar10', cifarFolder.current)} disabled={disabled}>
+          <button
+            className="nc-link"
+            onClick={() => void pickCifar('cifar10', cifarFolder.current)}
+            disabled={disabled}
+          >
             …or pick the extracted folder
           </button>
         )}
@@ -148,7 +153,10 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
       />
       {hostProgress && (
         <div className="nc-loading" data-testid="dataset-reading">
-          <progress value={hostProgress.totalBytes ? hostProgress.loadedBytes / hostProgress.totalBytes : undefined} max={1} />
+          <progress
+            value={hostProgress.totalBytes ? hostProgress.loadedBytes / hostProgress.totalBytes : undefined}
+            max={1}
+          />
           <span>Reading {hostProgress.file || 'files'}…</span>
         </div>
       )}

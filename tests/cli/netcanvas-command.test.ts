@@ -14,7 +14,6 @@ import { createProject, serializeProjectFile } from '../../core/formats/project-
 import { templates } from '../../templates/index';
 import { netcanvas } from './run-netcanvas';
 
-
 const dir = mkdtempSync(join(tmpdir(), 'netcanvas-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

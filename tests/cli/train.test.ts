@@ -18,7 +18,6 @@ import { summarize } from '../../core/graph/summary';
 import { buildLenet5 } from '../../templates/lenet5';
 import { BIN, netcanvas, type Run } from './run-netcanvas';
 
-
 const dir = mkdtempSync(join(tmpdir(), 'netcanvas-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -7,11 +7,28 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DIAGNOSTICS } from '../../core/errors';
-import { ACTIVATIONS, type AnyLayerSpec, type LayerCategory, type ParamSpecs, type ResolvedParams, type Shape } from '../../core/layers/layer-spec';
+import {
+  ACTIVATIONS,
+  type AnyLayerSpec,
+  type LayerCategory,
+  type ParamSpecs,
+  type ResolvedParams,
+  type Shape,
+} from '../../core/layers/layer-spec';
 import { checkParams, defaultParams, resolveParams } from '../../core/layers/params';
 import { getLayerSpec, isLayerType, layerSpecs } from '../../core/layers/registry';
 
-const CATEGORIES: LayerCategory[] = ['input', 'convolution', 'pooling', 'dense', 'activation', 'normalization', 'regularization', 'reshape', 'merge'];
+const CATEGORIES: LayerCategory[] = [
+  'input',
+  'convolution',
+  'pooling',
+  'dense',
+  'activation',
+  'normalization',
+  'regularization',
+  'reshape',
+  'merge',
+];
 
 /** Representative inputs (batch first) and parameters for every layer type; merges take several inputs. */
 const CASES: Record<string, { inputs: Shape[]; params: Record<string, unknown> }[]> = {
@@ -21,7 +38,10 @@ const CASES: Record<string, { inputs: Shape[]; params: Record<string, unknown> }
   ],
   Conv2D: [
     { inputs: [[null, 12, 12, 3]], params: {} },
-    { inputs: [[null, 12, 11, 3]], params: { filters: 4, kernelSize: [3, 5], strides: [2, 1], padding: 'same', activation: 'relu' } },
+    {
+      inputs: [[null, 12, 11, 3]],
+      params: { filters: 4, kernelSize: [3, 5], strides: [2, 1], padding: 'same', activation: 'relu' },
+    },
     { inputs: [[null, 9, 9, 2]], params: { filters: 3, dilationRate: [2, 2] } },
     { inputs: [[null, 9, 9, 2]], params: { filters: 3, dilationRate: [2, 1], padding: 'same' } },
     { inputs: [[null, 7, 7, 2]], params: { filters: 5, strides: [3, 3], useBias: false } },
@@ -67,15 +87,53 @@ const CASES: Record<string, { inputs: Shape[]; params: Record<string, unknown> }
     { inputs: [[null, 10]], params: { scale: false, momentum: 0.9, epsilon: 1e-5 } },
   ],
   Add: [
-    { inputs: [[null, 4, 4, 3], [null, 4, 4, 3], [null, 4, 4, 3]], params: {} },
-    { inputs: [[null, 5], [null, 5]], params: {} },
+    {
+      inputs: [
+        [null, 4, 4, 3],
+        [null, 4, 4, 3],
+        [null, 4, 4, 3],
+      ],
+      params: {},
+    },
+    {
+      inputs: [
+        [null, 5],
+        [null, 5],
+      ],
+      params: {},
+    },
   ],
   Concatenate: [
-    { inputs: [[null, 4, 4, 3], [null, 4, 4, 5]], params: {} },
-    { inputs: [[null, 2, 4, 3], [null, 5, 4, 3]], params: { axis: 1 } },
+    {
+      inputs: [
+        [null, 4, 4, 3],
+        [null, 4, 4, 5],
+      ],
+      params: {},
+    },
+    {
+      inputs: [
+        [null, 2, 4, 3],
+        [null, 5, 4, 3],
+      ],
+      params: { axis: 1 },
+    },
     // tfjs runs every negative axis as -1 unless it is resolved first.
-    { inputs: [[null, 2, 4, 3], [null, 2, 1, 3]], params: { axis: -2 } },
-    { inputs: [[null, 3], [null, 4], [null, 1]], params: {} },
+    {
+      inputs: [
+        [null, 2, 4, 3],
+        [null, 2, 1, 3],
+      ],
+      params: { axis: -2 },
+    },
+    {
+      inputs: [
+        [null, 3],
+        [null, 4],
+        [null, 1],
+      ],
+      params: {},
+    },
   ],
   ZeroPadding2D: [{ inputs: [[null, 5, 5, 2]], params: { padding: [1, 2, 3, 4] } }],
 };
@@ -132,7 +190,15 @@ describe('every layer spec', () => {
 });
 
 const tfjsRows = Object.entries(CASES).flatMap(([type, cases]) =>
-  cases.map((c, i) => [`${type} ${JSON.stringify(c.params)} on ${c.inputs.map((s) => s.slice(1).join('×')).join(' + ') || 'nothing'}`, type, c, i] as const),
+  cases.map(
+    (c, i) =>
+      [
+        `${type} ${JSON.stringify(c.params)} on ${c.inputs.map((s) => s.slice(1).join('×')).join(' + ') || 'nothing'}`,
+        type,
+        c,
+        i,
+      ] as const,
+  ),
 );
 
 describe('compiled tfjs layer agrees with the spec', () => {
@@ -161,7 +227,10 @@ describe('compiled tfjs layer agrees with the spec', () => {
     const output = layer.apply(symbolic.length === 1 ? symbolic[0] : symbolic) as tf.SymbolicTensor;
     expect(output.shape).toEqual(expected);
 
-    const count = spec.countParams?.({ inputs, output: expected, params: resolved }) ?? { trainable: 0, nonTrainable: 0 };
+    const count = spec.countParams?.({ inputs, output: expected, params: resolved }) ?? {
+      trainable: 0,
+      nonTrainable: 0,
+    };
     expect(layer.trainableWeights.reduce((a, w) => a + size(w), 0)).toBe(count.trainable);
     expect(layer.nonTrainableWeights.reduce((a, w) => a + size(w), 0)).toBe(count.nonTrainable);
     expect(layer.countParams()).toBe(count.trainable + count.nonTrainable);
@@ -176,14 +245,18 @@ describe('compiled tfjs layer agrees with the spec', () => {
     model.dispose();
   });
 
-  it.each(tfjsRows.filter(([, type]) => type !== 'InputLayer'))('%s: config survives a JSON round trip', (_title, type, { inputs, params }, i) => {
-    const spec = getLayerSpec(type);
-    const resolved = resolveParams(spec.params, params) as ResolvedParams;
-    const copy = JSON.parse(JSON.stringify(resolved));
-    expect(copy).toEqual(resolved);
-    const config = (p: ResolvedParams) => spec.toTfjs(p, tf, `rt_${type}_${i}`, { inputs, output: spec.inferShape(inputs, p, noWarnings) }).getConfig();
-    expect(config(copy)).toEqual(config(resolved));
-  });
+  it.each(tfjsRows.filter(([, type]) => type !== 'InputLayer'))(
+    '%s: config survives a JSON round trip',
+    (_title, type, { inputs, params }, i) => {
+      const spec = getLayerSpec(type);
+      const resolved = resolveParams(spec.params, params) as ResolvedParams;
+      const copy = JSON.parse(JSON.stringify(resolved));
+      expect(copy).toEqual(resolved);
+      const config = (p: ResolvedParams) =>
+        spec.toTfjs(p, tf, `rt_${type}_${i}`, { inputs, output: spec.inferShape(inputs, p, noWarnings) }).getConfig();
+      expect(config(copy)).toEqual(config(resolved));
+    },
+  );
 });
 
 describe('Reshape with -1 compiles to a fully known tfjs shape', () => {

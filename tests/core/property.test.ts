@@ -26,12 +26,15 @@ function paramValue(g: Gen, spec: ParamSpec, chaos: boolean): unknown {
   if (chaos && g(fc.integer, { min: 0, max: 19 }) === 0) {
     return g(fc.constantFrom, -1, 0, 2.5, 1000, 'bogus', null, [0, 0], [], Number.NaN);
   }
-  const small = (min: number, max: number | undefined, span: number) => g(fc.integer, { min, max: Math.min(max ?? min + span, min + span) });
+  const small = (min: number, max: number | undefined, span: number) =>
+    g(fc.integer, { min, max: Math.min(max ?? min + span, min + span) });
   switch (spec.kind) {
     case 'int': {
       const lo = spec.min ?? -4;
       // Narrow ranges (Concatenate's axis) are covered whole; open ones stay small.
-      return spec.max !== undefined && spec.max - lo <= 7 ? g(fc.integer, { min: lo, max: spec.max }) : small(lo, spec.max, 3);
+      return spec.max !== undefined && spec.max - lo <= 7
+        ? g(fc.integer, { min: lo, max: spec.max })
+        : small(lo, spec.max, 3);
     }
     case 'float': {
       if (spec.nullable && g(fc.boolean)) return null;
@@ -45,7 +48,8 @@ function paramValue(g: Gen, spec: ParamSpec, chaos: boolean): unknown {
       const length = g(fc.integer, { min: spec.minLength ?? 1, max: spec.maxLength ?? 3 });
       const entries = Array.from({ length }, () => small(spec.min ?? 1, undefined, 4));
       // Reshape: -1 in one place usually fits whatever comes in.
-      if (spec.allowInferred && g(fc.integer, { min: 0, max: 2 }) > 0) entries[g(fc.integer, { min: 0, max: length - 1 })] = -1;
+      if (spec.allowInferred && g(fc.integer, { min: 0, max: 2 }) > 0)
+        entries[g(fc.integer, { min: 0, max: length - 1 })] = -1;
       return entries;
     }
     case 'enum':
@@ -57,7 +61,8 @@ function paramValue(g: Gen, spec: ParamSpec, chaos: boolean): unknown {
 
 function inputShape(g: Gen): number[] {
   const kind = g(fc.integer, { min: 0, max: 9 });
-  if (kind < 7) return [g(fc.integer, { min: 2, max: 9 }), g(fc.integer, { min: 2, max: 9 }), g(fc.integer, { min: 1, max: 3 })];
+  if (kind < 7)
+    return [g(fc.integer, { min: 2, max: 9 }), g(fc.integer, { min: 2, max: 9 }), g(fc.integer, { min: 1, max: 3 })];
   if (kind < 9) return [g(fc.integer, { min: 1, max: 12 })];
   return [g(fc.integer, { min: 1, max: 4 }), g(fc.integer, { min: 1, max: 4 })];
 }
@@ -92,7 +97,12 @@ function randomGraph(g: Gen, chaos: boolean): Graph {
     nodes.push({ id: `n${i}`, type, name, params, position: { x: 0, y: 0 } });
     if (i < inputs) continue;
 
-    const arity = spec.inputs.max === 0 ? (roll(30) ? 1 : 0) : Math.min(spec.inputs.max, spec.inputs.min + g(fc.integer, { min: 0, max: 1 }));
+    const arity =
+      spec.inputs.max === 0
+        ? roll(30)
+          ? 1
+          : 0
+        : Math.min(spec.inputs.max, spec.inputs.min + g(fc.integer, { min: 0, max: 1 }));
     const pick = (slot: number) => {
       if (roll(5)) return g(fc.integer, { min: 0, max: total - 1 }); // anywhere, itself included: cycles
       if (slot === 0 || g(fc.boolean)) return i - 1; // the latest node, so merges often see equal shapes
@@ -101,7 +111,13 @@ function randomGraph(g: Gen, chaos: boolean): Graph {
     let slots = [...Array(arity).keys()];
     if (roll(5)) slots = slots.filter((s) => s !== g(fc.integer, { min: 0, max: arity })); // a gap
     if (roll(5)) slots.push(g(fc.boolean) ? arity : 0); // one too many, or two into one slot
-    for (const slot of slots) edges.push({ id: `e${edges.length}`, source: roll(2) ? 'ghost' : `n${pick(slot)}`, target: `n${i}`, targetInput: slot });
+    for (const slot of slots)
+      edges.push({
+        id: `e${edges.length}`,
+        source: roll(2) ? 'ghost' : `n${pick(slot)}`,
+        target: `n${i}`,
+        targetInput: slot,
+      });
   }
   return { nodes, edges, groups: [] };
 }
@@ -125,7 +141,9 @@ describe('shape inference over random graphs', () => {
         }
         // A node with an error of its own has no shape; a repeated name alone does not stop inference.
         for (const id of report.shapes.keys()) {
-          expect(report.diagnostics.some((d) => d.nodeId === id && d.severity === 'error' && d.code !== 'duplicate-name')).toBe(false);
+          expect(
+            report.diagnostics.some((d) => d.nodeId === id && d.severity === 'error' && d.code !== 'duplicate-name'),
+          ).toBe(false);
         }
         expect(() => summarize(graph, report)).not.toThrow();
       }),
@@ -184,7 +202,10 @@ describe('every graph inference accepts builds in tfjs with the same shapes and 
             tensors.set(id, input);
             continue;
           }
-          const sources = graph.edges.filter((e) => e.target === id).sort((a, b) => a.targetInput - b.targetInput).map((e) => e.source);
+          const sources = graph.edges
+            .filter((e) => e.target === id)
+            .sort((a, b) => a.targetInput - b.targetInput)
+            .map((e) => e.source);
           const io = { inputs: sources.map((s) => report.shapes.get(s) as Shape), output: shape };
           const layer = spec.toTfjs(report.params.get(id)!, tf, node.name, io);
           const feeds = sources.map((s) => tensors.get(s)!);
@@ -196,7 +217,10 @@ describe('every graph inference accepts builds in tfjs with the same shapes and 
         const model = tf.model({ inputs, outputs });
         try {
           expect(model.countParams()).toBe(summary.totals.params);
-          const trainable = model.trainableWeights.reduce((a, w) => a + w.shape.reduce<number>((x, d) => x * (d as number), 1), 0);
+          const trainable = model.trainableWeights.reduce(
+            (a, w) => a + w.shape.reduce<number>((x, d) => x * (d as number), 1),
+            0,
+          );
           expect(trainable).toBe(summary.totals.trainableParams);
           // And it runs: a batch of one through every layer.
           tf.tidy(() => {

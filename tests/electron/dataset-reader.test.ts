@@ -55,7 +55,10 @@ describe('reading picked datasets in the main process', () => {
   it('finds CIFAR-10 batches inside cifar-10-batches-bin/ when the folder above is picked', async () => {
     await write('cifar-10-batches-bin/data_batch_1.bin', cifarBatch(cyclingLabels(5)));
     await write('cifar-10-batches-bin/test_batch.bin', cifarBatch(cyclingLabels(3)));
-    await write('cifar-10-batches-bin/batches.meta.txt', 'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n');
+    await write(
+      'cifar-10-batches-bin/batches.meta.txt',
+      'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n',
+    );
     const opened = await readDatasetFiles('cifar10', dir);
     const dataset = await datasetFromFiles('cifar10', opened.name, opened.files);
     expect([dataset.train.count, dataset.test.count, dataset.classNames[3]]).toEqual([5, 3, 'cat']);
@@ -74,7 +77,10 @@ describe('reading picked datasets in the main process', () => {
     await write('train/dog/notes.txt', 'ignored');
     const opened = await readDatasetFiles('image-folder', dir);
     expect(opened.files).toHaveLength(6);
-    const dataset = await datasetFromFiles('image-folder', opened.name, opened.files, { imageShape: [2, 2, 1], decode: decodeImageNode });
+    const dataset = await datasetFromFiles('image-folder', opened.name, opened.files, {
+      imageShape: [2, 2, 1],
+      decode: decodeImageNode,
+    });
     expect(dataset.classNames).toEqual(['cat', 'dog']);
     expect([dataset.train.count, dataset.test.count]).toEqual([4, 2]);
     expect([...dataset.test.labels]).toEqual([0, 1]);

@@ -38,7 +38,9 @@ describe('project files', () => {
     const file = path.join(dir, 'p.netcanvas.json');
     await writeProjectFile(file, smallProject());
     const before = await fs.readFile(file, 'utf8');
-    const bad = structuredClone(smallProject()) as unknown as { graph: { nodes: { params: Record<string, unknown> }[] } };
+    const bad = structuredClone(smallProject()) as unknown as {
+      graph: { nodes: { params: Record<string, unknown> }[] };
+    };
     bad.graph.nodes[2].params.units = 'ten';
     await expect(writeProjectFile(file, bad)).rejects.toThrow('At graph.nodes.2.params.units');
     await expect(writeProjectFile(file, 'not an object')).rejects.toThrow(/NetCanvas project/);
@@ -47,12 +49,16 @@ describe('project files', () => {
 
   it('reports a missing file and a corrupt file in one line naming the file', async () => {
     const missing = await readProjectFile(path.join(dir, 'nope.netcanvas.json'));
-    expect(missing).toEqual({ ok: false, error: expect.stringMatching(/nope\.netcanvas\.json: the file does not exist/) });
+    expect(missing).toEqual({
+      ok: false,
+      error: expect.stringMatching(/nope\.netcanvas\.json: the file does not exist/),
+    });
     const corrupt = path.join(dir, 'corrupt.netcanvas.json');
     await fs.writeFile(corrupt, serializeProjectFile(smallProject()).slice(0, 60));
     const read = await readProjectFile(corrupt);
     expect(read.ok).toBe(false);
-    if (!read.ok) expect(read.error).toMatch(/corrupt\.netcanvas\.json is not a valid NetCanvas project\. not valid JSON/);
+    if (!read.ok)
+      expect(read.error).toMatch(/corrupt\.netcanvas\.json is not a valid NetCanvas project\. not valid JSON/);
   });
 });
 
@@ -119,7 +125,11 @@ describe('autosave', () => {
     await autosave.store(project, '/home/me/net.netcanvas.json', new Date('2026-11-27T10:00:00Z'));
     // A new Autosave stands for the next start of the app.
     const recovered = await new Autosave(path.join(dir, 'autosave')).pending();
-    expect(recovered).toEqual({ savedAt: '2026-11-27T10:00:00.000Z', fileName: '/home/me/net.netcanvas.json', project });
+    expect(recovered).toEqual({
+      savedAt: '2026-11-27T10:00:00.000Z',
+      fileName: '/home/me/net.netcanvas.json',
+      project,
+    });
     await autosave.clear();
     expect(await autosave.pending()).toBeNull();
   });
@@ -127,16 +137,19 @@ describe('autosave', () => {
   it('refuses an invalid payload and keeps the last good autosave', async () => {
     const autosave = new Autosave(path.join(dir, 'autosave'));
     await autosave.store(smallProject(), null);
-    await expect(autosave.store({ format: 'netcanvas-project', version: 1, graph: { nodes: 3 } }, null)).rejects.toThrow(
-      /At graph\.nodes/,
-    );
+    await expect(
+      autosave.store({ format: 'netcanvas-project', version: 1, graph: { nodes: 3 } }, null),
+    ).rejects.toThrow(/At graph\.nodes/);
     expect((await autosave.pending())?.project).toEqual(smallProject());
   });
 
   it('discards a corrupt autosave instead of failing start-up', async () => {
     const folder = path.join(dir, 'autosave');
     await fs.mkdir(folder, { recursive: true });
-    await fs.writeFile(path.join(folder, 'autosave.json'), '{"savedAt": "x", "fileName": null, "project": {"format": 1}}');
+    await fs.writeFile(
+      path.join(folder, 'autosave.json'),
+      '{"savedAt": "x", "fileName": null, "project": {"format": 1}}',
+    );
     expect(await new Autosave(folder).pending()).toBeNull();
     expect(await fs.readdir(folder)).toEqual([]);
   });
@@ -160,9 +173,9 @@ describe('autosave over the bridge', () => {
     await handlers.store({ text, fileName: null });
     await expect(handlers.store({ text: 42, fileName: null })).rejects.toThrow(/Refused request: text/);
     await expect(handlers.store({ text: '{not json', fileName: null })).rejects.toThrow(/not JSON/);
-    await expect(handlers.store({ text: '{"format":"netcanvas-project","version":1,"graph":{}}', fileName: null })).rejects.toThrow(
-      /At graph\.nodes/,
-    );
+    await expect(
+      handlers.store({ text: '{"format":"netcanvas-project","version":1,"graph":{}}', fileName: null }),
+    ).rejects.toThrow(/At graph\.nodes/);
     expect((await handlers.pending())?.text).toBe(text);
   });
 });

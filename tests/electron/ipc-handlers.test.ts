@@ -16,7 +16,11 @@ afterEach(async () => {
 });
 
 /** Dialogs that answer as a user would: with the paths queued up front. */
-function scriptedDialogs(answers: { open?: string[][]; save?: (string | null)[]; folder?: (string | null)[] }): Dialogs {
+function scriptedDialogs(answers: {
+  open?: string[][];
+  save?: (string | null)[];
+  folder?: (string | null)[];
+}): Dialogs {
   const open = [...(answers.open ?? [])];
   const save = [...(answers.save ?? [])];
   const folder = [...(answers.folder ?? [])];
@@ -48,7 +52,11 @@ describe('IPC handlers', () => {
     const { handlers, events } = setup({ save: [target] });
     const first = await handlers.saveProject({ text: projectText(), suggestedName: 'net.netcanvas.json' });
     expect(first).toEqual({ status: 'saved', name: 'net.netcanvas.json', path: target });
-    const second = await handlers.saveProject({ text: projectText(), suggestedName: 'net.netcanvas.json', path: target });
+    const second = await handlers.saveProject({
+      text: projectText(),
+      suggestedName: 'net.netcanvas.json',
+      path: target,
+    });
     expect(second.status).toBe('saved');
     expect(await fs.readFile(target, 'utf8')).toBe(projectText());
     expect(events).toEqual(['saved net.netcanvas.json', 'saved net.netcanvas.json']);
@@ -67,10 +75,16 @@ describe('IPC handlers', () => {
   it('refuses payloads of the wrong shape with the bad field named', async () => {
     const { handlers } = setup({ save: [path.join(dir, 'a.json')] });
     await expect(handlers.saveProject({ text: 42, suggestedName: 'a.json' })).rejects.toThrow(PayloadError);
-    await expect(handlers.saveProject({ text: 42, suggestedName: 'a.json' })).rejects.toThrow(/^Refused request: text:/);
-    await expect(handlers.saveProjectAs({ text: '{}', suggestedName: '../../etc/passwd' })).rejects.toThrow(/suggestedName: must be a plain file name/);
+    await expect(handlers.saveProject({ text: 42, suggestedName: 'a.json' })).rejects.toThrow(
+      /^Refused request: text:/,
+    );
+    await expect(handlers.saveProjectAs({ text: '{}', suggestedName: '../../etc/passwd' })).rejects.toThrow(
+      /suggestedName: must be a plain file name/,
+    );
     await expect(handlers.exportText({ text: 'a', suggestedName: 's.csv', format: 'pdf' })).rejects.toThrow(/format/);
-    await expect(handlers.exportModel({ modelJson: '{"a":1}', suggestedName: 'm.json' })).rejects.toThrow(/no modelTopology/);
+    await expect(handlers.exportModel({ modelJson: '{"a":1}', suggestedName: 'm.json' })).rejects.toThrow(
+      /no modelTopology/,
+    );
   });
 
   it('refuses to save an invalid project and leaves the old file as it was', async () => {
@@ -86,7 +100,9 @@ describe('IPC handlers', () => {
 
   it('reports a cancelled dialog as cancelled', async () => {
     const { handlers } = setup({ save: [null] });
-    expect(await handlers.saveProjectAs({ text: projectText(), suggestedName: 'a.netcanvas.json' })).toEqual({ status: 'cancelled' });
+    expect(await handlers.saveProjectAs({ text: projectText(), suggestedName: 'a.netcanvas.json' })).toEqual({
+      status: 'cancelled',
+    });
     expect(await handlers.openProject()).toBeNull();
   });
 
@@ -105,13 +121,17 @@ describe('IPC handlers', () => {
     const { handlers } = setup({ save: [target], open: [[target]] });
     const modelJson = JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [] }] });
     const data = new Uint8Array([1, 2, 3, 4]).buffer;
-    expect(await handlers.exportModel({ modelJson, suggestedName: 'model.json', weights: [{ name: 'weights.bin', data }] })).toMatchObject({
+    expect(
+      await handlers.exportModel({ modelJson, suggestedName: 'model.json', weights: [{ name: 'weights.bin', data }] }),
+    ).toMatchObject({
       status: 'saved',
     });
     expect([...(await fs.readFile(path.join(dir, 'out', 'weights.bin')))]).toEqual([1, 2, 3, 4]);
     const imported = await handlers.importModel();
     expect(imported?.text).toBe(modelJson);
-    expect(imported?.weights?.map((w) => [w.name, [...new Uint8Array(w.data)]])).toEqual([['weights.bin', [1, 2, 3, 4]]]);
+    expect(imported?.weights?.map((w) => [w.name, [...new Uint8Array(w.data)]])).toEqual([
+      ['weights.bin', [1, 2, 3, 4]],
+    ]);
   });
 });
 
@@ -119,7 +139,9 @@ describe('app:// protocol', () => {
   it('serves files inside the renderer folder only', () => {
     const root = '/opt/netcanvas/renderer';
     expect(resolveAppFile(root, 'app://netcanvas/')).toBe('/opt/netcanvas/renderer/index.html');
-    expect(resolveAppFile(root, 'app://netcanvas/assets/index-abc.js')).toBe('/opt/netcanvas/renderer/assets/index-abc.js');
+    expect(resolveAppFile(root, 'app://netcanvas/assets/index-abc.js')).toBe(
+      '/opt/netcanvas/renderer/assets/index-abc.js',
+    );
     // The URL parser resolves dot segments (encoded or not) against the root, so they cannot climb out.
     expect(resolveAppFile(root, 'app://netcanvas/../../etc/passwd')).toBe('/opt/netcanvas/renderer/etc/passwd');
     expect(resolveAppFile(root, 'app://netcanvas/%2e%2e/%2e%2e/etc/passwd')).toBe('/opt/netcanvas/renderer/etc/passwd');

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMenu, flattenMenu, RENDERER_COMMANDS } from '../../electron/menu-model';
-import {
-  allowNavigation,
-  allowPermission,
-  CONTENT_SECURITY_POLICY,
-  isTrustedSender,
-} from '../../electron/security';
+import { allowNavigation, allowPermission, CONTENT_SECURITY_POLICY, isTrustedSender } from '../../electron/security';
 
 const base = { platform: 'linux', recentFiles: [] as string[], training: false, canTrain: true };
 
@@ -31,16 +26,33 @@ describe('menu model', () => {
   });
 
   it('has Edit, View, Train and Help menus, with About under Help off macOS and under the app menu on macOS', () => {
-    expect(buildMenu(base).map((m) => (m.kind === 'submenu' ? m.label : ''))).toEqual(['File', 'Edit', 'View', 'Train', 'Help']);
+    expect(buildMenu(base).map((m) => (m.kind === 'submenu' ? m.label : ''))).toEqual([
+      'File',
+      'Edit',
+      'View',
+      'Train',
+      'Help',
+    ]);
     const mac = buildMenu({ ...base, platform: 'darwin' });
     expect(mac[0]).toMatchObject({ kind: 'submenu', label: 'NetCanvas' });
-    expect(flattenMenu(mac).filter((i) => i.command === 'about').map((i) => i.id)).toEqual(['app.about']);
-    expect(flattenMenu(buildMenu(base)).filter((i) => i.command === 'about').map((i) => i.id)).toEqual(['help.about']);
+    expect(
+      flattenMenu(mac)
+        .filter((i) => i.command === 'about')
+        .map((i) => i.id),
+    ).toEqual(['app.about']);
+    expect(
+      flattenMenu(buildMenu(base))
+        .filter((i) => i.command === 'about')
+        .map((i) => i.id),
+    ).toEqual(['help.about']);
   });
 
   it('lists recent files with their paths as arguments', () => {
     const items = flattenMenu(buildMenu({ ...base, recentFiles: ['/a/x.netcanvas.json', '/b/y.netcanvas.json'] }));
-    expect(items.filter((i) => i.command === 'open-recent').map((i) => i.arg)).toEqual(['/a/x.netcanvas.json', '/b/y.netcanvas.json']);
+    expect(items.filter((i) => i.command === 'open-recent').map((i) => i.arg)).toEqual([
+      '/a/x.netcanvas.json',
+      '/b/y.netcanvas.json',
+    ]);
     const empty = flattenMenu(buildMenu(base)).find((i) => i.id === 'file.recent.none');
     expect(empty?.enabled).toBe(false);
   });
@@ -92,7 +104,8 @@ describe('menu accelerators and the page’s shortcuts', () => {
       shift: parts.includes('Shift'),
     };
   }
-  const pageCommand = (command: string) => ({ 'new-from-template': 'templates', shortcuts: 'help' })[command] ?? command;
+  const pageCommand = (command: string) =>
+    ({ 'new-from-template': 'templates', shortcuts: 'help' })[command] ?? command;
 
   it('shows, for every key the page handles itself, the same key the page listens for', async () => {
     const { SHORTCUTS } = await import('../../renderer/chrome/shortcuts');
@@ -101,7 +114,11 @@ describe('menu accelerators and the page’s shortcuts', () => {
     for (const entry of pageHandled) {
       const wanted = parseAccelerator(entry.accelerator as string);
       const match = SHORTCUTS.find(
-        (s) => s.command === pageCommand(entry.command) && s.key === wanted.key && !!s.mod === wanted.mod && !!s.shift === wanted.shift,
+        (s) =>
+          s.command === pageCommand(entry.command) &&
+          s.key === wanted.key &&
+          !!s.mod === wanted.mod &&
+          !!s.shift === wanted.shift,
       );
       expect(match, `${entry.label} (${entry.accelerator})`).toBeDefined();
     }
@@ -109,6 +126,13 @@ describe('menu accelerators and the page’s shortcuts', () => {
 
   it('registers accelerators only for keys the page does not handle', () => {
     const registered = flattenMenu(buildMenu(base)).filter((i) => i.accelerator && !i.pageHandlesKey);
-    expect(registered.map((i) => i.command).sort()).toEqual(['quit', 'toggle-summary', 'train-start', 'train-stop', 'zoom-in', 'zoom-out']);
+    expect(registered.map((i) => i.command).sort()).toEqual([
+      'quit',
+      'toggle-summary',
+      'train-start',
+      'train-stop',
+      'zoom-in',
+      'zoom-out',
+    ]);
   });
 });

@@ -15,9 +15,14 @@ function browserWindowWebPreferences(): Record<string, string> {
       const options = node.arguments?.[0];
       if (options && ts.isObjectLiteralExpression(options)) {
         for (const prop of options.properties) {
-          if (ts.isPropertyAssignment(prop) && prop.name.getText() === 'webPreferences' && ts.isObjectLiteralExpression(prop.initializer)) {
+          if (
+            ts.isPropertyAssignment(prop) &&
+            prop.name.getText() === 'webPreferences' &&
+            ts.isObjectLiteralExpression(prop.initializer)
+          ) {
             const prefs: Record<string, string> = {};
-            for (const p of prop.initializer.properties) if (ts.isPropertyAssignment(p)) prefs[p.name.getText()] = p.initializer.getText();
+            for (const p of prop.initializer.properties)
+              if (ts.isPropertyAssignment(p)) prefs[p.name.getText()] = p.initializer.getText();
             found.push(prefs);
           }
         }
@@ -48,9 +53,10 @@ describe('the desktop window', () => {
 
   it('exposes only named bridge methods from the preload, never a raw send or invoke', () => {
     const preload = readFileSync('electron/preload.ts', 'utf8');
-    expect(preload).toContain("contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge)");
+    expect(preload).toContain('contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge)');
     expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer\b/);
     // Every invoke names a CHANNEL constant, so no channel string can come from the page.
-    for (const call of preload.match(/ipcRenderer\.(invoke|send|on)\(([^,)]+)/g) ?? []) expect(call).toMatch(/CHANNEL\.\w+$/);
+    for (const call of preload.match(/ipcRenderer\.(invoke|send|on)\(([^,)]+)/g) ?? [])
+      expect(call).toMatch(/CHANNEL\.\w+$/);
   });
 });

@@ -69,7 +69,9 @@ describe('the data panel on the desktop', () => {
     if (picked?.kind !== 'folder') throw new Error('expected an image folder');
     expect(picked.inputShape).toEqual([32, 32, 3]);
     expect(picked.grouped.root).toBe('pets');
-    expect(Object.fromEntries(Object.entries(picked.grouped.train).map(([c, files]) => [c, files.map((f) => f.name)]))).toEqual({
+    expect(
+      Object.fromEntries(Object.entries(picked.grouped.train).map(([c, files]) => [c, files.map((f) => f.name)])),
+    ).toEqual({
       cat: ['1.png', '2.png'],
       dog: ['1.jpg'],
     });
@@ -78,7 +80,11 @@ describe('the data panel on the desktop', () => {
   it('reads the CIFAR-10 archive through the main process, and does nothing when the dialog is cancelled', async () => {
     const asked: DatasetFilesKind[] = [];
     const chosen: [string, PickedData | undefined][] = [];
-    const archive: OpenedDataset = { kind: 'cifar10-archive', name: 'cifar-10-binary.tar.gz', files: [{ path: 'cifar-10-binary.tar.gz', data: bytes(10) }] };
+    const archive: OpenedDataset = {
+      kind: 'cifar10-archive',
+      name: 'cifar-10-binary.tar.gz',
+      files: [{ path: 'cifar-10-binary.tar.gz', data: bytes(10) }],
+    };
     mount(desktopBridge(archive, asked), chosen);
     await act(async () => mounted!.byTestId('dataset-cifar10')?.click());
     expect(asked).toEqual(['cifar10-archive']);
@@ -99,12 +105,16 @@ describe('the data panel on the desktop', () => {
       ...webBridge,
       host: 'desktop',
       openDataset: async () => {
-        throw new Error("Error invoking remote method 'netcanvas:open-dataset': DatasetPickError: /home/me/pets holds no PNG or JPEG images in one subfolder per class.");
+        throw new Error(
+          "Error invoking remote method 'netcanvas:open-dataset': DatasetPickError: /home/me/pets holds no PNG or JPEG images in one subfolder per class.",
+        );
       },
     };
     mount(refusing, chosen);
     await act(async () => mounted!.byTestId('dataset-folder')?.click());
     expect(chosen).toEqual([]);
-    expect(mounted!.byTestId('dataset-error')?.textContent).toBe('/home/me/pets holds no PNG or JPEG images in one subfolder per class.');
+    expect(mounted!.byTestId('dataset-error')?.textContent).toBe(
+      '/home/me/pets holds no PNG or JPEG images in one subfolder per class.',
+    );
   });
 });

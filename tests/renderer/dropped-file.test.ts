@@ -34,7 +34,10 @@ describe('a file dropped on the window', () => {
     const graph = getTemplate('mlp').build();
     const store = new EditorStore(graph);
     await openDroppedFile(store, { name: 'photo.png', text: '\u0089PNG...' });
-    expect(store.getState().notice).toMatchObject({ kind: 'error', text: 'Could not open photo.png: it is not JSON. Your design is unchanged.' });
+    expect(store.getState().notice).toMatchObject({
+      kind: 'error',
+      text: 'Could not open photo.png: it is not JSON. Your design is unchanged.',
+    });
     await openDroppedFile(store, { name: 'notes.json', text: '{"hello": 1}' });
     expect(store.getState().notice?.kind).toBe('error');
     expect(store.getState().notice?.text).toMatch(/^Could not import notes\.json: /);

@@ -19,7 +19,10 @@ import {
 
 function chain(): { graph: Graph; input: string; conv: string } {
   const input = addNode(emptyGraph(), 'InputLayer', { params: { shape: [32, 32, 3] } });
-  const conv = addNode(input.graph, 'Conv2D', { params: { filters: 8, kernelSize: [3, 3] }, position: { x: 0, y: 110 } });
+  const conv = addNode(input.graph, 'Conv2D', {
+    params: { filters: 8, kernelSize: [3, 3] },
+    position: { x: 0, y: 110 },
+  });
   return { graph: connect(conv.graph, input.id, conv.id, 0), input: input.id, conv: conv.id };
 }
 
@@ -120,7 +123,17 @@ describe('edit commands', () => {
 describe('the canvas model', () => {
   const flowOf = (graph: Graph, cache = new FlowCache()) => {
     const report = inferShapes(graph);
-    return toFlow({ graph, report, summary: summarize(graph, report), selectedNodes: new Set(), selectedEdges: new Set(), measured: new Map() }, cache);
+    return toFlow(
+      {
+        graph,
+        report,
+        summary: summarize(graph, report),
+        selectedNodes: new Set(),
+        selectedEdges: new Set(),
+        measured: new Map(),
+      },
+      cache,
+    );
   };
 
   it('shows every box with its shape and parameters, and keeps the edges when an edit changes only shapes', () => {
@@ -131,7 +144,10 @@ describe('the canvas model', () => {
     expect(c1.data).toMatchObject({ shape: '28×28×6', params: 156, detail: expect.stringContaining('5×5') });
     // Each edge names the layer whose output it carries, so its label follows that layer's shape.
     expect(edges.find((e) => e.target === lenet.nodes.find((n) => n.name === 's2')!.id)?.data?.from).toBe(c1.id);
-    const wider = { ...lenet, nodes: lenet.nodes.map((n) => (n.id === c1.id ? { ...n, params: { ...n.params, filters: 12 } } : n)) };
+    const wider = {
+      ...lenet,
+      nodes: lenet.nodes.map((n) => (n.id === c1.id ? { ...n, params: { ...n.params, filters: 12 } } : n)),
+    };
     expect(flowOf(wider, cache).edges).toBe(edges);
   });
 
@@ -146,8 +162,16 @@ describe('the canvas model', () => {
     const layer2 = groups[2].data;
     expect(layer2).toMatchObject({ inShape: '56×56×64', outShape: '28×28×128' });
     const summary = summarize(graph);
-    const inLayer2 = new Set(graph.nodes.filter((n) => n.group && graph.groups.find((g) => g.id === n.group)?.label.startsWith('layer2')).map((n) => n.id));
-    expect(layer2.params).toBe(summary.layers.filter((l) => inLayer2.has(l.nodeId)).reduce((a, l) => a + l.trainableParams + l.nonTrainableParams, 0));
+    const inLayer2 = new Set(
+      graph.nodes
+        .filter((n) => n.group && graph.groups.find((g) => g.id === n.group)?.label.startsWith('layer2'))
+        .map((n) => n.id),
+    );
+    expect(layer2.params).toBe(
+      summary.layers
+        .filter((l) => inLayer2.has(l.nodeId))
+        .reduce((a, l) => a + l.trainableParams + l.nonTrainableParams, 0),
+    );
     // Stages connect box to box; nothing inside a group is drawn.
     expect(edges.filter((e) => e.source.startsWith('group:') && e.target.startsWith('group:'))).toHaveLength(4);
     expect(nodes.filter((n) => n.type === 'layer')).toHaveLength(3);
@@ -174,7 +198,10 @@ describe('the canvas model', () => {
     const cache = new FlowCache();
     const before = flowOf(lenet, cache);
     const c3 = lenet.nodes.find((n) => n.name === 'c3')!;
-    const after = flowOf({ ...lenet, nodes: lenet.nodes.map((n) => (n === c3 ? { ...n, params: { ...n.params, filters: 20 } } : n)) }, cache);
+    const after = flowOf(
+      { ...lenet, nodes: lenet.nodes.map((n) => (n === c3 ? { ...n, params: { ...n.params, filters: 20 } } : n)) },
+      cache,
+    );
     const same = after.nodes.filter((n, i) => n === before.nodes[i]).map((n) => (n.data as { name: string }).name);
     // c3's filters change c3, s4, flatten and f5 (its weights); the layers before, f6 and the output keep their boxes.
     expect(same).toEqual(['input', 'c1', 's2', 'f6', 'output']);
@@ -183,7 +210,8 @@ describe('the canvas model', () => {
   it('lays out top to bottom with no two boxes overlapping', () => {
     const positions = [...layoutPositions(getTemplate('resnet18').build()).values()];
     for (const [i, a] of positions.entries())
-      for (const b of positions.slice(i + 1)) expect(Math.abs(a.x - b.x) >= 210 || Math.abs(a.y - b.y) >= 78).toBe(true);
+      for (const b of positions.slice(i + 1))
+        expect(Math.abs(a.x - b.x) >= 210 || Math.abs(a.y - b.y) >= 78).toBe(true);
   });
 });
 

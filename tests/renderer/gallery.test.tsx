@@ -32,10 +32,12 @@ describe('the template gallery', () => {
     });
     typeInto(m.byTestId('template-input'), 'big');
     inAct(() => m.byTestId('template-create')?.click());
-    expect(m.byTestId('template-error')?.textContent).toMatch(/Input size must be whole numbers such as 32×32×3, got "big"/);
+    expect(m.byTestId('template-error')?.textContent).toMatch(
+      /Input size must be whole numbers such as 32×32×3, got "big"/,
+    );
   });
 
-  it('passes on the template\'s own refusal of options it cannot build', () => {
+  it("passes on the template's own refusal of options it cannot build", () => {
     const resnet = templates.find((t) => t.id === 'resnet18') as Template;
     const built = buildTemplate(resnet, [28, 28], 10);
     expect(built.graph).toBeNull();

@@ -40,12 +40,17 @@ describe('the inspector', () => {
     mount(graph, id);
     const fields = mounted!.allByTestId('param-').filter((el) => !el.dataset.testid?.startsWith('param-error-'));
     const params = spec.params as ParamSpecs;
-    expect(fields.map((f) => f.dataset.testid).sort()).toEqual(Object.keys(params).map((p) => `param-${p}`).sort());
+    expect(fields.map((f) => f.dataset.testid).sort()).toEqual(
+      Object.keys(params)
+        .map((p) => `param-${p}`)
+        .sort(),
+    );
     for (const [name, paramSpec] of Object.entries(params)) {
       const field = mounted!.byTestId(`param-${name}`) as HTMLInputElement | HTMLSelectElement;
       const label = mounted!.container.querySelector(`label[for="${field.id}"]`) ?? field.closest('label');
       expect(label?.textContent).toContain(paramLabel(name, paramSpec));
-      if (paramSpec.kind === 'enum') expect([...(field as HTMLSelectElement).options].map((o) => o.value)).toEqual(paramSpec.options);
+      if (paramSpec.kind === 'enum')
+        expect([...(field as HTMLSelectElement).options].map((o) => o.value)).toEqual(paramSpec.options);
       if (paramSpec.kind === 'bool') expect((field as HTMLInputElement).type).toBe('checkbox');
     }
   });
@@ -60,7 +65,7 @@ describe('the inspector', () => {
     expect(mounted!.byTestId('explain')?.textContent).toContain('(32 − 3 + 2·0) / 1 + 1 = 30');
   });
 
-  it('explains a rejected value with core\'s message and leaves the design unchanged', () => {
+  it("explains a rejected value with core's message and leaves the design unchanged", () => {
     const { graph, id } = withLayer('Conv2D', { filters: 6 });
     const store = mount(graph, id);
     typeInto(mounted!.byTestId('param-filters'), '0');
@@ -91,7 +96,7 @@ describe('the inspector', () => {
     expect((mounted!.byTestId('param-units') as HTMLInputElement).value).toBe('10');
   });
 
-  it('lists the selected layer\'s problems with their fixes', () => {
+  it("lists the selected layer's problems with their fixes", () => {
     // Dense straight after a 4-D input: wrong rank, fixed by a Flatten.
     const { graph, id } = withLayer('Dense');
     const store = mount(graph, id);

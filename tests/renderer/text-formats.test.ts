@@ -14,7 +14,9 @@ describe('summary export', () => {
     expect(lines).toHaveLength(summary.layers.length + 2);
     expect(lines[2]).toBe('c1,Conv2D,28×28×6,156,0,117600,18816');
     const rows = lines.slice(1, -1).map((l) => l.split(','));
-    expect(lines.at(-1)).toBe(`Total,,,${rows.reduce((a, r) => a + Number(r[3]), 0)},0,${rows.reduce((a, r) => a + Number(r[5]), 0)},${summary.totals.activationBytes}`);
+    expect(lines.at(-1)).toBe(
+      `Total,,,${rows.reduce((a, r) => a + Number(r[3]), 0)},0,${rows.reduce((a, r) => a + Number(r[5]), 0)},${summary.totals.activationBytes}`,
+    );
   });
 
   it('writes a Markdown table with thousands separators and the totals', () => {
@@ -35,7 +37,8 @@ describe('summary export', () => {
 describe('inspector field text', () => {
   it('reads pairs and lists however they are typed', () => {
     const pair = { kind: 'intPair', default: [3, 3] } as const;
-    for (const text of ['5', '5×5', '5x5', '5, 5', '5 5', ' 5 ×5 ']) expect(parseParam(pair, text)).toEqual({ ok: true, value: [5, 5] });
+    for (const text of ['5', '5×5', '5x5', '5, 5', '5 5', ' 5 ×5 '])
+      expect(parseParam(pair, text)).toEqual({ ok: true, value: [5, 5] });
     expect(parseParam(pair, '3×5')).toEqual({ ok: true, value: [3, 5] });
     expect(parseParam(pair, '3×3×3')).toMatchObject({ ok: false });
     expect(parseParam({ kind: 'intList', default: [] }, '28, 28, 1')).toEqual({ ok: true, value: [28, 28, 1] });
@@ -51,7 +54,12 @@ describe('inspector field text', () => {
 });
 
 describe('keyboard shortcuts', () => {
-  const key = (k: string, mods: { ctrl?: boolean; shift?: boolean } = {}) => ({ key: k, ctrlKey: !!mods.ctrl, metaKey: false, shiftKey: !!mods.shift });
+  const key = (k: string, mods: { ctrl?: boolean; shift?: boolean } = {}) => ({
+    key: k,
+    ctrlKey: !!mods.ctrl,
+    metaKey: false,
+    shiftKey: !!mods.shift,
+  });
 
   it('maps undo and both redo chords', () => {
     expect(commandForKey(key('z', { ctrl: true }), false)).toBe('undo');
@@ -67,7 +75,8 @@ describe('keyboard shortcuts', () => {
   });
 
   it('lists every shortcut the handler knows in the help panel text', () => {
-    for (const s of SHORTCUTS) expect(commandForKey(key(s.key, { ctrl: s.mod, shift: s.shift }), false)).toBe(s.command);
+    for (const s of SHORTCUTS)
+      expect(commandForKey(key(s.key, { ctrl: s.mod, shift: s.shift }), false)).toBe(s.command);
     expect(shortcutText(SHORTCUTS.find((s) => s.command === 'redo')!)).toBe('Ctrl+Shift+Z');
   });
 });

@@ -5,7 +5,8 @@ import { applyFix } from '../../../core/graph/fixes';
 import { addNode, connect, outputNodeIds, type Graph } from '../../../core/graph/graph';
 import { hasErrors, inferShapes, MAX_TENSOR_ELEMENTS } from '../../../core/graph/infer';
 
-const codesOf = (g: Graph) => inferShapes(g).diagnostics.map((d) => [g.nodes.find((n) => n.id === d.nodeId)?.name, d.code]);
+const codesOf = (g: Graph) =>
+  inferShapes(g).diagnostics.map((d) => [g.nodes.find((n) => n.id === d.nodeId)?.name, d.code]);
 
 describe('cycles', () => {
   function cyclic() {
@@ -47,7 +48,9 @@ describe('cycles', () => {
     const x = b.input([4], 'x');
     const add = b.layer('Add', {}, [x], 'loop');
     const graph = connect(b.build(), add, add, 1);
-    expect(inferShapes(graph).diagnostics.map((d) => d.message)).toEqual(['Add "loop": is on a cycle "loop" → "loop"; data must flow one way']);
+    expect(inferShapes(graph).diagnostics.map((d) => d.message)).toEqual([
+      'Add "loop": is on a cycle "loop" → "loop"; data must flow one way',
+    ]);
   });
 
   it('two separate cycles are both reported, each naming its own nodes', () => {
@@ -74,7 +77,12 @@ describe('connection problems', () => {
     const g = connect(second.graph, dense, head);
     const report = inferShapes(g);
     expect(report.diagnostics).toEqual([
-      { nodeId: dense, code: 'missing-input', severity: 'error', message: 'Dense "fc": has no input; connect a layer to it' },
+      {
+        nodeId: dense,
+        code: 'missing-input',
+        severity: 'error',
+        message: 'Dense "fc": has no input; connect a layer to it',
+      },
     ]);
     expect(report.shapes.has(head)).toBe(false);
   });
@@ -87,7 +95,9 @@ describe('connection problems', () => {
     const add = added.id;
     let g = connect(added.graph, x, add, 0);
     g = connect(g, y, add, 2);
-    expect(inferShapes(g).diagnostics.map((d) => d.message)).toEqual(['Add "sum": needs at least 2 inputs but input 2 is not connected']);
+    expect(inferShapes(g).diagnostics.map((d) => d.message)).toEqual([
+      'Add "sum": needs at least 2 inputs but input 2 is not connected',
+    ]);
   });
 
   it('disconnected layers and inputs that feed nothing', () => {
@@ -161,7 +171,12 @@ describe('names and types', () => {
     const graph = connect(second.graph, first, second.id);
     const d = inferShapes(graph).diagnostics;
     expect(d).toEqual([
-      { nodeId: second.id, code: 'duplicate-name', severity: 'error', message: 'Dense "fc": another layer is already named "fc"; layer names must be unique' },
+      {
+        nodeId: second.id,
+        code: 'duplicate-name',
+        severity: 'error',
+        message: 'Dense "fc": another layer is already named "fc"; layer names must be unique',
+      },
     ]);
     expect(hasErrors(d)).toBe(true);
   });
@@ -174,7 +189,14 @@ describe('names and types', () => {
     const g = b.build();
     g.nodes = g.nodes.map((n) => (n.id === conv ? { ...n, type: 'Conv3D' } : n));
     const report = inferShapes(g);
-    expect(report.diagnostics).toEqual([{ nodeId: conv, code: 'unknown-layer-type', severity: 'error', message: 'Conv3D "c": NetCanvas has no layer type "Conv3D"' }]);
+    expect(report.diagnostics).toEqual([
+      {
+        nodeId: conv,
+        code: 'unknown-layer-type',
+        severity: 'error',
+        message: 'Conv3D "c": NetCanvas has no layer type "Conv3D"',
+      },
+    ]);
     expect(report.shapes.has(after)).toBe(false);
   });
 });
@@ -191,7 +213,11 @@ describe('shape problems across a graph', () => {
       nodeId: fc,
       code: 'wrong-rank',
       message: 'Dense "fc": expects a 2-D input, a flat vector (batch, features), but it is 4-D (batch×26×26×4)',
-      fix: { label: 'Insert a Flatten before it', nodeId: fc, edit: { kind: 'insert-before', input: 0, type: 'Flatten' } },
+      fix: {
+        label: 'Insert a Flatten before it',
+        nodeId: fc,
+        edit: { kind: 'insert-before', input: 0, type: 'Flatten' },
+      },
     });
     const fixed = applyFix(graph, d.fix!);
     const report = inferShapes(fixed);
@@ -243,7 +269,8 @@ describe('shape problems across a graph', () => {
         nodeId: conv,
         code: 'tensor-too-large',
         severity: 'warning',
-        message: 'Conv2D "wide": output 16384×16384×2 holds 536,870,912 values per sample (2.0 GiB as float32); it will not fit in memory',
+        message:
+          'Conv2D "wide": output 16384×16384×2 holds 536,870,912 values per sample (2.0 GiB as float32); it will not fit in memory',
       },
     ]);
     expect(report.shapes.get(conv)).toEqual([null, 16384, 16384, 2]);
@@ -297,7 +324,8 @@ describe('one tensor fed twice into a layer', () => {
         nodeId: sum,
         code: 'repeated-input',
         severity: 'error',
-        message: 'Add "sum": inputs 1 and 2 are both "r", which also feeds another layer; TensorFlow.js cannot run that',
+        message:
+          'Add "sum": inputs 1 and 2 are both "r", which also feeds another layer; TensorFlow.js cannot run that',
         fix: {
           label: 'Pass input 2 through a linear Activation',
           nodeId: sum,

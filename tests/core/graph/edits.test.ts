@@ -59,7 +59,12 @@ describe('adding and connecting', () => {
   });
 
   it('freshId skips ids used by nodes, edges and groups', () => {
-    const g: Graph = { ...emptyGraph(), nodes: [], edges: [{ id: 'x1', source: 'a', target: 'b', targetInput: 0 }], groups: [{ id: 'x2', label: 'g' }] };
+    const g: Graph = {
+      ...emptyGraph(),
+      nodes: [],
+      edges: [{ id: 'x1', source: 'a', target: 'b', targetInput: 0 }],
+      groups: [{ id: 'x2', label: 'g' }],
+    };
     expect(freshId(g, 'x')).toBe('x3');
   });
 
@@ -86,7 +91,11 @@ describe('adding and connecting', () => {
   it.each([
     ['self', (s: ReturnType<typeof sample>) => [s.conv, s.conv], '"conv" cannot feed itself.'],
     ['cycle', (s: ReturnType<typeof sample>) => [s.fc, s.conv], 'Connecting "fc" to "conv" would make a cycle.'],
-    ['into an input', (s: ReturnType<typeof sample>) => [s.conv, s.image], 'Input "image" takes no inputs: it is where data enters.'],
+    [
+      'into an input',
+      (s: ReturnType<typeof sample>) => [s.conv, s.image],
+      'Input "image" takes no inputs: it is where data enters.',
+    ],
     ['missing node', (s: ReturnType<typeof sample>) => [s.conv, 'nope'], 'Both ends must be layers in this design.'],
     ['forward is fine', (s: ReturnType<typeof sample>) => [s.image, s.fc], null],
     ['a skip forward is fine', (s: ReturnType<typeof sample>) => [s.conv, s.flat], null],
@@ -140,7 +149,7 @@ describe('editing in place', () => {
     expect(g2.nodes.find((n) => n.id === fc)?.position).not.toEqual({ x: 5, y: 6 });
   });
 
-  it('insertBefore puts a layer on an edge, midway, in the node\'s group', () => {
+  it("insertBefore puts a layer on an edge, midway, in the node's group", () => {
     const b = new GraphBuilder();
     const x = b.input([4, 4, 2], 'x');
     const inner = b.group('block', () => b.layer('Flatten', {}, x, 'flat'));
@@ -176,7 +185,11 @@ describe('editing in place', () => {
 
   it('applyFix with set-param changes just that parameter', () => {
     const { graph, conv } = sample();
-    const g = applyFix(graph, { label: 'x', nodeId: conv, edit: { kind: 'set-param', param: 'padding', value: 'valid' } });
+    const g = applyFix(graph, {
+      label: 'x',
+      nodeId: conv,
+      edit: { kind: 'set-param', param: 'padding', value: 'valid' },
+    });
     expect(g.nodes.find((n) => n.id === conv)?.params).toMatchObject({ padding: 'valid', filters: 4 });
   });
 });
@@ -216,10 +229,16 @@ describe('GraphBuilder', () => {
     const b = new GraphBuilder();
     const x = b.input([4, 4, 1]);
     const c1 = b.layer('Conv2D', {}, x);
-    const [c2, c3] = b.group('stage1', () => [b.layer('Conv2D', {}, c1), b.group('inner', () => b.layer('Conv2D', {}, c1))]);
+    const [c2, c3] = b.group('stage1', () => [
+      b.layer('Conv2D', {}, c1),
+      b.group('inner', () => b.layer('Conv2D', {}, c1)),
+    ]);
     const g = b.build();
     expect([x, c1, c2, c3].map((id) => name(g, id))).toEqual(['input1', 'conv1', 'conv2', 'conv3']);
-    expect(g.groups).toEqual([{ id: 'g1', label: 'stage1' }, { id: 'g2', label: 'inner', parent: 'g1' }]);
+    expect(g.groups).toEqual([
+      { id: 'g1', label: 'stage1' },
+      { id: 'g2', label: 'inner', parent: 'g1' },
+    ]);
     expect(g.nodes.find((n) => n.id === c2)?.group).toBe('g1');
     expect(g.nodes.find((n) => n.id === c3)?.group).toBe('g2');
     expect(g.nodes.find((n) => n.id === c1)?.group).toBeUndefined();

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../core/graph/builder';
 import { connect } from '../../../core/graph/graph';
-import { BYTES_PER_VALUE, estimateTrainingMemory, largestBatchThatFits, OPTIMIZERS, summarize } from '../../../core/graph/summary';
+import {
+  BYTES_PER_VALUE,
+  estimateTrainingMemory,
+  largestBatchThatFits,
+  OPTIMIZERS,
+  summarize,
+} from '../../../core/graph/summary';
 
 /** LeNet-5 as LeCun et al. 1998 (average pooling, 32×32×1 input): 61,706 parameters. */
 function lenet5() {
@@ -52,7 +58,12 @@ describe('summarize', () => {
     x = b.layer('BatchNormalization', {}, x);
     b.layer('ReLU', {}, x);
     const s = summarize(b.build());
-    expect(s.totals).toMatchObject({ trainableParams: 432 + 32, nonTrainableParams: 32, params: 496, macs: 64 * 16 * 27 });
+    expect(s.totals).toMatchObject({
+      trainableParams: 432 + 32,
+      nonTrainableParams: 32,
+      params: 496,
+      macs: 64 * 16 * 27,
+    });
   });
 
   it('a failed layer has no shape and no counts, and nodes on a cycle are left out', () => {
@@ -65,7 +76,12 @@ describe('summarize', () => {
     const s = summarize(connect(b.build(), r, add, 1));
     expect(s.layers.map((l) => l.name)).toEqual(['x', 'bad', 'after']);
     for (const id of [bad, after]) {
-      expect(s.layers.find((l) => l.nodeId === id)).toMatchObject({ outputShape: null, trainableParams: 0, macs: 0, activationBytes: 0 });
+      expect(s.layers.find((l) => l.nodeId === id)).toMatchObject({
+        outputShape: null,
+        trainableParams: 0,
+        macs: 0,
+        activationBytes: 0,
+      });
     }
     expect(s.totals.params).toBe(0);
     expect(s.diagnostics.map((d) => d.code).sort()).toEqual(['cycle', 'cycle', 'param-invalid']);
@@ -101,7 +117,11 @@ describe('training memory', () => {
     const x = b.input([10]);
     b.layer('BatchNormalization', {}, x);
     const bn = summarize(b.build());
-    expect(estimateTrainingMemory(bn, 1, 'adam')).toMatchObject({ weights: 40 * 4, gradients: 20 * 4, optimizerState: 40 * 4 });
+    expect(estimateTrainingMemory(bn, 1, 'adam')).toMatchObject({
+      weights: 40 * 4,
+      gradients: 20 * 4,
+      optimizerState: 40 * 4,
+    });
   });
 
   it('largestBatchThatFits picks the largest power of two under the budget', () => {

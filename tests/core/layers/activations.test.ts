@@ -19,14 +19,49 @@ describe.each([
 
 describe('activation layer problems', () => {
   it.each([
-    { type: 'Activation', params: { activation: 'gelu' }, message: /^Activation "layer": activation must be one of "linear", .*"swish", got "gelu"$/, fix: 'Reset activation to "relu"' },
-    { type: 'ReLU', params: { maxValue: -1 }, message: /^ReLU "layer": maxValue must be a number ≥ 0, got -1$/, fix: 'Reset maxValue to null' },
-    { type: 'LeakyReLU', params: { alpha: -0.1 }, message: /^LeakyReLU "layer": alpha must be a number ≥ 0, got -0\.1$/, fix: 'Reset alpha to 0.3' },
-    { type: 'LeakyReLU', params: { alpha: null }, message: /alpha must be a number ≥ 0, got null/, fix: 'Reset alpha to 0.3' },
-    { type: 'ELU', params: { alpha: Number.NaN }, message: /alpha must be a number from 1 to 1, got NaN$/, fix: 'Reset alpha to 1' },
-    { type: 'LeakyReLU', params: { alpha: Number.POSITIVE_INFINITY }, message: /alpha must be a number ≥ 0, got Infinity$/, fix: 'Reset alpha to 0.3' },
+    {
+      type: 'Activation',
+      params: { activation: 'gelu' },
+      message: /^Activation "layer": activation must be one of "linear", .*"swish", got "gelu"$/,
+      fix: 'Reset activation to "relu"',
+    },
+    {
+      type: 'ReLU',
+      params: { maxValue: -1 },
+      message: /^ReLU "layer": maxValue must be a number ≥ 0, got -1$/,
+      fix: 'Reset maxValue to null',
+    },
+    {
+      type: 'LeakyReLU',
+      params: { alpha: -0.1 },
+      message: /^LeakyReLU "layer": alpha must be a number ≥ 0, got -0\.1$/,
+      fix: 'Reset alpha to 0.3',
+    },
+    {
+      type: 'LeakyReLU',
+      params: { alpha: null },
+      message: /alpha must be a number ≥ 0, got null/,
+      fix: 'Reset alpha to 0.3',
+    },
+    {
+      type: 'ELU',
+      params: { alpha: Number.NaN },
+      message: /alpha must be a number from 1 to 1, got NaN$/,
+      fix: 'Reset alpha to 1',
+    },
+    {
+      type: 'LeakyReLU',
+      params: { alpha: Number.POSITIVE_INFINITY },
+      message: /alpha must be a number ≥ 0, got Infinity$/,
+      fix: 'Reset alpha to 0.3',
+    },
     // tfjs 4.22 implements ELU only with α = 1.
-    { type: 'ELU', params: { alpha: 0.5 }, message: /^ELU "layer": alpha must be a number from 1 to 1, got 0\.5$/, fix: 'Reset alpha to 1' },
+    {
+      type: 'ELU',
+      params: { alpha: 0.5 },
+      message: /^ELU "layer": alpha must be a number from 1 to 1, got 0\.5$/,
+      fix: 'Reset alpha to 1',
+    },
   ])('$type $params → param-invalid', ({ type, params, message, fix }) => {
     const run = runLayer(type, params, [[10]]);
     expect(run.shape).toBeNull();

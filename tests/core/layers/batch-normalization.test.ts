@@ -7,7 +7,13 @@ describe('BatchNormalization', () => {
     { why: 'after a 64-channel conv', input: [8, 8, 64], params: {}, trainable: 128, nonTrainable: 128 },
     { why: 'after a Dense layer', input: [10], params: {}, trainable: 20, nonTrainable: 20 },
     { why: 'without the shift β', input: [4, 4, 32], params: { center: false }, trainable: 32, nonTrainable: 64 },
-    { why: 'without β and γ', input: [4, 4, 32], params: { center: false, scale: false }, trainable: 0, nonTrainable: 64 },
+    {
+      why: 'without β and γ',
+      input: [4, 4, 32],
+      params: { center: false, scale: false },
+      trainable: 0,
+      nonTrainable: 64,
+    },
   ])('$why', ({ input, params, trainable, nonTrainable }) => {
     const run = runLayer('BatchNormalization', params, [input]);
     expect(run.all).toEqual([]);

@@ -6,10 +6,31 @@ import { layerFace, runLayer } from './layer-harness';
 
 describe('Dense', () => {
   it.each([
-    { why: 'LeNet F5: 400 → 120', input: [400], params: { units: 120 }, shape: [null, 120], trainable: 48_120, macs: 48_000 },
-    { why: 'AlexNet/VGG classifier: 4096 → 1000', input: [4096], params: { units: 1000 }, shape: [null, 1000], trainable: 4_097_000, macs: 4_096_000 },
+    {
+      why: 'LeNet F5: 400 → 120',
+      input: [400],
+      params: { units: 120 },
+      shape: [null, 120],
+      trainable: 48_120,
+      macs: 48_000,
+    },
+    {
+      why: 'AlexNet/VGG classifier: 4096 → 1000',
+      input: [4096],
+      params: { units: 1000 },
+      shape: [null, 1000],
+      trainable: 4_097_000,
+      macs: 4_096_000,
+    },
     { why: 'no bias', input: [10], params: { units: 5, useBias: false }, shape: [null, 5], trainable: 50, macs: 50 },
-    { why: 'one unit (logistic regression)', input: [3], params: { units: 1, activation: 'sigmoid' }, shape: [null, 1], trainable: 4, macs: 3 },
+    {
+      why: 'one unit (logistic regression)',
+      input: [3],
+      params: { units: 1, activation: 'sigmoid' },
+      shape: [null, 1],
+      trainable: 4,
+      macs: 3,
+    },
   ])('$why', ({ input, params, shape, trainable, macs }) => {
     const run = runLayer('Dense', params, [input]);
     expect(run.all).toEqual([]);
@@ -23,12 +44,34 @@ describe('Dense', () => {
       input: [5, 5, 16],
       params: { units: 120 },
       code: 'wrong-rank',
-      message: /^Dense "layer": expects a 2-D input, a flat vector \(batch, features\), but it is 4-D \(batch×5×5×16\)$/,
+      message:
+        /^Dense "layer": expects a 2-D input, a flat vector \(batch, features\), but it is 4-D \(batch×5×5×16\)$/,
       fix: 'Insert a Flatten before it',
     },
-    { why: 'a 3-D sequence', input: [4, 6], params: {}, code: 'wrong-rank', message: /but it is 3-D \(batch×4×6\)/, fix: 'Insert a Flatten before it' },
-    { why: 'zero units', input: [8], params: { units: 0 }, code: 'param-invalid', message: /^Dense "layer": units must be a whole number ≥ 1, got 0$/, fix: 'Reset units to 10' },
-    { why: 'units as text', input: [8], params: { units: '10' }, code: 'param-invalid', message: /units must be a whole number ≥ 1, got "10"/, fix: 'Reset units to 10' },
+    {
+      why: 'a 3-D sequence',
+      input: [4, 6],
+      params: {},
+      code: 'wrong-rank',
+      message: /but it is 3-D \(batch×4×6\)/,
+      fix: 'Insert a Flatten before it',
+    },
+    {
+      why: 'zero units',
+      input: [8],
+      params: { units: 0 },
+      code: 'param-invalid',
+      message: /^Dense "layer": units must be a whole number ≥ 1, got 0$/,
+      fix: 'Reset units to 10',
+    },
+    {
+      why: 'units as text',
+      input: [8],
+      params: { units: '10' },
+      code: 'param-invalid',
+      message: /units must be a whole number ≥ 1, got "10"/,
+      fix: 'Reset units to 10',
+    },
   ])('$why → $code', ({ input, params, code, message, fix }) => {
     const run = runLayer('Dense', params, [input]);
     expect(run.shape).toBeNull();

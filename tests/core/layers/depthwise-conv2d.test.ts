@@ -22,7 +22,14 @@ describe('DepthwiseConv2D shape, parameters and MACs', () => {
       trainable: 80,
       macs: 1152,
     },
-    { why: 'stride 2 valid', input: [9, 9, 2], params: { strides: [2, 2] }, shape: [null, 4, 4, 2], trainable: 20, macs: 288 },
+    {
+      why: 'stride 2 valid',
+      input: [9, 9, 2],
+      params: { strides: [2, 2] },
+      shape: [null, 4, 4, 2],
+      trainable: 20,
+      macs: 288,
+    },
   ])('$why', ({ input, params, shape, trainable, macs }) => {
     const run = runLayer('DepthwiseConv2D', params, [input]);
     expect(run.all).toEqual([]);
@@ -52,7 +59,13 @@ describe('DepthwiseConv2D shape, parameters and MACs', () => {
       code: 'param-invalid',
       message: /depthMultiplier must be a whole number ≥ 1, got 0/,
     },
-    { why: 'a flat input', input: [12], params: {}, code: 'wrong-rank', message: /expects a 4-D input.* but it is 2-D \(batch×12\)/ },
+    {
+      why: 'a flat input',
+      input: [12],
+      params: {},
+      code: 'wrong-rank',
+      message: /expects a 4-D input.* but it is 2-D \(batch×12\)/,
+    },
   ])('$why → $code', ({ input, params, code, message }) => {
     const run = runLayer('DepthwiseConv2D', params, [input]);
     expect(run.shape).toBeNull();
@@ -76,6 +89,8 @@ describe('DepthwiseConv2D shape, parameters and MACs', () => {
       'width: (32 − 3 + 2·0) / 1 + 1 = 30',
       'depth: 3 channels × 2',
     ]);
-    expect(layerFace('DepthwiseConv2D', { depthMultiplier: 2, strides: [2, 2], padding: 'same' })).toBe('3×3 ×2 /2 same');
+    expect(layerFace('DepthwiseConv2D', { depthMultiplier: 2, strides: [2, 2], padding: 'same' })).toBe(
+      '3×3 ×2 /2 same',
+    );
   });
 });

@@ -19,6 +19,8 @@ describe('Flatten', () => {
     expect(run.shape).toBeNull();
     expect(run.diagnostics).toHaveLength(1);
     expect(run.diagnostics[0]).toMatchObject({ code: 'wrong-rank', severity: 'error' });
-    expect(run.diagnostics[0].message).toMatch(/^Flatten "flat": expects an input of at least 3 dimensions, .* but it is 2-D \(batch×10\)$/);
+    expect(run.diagnostics[0].message).toMatch(
+      /^Flatten "flat": expects an input of at least 3 dimensions, .* but it is 2-D \(batch×10\)$/,
+    );
   });
 });

@@ -10,11 +10,21 @@ describe.each(['GlobalAveragePooling2D', 'GlobalMaxPooling2D'])('%s', (type) => 
     const run = runLayer(type, {}, [input]);
     expect(run.all).toEqual([]);
     expect(run.shape).toEqual(shape);
-    expect(run.row).toMatchObject({ trainableParams: 0, nonTrainableParams: 0, macs: 0, activationBytes: (shape[1] as number) * 4 });
+    expect(run.row).toMatchObject({
+      trainableParams: 0,
+      nonTrainableParams: 0,
+      macs: 0,
+      activationBytes: (shape[1] as number) * 4,
+    });
   });
 
   it.each([
-    { input: [10], message: new RegExp(`^${type} "layer": expects a 4-D input, a feature map \\(batch, height, width, channels\\), but it is 2-D \\(batch×10\\)$`) },
+    {
+      input: [10],
+      message: new RegExp(
+        `^${type} "layer": expects a 4-D input, a feature map \\(batch, height, width, channels\\), but it is 2-D \\(batch×10\\)$`,
+      ),
+    },
     { input: [4, 4], message: /but it is 3-D \(batch×4×4\)/ },
   ])('refuses a $input.length-D sample', ({ input, message }) => {
     const run = runLayer(type, {}, [input]);

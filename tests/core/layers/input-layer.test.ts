@@ -18,7 +18,12 @@ describe('InputLayer', () => {
   ])('$shape gives a batch-first $out', ({ shape, out, bytes }) => {
     const { input, summary } = inputFeedingActivation(shape);
     expect(summary.diagnostics).toEqual([]);
-    expect(summary.layers.find((l) => l.nodeId === input)).toMatchObject({ outputShape: out, trainableParams: 0, macs: 0, activationBytes: bytes });
+    expect(summary.layers.find((l) => l.nodeId === input)).toMatchObject({
+      outputShape: out,
+      trainableParams: 0,
+      macs: 0,
+      activationBytes: bytes,
+    });
   });
 
   it.each([
@@ -29,7 +34,11 @@ describe('InputLayer', () => {
   ])('$shape → param-invalid, and the layer after it is not blamed', ({ shape, message }) => {
     const { input, summary } = inputFeedingActivation(shape);
     expect(summary.diagnostics).toHaveLength(1);
-    expect(summary.diagnostics[0]).toMatchObject({ nodeId: input, code: 'param-invalid', fix: { label: 'Reset shape to [28,28,1]' } });
+    expect(summary.diagnostics[0]).toMatchObject({
+      nodeId: input,
+      code: 'param-invalid',
+      fix: { label: 'Reset shape to [28,28,1]' },
+    });
     expect(summary.diagnostics[0].message).toMatch(message);
   });
 

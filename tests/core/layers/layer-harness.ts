@@ -29,7 +29,12 @@ export interface LayerRun {
  * shapes, no batch) and returns its shape, summary row and diagnostics.
  * The layer is named `name` (default `layer`).
  */
-export function runLayer(type: string, params: Record<string, unknown>, inputShapes: readonly (readonly number[])[], name = 'layer'): LayerRun {
+export function runLayer(
+  type: string,
+  params: Record<string, unknown>,
+  inputShapes: readonly (readonly number[])[],
+  name = 'layer',
+): LayerRun {
   const b = new GraphBuilder();
   const inputs = inputShapes.map((s, i) => b.input(s, `in${i + 1}`));
   const nodeId = b.layer(type, params, inputs, name);
@@ -47,7 +52,11 @@ export function runLayer(type: string, params: Record<string, unknown>, inputSha
 }
 
 /** The layer's `explain()` lines for these inputs (defaults filled in). */
-export function explainLayer(type: string, params: Record<string, unknown>, inputShapes: readonly (readonly number[])[]): string[] {
+export function explainLayer(
+  type: string,
+  params: Record<string, unknown>,
+  inputShapes: readonly (readonly number[])[],
+): string[] {
   const spec = getLayerSpec(type);
   if (!spec.explain) throw new Error(`${type} has no explain()`);
   return spec.explain(

@@ -6,9 +6,23 @@ import { layerFace, runLayer } from './layer-harness';
 
 describe('Add', () => {
   it.each([
-    { why: 'a residual skip', inputs: [[8, 8, 16], [8, 8, 16]], shape: [null, 8, 8, 16] },
+    {
+      why: 'a residual skip',
+      inputs: [
+        [8, 8, 16],
+        [8, 8, 16],
+      ],
+      shape: [null, 8, 8, 16],
+    },
     { why: 'three branches', inputs: [[4], [4], [4]], shape: [null, 4] },
-    { why: 'sequences', inputs: [[3, 5], [3, 5]], shape: [null, 3, 5] },
+    {
+      why: 'sequences',
+      inputs: [
+        [3, 5],
+        [3, 5],
+      ],
+      shape: [null, 3, 5],
+    },
   ])('$why', ({ inputs, shape }) => {
     const run = runLayer('Add', {}, inputs);
     expect(run.all).toEqual([]);
@@ -17,7 +31,15 @@ describe('Add', () => {
   });
 
   it('different channels: offers a 1×1 Conv2D that matches them, and the fix works', () => {
-    const run = runLayer('Add', {}, [[8, 8, 16], [8, 8, 32]], 'skip');
+    const run = runLayer(
+      'Add',
+      {},
+      [
+        [8, 8, 16],
+        [8, 8, 32],
+      ],
+      'skip',
+    );
     expect(run.shape).toBeNull();
     expect(run.diagnostics).toHaveLength(1);
     const [d] = run.diagnostics;
@@ -30,7 +52,16 @@ describe('Add', () => {
   });
 
   it('the channel fix on the middle input of three keeps every branch connected', () => {
-    const run = runLayer('Add', {}, [[8, 8, 16], [8, 8, 32], [8, 8, 16]], 'sum');
+    const run = runLayer(
+      'Add',
+      {},
+      [
+        [8, 8, 16],
+        [8, 8, 32],
+        [8, 8, 16],
+      ],
+      'sum',
+    );
     const [d] = run.diagnostics;
     expect(d.message).toMatch(/input 1 is 8×8×16 but input 2 is 8×8×32/);
     const fixed = applyFix(run.graph, d.fix!);
@@ -42,7 +73,14 @@ describe('Add', () => {
   });
 
   it.each([
-    { why: 'different height and width', inputs: [[8, 8, 16], [4, 4, 16]], message: /^Add "layer": input 1 is 8×8×16 but input 2 is 4×4×16; Add needs equal shapes$/ },
+    {
+      why: 'different height and width',
+      inputs: [
+        [8, 8, 16],
+        [4, 4, 16],
+      ],
+      message: /^Add "layer": input 1 is 8×8×16 but input 2 is 4×4×16; Add needs equal shapes$/,
+    },
     { why: 'different ranks', inputs: [[8, 8, 16], [16]], message: /input 1 is 8×8×16 but input 2 is 16/ },
     { why: 'the third input differs', inputs: [[4], [4], [5]], message: /input 1 is 4 but input 3 is 5/ },
   ])('$why → shape-mismatch without a channel fix', ({ inputs, message }) => {
@@ -65,10 +103,34 @@ describe('Add', () => {
 
 describe('Concatenate', () => {
   it.each([
-    { why: 'channels of an Inception block', inputs: [[28, 28, 64], [28, 28, 32]], params: {}, shape: [null, 28, 28, 96] },
+    {
+      why: 'channels of an Inception block',
+      inputs: [
+        [28, 28, 64],
+        [28, 28, 32],
+      ],
+      params: {},
+      shape: [null, 28, 28, 96],
+    },
     { why: 'three flat vectors', inputs: [[3], [4], [5]], params: {}, shape: [null, 12] },
-    { why: 'along the height (axis 1)', inputs: [[4, 8, 2], [6, 8, 2]], params: { axis: 1 }, shape: [null, 10, 8, 2] },
-    { why: 'along the width (axis -2)', inputs: [[4, 8, 2], [4, 1, 2]], params: { axis: -2 }, shape: [null, 4, 9, 2] },
+    {
+      why: 'along the height (axis 1)',
+      inputs: [
+        [4, 8, 2],
+        [6, 8, 2],
+      ],
+      params: { axis: 1 },
+      shape: [null, 10, 8, 2],
+    },
+    {
+      why: 'along the width (axis -2)',
+      inputs: [
+        [4, 8, 2],
+        [4, 1, 2],
+      ],
+      params: { axis: -2 },
+      shape: [null, 4, 9, 2],
+    },
   ])('$why', ({ inputs, params, shape }) => {
     const run = runLayer('Concatenate', params, inputs);
     expect(run.all).toEqual([]);
@@ -79,24 +141,61 @@ describe('Concatenate', () => {
   it.each([
     {
       why: 'maps of different sizes',
-      inputs: [[8, 8, 4], [4, 4, 4]],
+      inputs: [
+        [8, 8, 4],
+        [4, 4, 4],
+      ],
       params: {},
       code: 'concat-mismatch',
       message: /^Concatenate "layer": input 1 is 8×8×4 but input 2 is 4×4×4: all sizes except axis -1 must agree$/,
       fix: undefined,
     },
-    { why: 'different ranks', inputs: [[8, 8, 4], [4]], params: {}, code: 'concat-mismatch', message: /^Concatenate "layer": input 1 is 4-D but input 2 is 2-D$/, fix: undefined },
+    {
+      why: 'different ranks',
+      inputs: [[8, 8, 4], [4]],
+      params: {},
+      code: 'concat-mismatch',
+      message: /^Concatenate "layer": input 1 is 4-D but input 2 is 2-D$/,
+      fix: undefined,
+    },
     {
       why: 'joining along the batch',
-      inputs: [[8, 8, 4], [8, 8, 4]],
+      inputs: [
+        [8, 8, 4],
+        [8, 8, 4],
+      ],
       params: { axis: 0 },
       code: 'concat-mismatch',
       message: /^Concatenate "layer": axis 0 is not a data axis of a 4-D input$/,
       fix: 'Join along the channels (axis -1)',
     },
-    { why: 'axis -4 is the batch of a 4-D input', inputs: [[8, 8, 4], [8, 8, 4]], params: { axis: -4 }, code: 'concat-mismatch', message: /axis -4 is not a data axis/, fix: 'Join along the channels (axis -1)' },
-    { why: 'axis 3 of flat vectors', inputs: [[3], [4]], params: { axis: 3 }, code: 'concat-mismatch', message: /axis 3 is not a data axis of a 2-D input/, fix: 'Join along the channels (axis -1)' },
-    { why: 'axis out of range', inputs: [[3], [4]], params: { axis: 7 }, code: 'param-invalid', message: /axis must be a whole number from -4 to 3, got 7/, fix: 'Reset axis to -1' },
+    {
+      why: 'axis -4 is the batch of a 4-D input',
+      inputs: [
+        [8, 8, 4],
+        [8, 8, 4],
+      ],
+      params: { axis: -4 },
+      code: 'concat-mismatch',
+      message: /axis -4 is not a data axis/,
+      fix: 'Join along the channels (axis -1)',
+    },
+    {
+      why: 'axis 3 of flat vectors',
+      inputs: [[3], [4]],
+      params: { axis: 3 },
+      code: 'concat-mismatch',
+      message: /axis 3 is not a data axis of a 2-D input/,
+      fix: 'Join along the channels (axis -1)',
+    },
+    {
+      why: 'axis out of range',
+      inputs: [[3], [4]],
+      params: { axis: 7 },
+      code: 'param-invalid',
+      message: /axis must be a whole number from -4 to 3, got 7/,
+      fix: 'Reset axis to -1',
+    },
   ])('$why → $code', ({ inputs, params, code, message, fix }) => {
     const run = runLayer('Concatenate', params, inputs);
     expect(run.shape).toBeNull();
@@ -104,7 +203,8 @@ describe('Concatenate', () => {
     expect(run.diagnostics[0]).toMatchObject({ code, severity: 'error' });
     expect(run.diagnostics[0].message).toMatch(message);
     expect(run.diagnostics[0].fix?.label).toBe(fix);
-    if (run.diagnostics[0].fix) expect(inferShapes(applyFix(run.graph, run.diagnostics[0].fix)).diagnostics).toEqual([]);
+    if (run.diagnostics[0].fix)
+      expect(inferShapes(applyFix(run.graph, run.diagnostics[0].fix)).diagnostics).toEqual([]);
   });
 
   it('face names a non-default axis', () => {

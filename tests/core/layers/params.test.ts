@@ -30,7 +30,11 @@ describe('parameter checks quote the bad value', () => {
   });
 
   it('resolveParams fills defaults (copied) and drops unknown keys; checkParams lists every bad one', () => {
-    const specs = { kernelSize: intPair({ min: 1, default: [3, 3] }), filters: int({ min: 1, default: 32 }), useBias: bool(true) };
+    const specs = {
+      kernelSize: intPair({ min: 1, default: [3, 3] }),
+      filters: int({ min: 1, default: 32 }),
+      useBias: bool(true),
+    };
     const resolved = resolveParams(specs, { filters: 0, extra: 1, useBias: 'no' });
     expect(resolved).toEqual({ kernelSize: [3, 3], filters: 0, useBias: 'no' });
     expect(resolved.kernelSize).not.toBe(specs.kernelSize.default);

@@ -4,10 +4,30 @@ import { explainLayer, layerFace, runLayer } from './layer-harness';
 describe.each(['MaxPooling2D', 'AveragePooling2D'])('%s', (type) => {
   it.each([
     { why: 'LeNet S2: 2×2/2 halves 28 to 14', input: [28, 28, 6], params: {}, shape: [null, 14, 14, 6] },
-    { why: 'AlexNet overlapping 3×3/2 on 55 gives 27', input: [55, 55, 96], params: { poolSize: [3, 3], strides: [2, 2] }, shape: [null, 27, 27, 96] },
-    { why: '"same" on an odd size rounds up: ⌈7 / 2⌉ = 4', input: [7, 7, 3], params: { padding: 'same' }, shape: [null, 4, 4, 3] },
-    { why: '3×3 stride 1 "same" keeps the size', input: [5, 5, 2], params: { poolSize: [3, 3], strides: [1, 1], padding: 'same' }, shape: [null, 5, 5, 2] },
-    { why: 'non-square window', input: [8, 6, 1], params: { poolSize: [4, 2], strides: [4, 2] }, shape: [null, 2, 3, 1] },
+    {
+      why: 'AlexNet overlapping 3×3/2 on 55 gives 27',
+      input: [55, 55, 96],
+      params: { poolSize: [3, 3], strides: [2, 2] },
+      shape: [null, 27, 27, 96],
+    },
+    {
+      why: '"same" on an odd size rounds up: ⌈7 / 2⌉ = 4',
+      input: [7, 7, 3],
+      params: { padding: 'same' },
+      shape: [null, 4, 4, 3],
+    },
+    {
+      why: '3×3 stride 1 "same" keeps the size',
+      input: [5, 5, 2],
+      params: { poolSize: [3, 3], strides: [1, 1], padding: 'same' },
+      shape: [null, 5, 5, 2],
+    },
+    {
+      why: 'non-square window',
+      input: [8, 6, 1],
+      params: { poolSize: [4, 2], strides: [4, 2] },
+      shape: [null, 2, 3, 1],
+    },
   ])('$why', ({ input, params, shape }) => {
     const run = runLayer(type, params, [input]);
     expect(run.all).toEqual([]);
@@ -26,9 +46,27 @@ describe.each(['MaxPooling2D', 'AveragePooling2D'])('%s', (type) => {
   });
 
   it.each([
-    { why: 'window larger than the map', input: [1, 1, 8], params: {}, code: 'kernel-too-large', message: /^\w+ "layer": 2×2 pool window does not fit a 1×1 input with padding "valid"$/ },
-    { why: 'zero window', input: [8, 8, 1], params: { poolSize: [0, 2] }, code: 'param-invalid', message: /poolSize must be two whole numbers ≥ 1, got \[0,2\]/ },
-    { why: 'a flat input', input: [16], params: {}, code: 'wrong-rank', message: /expects a 4-D input, a feature map .* but it is 2-D \(batch×16\)/ },
+    {
+      why: 'window larger than the map',
+      input: [1, 1, 8],
+      params: {},
+      code: 'kernel-too-large',
+      message: /^\w+ "layer": 2×2 pool window does not fit a 1×1 input with padding "valid"$/,
+    },
+    {
+      why: 'zero window',
+      input: [8, 8, 1],
+      params: { poolSize: [0, 2] },
+      code: 'param-invalid',
+      message: /poolSize must be two whole numbers ≥ 1, got \[0,2\]/,
+    },
+    {
+      why: 'a flat input',
+      input: [16],
+      params: {},
+      code: 'wrong-rank',
+      message: /expects a 4-D input, a feature map .* but it is 2-D \(batch×16\)/,
+    },
   ])('$why → $code', ({ input, params, code, message }) => {
     const run = runLayer(type, params, [input]);
     expect(run.shape).toBeNull();

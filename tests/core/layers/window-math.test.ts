@@ -49,7 +49,8 @@ describe('sliding-window arithmetic', () => {
       for (let k = 1; k <= 5; k++)
         for (let s = 1; s <= 4; s++) {
           const text = explainWindowAxis(n, k, s, 'same');
-          const [, before, after, result] = text.match(/^\(\d+ − \d+ \+ (?:2·(\d+)|(\d+) \+ \d+)\) \/ \d+ \+ 1 = ([\d.]+)/) ?? [];
+          const [, before, after, result] =
+            text.match(/^\(\d+ − \d+ \+ (?:2·(\d+)|(\d+) \+ \d+)\) \/ \d+ \+ 1 = ([\d.]+)/) ?? [];
           expect(result, text).toBeDefined();
           const [b, a] = samePadding(n, k, s);
           if (before !== undefined) expect(Number(before)).toBe(b);

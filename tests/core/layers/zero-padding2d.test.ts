@@ -14,9 +14,24 @@ describe('ZeroPadding2D', () => {
   });
 
   it.each([
-    { params: { padding: [-1, 0, 0, 0] }, input: [4, 4, 1], code: 'param-invalid', message: /^ZeroPadding2D "layer": padding entries must be ≥ 0, got \[-1,0,0,0\]$/ },
-    { params: { padding: [1, 1] }, input: [4, 4, 1], code: 'param-invalid', message: /padding must have at least 4 entries, got \[1,1\]/ },
-    { params: {}, input: [16], code: 'wrong-rank', message: /expects a 4-D input, a feature map .* but it is 2-D \(batch×16\)/ },
+    {
+      params: { padding: [-1, 0, 0, 0] },
+      input: [4, 4, 1],
+      code: 'param-invalid',
+      message: /^ZeroPadding2D "layer": padding entries must be ≥ 0, got \[-1,0,0,0\]$/,
+    },
+    {
+      params: { padding: [1, 1] },
+      input: [4, 4, 1],
+      code: 'param-invalid',
+      message: /padding must have at least 4 entries, got \[1,1\]/,
+    },
+    {
+      params: {},
+      input: [16],
+      code: 'wrong-rank',
+      message: /expects a 4-D input, a feature map .* but it is 2-D \(batch×16\)/,
+    },
   ])('$params on $input → $code', ({ params, input, code, message }) => {
     const run = runLayer('ZeroPadding2D', params, [input]);
     expect(run.shape).toBeNull();
