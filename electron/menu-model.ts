@@ -4,38 +4,20 @@
  * `command` to the renderer (or runs it in main for app-level commands).
  */
 
-/** Commands a menu item can issue. The renderer handles those in `RENDERER_COMMANDS`. */
-export type MenuCommand =
-  | 'new'
-  | 'new-from-template'
-  | 'open'
-  | 'open-recent'
-  | 'clear-recent'
-  | 'save'
-  | 'save-as'
-  | 'import-model'
-  | 'export-model'
-  | 'export-summary'
-  | 'quit'
-  | 'undo'
-  | 'redo'
-  | 'cut'
-  | 'copy'
-  | 'paste'
-  | 'duplicate'
-  | 'delete'
-  | 'select-all'
-  | 'auto-layout'
-  | 'fit-view'
-  | 'toggle-theme'
-  | 'toggle-summary'
-  | 'zoom-in'
-  | 'zoom-out'
-  | 'train-start'
-  | 'train-stop'
-  | 'train-settings'
-  | 'shortcuts'
-  | 'about';
+import {
+  acceleratorOf,
+  COMMANDS,
+  isEnabled,
+  MENUS,
+  pageHandlesKeys,
+  type CommandId,
+  type CommandSpec,
+  type MenuId,
+  type MenuPlace,
+} from '../core/commands';
+
+/** Commands a menu item can issue: the app's one command vocabulary (core/commands.ts). */
+export type MenuCommand = CommandId;
 
 /** One menu entry. */
 export type MenuItemModel =
@@ -48,7 +30,7 @@ export type MenuItemModel =
       enabled?: boolean;
       arg?: string;
       /**
-       * The renderer's own key handler runs this shortcut (renderer/chrome/shortcuts.ts),
+       * The renderer's own key handler runs this shortcut (see `keysHandledBy` in core/commands.ts),
        * so the menu shows the accelerator without registering it: one key press, one action,
        * and copy/paste keep working natively inside text fields.
        */
@@ -68,171 +50,80 @@ export interface MenuState {
 }
 
 /** Commands that main forwards to the renderer rather than handling itself. */
-export const RENDERER_COMMANDS: ReadonlySet<MenuCommand> = new Set<MenuCommand>([
-  'cut',
-  'copy',
-  'paste',
-  'select-all',
-  'new',
-  'new-from-template',
-  'open',
-  'open-recent',
-  'save',
-  'save-as',
-  'import-model',
-  'export-model',
-  'export-summary',
-  'undo',
-  'redo',
-  'duplicate',
-  'delete',
-  'auto-layout',
-  'fit-view',
-  'toggle-theme',
-  'toggle-summary',
-  'train-start',
-  'train-stop',
-  'train-settings',
-  'shortcuts',
-]);
+export const RENDERER_COMMANDS: ReadonlySet<MenuCommand> = new Set<MenuCommand>(
+  COMMANDS.filter((c) => c.runsIn === 'page' && 'menu' in c).map((c) => c.id),
+);
 
-/** Commands whose keys the renderer handles itself (see `pageHandlesKey`). */
-const PAGE_KEYS: ReadonlySet<MenuCommand> = new Set<MenuCommand>([
-  'new',
-  'new-from-template',
-  'open',
-  'save',
-  'save-as',
-  'import-model',
-  'export-model',
-  'undo',
-  'redo',
-  'cut',
-  'copy',
-  'paste',
-  'duplicate',
-  'delete',
-  'select-all',
-  'auto-layout',
-  'fit-view',
-  'toggle-theme',
-  'shortcuts',
-]);
+/** `train-start` in the Train menu is `train.start`; `save` in the File menu is `file.save`. */
+const itemId = (menu: MenuId, command: string): string =>
+  `${menu}.${command.startsWith(`${menu}-`) ? command.slice(menu.length + 1) : command}`;
 
-const item = (
-  id: string,
-  label: string,
-  command: MenuCommand,
-  accelerator?: string,
-  extra: { enabled?: boolean; arg?: string } = {},
-): MenuItemModel => ({
-  kind: 'item',
-  id,
-  label,
-  command,
-  ...(accelerator ? { accelerator } : {}),
-  ...(accelerator && PAGE_KEYS.has(command) ? { pageHandlesKey: true } : {}),
-  ...extra,
-});
 const sep: MenuItemModel = { kind: 'separator' };
 
-/** The whole menu bar for `state`. */
-export function buildMenu(state: MenuState): MenuItemModel[] {
-  const mac = state.platform === 'darwin';
-  const recent: MenuItemModel[] = state.recentFiles.length
+/** The File menu's Open Recent submenu: one item per file, with its path as the argument. */
+function recentSubmenu(state: MenuState): MenuItemModel {
+  const item = (
+    id: string,
+    label: string,
+    command: MenuCommand,
+    extra: { arg?: string; accelerator?: string; enabled?: boolean } = {},
+  ): MenuItemModel => ({ kind: 'item', id, label, command, ...extra });
+  const items: MenuItemModel[] = state.recentFiles.length
     ? [
         ...state.recentFiles.map((file, i) =>
-          item(`file.recent.${i}`, file, 'open-recent', i < 9 ? `CmdOrCtrl+Alt+${i + 1}` : undefined, { arg: file }),
+          item(`file.recent.${i}`, file, 'open-recent', {
+            arg: file,
+            ...(i < 9 ? { accelerator: `CmdOrCtrl+Alt+${i + 1}` } : {}),
+          }),
         ),
         sep,
         item('file.recent.clear', 'Clear Recent', 'clear-recent'),
       ]
-    : [item('file.recent.none', 'No Recent Files', 'open-recent', undefined, { enabled: false })];
-  return [
-    ...(mac
-      ? [
-          {
-            kind: 'submenu',
-            id: 'app',
-            label: 'NetCanvas',
-            items: [
-              item('app.about', 'About NetCanvas', 'about'),
-              sep,
-              item('app.quit', 'Quit NetCanvas', 'quit', 'Cmd+Q'),
-            ],
-          } as MenuItemModel,
-        ]
-      : []),
-    {
-      kind: 'submenu',
-      id: 'file',
-      label: 'File',
-      items: [
-        item('file.new', 'New', 'new', 'CmdOrCtrl+N'),
-        item('file.new-from-template', 'New from Template…', 'new-from-template', 'CmdOrCtrl+Shift+T'),
-        item('file.open', 'Open…', 'open', 'CmdOrCtrl+O'),
-        { kind: 'submenu', id: 'file.recent', label: 'Open Recent', items: recent },
-        sep,
-        item('file.save', 'Save', 'save', 'CmdOrCtrl+S'),
-        item('file.save-as', 'Save As…', 'save-as', 'CmdOrCtrl+Shift+S'),
-        sep,
-        item('file.import-model', 'Import Model JSON…', 'import-model', 'CmdOrCtrl+I'),
-        item('file.export-model', 'Export Model JSON…', 'export-model', 'CmdOrCtrl+E'),
-        item('file.export-summary', 'Export Summary…', 'export-summary'),
-        ...(mac ? [] : [sep, item('file.quit', 'Quit', 'quit', 'Ctrl+Q')]),
-      ],
-    },
-    {
-      kind: 'submenu',
-      id: 'edit',
-      label: 'Edit',
-      items: [
-        item('edit.undo', 'Undo', 'undo', 'CmdOrCtrl+Z'),
-        item('edit.redo', 'Redo', 'redo', 'CmdOrCtrl+Shift+Z'),
-        sep,
-        item('edit.cut', 'Cut', 'cut', 'CmdOrCtrl+X'),
-        item('edit.copy', 'Copy', 'copy', 'CmdOrCtrl+C'),
-        item('edit.paste', 'Paste', 'paste', 'CmdOrCtrl+V'),
-        item('edit.duplicate', 'Duplicate', 'duplicate', 'CmdOrCtrl+D'),
-        item('edit.delete', 'Delete', 'delete', 'Delete'),
-        item('edit.select-all', 'Select All', 'select-all', 'CmdOrCtrl+A'),
-      ],
-    },
-    {
-      kind: 'submenu',
-      id: 'view',
-      label: 'View',
-      items: [
-        item('view.auto-layout', 'Auto Layout', 'auto-layout', 'CmdOrCtrl+Shift+L'),
-        item('view.fit', 'Fit View', 'fit-view', 'Shift+F'),
-        item('view.zoom-in', 'Zoom In', 'zoom-in', 'CmdOrCtrl+Plus'),
-        item('view.zoom-out', 'Zoom Out', 'zoom-out', 'CmdOrCtrl+-'),
-        sep,
-        item('view.summary', 'Toggle Summary Panel', 'toggle-summary', 'CmdOrCtrl+Shift+M'),
-        item('view.theme', 'Toggle Dark Theme', 'toggle-theme', 'CmdOrCtrl+Shift+K'),
-      ],
-    },
-    {
-      kind: 'submenu',
-      id: 'train',
-      label: 'Train',
-      items: [
-        item('train.start', 'Start Training', 'train-start', 'F5', { enabled: state.canTrain && !state.training }),
-        item('train.stop', 'Stop Training', 'train-stop', 'Shift+F5', { enabled: state.training }),
-        sep,
-        item('train.settings', 'Training Settings…', 'train-settings'),
-      ],
-    },
-    {
-      kind: 'submenu',
-      id: 'help',
-      label: 'Help',
-      items: [
-        item('help.shortcuts', 'Keyboard Shortcuts', 'shortcuts', 'F1'),
-        ...(mac ? [] : [sep, item('help.about', 'About NetCanvas', 'about')]),
-      ],
-    },
-  ];
+    : [item('file.recent.none', 'No Recent Files', 'open-recent', { enabled: false })];
+  return { kind: 'submenu', id: 'file.recent', label: 'Open Recent', items };
+}
+
+/** The whole menu bar for `state`, generated from the command table. */
+export function buildMenu(state: MenuState): MenuItemModel[] {
+  const mac = state.platform === 'darwin';
+  const context = { canTrain: state.canTrain, training: state.training, idle: !state.training };
+  const placed = new Map<MenuId, { place: MenuPlace; item: MenuItemModel }[]>();
+  for (const command of COMMANDS as readonly CommandSpec[]) {
+    const place = (mac && command.macMenu) || command.menu;
+    if (!place) continue;
+    let item: MenuItemModel;
+    if (command.id === 'open-recent') item = recentSubmenu(state);
+    else {
+      const key = command.keys?.[0];
+      const enabledWhen = command.enabledWhen ?? [];
+      item = {
+        kind: 'item',
+        id: itemId(place.menu, command.id),
+        label: mac && command.macMenu ? command.macMenu.label : command.label,
+        command: command.id as MenuCommand,
+        ...(key ? { accelerator: acceleratorOf(key) } : {}),
+        ...(key && pageHandlesKeys(command) ? { pageHandlesKey: true } : {}),
+        // Facts main does not know (the selection, the undo history) leave an item enabled.
+        ...(enabledWhen.some((fact) => fact in context) ? { enabled: isEnabled(command, context) } : {}),
+      };
+    }
+    const list = placed.get(place.menu) ?? [];
+    list.push({ place, item });
+    placed.set(place.menu, list);
+  }
+  const menus: MenuItemModel[] = [];
+  for (const { id, label } of MENUS) {
+    const entries = placed.get(id);
+    if (!entries?.length) continue;
+    const items: MenuItemModel[] = [];
+    const sections = [...new Set(entries.map((e) => e.place.section))].sort((a, b) => a - b);
+    for (const [i, section] of sections.entries()) {
+      if (i > 0) items.push(sep);
+      for (const e of entries) if (e.place.section === section) items.push(e.item);
+    }
+    menus.push({ kind: 'submenu', id, label, items });
+  }
+  return menus;
 }
 
 /** Every item in `menu`, depth first, for lookups and tests. */

@@ -4,17 +4,18 @@
  * menu commands to the edit and file commands.
  */
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { NetCanvasBridge } from '../electron/contract';
+import { isPageCommand, type CommandContext, type PageCommandId } from '../core/commands';
 import { Canvas } from './canvas/Canvas';
 import { HelpPanel } from './chrome/HelpPanel';
 import { StatusBar } from './chrome/StatusBar';
 import { Toolbar } from './chrome/Toolbar';
-import { commandForKey, type CommandId } from './chrome/shortcuts';
+import { useCommandKeys } from './chrome/use-command-keys';
+import { useTheme } from './chrome/use-theme';
 import { buildTemplate, TemplateGallery } from './gallery/TemplateGallery';
 import { Inspector } from './inspector/Inspector';
 import { Palette } from './palette/Palette';
-import { autosaveText, designFromAutosave, type AutosavedDesign } from './state/autosave';
 import {
   addLayer,
   copySelection,
@@ -34,174 +35,99 @@ import {
   exportSummary,
   importModel,
   newDesign,
-  openDroppedFile,
   openGraph,
   openProject,
   saveProject,
 } from './state/file-commands';
+import { useAutosave } from './state/use-autosave';
+import { useFileDrop } from './state/use-file-drop';
 import { ProblemsPanel } from './summary/ProblemsPanel';
 import { SummaryPanel } from './summary/SummaryPanel';
 import { TrainView } from './training/TrainView';
 import { createTrainingController } from './training/create-controller';
 
-type Theme = 'light' | 'dark';
-const THEME_KEY = 'netcanvas:theme';
-/** Autosave after this long without an edit, so typing is never held up by serialising a big design. */
-const AUTOSAVE_DELAY_MS = 600;
-
-function initialTheme(): Theme {
-  const stored = localStorage.getItem(THEME_KEY);
-  if (stored === 'light' || stored === 'dark') return stored;
-  return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-}
-
-const isTextField = (target: EventTarget | null): boolean =>
-  target instanceof HTMLElement &&
-  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-
 function Editor() {
   const { store, bridge } = useEditor();
   const state = useEditorState();
   const flow = useReactFlow();
-  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const [theme, toggleTheme] = useTheme();
   const [gallery, setGallery] = useState(false);
   const [help, setHelp] = useState(false);
   const [bottomTab, setBottomTab] = useState<'problems' | 'summary' | null>('problems');
-  const [restore, setRestore] = useState<AutosavedDesign | null>(null);
-  // Until the host has said whether a design was left behind, autosave must not overwrite it.
-  const [autosaveChecked, setAutosaveChecked] = useState(false);
   const [training, setTraining] = useState(false);
   const [trainingController] = useState(createTrainingController);
+  const restore = useAutosave(store, bridge, state);
   const dirty = isDirty(state);
   const title = designName(state.fileName);
 
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme;
-    localStorage.setItem(THEME_KEY, theme);
-  }, [theme]);
-
   useEffect(() => bridge.setDirty(dirty, title), [bridge, dirty, title]);
 
-  // Autosave while there are unsaved changes; a clean design leaves nothing to restore.
-  // Nothing is written while the restore offer is open, so the offered copy is not overwritten.
-  useEffect(() => {
-    let live = true;
-    void bridge.pendingAutosave().then((pending) => {
-      if (!live) return;
-      const design = designFromAutosave(pending);
-      if (pending && !design) bridge.storeAutosave(null); // unreadable: nothing worth offering
-      setRestore(design);
-      setAutosaveChecked(true);
-    });
-    return () => {
-      live = false;
-    };
-  }, [bridge]);
-  useEffect(() => {
-    if (restore || !autosaveChecked) return;
-    const timer = setTimeout(() => {
-      bridge.storeAutosave(dirty ? { text: autosaveText(state.graph), fileName: state.fileName } : null);
-    }, AUTOSAVE_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [bridge, state.graph, state.fileName, dirty, restore, autosaveChecked]);
+  const fitSoon = useCallback(() => setTimeout(() => void flow.fitView({ padding: 0.1, maxZoom: 1.2 }), 30), [flow]);
 
-  const run = useCallback(
-    (command: CommandId | string, arg?: string) => {
-      switch (command) {
-        case 'open-recent':
-          // The desktop menu's recent files and files given on the command line.
-          return void openProject(store, bridge, arg);
-        case 'train-start':
-        case 'train-settings':
-          // The desktop Train menu: the Train view holds the data, settings and Start.
-          return setTraining(true);
-        case 'train-stop':
-          return trainingController.stop();
-        case 'new':
-          return newDesign(store);
-        case 'open':
-          return void openProject(store, bridge);
-        case 'save':
-          return void saveProject(store, bridge);
-        case 'save-as':
-          return void saveProject(store, bridge, true);
-        case 'import-model':
-          return void importModel(store, bridge);
-        case 'export-model':
-          return void exportModel(store, bridge);
-        case 'export-summary':
-          return void exportSummary(store, bridge, 'markdown');
-        case 'undo':
-          return store.undo();
-        case 'redo':
-          return store.redo();
-        case 'copy':
-          return copySelection(store);
-        case 'cut':
-          return cutSelection(store);
-        case 'paste':
-          return paste(store);
-        case 'duplicate':
-          return duplicateSelection(store);
-        case 'delete':
-          return deleteSelection(store);
-        case 'select-all':
-          return selectAll(store);
-        case 'auto-layout':
-          layoutAll(store);
-          return void setTimeout(() => void flow.fitView({ padding: 0.1, maxZoom: 1.2 }), 30);
-        case 'fit-view':
-          return void flow.fitView({ padding: 0.1, maxZoom: 1.2 });
-        case 'templates':
-        case 'new-from-template':
-          return setGallery(true);
-        case 'toggle-theme':
-          return setTheme((t) => (t === 'dark' ? 'light' : 'dark'));
-        case 'toggle-summary':
-          return setBottomTab((t) => (t === 'summary' ? null : 'summary'));
-        case 'help':
-        case 'shortcuts':
-          return setHelp(true);
-        case 'escape':
-          setGallery(false);
-          setHelp(false);
-          return store.select([]);
-      }
-    },
-    [store, bridge, flow, trainingController],
+  // What every page command does; the table in core/commands.ts says what they are called and where they show.
+  const handlers = useMemo<Record<PageCommandId, (arg?: string) => void>>(
+    () => ({
+      new: () => newDesign(store),
+      templates: () => setGallery(true),
+      open: () => void openProject(store, bridge),
+      // The desktop menu's recent files and files given on the command line.
+      'open-recent': (path) => void openProject(store, bridge, path),
+      save: () => void saveProject(store, bridge),
+      'save-as': () => void saveProject(store, bridge, true),
+      'import-model': () => void importModel(store, bridge),
+      'export-model': () => void exportModel(store, bridge),
+      'export-summary': () => void exportSummary(store, bridge, 'markdown'),
+      undo: () => store.undo(),
+      redo: () => store.redo(),
+      cut: () => cutSelection(store),
+      copy: () => copySelection(store),
+      paste: () => paste(store),
+      duplicate: () => duplicateSelection(store),
+      delete: () => deleteSelection(store),
+      'select-all': () => selectAll(store),
+      'auto-layout': () => {
+        layoutAll(store);
+        fitSoon();
+      },
+      'fit-view': () => void flow.fitView({ padding: 0.1, maxZoom: 1.2 }),
+      'collapse-all': () => {
+        setAllGroupsCollapsed(store, true);
+        fitSoon();
+      },
+      'expand-all': () => {
+        setAllGroupsCollapsed(store, false);
+        fitSoon();
+      },
+      'toggle-summary': () => setBottomTab((t) => (t === 'summary' ? null : 'summary')),
+      'toggle-theme': toggleTheme,
+      // The Train view holds the data, the settings and Start.
+      'train-start': () => setTraining(true),
+      'train-stop': () => trainingController.stop(),
+      'train-open': () => setTraining(true),
+      help: () => setHelp(true),
+      escape: () => {
+        setGallery(false);
+        setHelp(false);
+        store.select([]);
+      },
+    }),
+    [store, bridge, flow, fitSoon, toggleTheme, trainingController],
   );
+  const run = useCallback(
+    (command: string, arg?: string) => {
+      if (isPageCommand(command)) handlers[command](arg);
+    },
+    [handlers],
+  );
+  const context: CommandContext = {
+    canUndo: state.past.length > 0,
+    canRedo: state.future.length > 0,
+    hasSelection: state.selectedNodes.size + state.selectedEdges.size > 0,
+    hasGroups: state.graph.groups.length > 0,
+  };
 
-  // A project or model.json dropped anywhere on the window opens (layers dragged from the palette are the canvas's).
-  useEffect(() => {
-    const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
-    const onDragOver = (event: DragEvent) => {
-      if (carriesFiles(event)) event.preventDefault();
-    };
-    const onDrop = (event: DragEvent) => {
-      if (!carriesFiles(event)) return;
-      event.preventDefault();
-      const file = event.dataTransfer?.files[0];
-      if (file) void file.text().then((text) => openDroppedFile(store, { name: file.name, text }));
-    };
-    window.addEventListener('dragover', onDragOver);
-    window.addEventListener('drop', onDrop);
-    return () => {
-      window.removeEventListener('dragover', onDragOver);
-      window.removeEventListener('drop', onDrop);
-    };
-  }, [store]);
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const command = commandForKey(event, isTextField(event.target));
-      if (!command) return;
-      event.preventDefault();
-      run(command);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [run]);
-
+  useFileDrop(store);
+  useCommandKeys(run);
   useEffect(() => bridge.onMenuCommand((command, arg) => run(command, arg)), [bridge, run]);
 
   const createFromTemplate = (
@@ -229,43 +155,16 @@ function Editor() {
 
   return (
     <div className="nc-app">
-      <Toolbar
-        title={title}
-        dirty={dirty}
-        canUndo={state.past.length > 0}
-        canRedo={state.future.length > 0}
-        hasSelection={state.selectedNodes.size + state.selectedEdges.size > 0}
-        theme={theme}
-        run={run}
-        hasGroups={state.graph.groups.length > 0}
-        onToggleGroups={(collapsed) => {
-          setAllGroupsCollapsed(store, collapsed);
-          setTimeout(() => void flow.fitView({ padding: 0.1, maxZoom: 1.2 }), 30);
-        }}
-        onTrain={() => setTraining(true)}
-      />
+      <Toolbar title={title} dirty={dirty} context={context} run={run} />
       {restore && (
         <div className="nc-banner" role="alert" data-testid="restore-banner">
-          NetCanvas found unsaved work{restore.fileName ? ` on ${restore.fileName}` : ''} ({restore.graph.nodes.length}{' '}
-          layers
-          {restore.savedAt ? `, ${new Date(restore.savedAt).toLocaleString()}` : ''}).
-          <button
-            className="nc-primary"
-            data-testid="restore-accept"
-            onClick={() => {
-              store.load(restore.graph, restore.fileName, undefined, false);
-              setRestore(null);
-            }}
-          >
+          NetCanvas found unsaved work{restore.design.fileName ? ` on ${restore.design.fileName}` : ''} (
+          {restore.design.graph.nodes.length} layers
+          {restore.design.savedAt ? `, ${new Date(restore.design.savedAt).toLocaleString()}` : ''}).
+          <button className="nc-primary" data-testid="restore-accept" onClick={restore.accept}>
             Restore
           </button>
-          <button
-            data-testid="restore-dismiss"
-            onClick={() => {
-              bridge.storeAutosave(null);
-              setRestore(null);
-            }}
-          >
+          <button data-testid="restore-dismiss" onClick={restore.discard}>
             Discard
           </button>
         </div>

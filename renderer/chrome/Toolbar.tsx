@@ -1,52 +1,118 @@
-/** The command bar: file, edit and view commands, and the design's name with its unsaved marker. */
-import type { CommandId } from './shortcuts';
+/**
+ * The command bar, generated from the command table (core/commands.ts): the
+ * file, edit, view and train commands, and the design's name with its
+ * unsaved marker. Buttons that do not fit the window move, from the right,
+ * into a "More" menu, so every command stays reachable on a narrow laptop
+ * screen; Train never moves there.
+ */
+import { useLayoutEffect, useRef, useState } from 'react';
+import {
+  chordText,
+  COMMANDS,
+  isEnabled,
+  TOOLBAR_GROUPS,
+  type CommandContext,
+  type CommandSpec,
+  type PageCommandId,
+} from '../../core/commands';
+import { OverflowMenu } from './OverflowMenu';
 
 interface ToolbarProps {
   title: string;
   dirty: boolean;
-  canUndo: boolean;
-  canRedo: boolean;
-  hasSelection: boolean;
-  theme: 'light' | 'dark';
-  run(command: CommandId): void;
-  onToggleGroups(collapsed: boolean): void;
-  hasGroups: boolean;
-  /** Opens the Train view. */
-  onTrain?(): void;
+  /** What decides which commands are enabled. */
+  context: CommandContext;
+  run(command: PageCommandId): void;
 }
 
-function Tool({
-  id,
-  label,
-  title,
-  onClick,
-  disabled,
-}: {
-  id: string;
-  label: string;
-  title: string;
-  onClick(): void;
-  disabled?: boolean;
-}) {
-  return (
-    <button className="nc-tool" onClick={onClick} disabled={disabled} title={title} data-testid={id}>
-      {label}
+/** The toolbar's commands in table order. */
+const TOOLBAR_COMMANDS = (COMMANDS as readonly CommandSpec[]).filter((c) => c.toolbar && c.runsIn === 'page');
+/** Never moved into the overflow menu: the way into the Train view. */
+const PINNED = new Set(['train-open']);
+/** The order in which buttons give way when space runs out: from the right, pinned ones last. */
+const YIELD_ORDER = [...TOOLBAR_COMMANDS].reverse().filter((c) => !PINNED.has(c.id));
+
+const mac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
+
+/** `Save (Ctrl+S)`: the tooltip. */
+export function commandTitle(command: CommandSpec): string {
+  const key = command.keys?.[0];
+  return key ? `${command.description} (${chordText(key, mac)})` : command.description;
+}
+
+export function Toolbar({ title, dirty, context, run }: ToolbarProps) {
+  const tools = useRef<HTMLDivElement>(null);
+  const measure = useRef<HTMLDivElement>(null);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+
+  // Which buttons fit: measured from an invisible copy of the full bar, on every resize.
+  useLayoutEffect(() => {
+    const area = tools.current;
+    const copy = measure.current;
+    if (!area || !copy) return;
+    const fit = () => {
+      const available = area.clientWidth;
+      const widths = new Map<string, number>();
+      for (const el of copy.querySelectorAll<HTMLElement>('[data-command]'))
+        widths.set(el.dataset.command as string, el.offsetWidth);
+      const groupGaps = new Map<string, number>();
+      for (const el of copy.querySelectorAll<HTMLElement>('[data-group]')) {
+        const buttons = [...el.querySelectorAll<HTMLElement>('[data-command]')];
+        const used = buttons.reduce((a, b) => a + b.offsetWidth, 0);
+        groupGaps.set(el.dataset.group as string, el.offsetWidth - used);
+      }
+      const more = (copy.querySelector('[data-more]') as HTMLElement | null)?.offsetWidth ?? 40;
+      const out = new Set<string>();
+      const width = () => {
+        const shown = TOOLBAR_COMMANDS.filter((c) => !out.has(c.id));
+        const groups = new Set(shown.map((c) => c.toolbar as string));
+        let total = shown.reduce((a, c) => a + (widths.get(c.id) ?? 0), 0);
+        for (const g of groups) total += groupGaps.get(g) ?? 0;
+        return total + (out.size ? more : 0);
+      };
+      for (const c of YIELD_ORDER) {
+        if (width() <= available) break;
+        out.add(c.id);
+      }
+      setHidden((old) => (old.size === out.size && [...out].every((id) => old.has(id)) ? old : out));
+    };
+    fit();
+    const observer = new ResizeObserver(fit);
+    observer.observe(area);
+    return () => observer.disconnect();
+  }, []);
+
+  const button = (c: CommandSpec, measuring = false) => (
+    <button
+      key={c.id}
+      className="nc-tool"
+      onClick={measuring ? undefined : () => run(c.id as PageCommandId)}
+      disabled={!isEnabled(c, context)}
+      title={commandTitle(c)}
+      aria-label={c.short && c.short.length <= 2 ? c.description : undefined}
+      {...(measuring ? { 'data-command': c.id, tabIndex: -1 } : { 'data-testid': c.id })}
+    >
+      {c.short ?? c.label}
     </button>
   );
-}
+  const groups = (measuring: boolean) =>
+    TOOLBAR_GROUPS.map(({ id, label }) => {
+      const members = TOOLBAR_COMMANDS.filter((c) => c.toolbar === id && (measuring || !hidden.has(c.id)));
+      if (!members.length) return null;
+      return (
+        <div
+          key={id}
+          className="nc-tool-group"
+          role={measuring ? undefined : 'group'}
+          aria-label={measuring ? undefined : label}
+          {...(measuring ? { 'data-group': id } : {})}
+        >
+          {members.map((c) => button(c, measuring))}
+        </div>
+      );
+    });
 
-export function Toolbar({
-  title,
-  dirty,
-  canUndo,
-  canRedo,
-  hasSelection,
-  theme,
-  run,
-  onToggleGroups,
-  hasGroups,
-  onTrain,
-}: ToolbarProps) {
+  const overflow = TOOLBAR_COMMANDS.filter((c) => hidden.has(c.id));
   return (
     <header className="nc-toolbar">
       <div className="nc-brand">
@@ -55,83 +121,26 @@ export function Toolbar({
         </span>
         NetCanvas
       </div>
-      <div className="nc-tool-group" role="group" aria-label="File">
-        <Tool id="new" label="New" title="New design (Ctrl+N)" onClick={() => run('new')} />
-        <Tool
-          id="templates"
-          label="Templates…"
-          title="New from a template (Ctrl+Shift+T)"
-          onClick={() => run('templates')}
-        />
-        <Tool id="open" label="Open…" title="Open a project (Ctrl+O)" onClick={() => run('open')} />
-        <Tool id="save" label="Save" title="Save (Ctrl+S)" onClick={() => run('save')} />
-        <Tool id="save-as" label="Save As…" title="Save as (Ctrl+Shift+S)" onClick={() => run('save-as')} />
-        <Tool
-          id="import-model"
-          label="Import…"
-          title="Import a Keras / TensorFlow.js model.json (Ctrl+I)"
-          onClick={() => run('import-model')}
-        />
-        <Tool
-          id="export-model"
-          label="Export…"
-          title="Export as TensorFlow.js model JSON (Ctrl+E)"
-          onClick={() => run('export-model')}
-        />
+      <div className="nc-tools" ref={tools}>
+        {groups(false)}
+        {overflow.length > 0 && (
+          <OverflowMenu
+            items={overflow.map((c) => ({
+              id: c.id,
+              label: c.label,
+              title: commandTitle(c),
+              disabled: !isEnabled(c, context),
+            }))}
+            onChoose={(id) => run(id as PageCommandId)}
+          />
+        )}
       </div>
-      <div className="nc-tool-group" role="group" aria-label="Edit">
-        <Tool id="undo" label="↶ Undo" title="Undo (Ctrl+Z)" onClick={() => run('undo')} disabled={!canUndo} />
-        <Tool
-          id="redo"
-          label="↷ Redo"
-          title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
-          onClick={() => run('redo')}
-          disabled={!canRedo}
-        />
-        <Tool
-          id="duplicate"
-          label="Duplicate"
-          title="Duplicate (Ctrl+D)"
-          onClick={() => run('duplicate')}
-          disabled={!hasSelection}
-        />
-        <Tool id="delete" label="Delete" title="Delete (Del)" onClick={() => run('delete')} disabled={!hasSelection} />
+      <div className="nc-tools-measure" ref={measure} aria-hidden>
+        {groups(true)}
+        <button className="nc-tool" data-more tabIndex={-1}>
+          ⋯
+        </button>
       </div>
-      <div className="nc-tool-group" role="group" aria-label="View">
-        <Tool
-          id="auto-layout"
-          label="Layout"
-          title="Auto-layout with dagre (Ctrl+Shift+L)"
-          onClick={() => run('auto-layout')}
-        />
-        <Tool id="fit-view" label="Fit" title="Fit view (Shift+F)" onClick={() => run('fit-view')} />
-        <Tool
-          id="collapse-all"
-          label="Collapse"
-          title="Collapse every group"
-          onClick={() => onToggleGroups(true)}
-          disabled={!hasGroups}
-        />
-        <Tool
-          id="expand-all"
-          label="Expand"
-          title="Expand every group"
-          onClick={() => onToggleGroups(false)}
-          disabled={!hasGroups}
-        />
-        <Tool
-          id="toggle-theme"
-          label={theme === 'dark' ? '☀' : '☾'}
-          title={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme (Ctrl+Shift+K)`}
-          onClick={() => run('toggle-theme')}
-        />
-        <Tool id="help" label="?" title="Keyboard shortcuts (F1)" onClick={() => run('help')} />
-      </div>
-      {onTrain && (
-        <div className="nc-tool-group" role="group" aria-label="Train">
-          <Tool id="train-open" label="Train" title="Train this design on a dataset" onClick={onTrain} />
-        </div>
-      )}
       <div className="nc-title" data-testid="design-title">
         {/* The marker comes first so a narrow window cuts the name, never the marker. */}
         {dirty && (

@@ -104,8 +104,6 @@ describe('menu accelerators and the page’s shortcuts', () => {
       shift: parts.includes('Shift'),
     };
   }
-  const pageCommand = (command: string) =>
-    ({ 'new-from-template': 'templates', shortcuts: 'help' })[command] ?? command;
 
   it('shows, for every key the page handles itself, the same key the page listens for', async () => {
     const { SHORTCUTS } = await import('../../renderer/chrome/shortcuts');
@@ -115,10 +113,7 @@ describe('menu accelerators and the page’s shortcuts', () => {
       const wanted = parseAccelerator(entry.accelerator as string);
       const match = SHORTCUTS.find(
         (s) =>
-          s.command === pageCommand(entry.command) &&
-          s.key === wanted.key &&
-          !!s.mod === wanted.mod &&
-          !!s.shift === wanted.shift,
+          s.command === entry.command && s.key === wanted.key && !!s.mod === wanted.mod && !!s.shift === wanted.shift,
       );
       expect(match, `${entry.label} (${entry.accelerator})`).toBeDefined();
     }
