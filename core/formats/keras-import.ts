@@ -24,7 +24,7 @@ import type { Graph } from '../graph/graph';
 import { inferShapes } from '../graph/infer';
 import { checkParams, resolveParams } from '../layers/params';
 import { getLayerSpec, isLayerType, layerSpecs } from '../layers/registry';
-import { kerasInputShape } from './keras-config';
+import { kerasInputShape } from '../layers/keras-config';
 
 /** What {@link importLayersModel} returns. */
 export interface KerasImportResult {

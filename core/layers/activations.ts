@@ -1,6 +1,6 @@
 /** The activation layers: a named function, and the parametrised ReLU family. */
 import { ACTIVATIONS, defineLayer, float, oneOf } from './layer-spec';
-import { kerasActivation, kerasNumber, requireValue } from '../formats/keras-config';
+import { kerasActivation, kerasNumber, requireValue } from './keras-config';
 
 const anyRank = { min: 1, max: 1, minRank: 2 } as const;
 const same = ([input]: readonly (readonly (number | null)[])[]) => input;

@@ -1,5 +1,5 @@
 import { bool, defineLayer, float } from './layer-spec';
-import { kerasBool, kerasChannelAxis, kerasNumber, requireValue } from '../formats/keras-config';
+import { kerasBool, kerasChannelAxis, kerasNumber, requireValue } from './keras-config';
 
 /**
  * Normalises each channel with the batch's mean and variance, then scales by

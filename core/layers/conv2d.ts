@@ -8,7 +8,7 @@ import {
   kerasPair,
   requireChannelsLast,
   requireValue,
-} from '../formats/keras-config';
+} from './keras-config';
 
 /** 2-D convolution over [batch, height, width, channels]: `filters` learned kernels slid over the input. */
 export const conv2d = defineLayer({

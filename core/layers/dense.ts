@@ -1,5 +1,5 @@
 import { ACTIVATIONS, bool, defineLayer, int, oneOf } from './layer-spec';
-import { kerasActivation, kerasBool, kerasInt } from '../formats/keras-config';
+import { kerasActivation, kerasBool, kerasInt } from './keras-config';
 
 /** Fully connected layer: every output is a weighted sum of every input, f = Wx + b. */
 export const dense = defineLayer({

@@ -1,13 +1,6 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
 import { explainWindowAxis, pairText, windowOutput } from './window-math';
-import {
-  kerasActivation,
-  kerasBool,
-  kerasInt,
-  kerasPadding,
-  kerasPair,
-  requireChannelsLast,
-} from '../formats/keras-config';
+import { kerasActivation, kerasBool, kerasInt, kerasPadding, kerasPair, requireChannelsLast } from './keras-config';
 
 /** Depthwise 2-D convolution: one kernel (or `depthMultiplier` kernels) per input channel, channels kept apart. */
 export const depthwiseConv2d = defineLayer({

@@ -1,5 +1,5 @@
 import { defineLayer, float } from './layer-spec';
-import { kerasNumber, requireValue } from '../formats/keras-config';
+import { kerasNumber, requireValue } from './keras-config';
 
 /** During training, zeroes a random fraction `rate` of values (and scales the rest); does nothing at test time. */
 export const dropout = defineLayer({

@@ -1,5 +1,5 @@
 import { defineLayer } from './layer-spec';
-import { requireChannelsLast } from '../formats/keras-config';
+import { requireChannelsLast } from './keras-config';
 
 /** Unrolls everything but the batch into one vector: 5×5×16 becomes 400. */
 export const flatten = defineLayer({

@@ -1,5 +1,5 @@
 import { defineLayer } from './layer-spec';
-import { requireChannelsLast, requireValue } from '../formats/keras-config';
+import { requireChannelsLast, requireValue } from './keras-config';
 
 const rule = { min: 1, max: 1, rank: 4, describe: 'a feature map (batch, height, width, channels)' } as const;
 

@@ -1,5 +1,5 @@
 import { intList, defineLayer } from './layer-spec';
-import { kerasInputShape, requireValue } from '../formats/keras-config';
+import { kerasInputShape, requireValue } from './keras-config';
 
 /** The network's input: a tensor of a fixed shape per sample. */
 export const inputLayer = defineLayer({

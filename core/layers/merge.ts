@@ -2,7 +2,7 @@
 import { ShapeError } from '../errors';
 import type { Shape } from './layer-spec';
 import { defineLayer, int } from './layer-spec';
-import { kerasInt } from '../formats/keras-config';
+import { kerasInt } from './keras-config';
 
 const shapeText = (s: Shape): string =>
   s

@@ -5,7 +5,7 @@
 import type { Tfjs } from './layer-spec';
 import { defineLayer, intPair, oneOf } from './layer-spec';
 import { explainWindowAxis, pairText, windowOutput } from './window-math';
-import { kerasPadding, kerasPair, requireChannelsLast } from '../formats/keras-config';
+import { kerasPadding, kerasPair, requireChannelsLast } from './keras-config';
 
 const poolParams = {
   poolSize: intPair({ min: 1, default: [2, 2], help: 'Height and width of the pooling window.' }),

@@ -1,6 +1,6 @@
 import { ShapeError } from '../errors';
 import { defineLayer, intList, type Shape } from './layer-spec';
-import { kerasShape } from '../formats/keras-config';
+import { kerasShape } from './keras-config';
 
 const product = (dims: readonly number[]): number => dims.reduce((a, d) => a * d, 1);
 

@@ -1,5 +1,5 @@
 import { defineLayer, intList } from './layer-spec';
-import { kerasZeroPadding, requireChannelsLast } from '../formats/keras-config';
+import { kerasZeroPadding, requireChannelsLast } from './keras-config';
 
 /** Adds rows and columns of zeros around each feature map; torchvision's `padding=` becomes this in Keras. */
 export const zeroPadding2d = defineLayer({

@@ -7,7 +7,7 @@
  * importer prefixes the layer's place in the file and its name.
  */
 import { ValidationError } from '../errors';
-import { ACTIVATIONS, type ActivationName } from '../layers/layer-spec';
+import { ACTIVATIONS, type ActivationName } from './layer-spec';
 
 /** A Keras layer's `config` object. */
 export type KerasConfig = Readonly<Record<string, unknown>>;
