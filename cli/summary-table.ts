@@ -5,7 +5,9 @@
  * spawning the command.
  */
 import type { Diagnostic } from '../core/errors';
-import { BYTES_PER_VALUE, estimateTrainingMemory, type ModelSummary, type OptimizerName } from '../core/graph/summary';
+import { BYTES_PER_VALUE, type ModelSummary } from '../core/graph/summary';
+import { estimateTrainingMemory } from '../core/train/memory';
+import type { OptimizerName } from '../core/train/optimizers';
 import type { Shape } from '../core/layers/layer-spec';
 
 /** `[null, 28, 28, 6]` → `(None, 28, 28, 6)`, as Keras prints shapes. */

@@ -1,5 +1,6 @@
 /** `netcanvas summary`: the per-layer table (or JSON) of a template or a project file. */
-import { summarize, OPTIMIZERS, type OptimizerName } from '../../core/graph/summary';
+import { summarize } from '../../core/graph/summary';
+import { OPTIMIZERS, type OptimizerName } from '../../core/train/optimizers';
 import { hasErrors } from '../../core/graph/infer';
 import { EXIT, UsageError, type Command } from '../command';
 import { loadDesign } from '../load-design';

@@ -16,7 +16,7 @@ import { ValidationError } from '../../core/errors';
 import type { Graph } from '../../core/graph/graph';
 import { inputNodeIds, outputNodeIds } from '../../core/graph/graph';
 import { hasErrors, inferShapes, shapeText } from '../../core/graph/infer';
-import { OPTIMIZERS, type OptimizerName } from '../../core/graph/summary';
+import { OPTIMIZERS, type OptimizerName } from '../../core/train/optimizers';
 import {
   augmentationSchema,
   parseTrainingSettings,

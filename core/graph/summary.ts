@@ -1,7 +1,9 @@
 /**
  * The model summary: Keras's `model.summary()` plus costs. Per layer the
  * output shape, trainable and non-trainable parameters, multiply-accumulates
- * and activation memory; totals; and an estimate of training memory.
+ * and activation memory; and totals. The training-memory estimate built on
+ * these figures lives in `core/train/memory.ts`: it depends on the optimizer,
+ * and optimizers belong to training, which comes after the graph.
  */
 import type { Diagnostic } from '../errors';
 import type { Shape } from '../layers/layer-spec';
@@ -97,66 +99,4 @@ export function summarize(graph: Graph, report: ShapeReport = inferShapes(graph)
     },
     diagnostics: report.diagnostics,
   };
-}
-
-/** Optimizers NetCanvas trains with, by the names the training session uses. */
-export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', 'adam', 'adamax', 'rmsprop'] as const;
-export type OptimizerName = (typeof OPTIMIZERS)[number];
-
-/**
- * Extra float32 values each optimizer keeps per trainable weight, as tfjs
- * implements them: momentum keeps a velocity; adagrad a sum of squares;
- * adadelta, adam and adamax two moments; rmsprop a mean square and a momentum.
- */
-export const OPTIMIZER_SLOTS: Record<OptimizerName, number> = {
-  sgd: 0,
-  momentum: 1,
-  nesterov: 1,
-  adagrad: 1,
-  adadelta: 2,
-  adam: 2,
-  adamax: 2,
-  rmsprop: 2,
-};
-
-/** An estimate of the memory one training step needs, in bytes. */
-export interface TrainingMemory {
-  weights: number;
-  gradients: number;
-  optimizerState: number;
-  /** Layer outputs kept for the backward pass plus their gradients, for the whole batch. */
-  activations: number;
-  total: number;
-}
-
-/**
- * Estimates training memory at `batchSize`: weights, one gradient per
- * trainable weight, the optimizer's slots, and every layer's output kept for
- * back-propagation together with its gradient (hence ×2). Backends add
- * workspace on top, so treat it as a lower bound.
- */
-export function estimateTrainingMemory(
-  summary: ModelSummary,
-  batchSize: number,
-  optimizer: OptimizerName,
-): TrainingMemory {
-  const { params, trainableParams, activationBytes } = summary.totals;
-  const weights = params * BYTES_PER_VALUE;
-  const gradients = trainableParams * BYTES_PER_VALUE;
-  const optimizerState = trainableParams * OPTIMIZER_SLOTS[optimizer] * BYTES_PER_VALUE;
-  const activations = 2 * activationBytes * batchSize;
-  return { weights, gradients, optimizerState, activations, total: weights + gradients + optimizerState + activations };
-}
-
-/**
- * The largest power-of-two batch size whose estimated training memory fits
- * in `budgetBytes`, or 0 when even one sample does not fit.
- */
-export function largestBatchThatFits(summary: ModelSummary, optimizer: OptimizerName, budgetBytes: number): number {
-  let batch = 0;
-  for (let b = 1; b <= 65536; b *= 2) {
-    if (estimateTrainingMemory(summary, b, optimizer).total > budgetBytes) break;
-    batch = b;
-  }
-  return batch;
 }

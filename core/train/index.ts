@@ -3,6 +3,7 @@ export * from './augment';
 export * from './backends';
 export * from './batches';
 export * from './evaluate';
+export * from './memory';
 export * from './metrics';
 export * from './optimizers';
 export * from './preprocess';

@@ -1,7 +1,27 @@
 /** The optimizers a training session offers, built from tfjs's `tf.train`. */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { OptimizerName } from '../graph/summary';
 import type { Tfjs } from '../layers/layer-spec';
+
+/** Optimizers NetCanvas trains with, by the names the training session uses. */
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', 'adam', 'adamax', 'rmsprop'] as const;
+/** One of {@link OPTIMIZERS}. */
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/**
+ * Extra float32 values each optimizer keeps per trainable weight, as tfjs
+ * implements them: momentum keeps a velocity; adagrad a sum of squares;
+ * adadelta, adam and adamax two moments; rmsprop a mean square and a momentum.
+ */
+export const OPTIMIZER_SLOTS: Record<OptimizerName, number> = {
+  sgd: 0,
+  momentum: 1,
+  nesterov: 1,
+  adagrad: 1,
+  adadelta: 2,
+  adam: 2,
+  adamax: 2,
+  rmsprop: 2,
+};
 
 /** Momentum used by `momentum` and `nesterov`: the usual 0.9. */
 export const MOMENTUM = 0.9;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CompileOptions } from '../compile/compile';
 import { KERNEL_INITIALIZERS } from '../compile/compile';
 import { ValidationError } from '../errors';
-import { OPTIMIZERS } from '../graph/summary';
+import { OPTIMIZERS } from './optimizers';
 
 /** How the learning rate changes over epochs. */
 export const scheduleSchema = z.discriminatedUnion('kind', [

@@ -4,7 +4,9 @@
  * schema and saved into the project's `training` field.
  */
 import { KERNEL_INITIALIZERS } from '../../core/compile/compile';
-import { estimateTrainingMemory, largestBatchThatFits, OPTIMIZERS, type ModelSummary } from '../../core/graph/summary';
+import type { ModelSummary } from '../../core/graph/summary';
+import { estimateTrainingMemory, largestBatchThatFits } from '../../core/train/memory';
+import { OPTIMIZERS } from '../../core/train/optimizers';
 import { PREPROCESSING, type Augmentation, type TrainingSettings } from '../../core/train/settings';
 import { NumberField, numberIn, wholeIn } from './NumberField';
 

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../core/graph/builder';
 import { connect } from '../../../core/graph/graph';
-import {
-  BYTES_PER_VALUE,
-  estimateTrainingMemory,
-  largestBatchThatFits,
-  OPTIMIZERS,
-  summarize,
-} from '../../../core/graph/summary';
+import { BYTES_PER_VALUE, summarize } from '../../../core/graph/summary';
+import { estimateTrainingMemory, largestBatchThatFits } from '../../../core/train/memory';
+import { OPTIMIZERS } from '../../../core/train/optimizers';
 
 /** LeNet-5 as LeCun et al. 1998 (average pooling, 32×32×1 input): 61,706 parameters. */
 function lenet5() {

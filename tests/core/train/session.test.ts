@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../core/compile/compile';
 import { GraphBuilder } from '../../../core/graph/builder';
-import { OPTIMIZERS } from '../../../core/graph/summary';
+import { OPTIMIZERS } from '../../../core/train/optimizers';
 import { evaluate } from '../../../core/train/evaluate';
 import { TrainingDivergedError, TrainingError, train } from '../../../core/train/session';
 import { compileOptionsFor, parseTrainingSettings, type TrainingSettingsInput } from '../../../core/train/settings';
