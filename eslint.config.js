@@ -2,6 +2,8 @@
 // layer boundaries of the project (README, Project layout), like VS Code's `code-layering`:
 //   core/, templates/  pure TypeScript: no React, Electron, DOM or Node built-ins;
 //                      tfjs only as `import type`, except in core/compile and core/train
+//   core/<folder>/     layered layers → graph → compile → formats → train: a folder imports
+//                      only from those before it; data/ is a leaf beside them that any may use
 //   renderer/          browser code: `import type` only from electron/, no Node built-ins;
 //                      only renderer/bridge.ts touches `window.netcanvas`
 //   electron/          never imports renderer/
@@ -45,12 +47,49 @@ const TFJS_TYPES_ONLY = {
   message: 'Only `import type` from tfjs here: core/compile and core/train supply the runtime.',
 };
 
-/** The import rule for pure code; `tfjsRuntime` is true where tfjs may be imported for real. */
-const pureImports = (tfjsRuntime) => [
+/**
+ * The order of core's folders: each imports only from those before it (and from
+ * core/errors.ts). compile comes before formats because exporting a design to
+ * TensorFlow.js means compiling it first (core/formats/tfjs-export.ts).
+ */
+const CORE_ORDER = ['layers', 'graph', 'compile', 'formats', 'train'];
+
+/**
+ * The no-restricted-imports pattern that keeps core/<folder> from reaching
+ * forward in the order, or `null` for train, the last, which may import every
+ * other folder. data/ sits beside the order: it reads bytes into plain arrays
+ * and imports none of the others, while any of them may read datasets.
+ */
+function coreOrderPattern(folder) {
+  if (folder === 'train') return null;
+  const order = CORE_ORDER.join(' → ');
+  if (folder === 'data') {
+    return {
+      regex: `^(\\.\\./)+(core/)?(${CORE_ORDER.join('|')})(/|$)`,
+      message: `core/data is a leaf beside ${order}: dataset readers import none of those folders.`,
+    };
+  }
+  const later = CORE_ORDER.slice(CORE_ORDER.indexOf(folder) + 1);
+  return {
+    regex: `^(\\.\\./)+(core/)?(${later.join('|')})(/|$)`,
+    message: `core/ is layered ${order}: core/${folder} may import only from the folders before it.`,
+  };
+}
+
+/**
+ * The import rule for pure code; `tfjsRuntime` is true where tfjs may be
+ * imported for real, `coreFolder` names the core/ folder whose place in the order applies.
+ */
+const pureImports = (tfjsRuntime, coreFolder) => [
   'error',
   {
     paths: NO_NODE.paths,
-    patterns: [...NO_NODE.patterns, ...UI_AND_SHELLS, ...(tfjsRuntime ? [] : [TFJS_TYPES_ONLY])],
+    patterns: [
+      ...NO_NODE.patterns,
+      ...UI_AND_SHELLS,
+      ...(tfjsRuntime ? [] : [TFJS_TYPES_ONLY]),
+      ...(coreFolder ? [coreOrderPattern(coreFolder)] : []).filter(Boolean),
+    ],
   },
 ];
 
@@ -92,10 +131,14 @@ export default tseslint.config(
       'no-restricted-globals': ['error', ...HOST_GLOBALS],
     },
   },
-  {
-    files: ['core/compile/**', 'core/train/**'],
-    rules: { '@typescript-eslint/no-restricted-imports': pureImports(true) },
-  },
+  // One block per core folder: flat config replaces a rule's options rather than merging them,
+  // so each block restates the whole pure-code rule plus its own place in the order.
+  ...[...CORE_ORDER, 'data'].map((folder) => ({
+    files: [`core/${folder}/**`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': pureImports(folder === 'compile' || folder === 'train', folder),
+    },
+  })),
   {
     files: ['renderer/**'],
     plugins: { 'react-hooks': reactHooks },

@@ -60,6 +60,36 @@ describe('lint boundaries', () => {
     expect(await rulesFiredOn(code, path)).toContain('@typescript-eslint/no-restricted-imports');
   });
 
+  // core/ is layered layers → graph → compile → formats → train, with data/ a leaf beside them.
+  it.each([
+    ["import { summarize } from '../graph/summary';\nexport const s = summarize;", 'core/layers/x.ts'],
+    ["import { kerasInt } from '../formats/keras-import';\nexport const k = kerasInt;", 'core/layers/x.ts'],
+    ["import { compileGraph } from '../compile/compile';\nexport const c = compileGraph;", 'core/graph/x.ts'],
+    ["import { OPTIMIZERS } from '../train/optimizers';\nexport const o = OPTIMIZERS;", 'core/graph/x.ts'],
+    ["import { parseProject } from '../formats/project-file';\nexport const p = parseProject;", 'core/compile/x.ts'],
+    ["import { OPTIMIZERS } from '../train';\nexport const o = OPTIMIZERS;", 'core/formats/x.ts'],
+    ["import { getLayerSpec } from '../layers/registry';\nexport const g = getLayerSpec;", 'core/data/x.ts'],
+    ["import { summarize } from '../../graph/summary';\nexport const s = summarize;", 'core/layers/deep/x.ts'],
+  ])('keeps core in order: refuses %j in %s', async (code, path) => {
+    const [result] = await eslint.lintText(code, { filePath: path });
+    expect(result.messages.map((m) => m.message)).toEqual([
+      expect.stringMatching(/core\/(\w+ may import only|data is a leaf)/),
+    ]);
+  });
+
+  it.each([
+    ["import { ValidationError } from '../errors';\nexport const v = ValidationError;", 'core/layers/x.ts'],
+    ["import { getLayerSpec } from '../layers/registry';\nexport const g = getLayerSpec;", 'core/graph/x.ts'],
+    ["import { compileGraph } from '../compile/compile';\nexport const c = compileGraph;", 'core/formats/x.ts'],
+    ["import { parseProject } from '../formats/project-file';\nexport const p = parseProject;", 'core/train/x.ts'],
+    ["import { summarize } from '../graph/summary';\nexport const s = summarize;", 'core/train/x.ts'],
+    ["import { readIdx } from '../data/idx';\nexport const r = readIdx;", 'core/train/x.ts'],
+    ["import { readIdx } from '../../data/idx';\nexport const r = readIdx;", 'core/train/wasm-kernels/x.ts'],
+    ["import { summarize } from '../core/graph/summary';\nexport const s = summarize;", 'templates/x.ts'],
+  ])('keeps core in order: allows %j in %s', async (code, path) => {
+    expect(await rulesFiredOn(code, path)).toEqual([]);
+  });
+
   it.each([
     ['export const home = process.env.HOME;', 'core/train/x.ts'],
     ['export const w = window.innerWidth;', 'core/graph/x.ts'],
