@@ -7,7 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ValidationError } from '../core/errors';
-import { importLayersModel } from '../core/formats/keras-import';
+import { importLayersModel, UnknownInputSizeError, type KerasImportResult } from '../core/formats/keras-import';
 import { parseProjectFile, PROJECT_FORMAT, type ProjectFile } from '../core/formats/project-file';
 import type { Graph } from '../core/graph/graph';
 import type { Template, TemplateOptions } from '../templates/template';
@@ -71,11 +71,30 @@ function isModelJson(value: unknown): boolean {
 }
 
 /**
+ * Imports a parsed `model.json` read from `path`, at `inputSize` where the
+ * file leaves its input unsized. A refusal becomes one `CliError` line naming
+ * the file; an unsized input without `--input` says which `--input` to pass.
+ */
+export function importModelFile(json: unknown, path: string, inputSize?: readonly number[]): KerasImportResult {
+  try {
+    return importLayersModel(json, inputSize ? { inputSize } : {});
+  } catch (e) {
+    if (e instanceof UnknownInputSizeError) {
+      const example = e.suggested ? e.suggested.join(',') : e.declared.map((d) => d ?? 'N').join(',');
+      throw new CliError(`${path}: ${e.message}; pass --input ${example} to import it at that size`);
+    }
+    if (e instanceof ValidationError) throw new CliError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
  * Reads a design from a file: a NetCanvas project, or a TensorFlow.js / Keras
  * `model.json` imported through `importLayersModel` (its refusal, e.g. a
- * graph model or unsupported layer classes, becomes the one-line error).
+ * graph model or unsupported layer classes, becomes the one-line error) at
+ * `inputSize` where the model leaves its input unsized.
  */
-export async function readDesignFile(path: string, cwd: string): Promise<LoadedDesign> {
+export async function readDesignFile(path: string, cwd: string, inputSize?: readonly number[]): Promise<LoadedDesign> {
   const text = await readText(path, cwd);
   let value: unknown;
   try {
@@ -83,11 +102,15 @@ export async function readDesignFile(path: string, cwd: string): Promise<LoadedD
   } catch {
     value = undefined; // not JSON: the project parser says so in its own words
   }
+  if (isModelJson(value)) {
+    const { graph, warnings } = importModelFile(value, path, inputSize);
+    return { graph, label: `${path} (imported model)`, warnings };
+  }
+  if (inputSize)
+    throw new UsageError(
+      '--input and --classes apply to templates (--input also to a model file whose input size is open); a project already fixes its input and classes',
+    );
   try {
-    if (isModelJson(value)) {
-      const { graph, warnings } = importLayersModel(value);
-      return { graph, label: `${path} (imported model)`, warnings };
-    }
     const project = parseProjectFile(text);
     return { graph: project.graph, label: project.name ? `${project.name} (${path})` : path, warnings: [] };
   } catch (e) {
@@ -127,11 +150,11 @@ export async function isFile(path: string): Promise<boolean> {
  */
 export async function loadDesign(target: string, options: TemplateOptions, cwd: string): Promise<LoadedDesign> {
   if (await isFile(resolve(cwd, target))) {
-    if (options.input || options.classes !== undefined)
+    if (options.classes !== undefined)
       throw new UsageError(
-        '--input and --classes apply to templates; a project or model file already fixes its input and classes',
+        '--input and --classes apply to templates (--input also to a model file whose input size is open); a project or model file already fixes its classes',
       );
-    return readDesignFile(target, cwd);
+    return readDesignFile(target, cwd, options.input);
   }
   const template = findTemplate(target);
   if (template) {

@@ -9,6 +9,7 @@ import type { NetCanvasBridge } from '../electron/contract';
 import { isPageCommand, type CommandContext, type PageCommandId } from '../core/commands';
 import { Canvas } from './canvas/Canvas';
 import { HelpPanel } from './chrome/HelpPanel';
+import { InputSizeDialog } from './chrome/InputSizeDialog';
 import { StatusBar } from './chrome/StatusBar';
 import { Toolbar } from './chrome/Toolbar';
 import { useCommandKeys } from './chrome/use-command-keys';
@@ -34,6 +35,7 @@ import {
   exportModel,
   exportSummary,
   importModel,
+  importModelFile,
   newDesign,
   openGraph,
   openProject,
@@ -213,6 +215,13 @@ function Editor() {
       )}
       {gallery && <TemplateGallery onCreate={createFromTemplate} onClose={() => setGallery(false)} />}
       {help && <HelpPanel onClose={() => setHelp(false)} />}
+      {state.pendingImport && (
+        <InputSizeDialog
+          pending={state.pendingImport}
+          onImport={(size) => state.pendingImport && importModelFile(store, state.pendingImport.file, size)}
+          onCancel={() => store.setPendingImport(null)}
+        />
+      )}
     </div>
   );
 }

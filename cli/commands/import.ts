@@ -6,12 +6,12 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { ValidationError } from '../../core/errors';
-import { importLayersModel } from '../../core/formats/keras-import';
 import { createProject, PROJECT_EXTENSION, serializeProjectFile } from '../../core/formats/project-file';
 import { summarize } from '../../core/graph/summary';
 import { CliError, EXIT, UsageError, type Command } from '../command';
+import { importModelFile } from '../load-design';
 import { writeFileOrFail } from '../model-files-node';
+import { parseInputShape } from '../options';
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
@@ -39,23 +39,28 @@ function manifestParams(json: unknown): number | undefined {
 
 export const importCommand: Command = {
   name: 'import',
-  usage: `<model.json> -o <file${PROJECT_EXTENSION}> [--name NAME] [--force]`,
+  usage: `<model.json> -o <file${PROJECT_EXTENSION}> [--input H,W,C] [--name NAME] [--force]`,
   summary: 'Turn a TensorFlow.js / Keras model.json into a project file',
   details: [
     'Options:',
     `  -o, --out FILE   the project file to write (${PROJECT_EXTENSION})`,
+    '  --input H,W,C    the input size, for a model whose file leaves it open ([null, null, null, 3])',
     '  --name NAME      the project name (default: the model file name)',
     '  --force          replace FILE if it exists',
     '',
     'Reads Keras 2 and 3 and tfjs Layers files: Sequential or functional, nested models (as groups),',
-    'several outputs. The design keeps the layers and their settings; weights are not imported.',
+    'several outputs. The design keeps the layers and their settings, frozen layers stay frozen;',
+    'weights are not imported. A model saved without a fixed input size (MobileNet, EfficientNet)',
+    'needs --input; the refusal names the size the model is usually run at.',
     'Graph models and layer types NetCanvas does not have are refused with the reason.',
     '',
     'Example:',
     `  netcanvas import web/model/model.json -o digits${PROJECT_EXTENSION}`,
+    `  netcanvas import mobilenet/model.json --input 224,224,3 -o mobilenet${PROJECT_EXTENSION}`,
   ].join('\n'),
   options: {
     out: { type: 'string', short: 'o' },
+    input: { type: 'string' },
     name: { type: 'string' },
     force: { type: 'boolean' },
   },
@@ -64,6 +69,7 @@ export const importCommand: Command = {
     if (typeof values.out !== 'string')
       throw new UsageError(`import needs -o FILE${PROJECT_EXTENSION}, the project to write`);
     const [source] = positionals;
+    const inputSize = typeof values.input === 'string' ? parseInputShape(values.input) : undefined;
     const target = resolve(io.cwd, values.out);
     if (!values.force && (await exists(target)))
       throw new CliError(`"${values.out}" already exists; pass --force to replace it`);
@@ -81,13 +87,7 @@ export const importCommand: Command = {
     } catch (e) {
       throw new CliError(`${source}: not valid JSON: ${(e as Error).message}`);
     }
-    let imported;
-    try {
-      imported = importLayersModel(json);
-    } catch (e) {
-      if (e instanceof ValidationError) throw new CliError(`${source}: ${e.message}`);
-      throw e;
-    }
+    const imported = importModelFile(json, source, inputSize);
     for (const warning of imported.warnings) io.err(`warning: ${warning}\n`);
 
     const name = typeof values.name === 'string' ? values.name : basename(source).replace(/\.json$/i, '');

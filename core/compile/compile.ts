@@ -114,7 +114,8 @@ function withKernelOptions(
  * Builds the tfjs model of a design: one `tf.input` per `InputLayer` (named
  * after the node), every other layer from its spec's `toTfjs` applied in
  * topological order, merges fed their inputs in slot order, and the outputs
- * of {@link outputNodeIds} in order. Layer names are the node names.
+ * of {@link outputNodeIds} in order. Layer names are the node names; a
+ * frozen node (`trainable: false`) gives a layer tfjs will not train.
  * Throws {@link CompileError} when the design has error diagnostics.
  *
  * @example
@@ -154,6 +155,7 @@ export function compileGraph(
       output: shapes.shapes.get(id) as readonly (number | null)[],
     };
     const layer = withKernelOptions(spec.toTfjs(structuredClone(params), tf, node.name, io), tf, options, index);
+    if (node.trainable === false) layer.trainable = false;
     // Merge layers take their inputs as an array; every other layer takes one tensor.
     const output = layer.apply(spec.inputs.max > 1 ? feeds : feeds[0]) as tfjs.SymbolicTensor;
     tensors.set(id, output);

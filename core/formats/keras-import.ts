@@ -15,16 +15,40 @@
  *
  * What it treats as a no-op on purpose: the `InputLayer` of a nested model
  * (its tensor is the one the outer model feeds in). Training-only settings
- * NetCanvas does not keep (regularizers, constraints, frozen layers) import
- * with a warning; initializers and dtypes are ignored.
+ * NetCanvas does not keep (regularizers, constraints) import with a warning;
+ * initializers and dtypes are ignored. Frozen layers (`trainable: false`,
+ * or inside a frozen sub-model) stay frozen, summed up in one warning.
+ *
+ * What it reads around: Keras 2.1's `{ "type": "ndarray", "value": … }`
+ * wrappers around numbers and lists are unwrapped before anything is read;
+ * an input of unknown size (`[null, null, null, 3]`) is built at the size
+ * the caller gives (`inputSize`), and without one the import is refused with
+ * {@link UnknownInputSizeError}, which carries the model's usual size.
  */
 import { ValidationError } from '../errors';
 import { GraphBuilder } from '../graph/builder';
 import type { Graph } from '../graph/graph';
-import { inferShapes } from '../graph/infer';
+import { inferShapes, layerOutputShape } from '../graph/infer';
+import type { Shape } from '../layers/layer-spec';
 import { checkParams, resolveParams } from '../layers/params';
 import { getLayerSpec, isLayerType, layerSpecs } from '../layers/registry';
-import { kerasInputShape } from '../layers/keras-config';
+import {
+  BATCH_SHAPE_KEYS,
+  kerasDeclaredInputShape,
+  kerasInputShape,
+  UnknownInputSizeError,
+} from '../layers/keras-config';
+
+export { UnknownInputSizeError } from '../layers/keras-config';
+
+/** Options of {@link importLayersModel}. */
+export interface KerasImportOptions {
+  /**
+   * Per-sample size (`[224, 224, 3]`) for inputs the file leaves unsized
+   * (`[null, null, null, 3]`); it must agree with the sizes the file fixes.
+   */
+  inputSize?: readonly number[];
+}
 
 /** What {@link importLayersModel} returns. */
 export interface KerasImportResult {
@@ -119,6 +143,16 @@ function locateModel(json: unknown): { model: KerasLayer; path: Path } {
         'TensorFlow operations instead of Keras layers, so there is no network design to import. Export the model from ' +
         'Keras or TensorFlow.js as a Layers model (model.save / tensorflowjs_converter --output_format tfjs_layers_model).',
     );
+  // tfjs writes `"modelTopology": null` when only weights were saved; a manifest alone is the same.
+  const weightsOnly =
+    ('modelTopology' in root && root.modelTopology === null) ||
+    (root.modelTopology === undefined && root.weightsManifest !== undefined && root.class_name === undefined);
+  if (weightsOnly)
+    throw new ValidationError(
+      'modelTopology' in root ? ['modelTopology'] : [],
+      'a weights-only file: no model in it. It lists weights (weightsManifest) but not the layers they belong to; ' +
+        'import the model.json that Keras or TensorFlow.js saved with its topology.',
+    );
   let path: (string | number)[] = root.modelTopology === undefined ? [] : ['modelTopology'];
   let model: unknown = expectObject(topology, path, 'the model topology object');
   if ((model as Json).model_config !== undefined) {
@@ -209,8 +243,74 @@ function withLayerContext<T>(configPath: Path, title: string, read: () => T): T 
     return read();
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
+    if (e instanceof UnknownInputSizeError)
+      throw new UnknownInputSizeError([...configPath, ...e.path], `${title}: ${e.detail}`, e.declared, e.suggested);
     throw new ValidationError([...configPath, ...e.path], `${title}: ${e.detail}`);
   }
+}
+
+/** Keras 2.1's wrapper around numpy values: `{ "type": "ndarray", "value": 0 }`. */
+const isNdarray = (v: unknown): v is { type: 'ndarray'; value: unknown } =>
+  isObject(v) && v.type === 'ndarray' && 'value' in v && Object.keys(v).length === 2;
+
+/**
+ * A copy of `json` with every `{ "type": "ndarray", "value": v }` replaced by
+ * `v`, so every reader sees plain numbers and lists. Walked with a stack: a
+ * model file can nest deeper than the call stack allows.
+ */
+export function unwrapNdarrays(json: unknown): unknown {
+  const unwrap = (v: unknown): unknown => {
+    let inner = v;
+    while (isNdarray(inner)) inner = inner.value;
+    return inner;
+  };
+  const copy = (v: unknown): unknown => (Array.isArray(v) ? [...v] : isObject(v) ? { ...v } : v);
+  const root = copy(unwrap(json));
+  const stack: unknown[] = typeof root === 'object' && root !== null ? [root] : [];
+  while (stack.length) {
+    const container = stack.pop() as Record<string, unknown> | unknown[];
+    const keys = Array.isArray(container) ? container.keys() : Object.keys(container);
+    for (const key of keys) {
+      const slot = container as Record<string | number, unknown>;
+      const value = copy(unwrap(slot[key]));
+      slot[key] = value;
+      if (typeof value === 'object' && value !== null) stack.push(value);
+    }
+  }
+  return root;
+}
+
+/** Input sizes of EfficientNet B0–B7, as Keras's applications build them. */
+const EFFICIENTNET_SIZES: Readonly<Record<string, number>> = {
+  b0: 224,
+  b1: 240,
+  b2: 260,
+  b3: 300,
+  b4: 380,
+  b5: 456,
+  b6: 528,
+  b7: 600,
+};
+
+/**
+ * The size an image model with unknown input size is usually run at: from
+ * its name as Keras's applications write it (`mobilenetv2_1.00_224` → 224,
+ * `efficientnetb3` → 300), else 224 (ImageNet); a height or width the file
+ * fixes is kept, channels default to 3. `undefined` for a non-image input.
+ */
+export function usualInputSize(names: readonly string[], declared: readonly (number | null)[]): number[] | undefined {
+  if (declared.length !== 3) return declared.every((d) => d !== null) ? (declared as number[]) : undefined;
+  let side: number | undefined;
+  for (const name of names) {
+    const efficientnet = /efficientnet-?(b\d)/i.exec(name);
+    const suffix = /[_-](\d{2,4})$/.exec(name);
+    side = efficientnet ? EFFICIENTNET_SIZES[efficientnet[1].toLowerCase()] : suffix ? Number(suffix[1]) : undefined;
+    if (side !== undefined && side >= 32) break;
+    side = undefined;
+  }
+  const [h, w, c] = declared;
+  const fallback = h ?? w ?? side ?? 224;
+  return [h ?? side ?? fallback, w ?? side ?? fallback, c ?? 3];
 }
 
 const ROLE_KEYS = /_(regularizer|constraint)$/;
@@ -218,18 +318,29 @@ const ROLE_KEYS = /_(regularizer|constraint)$/;
 class KerasImporter {
   readonly builder = new GraphBuilder();
   readonly warnings: string[] = [];
+  /** Layers imported frozen, for the one-line summary. */
+  frozenLayers = 0;
+  /** Inputs the file leaves unsized, built at the size the caller gave. */
+  sizedInputs = 0;
   private readonly names = new Set<string>();
+  /** Each node's output shape as far as it can be worked out while importing; fromKeras may need its input's. */
+  private readonly shapes = new Map<string, Shape | undefined>();
+  /** How many frozen models (trainable: false) enclose the layers being imported: Keras freezes all their layers. */
+  private frozenModels = 0;
+
+  constructor(private readonly options: KerasImportOptions) {}
 
   /** Imports `model` fed by `inputs` (undefined at the top level: the model's own inputs become nodes). Returns its output node ids. */
   importModel(model: KerasLayer, path: Path, inputs: string[] | undefined): string[] {
-    const name = layerName(model) ?? model.class_name;
-    if (isObject(model.config) && model.config.trainable === false)
-      this.warnings.push(
-        `${model.class_name} "${name}" is frozen in the file (trainable: false); NetCanvas trains every layer.`,
-      );
-    return model.class_name === 'Sequential'
-      ? this.importSequential(model, path, inputs)
-      : this.importFunctional(model, path, inputs);
+    const frozen = isObject(model.config) && model.config.trainable === false;
+    if (frozen) this.frozenModels++;
+    try {
+      return model.class_name === 'Sequential'
+        ? this.importSequential(model, path, inputs)
+        : this.importFunctional(model, path, inputs);
+    } finally {
+      if (frozen) this.frozenModels--;
+    }
   }
 
   private importNested(layer: KerasLayer, path: Path, inputs: string[] | undefined): string[] {
@@ -275,12 +386,12 @@ class KerasImporter {
   private addSequentialInput(model: KerasLayer, modelPath: Path, first: KerasLayer, path: Path): string {
     const config = first.config as Json;
     let shape = withLayerContext([...path, 'config'], `${first.class_name} "${layerName(first)}"`, () =>
-      kerasInputShape(config),
+      this.inputShape(config, BATCH_SHAPE_KEYS),
     );
     if (!shape && isObject(model.config) && Array.isArray(model.config.build_input_shape)) {
-      const built = model.config.build_input_shape;
+      const built = { build_input_shape: model.config.build_input_shape };
       shape = withLayerContext([...modelPath, 'config'], `${model.class_name} "${layerName(model)}"`, () =>
-        kerasInputShape({ build_input_shape: built }, true, 'build_input_shape'),
+        this.inputShape(built, ['build_input_shape'], true),
       );
     }
     if (!shape)
@@ -288,7 +399,17 @@ class KerasImporter {
         [...path, 'config'],
         `${first.class_name} "${layerName(first)}" is the first layer but declares no input shape (batch_input_shape), and the model has no InputLayer`,
       );
-    return this.builder.input(shape, this.uniqueName(`${layerName(first) ?? 'input'}_input`));
+    const id = this.builder.input(shape, this.uniqueName(`${layerName(first) ?? 'input'}_input`));
+    this.shapes.set(id, [null, ...shape]);
+    return id;
+  }
+
+  /** A declared input shape, at the caller's size where the file leaves it open (counted, to tell when the size went unused). */
+  private inputShape(config: Json, keys: readonly string[], required = false): number[] | undefined {
+    const { inputSize } = this.options;
+    const shape = kerasInputShape(config, { keys, required, ...(inputSize ? { size: inputSize } : {}) });
+    if (kerasDeclaredInputShape(config, keys)?.dims.includes(null)) this.sizedInputs++;
+    return shape;
   }
 
   private importFunctional(model: KerasLayer, path: Path, inputs: string[] | undefined): string[] {
@@ -372,7 +493,13 @@ class KerasImporter {
     const name = this.uniqueName(layerName(layer) ?? this.freshName(spec.namePrefix));
     const title = `${layer.class_name} "${name}"`;
     if (!spec.fromKeras) throw new Error(`Layer spec "${spec.type}" has no fromKeras`); // every registry spec declares one
-    const params: Record<string, unknown> = withLayerContext([...path, 'config'], title, () => spec.fromKeras!(config));
+    const inputShapes = feeds.map((id) => this.shapes.get(id));
+    const { inputSize } = this.options;
+    const context = { inputShapes, ...(inputSize ? { inputSize } : {}) };
+    const params: Record<string, unknown> = withLayerContext([...path, 'config'], title, () =>
+      spec.fromKeras!(config, context),
+    );
+    if (spec.inputs.max === 0 && kerasDeclaredInputShape(config)?.dims.includes(null)) this.sizedInputs++;
     const bad = checkParams(spec.params, resolveParams(spec.params, params));
     if (bad.length)
       throw new ValidationError(
@@ -383,9 +510,15 @@ class KerasImporter {
       if (ROLE_KEYS.test(key) && value !== null && value !== undefined)
         this.warnings.push(`${title}: ${key} is not imported; NetCanvas sets weight decay in the training settings.`);
     }
-    if (config.trainable === false)
-      this.warnings.push(`${title} is frozen in the file (trainable: false); NetCanvas trains every layer.`);
-    return this.builder.layer(layer.class_name, params, feeds, name);
+    const id = this.builder.layer(layer.class_name, params, feeds, name);
+    // An input layer has no weights to freeze; Keras marks some frozen anyway.
+    if (spec.inputs.max > 0 && (config.trainable === false || this.frozenModels > 0)) {
+      this.builder.freeze(id);
+      this.frozenLayers++;
+    }
+    const known = inputShapes.every((s) => s !== undefined);
+    this.shapes.set(id, known ? layerOutputShape(spec, inputShapes as Shape[], params) : undefined);
+    return id;
   }
 
   /** For a layer the file leaves unnamed: the first free `conv1`, `conv2`, ... as the palette names them. */
@@ -417,8 +550,8 @@ class KerasImporter {
  * const { graph, warnings } = importLayersModel(JSON.parse(text));
  * summarize(graph).totals.params; // equals the weightsManifest's total
  */
-export function importLayersModel(json: unknown): KerasImportResult {
-  const { model, path } = locateModel(json);
+export function importLayersModel(json: unknown, options: KerasImportOptions = {}): KerasImportResult {
+  const { model, path } = locateModel(unwrapNdarrays(json));
   if (!MODEL_CLASSES.has(model.class_name))
     throw new ValidationError(
       [...path, 'class_name'],
@@ -426,9 +559,24 @@ export function importLayersModel(json: unknown): KerasImportResult {
     );
   const unsupported = unsupportedClasses(model, path);
   if (unsupported.length) throw new UnsupportedLayersError(unsupported);
-  const importer = new KerasImporter();
-  const outputs = importer.importModel(model, path, undefined);
+  const importer = new KerasImporter(options);
+  let outputs: string[];
+  try {
+    outputs = importer.importModel(model, path, undefined);
+  } catch (e) {
+    if (!(e instanceof UnknownInputSizeError) || e.suggested) throw e;
+    const suggested = usualInputSize([layerName(model) ?? ''], e.declared);
+    const usual = suggested ? ` (its usual size is ${suggested.join('×')})` : '';
+    throw new UnknownInputSizeError(e.path, `${e.detail}${usual}`, e.declared, suggested);
+  }
   importer.builder.setOutputs(outputs);
+  const frozen = importer.frozenLayers;
+  if (frozen)
+    importer.warnings.push(`${frozen} layer${frozen === 1 ? '' : 's'} frozen (trainable: false): kept frozen`);
+  if (options.inputSize && importer.sizedInputs === 0)
+    importer.warnings.push(
+      `The model's input size is fixed in the file; the given size ${options.inputSize.join('×')} was not used.`,
+    );
   const graph = importer.builder.build();
   // A file Keras accepts can still break a NetCanvas rule (Keras 3 lets Dense take a feature map,
   // NetCanvas's Dense takes a flat vector). The design is imported so the user can see and fix it,

@@ -41,6 +41,7 @@ const node = z.object({
   params: z.record(z.string(), z.unknown()),
   position,
   group: z.string().min(1).optional(),
+  trainable: z.boolean().optional(),
 });
 const edge = z.object({
   id: z.string().min(1),
@@ -161,6 +162,8 @@ export function projectFromJson(value: unknown): ProjectFile {
     throw new ValidationError(issue.path as (string | number)[], issue.message);
   }
   const project = result.data as ProjectFile;
+  // `trainable: true` (written by hand) is the default, and a trainable node stores nothing.
+  for (const n of project.graph.nodes) if ((n.trainable as boolean | undefined) === true) delete n.trainable;
   checkReferences(project.graph);
   return project;
 }

@@ -57,6 +57,13 @@ export class GraphBuilder {
     return id;
   }
 
+  /** Freezes a layer already added (`trainable: false`): training leaves its weights as they are. */
+  freeze(id: string): void {
+    const node = this.nodes.find((n) => n.id === id);
+    if (!node) throw new Error(`GraphBuilder: no layer "${id}"`);
+    node.trainable = false;
+  }
+
   /** Runs `body` with every layer it adds placed in a new group labelled `label`. */
   group<T>(label: string, body: () => T, options: { collapsed?: boolean } = {}): T {
     const id = `g${this.groups.length + 1}`;

@@ -26,6 +26,12 @@ export interface GraphNode {
   position: Position;
   /** The group (residual block, VGG stage, imported sub-model) the node belongs to. */
   group?: string;
+  /**
+   * `false` freezes the layer: training leaves its weights as they are, and
+   * they count as non-trainable (Keras's `trainable: false`, as in transfer
+   * learning). Absent means trainable; `true` is never stored.
+   */
+  trainable?: false;
 }
 
 /** A tensor flowing from `source`'s output into input slot `targetInput` of `target`. */
@@ -225,6 +231,20 @@ export function setParams(graph: Graph, id: string, params: Record<string, unkno
   return { ...graph, nodes: graph.nodes.map((n) => (n.id === id ? { ...n, params: { ...n.params, ...params } } : n)) };
 }
 
+/** Freezes (`trainable` false) or unfreezes nodes; a trainable node stores nothing. */
+export function setTrainable(graph: Graph, ids: Iterable<string>, trainable: boolean): Graph {
+  const chosen = new Set(ids);
+  return {
+    ...graph,
+    nodes: graph.nodes.map((n) => {
+      if (!chosen.has(n.id) || (n.trainable !== false) === trainable) return n;
+      if (!trainable) return { ...n, trainable: false };
+      const { trainable: _frozen, ...rest } = n;
+      return rest;
+    }),
+  };
+}
+
 /** Renames one node. Uniqueness is checked by diagnostics (`duplicate-name`). */
 export function renameNode(graph: Graph, id: string, name: string): Graph {
   return { ...graph, nodes: graph.nodes.map((n) => (n.id === id ? { ...n, name } : n)) };
@@ -296,7 +316,7 @@ export function pasteNodes(
       position: { x: node.position.x + offset.x, y: node.position.y + offset.y },
     });
     idMap.set(node.id, added.id);
-    next = added.graph;
+    next = node.trainable === false ? setTrainable(added.graph, [added.id], false) : added.graph;
   }
   for (const e of clip.edges)
     next = connect(next, idMap.get(e.source) as string, idMap.get(e.target) as string, e.targetInput);

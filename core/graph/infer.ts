@@ -127,6 +127,29 @@ function checkInputRanks(spec: AnyLayerSpec, inputs: readonly Shape[]): Problem 
 }
 
 /**
+ * The output shape of one layer of `spec` with `params` (defaults filled in)
+ * fed `inputs`, or `undefined` when the layer refuses them; what is wrong is
+ * for {@link inferShapes} to report. For building a graph layer by layer
+ * (the model importer), where one layer's settings depend on its input.
+ */
+export function layerOutputShape(
+  spec: AnyLayerSpec,
+  inputs: readonly Shape[],
+  params: Readonly<Record<string, unknown>>,
+): Shape | undefined {
+  if (inputs.length < spec.inputs.min || inputs.length > spec.inputs.max || checkInputRanks(spec, inputs))
+    return undefined;
+  const resolved = resolveParams(spec.params, params);
+  if (checkParams(spec.params, resolved).length) return undefined;
+  try {
+    return spec.inferShape(inputs, resolved as ResolvedParams, { warn: () => {} });
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
+    return undefined;
+  }
+}
+
+/**
  * Infers every node's output shape and collects every problem.
  *
  * @example

@@ -79,8 +79,10 @@ export function summarize(graph: Graph, report: ShapeReport = inferShapes(graph)
       const inputs = report.inputShapes.get(id) as Shape[];
       const io = { inputs, output, params };
       const count = spec.countParams?.(io) ?? { trainable: 0, nonTrainable: 0 };
-      row.trainableParams = count.trainable;
-      row.nonTrainableParams = count.nonTrainable;
+      // A frozen layer's weights are all non-trainable, as Keras and tfjs count them.
+      const frozen = node.trainable === false;
+      row.trainableParams = frozen ? 0 : count.trainable;
+      row.nonTrainableParams = frozen ? count.trainable + count.nonTrainable : count.nonTrainable;
       row.macs = spec.macs?.(io) ?? 0;
     }
     layers.push(row);

@@ -1,5 +1,5 @@
 import { bool, defineLayer, float } from './layer-spec';
-import { kerasBool, kerasChannelAxis, kerasNumber, requireValue } from './keras-config';
+import { kerasBool, kerasLastAxis, kerasNumber, requireValue } from './keras-config';
 
 /**
  * Normalises each channel with the batch's mean and variance, then scales by
@@ -30,8 +30,8 @@ export const batchNormalization = defineLayer({
     const channels = input[input.length - 1] as number;
     return { trainable: channels * ((p.center ? 1 : 0) + (p.scale ? 1 : 0)), nonTrainable: 2 * channels };
   },
-  fromKeras: (c) => {
-    kerasChannelAxis(c);
+  fromKeras: (c, { inputShapes }) => {
+    kerasLastAxis(c, inputShapes[0]);
     requireValue(c, 'renorm', false, 'batch renormalization is not offered');
     return {
       momentum: kerasNumber(c, 'momentum', 0.99),

@@ -21,9 +21,9 @@ export const inputLayer = defineLayer({
   inputs: { min: 0, max: 0 },
   inferShape: (_inputs, p) => [null, ...p.shape],
   summarize: (p) => p.shape.join('×'),
-  fromKeras: (c) => {
+  fromKeras: (c, { inputSize }) => {
     requireValue(c, 'sparse', false, 'NetCanvas feeds dense tensors');
-    return { shape: kerasInputShape(c, true) };
+    return { shape: kerasInputShape(c, { required: true, ...(inputSize ? { size: inputSize } : {}) }) };
   },
   toTfjs: (p, tf, name) => tf.layers.inputLayer({ batchInputShape: [null, ...p.shape], name }),
 });

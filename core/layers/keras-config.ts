@@ -7,7 +7,7 @@
  * importer prefixes the layer's place in the file and its name.
  */
 import { ValidationError } from '../errors';
-import { ACTIVATIONS, type ActivationName } from './layer-spec';
+import { ACTIVATIONS, type ActivationName, type Shape } from './layer-spec';
 
 /** A Keras layer's `config` object. */
 export type KerasConfig = Readonly<Record<string, unknown>>;
@@ -133,46 +133,116 @@ export function kerasShape(config: KerasConfig, key: string, allowInferred = fal
 export const BATCH_SHAPE_KEYS = ['batch_input_shape', 'batch_shape', 'batchInputShape'] as const;
 
 /**
- * The per-sample input shape a layer config declares, from `batch_input_shape`
- * (Keras 2, tfjs), `batch_shape` (Keras 3) or `batchInputShape`, with the
- * batch dimension dropped; `undefined` when none is present (refused when
- * `isRequired`). `keys` replaces the keys looked at, e.g. Keras 3's
- * Sequential `build_input_shape`. Refuses unknown (null) sizes after the
- * batch: NetCanvas designs have fixed input sizes.
+ * An input whose file leaves some per-sample sizes unknown (`[null, null,
+ * null, 3]`, as MobileNet and EfficientNet exports do). NetCanvas designs
+ * have fixed sizes, so the importer needs the size to build it at; the shells
+ * ask for one and import again.
  */
-export function kerasInputShape(
+export class UnknownInputSizeError extends ValidationError {
+  /** The per-sample shape as the file declares it, `null` where unknown. */
+  readonly declared: readonly (number | null)[];
+  /** A size the model is usually run at, when one can be told (from its name, else 224×224 for images). */
+  readonly suggested: readonly number[] | undefined;
+  constructor(
+    path: readonly (string | number)[],
+    detail: string,
+    declared: readonly (number | null)[],
+    suggested?: readonly number[],
+  ) {
+    super(path, detail);
+    this.name = 'UnknownInputSizeError';
+    this.declared = declared;
+    this.suggested = suggested;
+  }
+}
+
+/**
+ * The per-sample input shape a layer config declares, from `batch_input_shape`
+ * (Keras 2, tfjs), `batch_shape` (Keras 3) or `batchInputShape` (or `keys`,
+ * e.g. Keras 3's Sequential `build_input_shape`), with the batch dimension
+ * dropped and unknown sizes as `null`; `undefined` when none is present.
+ * Refuses sizes that are neither whole numbers ≥ 1 nor `null`.
+ */
+export function kerasDeclaredInputShape(
   config: KerasConfig,
-  isRequired = false,
-  ...keys: readonly string[]
-): number[] | undefined {
-  for (const key of keys.length ? keys : BATCH_SHAPE_KEYS) {
+  keys: readonly string[] = BATCH_SHAPE_KEYS,
+): { key: string; dims: (number | null)[] } | undefined {
+  for (const key of keys) {
     const value = config[key];
     if (value === undefined || value === null) continue;
     if (!Array.isArray(value) || value.length < 2)
       refuse(key, `expected a batch shape such as [null, 28, 28, 1], got ${quote(value)}`);
-    const sample = value.slice(1);
-    if (!sample.every((d) => isInt(d) && d > 0))
-      refuse(
-        key,
-        `input size ${quote(value)} has unknown or invalid dimensions; NetCanvas needs a fixed size per sample`,
-      );
-    return sample as number[];
+    const dims = value.slice(1);
+    if (!dims.every((d) => d === null || (isInt(d) && d > 0)))
+      refuse(key, `input size ${quote(value)} has invalid dimensions; expected whole numbers ≥ 1 (or null)`);
+    return { key, dims: dims as (number | null)[] };
   }
-  if (isRequired)
-    refuse(keys[0] ?? BATCH_SHAPE_KEYS[0], 'is required but missing (no batch_input_shape or batch_shape)');
   return undefined;
 }
 
+/** Options of {@link kerasInputShape}. */
+export interface InputShapeOptions {
+  /** Refuse the config when it declares no input shape. */
+  required?: boolean;
+  /** The keys to look at instead of {@link BATCH_SHAPE_KEYS}. */
+  keys?: readonly string[];
+  /** The per-sample size to use where the file leaves sizes unknown; it must agree with every size the file fixes. */
+  size?: readonly number[];
+}
+
 /**
- * BatchNormalization's `axis`: NetCanvas normalises the last axis (the
- * channels), which Keras writes as `-1`, or `3` for a feature map.
+ * The per-sample input shape a layer config declares (see
+ * {@link kerasDeclaredInputShape}), every size fixed: where the file leaves
+ * one unknown, `options.size` is used, and without it
+ * {@link UnknownInputSizeError} is thrown. `undefined` when no shape is
+ * declared (refused when `options.required`).
  */
-export function kerasChannelAxis(config: KerasConfig, key = 'axis'): void {
+export function kerasInputShape(config: KerasConfig, options: InputShapeOptions = {}): number[] | undefined {
+  const keys = options.keys ?? BATCH_SHAPE_KEYS;
+  const declared = kerasDeclaredInputShape(config, keys);
+  if (!declared) {
+    if (options.required) refuse(keys[0], 'is required but missing (no batch_input_shape or batch_shape)');
+    return undefined;
+  }
+  const { key, dims } = declared;
+  if (dims.every((d) => d !== null)) return dims as number[];
+  const value = config[key];
+  const { size } = options;
+  if (!size)
+    throw new UnknownInputSizeError(
+      [key],
+      `input size ${quote(value)} is not fixed; NetCanvas needs a fixed size per sample, so give the size to import it at`,
+      dims,
+    );
+  const fits = size.length === dims.length && dims.every((d, i) => d === null || d === size[i]);
+  if (!fits)
+    refuse(
+      key,
+      `the given input size ${size.join('×')} does not fit the declared ${quote(value)}: ` +
+        `give ${dims.length} sizes, keeping ${dims.map((d) => d ?? '?').join('×')} where the file fixes them`,
+    );
+  return [...size];
+}
+
+/**
+ * A normalisation axis that must be the last one (BatchNormalization,
+ * LayerNormalization: NetCanvas normalises the channels). Keras writes `-1`,
+ * or the positive index (`3` for a feature map, `1` after a Dense), or, in
+ * Keras 3, a one-element list; `inputShape` tells which positive index is last.
+ */
+export function kerasLastAxis(config: KerasConfig, inputShape: Shape | undefined, key = 'axis'): void {
   const raw = config[key] ?? -1;
-  // Keras 3 may write a single axis as a one-element list.
   const value = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
-  if (value === -1 || value === 3) return;
-  refuse(key, `normalising axis ${quote(raw)} is not supported; NetCanvas normalises the channels (axis -1)`);
+  if (value === -1) return;
+  const rank = inputShape?.length;
+  if (isInt(value) && rank !== undefined && value === rank - 1) return;
+  if (isInt(value) && value >= 0 && rank === undefined)
+    refuse(key, `cannot tell whether axis ${quote(raw)} is the last one: the shape of the layer's input is unknown`);
+  const last = rank === undefined ? '-1' : `-1, here also ${rank - 1}`;
+  refuse(
+    key,
+    `normalising axis ${quote(raw)} is not supported; NetCanvas normalises the last axis, the channels (${last})`,
+  );
 }
 
 /**

@@ -212,8 +212,24 @@ export interface LayerSpec<P extends ParamSpecs = ParamSpecs> {
   /**
    * Parameters from a Keras/tfjs layer `config` (snake_case keys), for import.
    * Throws `ValidationError` naming the key when the config cannot be represented.
+   * `context` tells what the file itself cannot: the shapes feeding the layer
+   * (BatchNormalization's `axis: 1` is the last axis only after a Dense).
    */
-  fromKeras?(config: Record<string, unknown>): Partial<ParamValues<P>>;
+  fromKeras?(config: Record<string, unknown>, context: KerasImportContext): Partial<ParamValues<P>>;
+}
+
+/** What the importer knows about a layer beyond its config. */
+export interface KerasImportContext {
+  /**
+   * The shapes feeding the layer, batch first, in input order; `undefined`
+   * where an earlier layer's shape could not be worked out.
+   */
+  inputShapes: readonly (Shape | undefined)[];
+  /**
+   * A per-sample input size the user gave, for an input whose file leaves
+   * height, width (or any size) unknown (`[null, null, null, 3]`).
+   */
+  inputSize?: readonly number[];
 }
 
 /** Checked parameter values of a layer whose type is known only at run time. */

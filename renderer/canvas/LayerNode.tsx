@@ -33,6 +33,16 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
       {data.hasInputs && <Handle type="target" position={Position.Top} />}
       <div className="nc-node-head">
         <span className="nc-node-name">{data.name}</span>
+        {data.frozen && (
+          <span
+            className="nc-node-frozen"
+            data-testid="node-frozen"
+            title="Frozen (trainable: false): training leaves its weights as they are"
+            aria-label="frozen"
+          >
+            ❄
+          </span>
+        )}
         <span className="nc-node-type">{data.label}</span>
         <ProblemBadge problems={data.problems} />
       </div>

@@ -44,6 +44,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   params: number;
   /** Whether the layer takes inputs (has a target handle). */
   hasInputs: boolean;
+  /** Whether the layer is frozen (`trainable: false`): training leaves its weights alone. */
+  frozen: boolean;
   problems: BadgeProblem[];
 }
 
@@ -326,7 +328,15 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
           id: node.id,
           type: 'layer',
           position: node.position,
-          data: { name: node.name, type: node.type, ...layerFace(node), shape, params, problems: nodeProblems ?? [] },
+          data: {
+            name: node.name,
+            type: node.type,
+            ...layerFace(node),
+            shape,
+            params,
+            frozen: node.trainable === false,
+            problems: nodeProblems ?? [],
+          },
           selected,
           ...(size ? { measured: size } : {}),
         }),

@@ -10,7 +10,7 @@ import { resolveParams } from '../../core/layers/params';
 import { getLayerSpec, isLayerType } from '../../core/layers/registry';
 import { CATEGORY_COLOR, CATEGORY_TITLE } from '../canvas/category-style';
 import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
-import { deleteSelection, duplicateSelection, rename, setParam } from '../state/edit-commands';
+import { deleteSelection, duplicateSelection, rename, setFrozen, setParam } from '../state/edit-commands';
 import { formatCount } from '../summary/summary-text';
 import { DiagnosticItem } from './DiagnosticItem';
 import { ParamField } from './ParamField';
@@ -85,6 +85,22 @@ export function Inspector() {
             data-testid="layer-name"
           />
         </div>
+        {/* Only a layer with weights can be frozen; one frozen in an imported file can always be unfrozen. */}
+        {(spec.countParams || node.trainable === false) && (
+          <div className="nc-field nc-field-check">
+            <label htmlFor="nc-layer-frozen">
+              <input
+                id="nc-layer-frozen"
+                type="checkbox"
+                checked={node.trainable === false}
+                onChange={(e) => setFrozen(store, node.id, e.target.checked)}
+                data-testid="layer-frozen"
+              />
+              Frozen (trainable: false)
+            </label>
+            <div className="nc-field-help">Training leaves its weights as they are; they count as non-trainable.</div>
+          </div>
+        )}
         {Object.entries(spec.params as ParamSpecs).map(([name, paramSpec]) => (
           <ParamField
             key={name}

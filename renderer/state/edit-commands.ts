@@ -18,6 +18,7 @@ import {
   removeNodes,
   renameNode,
   setParams,
+  setTrainable,
   type Graph,
   type Position,
 } from '../../core/graph/graph';
@@ -127,6 +128,11 @@ export function selectAll(store: EditorStore): void {
 /** Sets one parameter; typing into one field is one undo step. */
 export function setParam(store: EditorStore, nodeId: string, name: string, value: unknown): void {
   store.commit(setParams(store.getState().graph, nodeId, { [name]: value }), `param:${nodeId}:${name}`);
+}
+
+/** Freezes a layer (training leaves its weights as they are) or lets it train again. */
+export function setFrozen(store: EditorStore, nodeId: string, frozen: boolean): void {
+  store.commit(setTrainable(store.getState().graph, [nodeId], !frozen));
 }
 
 /** Renames a layer. */

@@ -5,6 +5,7 @@
  * and redo are a stack of graphs. Shapes, counts and diagnostics are derived
  * from `graph` by the components (useMemo), never stored here.
  */
+import type { OpenedFile } from '../../electron/contract';
 import { emptyGraph, type Graph } from '../../core/graph/graph';
 
 /** A short message for the user: a refused connection, a failed load, a saved file. */
@@ -13,6 +14,15 @@ export interface Notice {
   text: string;
   /** Increases with every notice so the same text shown twice still re-renders. */
   serial: number;
+}
+
+/** A model.json whose input has no fixed size, waiting for the user to give one (the import dialog shows it). */
+export interface PendingImport {
+  file: OpenedFile;
+  /** The per-sample input shape the file declares, `null` where unknown. */
+  declared: readonly (number | null)[];
+  /** The size to prefill: the one the model is usually run at, when known. */
+  suggested?: readonly number[];
 }
 
 /** Everything the editor knows, as one immutable snapshot. */
@@ -37,6 +47,8 @@ export interface EditorState {
   training?: Record<string, unknown>;
   /** The training settings as last opened or saved. */
   savedTraining?: Record<string, unknown>;
+  /** A model import waiting for an input size; null when none is. */
+  pendingImport?: PendingImport | null;
 }
 
 /** Undo keeps this many steps; older ones are dropped. */
@@ -199,6 +211,11 @@ export class EditorStore {
    */
   setTraining(training: Record<string, unknown> | undefined, saved = false): void {
     this.set(saved ? { training, savedTraining: training } : { training });
+  }
+
+  /** Asks for an input size to import a model at (`null` closes the question). */
+  setPendingImport(pending: PendingImport | null): void {
+    this.set({ pendingImport: pending });
   }
 
   notify(kind: Notice['kind'], text: string): void {

@@ -5,6 +5,7 @@
  */
 import type { NetCanvasBridge, OpenedFile, SaveResult } from '../../electron/contract';
 import { ValidationError } from '../../core/errors';
+import { UnknownInputSizeError } from '../../core/formats/keras-import';
 import { emptyGraph, type Graph } from '../../core/graph/graph';
 import { summarize } from '../../core/graph/summary';
 import { inferShapes } from '../../core/graph/infer';
@@ -106,16 +107,26 @@ export async function importModel(store: EditorStore, bridge: NetCanvasBridge): 
   if (file) importModelFile(store, file);
 }
 
-/** Imports a model.json already read (from the bridge, or dropped on the window). */
-export function importModelFile(store: EditorStore, file: OpenedFile): void {
+/**
+ * Imports a model.json already read (from the bridge, or dropped on the
+ * window), at `inputSize` where the model leaves its input unsized. Without
+ * one, such a model is held in the store and the import dialog asks for it.
+ */
+export function importModelFile(store: EditorStore, file: OpenedFile, inputSize?: readonly number[]): void {
   let imported: { graph: Graph; warnings: string[] };
   try {
-    imported = importModelJson(file.text);
+    imported = importModelJson(file.text, inputSize);
   } catch (e) {
+    if (e instanceof UnknownInputSizeError && !inputSize) {
+      store.setPendingImport({ file, declared: e.declared, ...(e.suggested ? { suggested: e.suggested } : {}) });
+      return;
+    }
     if (!(e instanceof ValidationError)) throw e;
+    store.setPendingImport(null);
     store.notify('error', `Could not import ${file.name}: ${e.message}. Your design is unchanged.`);
     return;
   }
+  store.setPendingImport(null);
   store.load(imported.graph, null, undefined, false);
   const warned = imported.warnings.length ? ` ${imported.warnings.length} note(s): ${imported.warnings.join(' ')}` : '';
   store.notify(

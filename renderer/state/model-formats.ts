@@ -7,15 +7,19 @@ import { ValidationError } from '../../core/errors';
 import type { Graph } from '../../core/graph/graph';
 import { importLayersModel } from '../../core/formats/keras-import';
 
-/** Parses `model.json` text into a design. Throws `ValidationError` for text that is not JSON or not a layers model. */
-export function importModelJson(text: string): { graph: Graph; warnings: string[] } {
+/**
+ * Parses `model.json` text into a design, at `inputSize` where the model
+ * leaves its input unsized. Throws `ValidationError` for text that is not
+ * JSON or not a layers model (`UnknownInputSizeError` when a size is needed).
+ */
+export function importModelJson(text: string, inputSize?: readonly number[]): { graph: Graph; warnings: string[] } {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
     throw new ValidationError([], `not valid JSON: ${(e as Error).message}`);
   }
-  return importLayersModel(json);
+  return importLayersModel(json, inputSize ? { inputSize } : {});
 }
 
 /**

@@ -204,3 +204,55 @@ describe('summary and validate read model.json files', () => {
     expect(run.stderr).toMatch(/^netcanvas: .*: This file is a TensorFlow\.js graph model .*\n$/);
   });
 });
+
+describe('the import fixes through the command (fixtures in tests/fixtures/keras)', () => {
+  const OURS = fileURLToPath(new URL('../fixtures/keras/', import.meta.url));
+
+  it.concurrent('an input of open size is refused with the --input to pass, and imported with it', async () => {
+    const source = join(OURS, 'keras2.13.1_unsized-input.json');
+    const project = join(dir, 'unsized.netcanvas.json');
+    const refused = await netcanvas(['import', source, '-o', project]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^netcanvas: .*unsized-input\.json: At .*batch_input_shape: InputLayer "input_1": input size \[null,null,null,3\] is not fixed; .*\(its usual size is 224×224×3\); pass --input 224,224,3 to import it at that size\n$/,
+    );
+    expect(existsSync(project)).toBe(false);
+    const run = await netcanvas(['import', source, '--input', '224,224,3', '-o', project]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/: 11 layers, 18,984 parameters \(as its weightsManifest lists\)\n$/);
+    const { graph } = parseProjectFile(readFileSync(project, 'utf8'));
+    expect(graph.nodes[0].params.shape).toEqual([224, 224, 3]);
+    // summary reads the model file at a size too.
+    const summary = await netcanvas(['summary', source, '--input', '96,96,3', '--json']);
+    expect(summary.code).toBe(0);
+    expect(JSON.parse(summary.stdout).layers[1].outputShape).toEqual([null, 48, 48, 32]);
+  });
+
+  it.concurrent('a frozen base imports with one warning line and stays frozen in the project', async () => {
+    const project = join(dir, 'frozen.netcanvas.json');
+    const run = await netcanvas(['import', join(OURS, 'keras2.13.1_frozen-base.json'), '-o', project]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('warning: 8 layers frozen (trainable: false): kept frozen\n');
+    const { graph } = parseProjectFile(readFileSync(project, 'utf8'));
+    expect(graph.nodes.filter((n) => n.trainable === false)).toHaveLength(8);
+  });
+
+  it.concurrent.each([
+    ['keras2.1.6-tf_ndarray-values.json', /: 14 layers, 2,154 parameters \(as its weightsManifest lists\)\n$/],
+    ['keras2.13.1_bn-after-dense.json', /: 8 layers, 347,194 parameters \(as its weightsManifest lists\)\n$/],
+  ])('%s imports with the weightsManifest total', async (name, line) => {
+    const run = await netcanvas(['import', join(OURS, name), '-o', join(dir, `${name}.netcanvas.json`)]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(line);
+  });
+
+  it.concurrent('a weights-only model.json is refused as such, and nothing is written', async () => {
+    const project = join(dir, 'weights-only.netcanvas.json');
+    const run = await netcanvas(['import', join(OURS, 'tfjs4.22_weights-only.json'), '-o', project]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^netcanvas: .*weights-only\.json: At modelTopology: a weights-only file: no model in it\./,
+    );
+    expect(existsSync(project)).toBe(false);
+  });
+});

@@ -323,7 +323,7 @@ describe('model.json forms', () => {
     expect(shapeOf(graph, 'flatten1')).toEqual([null, 4]);
   });
 
-  it('warns about training settings it does not keep', () => {
+  it('warns about training settings it does not keep, and keeps a frozen layer frozen in one line', () => {
     const { warnings } = importLayersModel({
       class_name: 'Sequential',
       config: [
@@ -336,7 +336,7 @@ describe('model.json forms', () => {
     });
     expect(warnings).toEqual([
       'Dense "d": kernel_regularizer is not imported; NetCanvas sets weight decay in the training settings.',
-      'Dense "d" is frozen in the file (trainable: false); NetCanvas trains every layer.',
+      '1 layer frozen (trainable: false): kept frozen',
     ]);
   });
 
