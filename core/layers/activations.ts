@@ -1,6 +1,7 @@
 /** The activation layers: a named function, and the parametrised ReLU family. */
 import { ACTIVATIONS, defineLayer, float, oneOf } from './layer-spec';
 import { kerasActivation, kerasNumber, requireValue } from './keras-config';
+import { onnxActivation } from './nchw-export';
 
 const anyRank = { min: 1, max: 1, minRank: 2 } as const;
 const same = ([input]: readonly (readonly (number | null)[])[]) => input;
@@ -19,6 +20,9 @@ export const activation = defineLayer({
   summarize: (p) => p.activation,
   fromKeras: (c) => ({ activation: kerasActivation(c) }),
   toTfjs: (p, tf, name) => tf.layers.activation({ activation: p.activation, name }),
+  pytorch: ({ params: p }) => ({ forward: ([x]) => x, activation: p.activation }),
+  onnx: ({ params: p, inputs: [input] }, [x], onnx) =>
+    p.activation === 'linear' ? onnx.node('Identity', [x]) : onnxActivation(p.activation, x, input.length, onnx),
 });
 
 /** max(0, x), optionally capped at `maxValue`. */
@@ -47,6 +51,19 @@ export const relu = defineLayer({
     return { maxValue: c.max_value === undefined || c.max_value === null ? null : kerasNumber(c, 'max_value') };
   },
   toTfjs: (p, tf, name) => tf.layers.reLU({ ...(p.maxValue === null ? {} : { maxValue: p.maxValue }), name }),
+  pytorch: ({ params: p }) => ({
+    module:
+      p.maxValue === null
+        ? { ctor: 'nn.ReLU', args: [] }
+        : p.maxValue === 6
+          ? { ctor: 'nn.ReLU6', args: [] }
+          : { ctor: 'nn.Hardtanh', args: [['min_val', 0], ['max_val', p.maxValue]] },
+    forward: ([x], m) => `${m}(${x})`,
+  }),
+  onnx: ({ params: p }, [x], onnx) =>
+    p.maxValue === null
+      ? onnx.node('Relu', [x])
+      : onnx.node('Clip', [x, onnx.constant([0], [], 'float'), onnx.constant([p.maxValue], [], 'float')]),
 });
 
 /** x for positive x, αx otherwise. */
@@ -63,6 +80,11 @@ export const leakyRelu = defineLayer({
   // Keras 2 and tfjs call the slope `alpha`, Keras 3 `negative_slope`; both default to 0.3.
   fromKeras: (c) => ({ alpha: kerasNumber(c, c.negative_slope !== undefined ? 'negative_slope' : 'alpha', 0.3) }),
   toTfjs: (p, tf, name) => tf.layers.leakyReLU({ alpha: p.alpha ?? 0.3, name }),
+  pytorch: ({ params: p }) => ({
+    module: { ctor: 'nn.LeakyReLU', args: [['negative_slope', p.alpha ?? 0.3]] },
+    forward: ([x], m) => `${m}(${x})`,
+  }),
+  onnx: ({ params: p }, [x], onnx) => onnx.node('LeakyRelu', [x], { alpha: { float: p.alpha ?? 0.3 } }),
 });
 
 /** x for positive x, α(eˣ − 1) otherwise. */
@@ -88,4 +110,9 @@ export const elu = defineLayer({
   summarize: (p) => `α ${p.alpha}`,
   fromKeras: (c) => ({ alpha: kerasNumber(c, 'alpha', 1) }),
   toTfjs: (p, tf, name) => tf.layers.elu({ alpha: p.alpha ?? 1, name }),
+  pytorch: ({ params: p }) => ({
+    module: { ctor: 'nn.ELU', args: [['alpha', p.alpha ?? 1]] },
+    forward: ([x], m) => `${m}(${x})`,
+  }),
+  onnx: ({ params: p }, [x], onnx) => onnx.node('Elu', [x], { alpha: { float: p.alpha ?? 1 } }),
 });

@@ -1,5 +1,23 @@
 import { bool, defineLayer, float } from './layer-spec';
 import { kerasBool, kerasLastAxis, kerasNumber, requireValue } from './keras-config';
+import { ExportRefusal, type ExportedWeight } from './nchw-export';
+
+const statistics: ExportedWeight[] = [
+  { tfjs: 'moving_mean', torch: 'running_mean', layout: 'vector', role: 'buffer' },
+  { tfjs: 'moving_variance', torch: 'running_var', layout: 'vector', role: 'buffer' },
+];
+
+/**
+ * PyTorch's BatchNorm learns γ and β together (`affine`) or neither; a
+ * design that learns only one of them has no PyTorch (or, for ONNX, no
+ * weight-exact) form.
+ */
+function checkAffine(p: { center: boolean; scale: boolean }): void {
+  if (p.center !== p.scale)
+    throw new ExportRefusal(
+      `learns ${p.center ? 'the shift β but not the scale γ' : 'the scale γ but not the shift β'}; PyTorch's BatchNorm learns both or neither (turn both on or both off)`,
+    );
+}
 
 /**
  * Normalises each channel with the batch's mean and variance, then scales by
@@ -48,4 +66,41 @@ export const batchNormalization = defineLayer({
       scale: p.scale,
       name,
     }),
+  exportedWeights: (p) => [
+    ...(p.scale ? [{ tfjs: 'gamma', torch: 'weight', layout: 'vector', role: 'parameter' } as const] : []),
+    ...(p.center ? [{ tfjs: 'beta', torch: 'bias', layout: 'vector', role: 'parameter' } as const] : []),
+    ...statistics,
+  ],
+  // Keras's momentum weighs the old average (0.99), PyTorch's the new batch (0.01).
+  pytorch: ({ params: p, inputs: [input] }) => {
+    checkAffine(p);
+    const rank = input.length;
+    if (rank > 4) throw new ExportRefusal(`has a ${rank}-D input; PyTorch's BatchNorm takes 2-D to 4-D tensors`);
+    const channels = input[rank - 1] as number;
+    const kwargs = [
+      ['eps', p.epsilon ?? 0.001],
+      ['momentum', Number((1 - (p.momentum ?? 0.99)).toPrecision(12))],
+      ...(p.center ? [] : [['affine', false] as const]),
+    ] as const;
+    return {
+      module: { ctor: rank === 4 ? 'nn.BatchNorm2d' : 'nn.BatchNorm1d', args: [['num_features', channels]], kwargs },
+      // A 3-D tensor keeps its channels last, where BatchNorm1d wants them second.
+      forward: ([x], m) => (rank === 3 ? `${m}(${x}.transpose(1, 2)).transpose(1, 2)` : `${m}(${x})`),
+    };
+  },
+  onnx: ({ params: p, inputs: [input] }, [x], onnx) => {
+    checkAffine(p);
+    const rank = input.length;
+    const channels = input[rank - 1] as number;
+    // Without γ and β the layer uses 1 and 0: constants, not weights, so the file's weight count stays the design's.
+    const scale = p.scale ? onnx.weight('weight') : onnx.constant(new Array(channels).fill(1), [channels], 'float');
+    const shift = p.center ? onnx.weight('bias') : onnx.constant(new Array(channels).fill(0), [channels], 'float');
+    const perm = rank === 3 ? [0, 2, 1] : undefined;
+    const before = perm ? onnx.node('Transpose', [x], { perm: { ints: perm } }) : x;
+    const y = onnx.node('BatchNormalization', [before, scale, shift, onnx.weight('running_mean'), onnx.weight('running_var')], {
+      epsilon: { float: p.epsilon ?? 0.001 },
+      momentum: { float: p.momentum ?? 0.99 },
+    });
+    return perm ? onnx.node('Transpose', [y], { perm: { ints: perm } }) : y;
+  },
 });

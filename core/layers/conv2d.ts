@@ -1,5 +1,6 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
 import { explainWindowAxis, pairText, windowOutput } from './window-math';
+import { kernelAndBias, onnxActivation, onnxPads, torchPair, torchWindowPadding, windowPadding } from './nchw-export';
 import {
   kerasActivation,
   kerasBool,
@@ -80,4 +81,39 @@ export const conv2d = defineLayer({
     };
   },
   toTfjs: (p, tf, name) => tf.layers.conv2d({ ...p, name }),
+  exportedWeights: (p) => kernelAndBias('conv', p.useBias),
+  pytorch: ({ params: p, inputs: [input] }) => {
+    const { padding, pad } = torchWindowPadding(
+      windowPadding(input, p.kernelSize, p.strides, p.padding, p.dilationRate),
+    );
+    const dilated = p.dilationRate[0] !== 1 || p.dilationRate[1] !== 1;
+    return {
+      module: {
+        ctor: 'nn.Conv2d',
+        args: [
+          ['in_channels', input[3] as number],
+          ['out_channels', p.filters],
+          ['kernel_size', torchPair(p.kernelSize)],
+        ],
+        kwargs: [
+          ...(p.strides[0] !== 1 || p.strides[1] !== 1 ? [['stride', torchPair(p.strides)] as const] : []),
+          ...(padding === undefined ? [] : [['padding', padding] as const]),
+          ...(dilated ? [['dilation', torchPair(p.dilationRate)] as const] : []),
+          ...(p.useBias ? [] : [['bias', false] as const]),
+        ],
+      },
+      forward: ([x], m) => `${m}(${pad(x)})`,
+      activation: p.activation,
+    };
+  },
+  onnx: ({ params: p, inputs: [input] }, [x], onnx) => {
+    const [height, width] = windowPadding(input, p.kernelSize, p.strides, p.padding, p.dilationRate);
+    const y = onnx.node('Conv', [x, onnx.weight('weight'), ...(p.useBias ? [onnx.weight('bias')] : [])], {
+      kernel_shape: { ints: p.kernelSize },
+      strides: { ints: p.strides },
+      dilations: { ints: p.dilationRate },
+      pads: onnxPads(height, width),
+    });
+    return onnxActivation(p.activation, y, 4, onnx);
+  },
 });

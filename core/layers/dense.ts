@@ -1,5 +1,6 @@
 import { ACTIVATIONS, bool, defineLayer, int, oneOf } from './layer-spec';
 import { kerasActivation, kerasBool, kerasInt } from './keras-config';
+import { kernelAndBias, onnxActivation } from './nchw-export';
 
 /** Fully connected layer: every output is a weighted sum of every input, f = Wx + b. */
 export const dense = defineLayer({
@@ -37,4 +38,23 @@ export const dense = defineLayer({
     useBias: kerasBool(c, 'use_bias', true),
   }),
   toTfjs: (p, tf, name) => tf.layers.dense({ ...p, name }),
+  exportedWeights: (p) => kernelAndBias('dense', p.useBias),
+  pytorch: ({ params: p, inputs: [input] }) => ({
+    module: {
+      ctor: 'nn.Linear',
+      args: [
+        ['in_features', input[1] as number],
+        ['out_features', p.units],
+      ],
+      kwargs: p.useBias ? [] : [['bias', false]],
+    },
+    forward: ([x], m) => `${m}(${x})`,
+    activation: p.activation,
+  }),
+  onnx: ({ params: p }, [x], onnx) => {
+    const y = onnx.node('Gemm', [x, onnx.weight('weight'), ...(p.useBias ? [onnx.weight('bias')] : [])], {
+      transB: { int: 1 },
+    });
+    return onnxActivation(p.activation, y, 2, onnx);
+  },
 });

@@ -1,6 +1,14 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
 import { explainWindowAxis, pairText, windowOutput } from './window-math';
-import { kerasActivation, kerasBool, kerasInt, kerasPadding, kerasPair, requireChannelsLast } from './keras-config';
+import { kernelAndBias, onnxActivation, onnxPads, torchPair, torchWindowPadding, windowPadding } from './nchw-export';
+import {
+  kerasActivation,
+  kerasBool,
+  kerasInt,
+  kerasPadding,
+  kerasPair,
+  requireChannelsLast,
+} from './keras-config';
 
 /** Depthwise 2-D convolution: one kernel (or `depthMultiplier` kernels) per input channel, channels kept apart. */
 export const depthwiseConv2d = defineLayer({
@@ -64,4 +72,39 @@ export const depthwiseConv2d = defineLayer({
     };
   },
   toTfjs: (p, tf, name) => tf.layers.depthwiseConv2d({ ...p, name }),
+  exportedWeights: (p) => kernelAndBias('depthwise', p.useBias),
+  // A grouped convolution with one group per input channel; tfjs orders the
+  // outputs channel by channel (c·M + m), which is PyTorch's group order.
+  pytorch: ({ params: p, inputs: [input] }) => {
+    const channels = input[3] as number;
+    const { padding, pad } = torchWindowPadding(windowPadding(input, p.kernelSize, p.strides, p.padding));
+    return {
+      module: {
+        ctor: 'nn.Conv2d',
+        args: [
+          ['in_channels', channels],
+          ['out_channels', channels * p.depthMultiplier],
+          ['kernel_size', torchPair(p.kernelSize)],
+        ],
+        kwargs: [
+          ...(p.strides[0] !== 1 || p.strides[1] !== 1 ? [['stride', torchPair(p.strides)] as const] : []),
+          ...(padding === undefined ? [] : [['padding', padding] as const]),
+          ['groups', channels],
+          ...(p.useBias ? [] : [['bias', false] as const]),
+        ],
+      },
+      forward: ([x], m) => `${m}(${pad(x)})`,
+      activation: p.activation,
+    };
+  },
+  onnx: ({ params: p, inputs: [input] }, [x], onnx) => {
+    const [height, width] = windowPadding(input, p.kernelSize, p.strides, p.padding);
+    const y = onnx.node('Conv', [x, onnx.weight('weight'), ...(p.useBias ? [onnx.weight('bias')] : [])], {
+      kernel_shape: { ints: p.kernelSize },
+      strides: { ints: p.strides },
+      pads: onnxPads(height, width),
+      group: { int: input[3] as number },
+    });
+    return onnxActivation(p.activation, y, 4, onnx);
+  },
 });

@@ -18,4 +18,10 @@ export const dropout = defineLayer({
     return { rate: kerasNumber(c, 'rate') };
   },
   toTfjs: (p, tf, name) => tf.layers.dropout({ rate: p.rate ?? 0.5, name }),
+  pytorch: ({ params: p }) => ({
+    module: { ctor: 'nn.Dropout', args: [['p', p.rate ?? 0.5]] },
+    forward: ([x], m) => `${m}(${x})`,
+  }),
+  // Inference ignores dropout; the node stays so the file shows the design's layers.
+  onnx: ({ params: p }, [x], onnx) => onnx.node('Dropout', [x, onnx.constant([p.rate ?? 0.5], [], 'float')]),
 });

@@ -1,5 +1,13 @@
 import { defineLayer } from './layer-spec';
 import { requireChannelsLast } from './keras-config';
+import type { Shape } from './layer-spec';
+
+/**
+ * tfjs flattens a feature map in NHWC order; PyTorch holds it NCHW, so the
+ * values are put back in NHWC order first (once, here) and a Dense layer after
+ * the Flatten keeps the weights it was trained with. A 1×1 map needs no reorder.
+ */
+const needsNhwcOrder = (input: Shape): boolean => input.length === 4 && !(input[1] === 1 && input[2] === 1);
 
 /** Unrolls everything but the batch into one vector: 5×5×16 becomes 400. */
 export const flatten = defineLayer({
@@ -24,4 +32,11 @@ export const flatten = defineLayer({
     return {};
   },
   toTfjs: (_p, tf, name) => tf.layers.flatten({ name }),
+  pytorch: ({ inputs: [input] }) => ({
+    forward: ([x]) => (needsNhwcOrder(input) ? `torch.flatten(${x}.permute(0, 2, 3, 1), 1)` : `torch.flatten(${x}, 1)`),
+  }),
+  onnx: ({ inputs: [input] }, [x], onnx) =>
+    onnx.node('Flatten', [needsNhwcOrder(input) ? onnx.node('Transpose', [x], { perm: { ints: [0, 2, 3, 1] } }) : x], {
+      axis: { int: 1 },
+    }),
 });

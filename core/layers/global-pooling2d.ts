@@ -1,5 +1,12 @@
 import { defineLayer } from './layer-spec';
 import { requireChannelsLast, requireValue } from './keras-config';
+import type { TorchLayer } from './nchw-export';
+
+/** torchvision's form: an adaptive pool to 1×1, flattened to (N, C). */
+const adaptivePool = (ctor: string): TorchLayer => ({
+  module: { ctor, args: [['output_size', [1, 1]]] },
+  forward: ([x], m) => `torch.flatten(${m}(${x}), 1)`,
+});
 
 const rule = { min: 1, max: 1, rank: 4, describe: 'a feature map (batch, height, width, channels)' } as const;
 
@@ -20,6 +27,8 @@ export const globalAveragePooling2d = defineLayer({
     return {};
   },
   toTfjs: (_p, tf, name) => tf.layers.globalAveragePooling2d({ name }),
+  pytorch: () => adaptivePool('nn.AdaptiveAvgPool2d'),
+  onnx: (_io, [x], onnx) => onnx.node('Flatten', [onnx.node('GlobalAveragePool', [x])], { axis: { int: 1 } }),
 });
 
 /** Takes each channel's maximum over all positions: H×W×C becomes C. */
@@ -38,4 +47,6 @@ export const globalMaxPooling2d = defineLayer({
     return {};
   },
   toTfjs: (_p, tf, name) => tf.layers.globalMaxPooling2d({ name }),
+  pytorch: () => adaptivePool('nn.AdaptiveMaxPool2d'),
+  onnx: (_io, [x], onnx) => onnx.node('Flatten', [onnx.node('GlobalMaxPool', [x])], { axis: { int: 1 } }),
 });

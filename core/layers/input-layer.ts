@@ -26,4 +26,7 @@ export const inputLayer = defineLayer({
     return { shape: kerasInputShape(c, { required: true, ...(inputSize ? { size: inputSize } : {}) }) };
   },
   toTfjs: (p, tf, name) => tf.layers.inputLayer({ batchInputShape: [null, ...p.shape], name }),
+  // The exporters make an input layer the model's argument (`forward(x)`, the graph input); it computes nothing.
+  pytorch: () => ({ forward: ([x]) => x }),
+  onnx: (_io, [x]) => x,
 });

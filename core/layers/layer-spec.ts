@@ -5,6 +5,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { DiagnosticCode, NodeEdit, Problem } from '../errors';
+import type { ExportedWeight, OnnxMapping, TorchMapping } from './nchw-export';
 
 /** A tensor shape, batch first; `null` marks a dimension not known until run time. */
 export type Shape = readonly (number | null)[];
@@ -216,6 +217,15 @@ export interface LayerSpec<P extends ParamSpecs = ParamSpecs> {
    * (BatchNormalization's `axis: 1` is the last axis only after a Dense).
    */
   fromKeras?(config: Record<string, unknown>, context: KerasImportContext): Partial<ParamValues<P>>;
+  /**
+   * The layer's weights as PyTorch and ONNX name and lay them out, in tfjs's
+   * order; none when absent. Their count must equal `countParams`.
+   */
+  exportedWeights?(params: ParamValues<P>): readonly ExportedWeight[];
+  /** The layer in PyTorch: its module and forward expression (`nchw-export.ts`). Required, so no layer is left out. */
+  pytorch: TorchMapping<ParamValues<P>>;
+  /** The layer in ONNX: the nodes it adds (`nchw-export.ts`). */
+  onnx: OnnxMapping<ParamValues<P>>;
 }
 
 /** What the importer knows about a layer beyond its config. */

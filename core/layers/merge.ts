@@ -3,6 +3,7 @@ import { ShapeError } from '../errors';
 import type { Shape } from './layer-spec';
 import { defineLayer, int } from './layer-spec';
 import { kerasInt } from './keras-config';
+import { torchAxis } from './nchw-export';
 
 const shapeText = (s: Shape): string =>
   s
@@ -52,6 +53,8 @@ export const add = defineLayer({
   summarize: () => '+',
   fromKeras: () => ({}),
   toTfjs: (_p, tf, name) => tf.layers.add({ name }),
+  pytorch: () => ({ forward: (xs) => xs.join(' + ') }),
+  onnx: (_io, xs, onnx) => onnx.node(xs.length === 2 ? 'Add' : 'Sum', xs),
 });
 
 /** Stacks tensors along one axis (the channels by default): the branches of an Inception block. */
@@ -94,4 +97,9 @@ export const concatenate = defineLayer({
   // output is not), so pass -2, -3 as non-negative axes when the rank is known.
   toTfjs: (p, tf, name, io) =>
     tf.layers.concatenate({ axis: p.axis < -1 && io ? io.inputs[0].length + p.axis : p.axis, name }),
+  pytorch: ({ params: p, inputs }) => ({
+    forward: (xs) => `torch.cat((${xs.join(', ')}), dim=${torchAxis(p.axis, inputs[0].length)})`,
+  }),
+  onnx: ({ params: p, inputs }, xs, onnx) =>
+    onnx.node('Concat', xs, { axis: { int: torchAxis(p.axis, inputs[0].length) } }),
 });

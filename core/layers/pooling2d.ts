@@ -2,10 +2,62 @@
  * Max and average pooling share everything but the reduction, so both specs
  * come from one builder.
  */
-import type { Tfjs } from './layer-spec';
+import type { Shape, Tfjs } from './layer-spec';
 import { defineLayer, intPair, oneOf } from './layer-spec';
 import { explainWindowAxis, pairText, windowOutput } from './window-math';
 import { kerasPadding, kerasPair, requireChannelsLast } from './keras-config';
+import { onnxPads, torchPair, torchWindowPadding, windowPadding, type TorchLayer } from './nchw-export';
+
+type PoolParams = { poolSize: [number, number]; strides: [number, number]; padding: 'valid' | 'same' };
+
+/**
+ * Max pooling ignores TensorFlow's "same" padding (it pads with −∞, as
+ * PyTorch's own `padding=` does); uneven padding is an explicit −∞ `F.pad`.
+ */
+function torchMaxPool(p: PoolParams, input: Shape): TorchLayer {
+  const { padding, pad } = torchWindowPadding(
+    windowPadding(input, p.poolSize, p.strides, p.padding),
+    "float('-inf')",
+  );
+  return {
+    module: {
+      ctor: 'nn.MaxPool2d',
+      args: [['kernel_size', torchPair(p.poolSize)]],
+      kwargs: [['stride', torchPair(p.strides)], ...(padding === undefined ? [] : [['padding', padding] as const])],
+    },
+    forward: ([x], m) => `${m}(${pad(x)})`,
+  };
+}
+
+/**
+ * Average pooling leaves TensorFlow's "same" padding out of each average:
+ * PyTorch's `count_include_pad=False` when the padding is even, a helper when not.
+ */
+function torchAvgPool(p: PoolParams, input: Shape): TorchLayer {
+  const [height, width] = windowPadding(input, p.poolSize, p.strides, p.padding);
+  if (height[0] !== height[1] || width[0] !== width[1]) {
+    const amounts = `(${width[0]}, ${width[1]}, ${height[0]}, ${height[1]})`;
+    return {
+      forward: ([x]) =>
+        `tf_same_avg_pool2d(${x}, ${pyPair(p.poolSize)}, ${pyPair(p.strides)}, ${amounts})`,
+      helpers: ['tf_same_avg_pool2d'],
+    };
+  }
+  const padded = height[0] > 0 || width[0] > 0;
+  return {
+    module: {
+      ctor: 'nn.AvgPool2d',
+      args: [['kernel_size', torchPair(p.poolSize)]],
+      kwargs: [
+        ['stride', torchPair(p.strides)],
+        ...(padded ? [['padding', torchPair([height[0], width[0]])] as const, ['count_include_pad', false] as const] : []),
+      ],
+    },
+    forward: ([x], m) => `${m}(${x})`,
+  };
+}
+
+const pyPair = ([a, b]: readonly [number, number]): string => (a === b ? `${a}` : `(${a}, ${b})`);
 
 const poolParams = {
   poolSize: intPair({ min: 1, default: [2, 2], help: 'Height and width of the pooling window.' }),
@@ -18,6 +70,8 @@ function poolingLayer(
   label: string,
   description: string,
   namePrefix: string,
+  torch: (p: PoolParams, input: Shape) => TorchLayer,
+  onnxOp: 'MaxPool' | 'AveragePool',
   build: (
     tf: Tfjs,
   ) => (
@@ -56,6 +110,16 @@ function poolingLayer(
       return { poolSize, strides: kerasPair(c, 'strides', poolSize), padding: kerasPadding(c) };
     },
     toTfjs: (p, tf, name) => build(tf)({ ...p, name }),
+    pytorch: ({ params: p, inputs: [input] }) => torch(p, input),
+    // ONNX pads unevenly itself; MaxPool ignores the padding, AveragePool leaves it out of the count by default.
+    onnx: ({ params: p, inputs: [input] }, [x], onnx) => {
+      const [height, width] = windowPadding(input, p.poolSize, p.strides, p.padding);
+      return onnx.node(onnxOp, [x], {
+        kernel_shape: { ints: p.poolSize },
+        strides: { ints: p.strides },
+        pads: onnxPads(height, width),
+      });
+    },
   });
 }
 
@@ -65,6 +129,8 @@ export const maxPooling2d = poolingLayer(
   'Max Pool 2D',
   'Keeps the largest value in each window of each channel, shrinking height and width. It has no weights.',
   'pool',
+  torchMaxPool,
+  'MaxPool',
   (tf) => tf.layers.maxPooling2d,
 );
 
@@ -74,5 +140,7 @@ export const averagePooling2d = poolingLayer(
   'Avg Pool 2D',
   'Averages each window of each channel, shrinking height and width. It has no weights.',
   'avgpool',
+  torchAvgPool,
+  'AveragePool',
   (tf) => tf.layers.averagePooling2d,
 );

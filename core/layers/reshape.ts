@@ -57,4 +57,18 @@ export const reshape = defineLayer({
     }
     return layer;
   },
+  // NetCanvas reshapes in NHWC order: a 4-D tensor goes back to NHWC before and to NCHW after.
+  pytorch: ({ inputs: [input], output }) => ({
+    forward: ([x]) => {
+      const nhwc = input.length === 4 ? `${x}.permute(0, 2, 3, 1)` : x;
+      const reshaped = `${nhwc}.reshape(-1, ${output.slice(1).join(', ')})`;
+      return output.length === 4 ? `${reshaped}.permute(0, 3, 1, 2)` : reshaped;
+    },
+  }),
+  onnx: ({ inputs: [input], output }, [x], onnx) => {
+    const nhwc = input.length === 4 ? onnx.node('Transpose', [x], { perm: { ints: [0, 2, 3, 1] } }) : x;
+    const target = onnx.constant([-1, ...(output.slice(1) as number[])], [output.length], 'int64');
+    const reshaped = onnx.node('Reshape', [nhwc, target]);
+    return output.length === 4 ? onnx.node('Transpose', [reshaped], { perm: { ints: [0, 3, 1, 2] } }) : reshaped;
+  },
 });

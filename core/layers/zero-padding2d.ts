@@ -36,4 +36,15 @@ export const zeroPadding2d = defineLayer({
       ],
       name,
     }),
+  pytorch: ({ params: p }) => {
+    const [top, bottom, left, right] = p.padding;
+    return {
+      module: { ctor: 'nn.ZeroPad2d', args: [['padding', [left, right, top, bottom]]] },
+      forward: ([x], m) => `${m}(${x})`,
+    };
+  },
+  onnx: ({ params: p }, [x], onnx) => {
+    const [top, bottom, left, right] = p.padding;
+    return onnx.node('Pad', [x, onnx.constant([0, 0, top, left, 0, 0, bottom, right], [8], 'int64')]);
+  },
 });
