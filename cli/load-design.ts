@@ -5,7 +5,7 @@
  * that names the file (and, for a bad file, the JSON path of the bad field).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { ValidationError } from '../core/errors';
 import { importLayersModel, UnknownInputSizeError, type KerasImportResult } from '../core/formats/keras-import';
 import { parseProjectFile, PROJECT_FORMAT, type ProjectFile } from '../core/formats/project-file';
@@ -19,6 +19,8 @@ export interface LoadedDesign {
   graph: Graph;
   /** `template lenet5` or the file path as given. */
   label: string;
+  /** A name for what the design is, for exports: the template's title, the project's name, the file's name. */
+  name: string;
   /** What a model.json import did not keep, one sentence each; empty for projects and templates. */
   warnings: string[];
 }
@@ -104,7 +106,9 @@ export async function readDesignFile(path: string, cwd: string, inputSize?: read
   }
   if (isModelJson(value)) {
     const { graph, warnings } = importModelFile(value, path, inputSize);
-    return { graph, label: `${path} (imported model)`, warnings };
+    // tfjs writes every model as model.json, so its folder says which model it is.
+    const name = basename(dirname(resolve(cwd, path))) || 'model';
+    return { graph, label: `${path} (imported model)`, name, warnings };
   }
   if (inputSize)
     throw new UsageError(
@@ -112,7 +116,12 @@ export async function readDesignFile(path: string, cwd: string, inputSize?: read
     );
   try {
     const project = parseProjectFile(text);
-    return { graph: project.graph, label: project.name ? `${project.name} (${path})` : path, warnings: [] };
+    return {
+      graph: project.graph,
+      label: project.name ? `${project.name} (${path})` : path,
+      name: project.name || basename(path).replace(/(\.netcanvas)?\.json$/i, ''),
+      warnings: [],
+    };
   } catch (e) {
     if (e instanceof ValidationError) throw new CliError(`${path}: ${e.message}`);
     throw e;
@@ -159,7 +168,7 @@ export async function loadDesign(target: string, options: TemplateOptions, cwd: 
   const template = findTemplate(target);
   if (template) {
     const graph = buildTemplate(template, options);
-    return { graph, label: `${template.title} (template ${template.id})`, warnings: [] };
+    return { graph, label: `${template.title} (template ${template.id})`, name: template.title, warnings: [] };
   }
   // Not a file and not a template: if it looks like a path, let the read say why it failed.
   if (/[/\\]|\.json$/i.test(target)) await readDesignFile(target, cwd);

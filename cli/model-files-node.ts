@@ -6,6 +6,7 @@
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import type { ExportedFile } from '../core/formats/pytorch/index';
 import type { TfjsExport } from '../core/formats/tfjs-export';
 import { writeFileAtomic } from '../electron/atomic-write';
 import { CliError } from './command';
@@ -79,4 +80,18 @@ export async function writeTfjsModelFiles(
   );
   written.push(MODEL_JSON_FILE_NAME);
   return written;
+}
+
+/**
+ * Writes an export's files into `dir` (created if needed), each atomically,
+ * in the order given, and returns their names.
+ */
+export async function writeExportFiles(
+  dir: string,
+  files: readonly ExportedFile[],
+  shownDir: string = dir,
+): Promise<string[]> {
+  await ensureFolder(dir, shownDir);
+  for (const file of files) await writeFileOrFail(join(dir, file.name), file.data, join(shownDir, file.name));
+  return files.map((f) => f.name);
 }

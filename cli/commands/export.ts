@@ -1,29 +1,41 @@
 /**
  * `netcanvas export`: writes a template or a design file as a TensorFlow.js
- * Layers model. A design is untrained, so by default only its topology is
- * written (`model.json` without a `weightsManifest`): `tf.loadLayersModel`
- * then builds the model with freshly initialised weights. `--weights` writes
- * initial weights too (seeded with `--seed`), for tools that insist on a
- * weights file. A trained model comes from `netcanvas train --out`.
+ * Layers model, as PyTorch code (`model.py`, with the trained weights when
+ * the file has them), or as ONNX.
+ *
+ * For tfjs a design is untrained, so by default only its topology is written
+ * (`model.json` without a `weightsManifest`): `tf.loadLayersModel` then builds
+ * the model with freshly initialised weights. `--weights` writes initial
+ * weights too (seeded with `--seed`), for tools that insist on a weights
+ * file. A trained model comes from `netcanvas train --out`; exporting its
+ * `model.json` (or a project saved with trained weights) to PyTorch carries
+ * the weights along.
  */
 import { join, resolve } from 'node:path';
+import { ValidationError } from '../../core/errors';
+import { ExportError } from '../../core/formats/nchw-graph';
+import { exportPytorch } from '../../core/formats/pytorch/index';
 import { hasErrors, inferShapes } from '../../core/graph/infer';
+import { parseTrainingSettings } from '../../core/train/settings';
 import { CliError, EXIT, UsageError, type Command } from '../command';
+import { readDesignExtras } from '../design-weights-node';
 import { loadDesign } from '../load-design';
-import { writeTfjsModelFiles } from '../model-files-node';
+import { writeExportFiles, writeTfjsModelFiles } from '../model-files-node';
 import { templateOptions } from '../options';
 
-/** Export formats; Keras and PyTorch code come later. */
-const FORMATS = ['tfjs'] as const;
+/** Export formats. */
+const FORMATS = ['tfjs', 'pytorch'] as const;
 
 export const exportCommand: Command = {
   name: 'export',
-  usage: '<template-id | file> --format tfjs -o DIR [--input H,W,C] [--classes N] [--weights [--seed N]]',
-  summary: 'Write a design as a TensorFlow.js model (model.json)',
+  usage: '<template-id | file> --format tfjs|pytorch -o DIR [--input H,W,C] [--classes N] [--weights [--seed N]]',
+  summary: 'Write a design as a TensorFlow.js model or as PyTorch code',
   details: [
     'Options:',
-    '  --format tfjs     the TensorFlow.js Layers format (model.json), the one format so far (default)',
-    '  -o, --out DIR     the folder to write model.json into (created if missing; files in it are replaced)',
+    '  --format FORMAT   tfjs: the TensorFlow.js Layers format, model.json (default)',
+    '                    pytorch: model.py (an nn.Module and build_model()), with the trained weights',
+    '                    of a trained project or a `train --out` model.json',
+    '  -o, --out DIR     the folder to write into (created if missing; files in it are replaced)',
     '  --input H,W,C     input shape for a template',
     '  --classes N       number of classes for a template',
     '  --weights         also write freshly initialised weights (model.weights.bin)',
@@ -36,6 +48,7 @@ export const exportCommand: Command = {
     'Examples:',
     '  netcanvas export lenet5 --format tfjs -o lenet5-model',
     '  netcanvas export my-net.netcanvas.json -o web/model',
+    '  netcanvas export trained/model.json --format pytorch -o digits-pytorch',
   ].join('\n'),
   options: {
     format: { type: 'string' },
@@ -50,8 +63,9 @@ export const exportCommand: Command = {
     const format = typeof values.format === 'string' ? values.format : 'tfjs';
     if (!(FORMATS as readonly string[]).includes(format))
       throw new UsageError(`--format expects one of ${FORMATS.join(', ')}, got "${format}"`);
-    if (typeof values.out !== 'string')
-      throw new UsageError('export needs -o DIR, the folder to write model.json into');
+    if (typeof values.out !== 'string') throw new UsageError('export needs -o DIR, the folder to write into');
+    if (format !== 'tfjs' && values.weights)
+      throw new UsageError('--weights writes initial tfjs weights; a PyTorch export initialises its own');
     let seed: number | undefined;
     if (typeof values.seed === 'string') {
       if (!values.weights) throw new UsageError('--seed seeds the initial weights; pass --weights with it');
@@ -69,6 +83,29 @@ export const exportCommand: Command = {
         `${design.label} has ${errors.length} error${errors.length === 1 ? '' : 's'} and cannot be exported:\n` +
           errors.map((d) => `  - ${d.message}`).join('\n'),
       );
+    }
+
+    if (format === 'pytorch') {
+      const extras = await readDesignExtras(positionals[0], io.cwd);
+      let initializer;
+      try {
+        initializer = parseTrainingSettings(extras.training ?? {}, ['training']).initializer;
+      } catch (e) {
+        if (e instanceof ValidationError) throw new CliError(`${positionals[0]}: ${e.message}`);
+        throw e;
+      }
+      let files;
+      try {
+        files = exportPytorch(design.graph, { name: design.name, weights: extras.weights, initializer });
+      } catch (e) {
+        if (e instanceof ExportError) throw new CliError(`${design.label}: ${e.message}`);
+        throw e;
+      }
+      if (extras.preprocessing) files.push({ name: 'preprocessing.json', data: extras.preprocessing });
+      const written = await writeExportFiles(resolve(io.cwd, values.out), files, values.out);
+      const what = extras.weights ? 'PyTorch code and trained weights' : 'PyTorch code (untrained)';
+      io.out(`${design.label}: ${what} written to ${written.map((n) => join(values.out as string, n)).join(', ')}\n`);
+      return EXIT.ok;
     }
 
     const tf = await import('@tensorflow/tfjs');

@@ -57,7 +57,13 @@ export const relu = defineLayer({
         ? { ctor: 'nn.ReLU', args: [] }
         : p.maxValue === 6
           ? { ctor: 'nn.ReLU6', args: [] }
-          : { ctor: 'nn.Hardtanh', args: [['min_val', 0], ['max_val', p.maxValue]] },
+          : {
+              ctor: 'nn.Hardtanh',
+              args: [
+                ['min_val', 0],
+                ['max_val', p.maxValue],
+              ],
+            },
     forward: ([x], m) => `${m}(${x})`,
   }),
   onnx: ({ params: p }, [x], onnx) =>

@@ -97,10 +97,14 @@ export const batchNormalization = defineLayer({
     const shift = p.center ? onnx.weight('bias') : onnx.constant(new Array(channels).fill(0), [channels], 'float');
     const perm = rank === 3 ? [0, 2, 1] : undefined;
     const before = perm ? onnx.node('Transpose', [x], { perm: { ints: perm } }) : x;
-    const y = onnx.node('BatchNormalization', [before, scale, shift, onnx.weight('running_mean'), onnx.weight('running_var')], {
-      epsilon: { float: p.epsilon ?? 0.001 },
-      momentum: { float: p.momentum ?? 0.99 },
-    });
+    const y = onnx.node(
+      'BatchNormalization',
+      [before, scale, shift, onnx.weight('running_mean'), onnx.weight('running_var')],
+      {
+        epsilon: { float: p.epsilon ?? 0.001 },
+        momentum: { float: p.momentum ?? 0.99 },
+      },
+    );
     return perm ? onnx.node('Transpose', [y], { perm: { ints: perm } }) : y;
   },
 });

@@ -172,8 +172,7 @@ export const ACTIVATION_EXPORT: Record<
   relu: { torch: (x) => `F.relu(${x})`, onnx: (x, _r, g) => g.node('Relu', [x]) },
   relu6: {
     torch: (x) => `F.relu6(${x})`,
-    onnx: (x, _r, g) =>
-      g.node('Clip', [x, g.constant([0], [], 'float'), g.constant([6], [], 'float')]),
+    onnx: (x, _r, g) => g.node('Clip', [x, g.constant([0], [], 'float'), g.constant([6], [], 'float')]),
   },
   sigmoid: { torch: (x) => `torch.sigmoid(${x})`, onnx: (x, _r, g) => g.node('Sigmoid', [x]) },
   tanh: { torch: (x) => `torch.tanh(${x})`, onnx: (x, _r, g) => g.node('Tanh', [x]) },
@@ -213,10 +212,11 @@ export function windowPadding(
   padding: 'valid' | 'same',
   dilation: readonly [number, number] = [1, 1],
 ): [height: [number, number], width: [number, number]] {
-  if (padding === 'valid') return [
-    [0, 0],
-    [0, 0],
-  ];
+  if (padding === 'valid')
+    return [
+      [0, 0],
+      [0, 0],
+    ];
   const [, h, w] = input as readonly number[];
   return [samePadding(h, kernel[0], strides[0], dilation[0]), samePadding(w, kernel[1], strides[1], dilation[1])];
 }

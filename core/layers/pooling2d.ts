@@ -15,10 +15,7 @@ type PoolParams = { poolSize: [number, number]; strides: [number, number]; paddi
  * PyTorch's own `padding=` does); uneven padding is an explicit −∞ `F.pad`.
  */
 function torchMaxPool(p: PoolParams, input: Shape): TorchLayer {
-  const { padding, pad } = torchWindowPadding(
-    windowPadding(input, p.poolSize, p.strides, p.padding),
-    "float('-inf')",
-  );
+  const { padding, pad } = torchWindowPadding(windowPadding(input, p.poolSize, p.strides, p.padding), "float('-inf')");
   return {
     module: {
       ctor: 'nn.MaxPool2d',
@@ -38,8 +35,7 @@ function torchAvgPool(p: PoolParams, input: Shape): TorchLayer {
   if (height[0] !== height[1] || width[0] !== width[1]) {
     const amounts = `(${width[0]}, ${width[1]}, ${height[0]}, ${height[1]})`;
     return {
-      forward: ([x]) =>
-        `tf_same_avg_pool2d(${x}, ${pyPair(p.poolSize)}, ${pyPair(p.strides)}, ${amounts})`,
+      forward: ([x]) => `tf_same_avg_pool2d(${x}, ${pyPair(p.poolSize)}, ${pyPair(p.strides)}, ${amounts})`,
       helpers: ['tf_same_avg_pool2d'],
     };
   }
@@ -50,7 +46,9 @@ function torchAvgPool(p: PoolParams, input: Shape): TorchLayer {
       args: [['kernel_size', torchPair(p.poolSize)]],
       kwargs: [
         ['stride', torchPair(p.strides)],
-        ...(padded ? [['padding', torchPair([height[0], width[0]])] as const, ['count_include_pad', false] as const] : []),
+        ...(padded
+          ? [['padding', torchPair([height[0], width[0]])] as const, ['count_include_pad', false] as const]
+          : []),
       ],
     },
     forward: ([x], m) => `${m}(${x})`,

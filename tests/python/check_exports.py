@@ -52,7 +52,7 @@ def check(case):
                 got = output.numpy()
                 diffs.append(float(np.max(np.abs(got - want))) if got.shape == want.shape else None)
             result["maxAbsDiff"] = diffs
-            if case.get("argmaxFile"):
+            if case.get("argmax"):
                 result["argmax"] = outputs[0].argmax(dim=1).tolist()
     if case.get("onnx"):
         import onnx

@@ -12,8 +12,8 @@ import { describe } from 'vitest';
 /** The checker script the suites hand their exports to. */
 export const CHECK_EXPORTS = fileURLToPath(new URL('./check_exports.py', import.meta.url));
 
-const CANDIDATES = [process.env.NETCANVAS_PYTHON, '/usr/bin/python3', 'python3', 'python'].filter(
-  (p): p is string => Boolean(p),
+const CANDIDATES = [process.env.NETCANVAS_PYTHON, '/usr/bin/python3', 'python3', 'python'].filter((p): p is string =>
+  Boolean(p),
 );
 
 function probe(python: string, modules: readonly string[]): boolean {
@@ -26,7 +26,11 @@ const found = new Map<string, string | undefined>();
 /** The first interpreter that imports all of `modules` (torch and numpy by default), or undefined. */
 export function findPython(modules: readonly string[] = ['torch', 'numpy']): string | undefined {
   const key = modules.join(',');
-  if (!found.has(key)) found.set(key, CANDIDATES.find((p) => probe(p, modules)));
+  if (!found.has(key))
+    found.set(
+      key,
+      CANDIDATES.find((p) => probe(p, modules)),
+    );
   return found.get(key);
 }
 
@@ -34,11 +38,7 @@ export function findPython(modules: readonly string[] = ['torch', 'numpy']): str
  * `describe` when an interpreter with `modules` exists; otherwise a skipped
  * suite and a warning naming what is missing, or, in CI, an error.
  */
-export function describeWithPython(
-  name: string,
-  modules: readonly string[],
-  body: (python: string) => void,
-): void {
+export function describeWithPython(name: string, modules: readonly string[], body: (python: string) => void): void {
   const python = findPython(modules);
   if (python) {
     describe(name, () => body(python));
@@ -60,7 +60,12 @@ export function runPython(
     execFile(
       python,
       [...args],
-      { cwd: options.cwd, env: { ...process.env, ...options.env }, timeout: options.timeout ?? 600_000, maxBuffer: 64 << 20 },
+      {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        timeout: options.timeout ?? 600_000,
+        maxBuffer: 64 << 20,
+      },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`${python} ${args.join(' ')} failed: ${error.message}\n${stderr}`));
         else resolve({ stdout, stderr });

@@ -9,22 +9,10 @@ import type { Graph } from '../../graph/graph';
 import type { ExportedWeight } from '../../layers/nchw-export';
 import type { KernelInitializerName } from '../../compile/compile';
 import { ExportError, prepareNchwDesign, type NchwDesign, type NchwNode } from '../nchw-graph';
+import type { TfjsWeights } from '../tfjs-weights';
 import { modulePy } from './model-py';
 import { MODEL_RUNTIME_PY } from './model-runtime-py';
 import { pyClassName, pyValue } from './python';
-
-/** One weight in a TensorFlow.js weights manifest. */
-export interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: string;
-}
-
-/** Weights as TensorFlow.js saves them: the manifest's entries in order and their bytes back to back. */
-export interface TfjsWeights {
-  specs: readonly WeightSpec[];
-  data: ArrayBuffer;
-}
 
 /** One file of an export: its name in the export folder and its contents. */
 export interface ExportedFile {

@@ -187,10 +187,13 @@ function buildScope(
       list.every(
         (item, k) =>
           k === 0 ||
-          (layers.get(item.id)?.n.inputs[0] === list[k - 1].id &&
-            (consumers.get(list[k - 1].id) ?? []).length === 1),
+          (layers.get(item.id)?.n.inputs[0] === list[k - 1].id && (consumers.get(list[k - 1].id) ?? []).length === 1),
       );
-    if (chained) chains.set(base, list.map((item) => item.id));
+    if (chained)
+      chains.set(
+        base,
+        list.map((item) => item.id),
+      );
   }
   const chainOf = new Map<string, string>();
   for (const [base, chainIds] of chains) for (const id of chainIds) chainOf.set(id, base);
@@ -221,7 +224,11 @@ function buildScope(
       const chainIds = chains.get(base) as string[];
       if (id !== chainIds[chainIds.length - 1]) continue;
       const attr = names.claim(pyIdentifier(base));
-      attrs.push({ name: attr, modules: chainIds.map((c) => layers.get(c)?.torch.module as TorchModule), ids: chainIds });
+      attrs.push({
+        name: attr,
+        modules: chainIds.map((c) => layers.get(c)?.torch.module as TorchModule),
+        ids: chainIds,
+      });
       steps.push({
         inputs: [(layers.get(chainIds[0]) as MappedLayer).n.inputs[0]],
         output: id,
@@ -268,7 +275,10 @@ function unitStep(input: string, output: string, attr: string, layers: Map<strin
 function signature(scope: Scope, input: string, ids: readonly string[]): string {
   const local = new Map(ids.map((id, k) => [id, k]));
   return JSON.stringify([
-    scope.attrs.map((a) => [a.name, a.modules.map((m) => [m.ctor, m.args.map(([k]) => k), (m.kwargs ?? []).map(([k]) => k)])]),
+    scope.attrs.map((a) => [
+      a.name,
+      a.modules.map((m) => [m.ctor, m.args.map(([k]) => k), (m.kwargs ?? []).map(([k]) => k)]),
+    ]),
     scope.steps.map((s) => [
       s.attr ?? null,
       s.template,
@@ -346,7 +356,10 @@ function generalise(cls: Omit<ClassDef, 'params' | 'slotParam' | 'stepShapes' | 
     const inputs = inputShapes.map((s) => (s.length === rank ? s[axis] : null));
     if (inputs.every((v, i) => v !== null && v === values[i])) return axisName(rank, axis);
     const ratio = inputs[0] !== null && values[0] ? (inputs[0] as number) / (values[0] as number) : NaN;
-    if (Number.isInteger(ratio) && inputs.every((v, i) => v !== null && values[i] !== null && v === (values[i] as number) * ratio))
+    if (
+      Number.isInteger(ratio) &&
+      inputs.every((v, i) => v !== null && values[i] !== null && v === (values[i] as number) * ratio)
+    )
       return `${axisName(rank, axis)}/${ratio}`;
     const added = inputs[0] !== null && values[0] !== null ? (values[0] as number) - (inputs[0] as number) : NaN;
     if (inputs.every((v, i) => v !== null && values[i] !== null && (values[i] as number) - v === added))
@@ -356,11 +369,29 @@ function generalise(cls: Omit<ClassDef, 'params' | 'slotParam' | 'stepShapes' | 
   const stepShapes = cls.scope.steps.map((_, k) => {
     const shapes = cls.instances.map((u) => torchShapeDims(u.scope.steps[k].shape));
     const rank = shapes[0].length;
-    return `(${shapes[0].map((_, axis) => (axis === 0 ? 'N' : dimText(shapes.map((s) => s[axis]), axis, rank))).join(', ')})`;
+    return `(${shapes[0]
+      .map((_, axis) =>
+        axis === 0
+          ? 'N'
+          : dimText(
+              shapes.map((s) => s[axis]),
+              axis,
+              rank,
+            ),
+      )
+      .join(', ')})`;
   });
   const inputRank = inputShapes[0].length;
   const inputText = `(${inputShapes[0]
-    .map((_, axis) => (axis === 0 ? 'N' : dimText(inputShapes.map((s) => s[axis]), axis, inputRank)))
+    .map((_, axis) =>
+      axis === 0
+        ? 'N'
+        : dimText(
+            inputShapes.map((s) => s[axis]),
+            axis,
+            inputRank,
+          ),
+    )
     .join(', ')})`;
   return { params, slotParam, stepShapes, inputText };
 }
@@ -415,7 +446,14 @@ export function modulePy(design: NchwDesign, className: string, groups: readonly
   const layers = new Map<string, MappedLayer>();
   for (const [id, torch] of mapped) {
     const n = design.byId.get(id) as NchwNode;
-    layers.set(id, { n, torch, template: torch.forward(n.inputs.map((_, i) => placeholderInput(i)), PLACEHOLDER_MODULE) });
+    layers.set(id, {
+      n,
+      torch,
+      template: torch.forward(
+        n.inputs.map((_, i) => placeholderInput(i)),
+        PLACEHOLDER_MODULE,
+      ),
+    });
   }
   const consumers = new Map<string, string[]>();
   for (const n of design.nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n.node.id]);
@@ -458,7 +496,14 @@ export function modulePy(design: NchwDesign, className: string, groups: readonly
     const ends = boundary(ids);
     if (!ends) continue;
     const prefix = commonPrefix(ids.map((id) => (design.byId.get(id) as NchwNode).node.name));
-    const scope = buildScope(ids, layers, (name) => name.slice(prefix.length), consumers, { units: [], stacks: [] }, new NameSet());
+    const scope = buildScope(
+      ids,
+      layers,
+      (name) => name.slice(prefix.length),
+      consumers,
+      { units: [], stacks: [] },
+      new NameSet(),
+    );
     candidates.push({ group: g, nodeIds: ids, ...ends, prefix, scope });
   }
   const bySignature = new Map<string, Instance[]>();
@@ -510,7 +555,9 @@ export function modulePy(design: NchwDesign, className: string, groups: readonly
   const modulePaths = new Map<string, string>();
   const scopePaths = (scope: Scope, prefix: string) => {
     for (const a of scope.attrs)
-      a.ids.forEach((id, k) => modulePaths.set(id, a.ids.length > 1 ? `${prefix}${a.name}.${k}` : `${prefix}${a.name}`));
+      a.ids.forEach((id, k) =>
+        modulePaths.set(id, a.ids.length > 1 ? `${prefix}${a.name}.${k}` : `${prefix}${a.name}`),
+      );
   };
   scopePaths(root, '');
   for (const a of root.attrs) {
@@ -531,17 +578,23 @@ export function modulePy(design: NchwDesign, className: string, groups: readonly
   const inputVars = new Map(
     design.inputs.map((id) => [
       id,
-      design.inputs.length === 1 ? inputNames.claim('x') : inputNames.claim(pyIdentifier(design.byId.get(id)?.node.name ?? 'x')),
+      design.inputs.length === 1
+        ? inputNames.claim('x')
+        : inputNames.claim(pyIdentifier(design.byId.get(id)?.node.name ?? 'x')),
     ]),
   );
   const rootAttrCode = (a: ModuleAttr): string => {
     if (!a.instances) return attrCode(a, () => undefined);
-    if (a.instances.length === 1 && !stacks.some((st) => st.instances === a.instances)) return instanceCode(a.instances[0]);
+    if (a.instances.length === 1 && !stacks.some((st) => st.instances === a.instances))
+      return instanceCode(a.instances[0]);
     return `nn.Sequential(${a.instances.map(instanceCode).join(', ')})`;
   };
   const last = root.steps[root.steps.length - 1];
   const endsInSoftmax =
-    design.outputs.length === 1 && last !== undefined && last.output === design.outputs[0] && last.activation === 'softmax';
+    design.outputs.length === 1 &&
+    last !== undefined &&
+    last.output === design.outputs[0] &&
+    last.activation === 'softmax';
   const comments = root.steps.map((s) => (s.attr ? shapeComment(s.shape) : `${s.label}: ${shapeComment(s.shape)}`));
   const args = [...inputVars.values()].join(', ');
   const body = forwardLines(root.steps, inputVars, design.outputs, comments, endsInSoftmax ? 'drop' : 'keep');
@@ -561,7 +614,9 @@ export function modulePy(design: NchwDesign, className: string, groups: readonly
   out.push('');
   if (endsInSoftmax) {
     out.push(`${INDENT}def forward(self, ${args}):`);
-    out.push(`${INDENT}${INDENT}return ${ACTIVATION_EXPORT.softmax.torch(`self.logits(${args})`, last.shape.length)}  # ${shapeComment(last.shape)}`);
+    out.push(
+      `${INDENT}${INDENT}return ${ACTIVATION_EXPORT.softmax.torch(`self.logits(${args})`, last.shape.length)}  # ${shapeComment(last.shape)}`,
+    );
     out.push('');
     out.push(`${INDENT}def logits(self, ${args}):`);
   } else out.push(`${INDENT}def forward(self, ${args}):`);
@@ -586,7 +641,10 @@ function classSource(cls: ClassDef, design: NchwDesign): string[] {
   const out: string[] = [];
   const labels = cls.instances.map((u) => u.group.label.replace(/\s*\([^)]*\)\s*$/, ''));
   out.push(`class ${cls.name}(nn.Module):`);
-  out.push(`${INDENT}"""One class for the design's repeated group: ${labels.join(', ')}. Input ${cls.inputText}."""`, '');
+  out.push(
+    `${INDENT}"""One class for the design's repeated group: ${labels.join(', ')}. Input ${cls.inputText}."""`,
+    '',
+  );
   out.push(`${INDENT}def __init__(${['self', ...cls.params].join(', ')}):`, `${INDENT}${INDENT}super().__init__()`);
   let k = 0;
   const slot = () => cls.slotParam[k++];

@@ -21,7 +21,8 @@ export function pyValue(value: PyValue): string {
     return exponent.length < plain.length ? exponent : plain;
   }
   if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return value.length === 1 ? `(${pyValue(value[0])},)` : `(${value.map(pyValue).join(', ')})`;
+  if (Array.isArray(value))
+    return value.length === 1 ? `(${pyValue(value[0])},)` : `(${value.map(pyValue).join(', ')})`;
   return (value as { code: string }).code;
 }
 

@@ -7,7 +7,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { compileGraph } from '../../../core/compile/compile';
 import { mulberry32 } from '../../../core/data/random';
 import { exportTfjsModel } from '../../../core/formats/tfjs-export';
-import type { TfjsWeights } from '../../../core/formats/pytorch/index';
+import type { TfjsWeights } from '../../../core/formats/tfjs-weights';
 import type { Graph } from '../../../core/graph/graph';
 
 /** The smallest input each template builds at (as the compile parity test uses), so every template runs quickly. */
@@ -28,11 +28,11 @@ export function compileWithTestWeights(tf: typeof tfjs, graph: Graph, seed: numb
   const random = mulberry32(seed);
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'BatchNormalization') continue;
-    const values = layer.getWeights().map((w) => {
-      const name = w.name;
-      const draw = () =>
-        name.includes('variance') || name.includes('gamma') ? 0.5 + random() : random() - 0.5;
-      return tf.tensor(Array.from({ length: w.size }, draw), w.shape);
+    const values = layer.weights.map((w) => {
+      const name = w.originalName;
+      const draw = () => (name.includes('variance') || name.includes('gamma') ? 0.5 + random() : random() - 0.5);
+      const shape = w.shape as number[];
+      return tf.tensor(Array.from({ length: shape.reduce((a, d) => a * d, 1) }, draw), shape);
     });
     layer.setWeights(values);
     tf.dispose(values);
@@ -44,7 +44,11 @@ export function compileWithTestWeights(tf: typeof tfjs, graph: Graph, seed: numb
 export async function tfjsWeightsOf(tf: typeof tfjs, model: tfjs.LayersModel): Promise<TfjsWeights> {
   const { modelJson, weightData } = await exportTfjsModel(model, tf);
   return {
-    specs: (modelJson.weightsManifest?.[0]?.weights ?? []).map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype })),
+    specs: (modelJson.weightsManifest?.[0]?.weights ?? []).map((w) => ({
+      name: w.name,
+      shape: w.shape,
+      dtype: w.dtype,
+    })),
     data: weightData as ArrayBuffer,
   };
 }

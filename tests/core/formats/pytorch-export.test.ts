@@ -43,21 +43,24 @@ describeWithPython('PyTorch export under PyTorch', ['torch', 'numpy'], (python) 
       const totals = summarize(graph).totals;
       const model = compileWithTestWeights(tf, graph, 1000 + k);
       const folder = join(dir, template.id);
-      const t0 = performance.now();
       mkdirSync(folder);
       try {
         const weights = await tfjsWeightsOf(tf, model);
-        for (const f of exportPytorch(graph, { name: template.title, weights })) writeFileSync(join(folder, f.name), f.data);
+        for (const f of exportPytorch(graph, { name: template.title, weights }))
+          writeFileSync(join(folder, f.name), f.data);
         const x = seededInput(input, BATCH, k);
         const y = tf.tidy(() => model.predict(tf.tensor(x, [BATCH, ...input])) as tf.Tensor);
         writeFileSync(join(folder, 'input.bin'), x);
         writeFileSync(join(folder, 'expected.bin'), await y.data());
-        expected.set(template.id, { trainable: totals.trainableParams, nonTrainable: totals.nonTrainableParams, output: y.shape });
+        expected.set(template.id, {
+          trainable: totals.trainableParams,
+          nonTrainable: totals.nonTrainableParams,
+          output: y.shape,
+        });
         y.dispose();
       } finally {
         model.dispose();
       }
-      console.log(template.id, Math.round(performance.now() - t0));
       jobs.push({
         id: template.id,
         dir: folder,
@@ -73,9 +76,7 @@ describeWithPython('PyTorch export under PyTorch', ['torch', 'numpy'], (python) 
     jobs.push({ id: 'resnet18-full', dir: resnet18 });
 
     writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
-    const t1 = performance.now();
     await runPython(python, [CHECK_EXPORTS, join(dir, 'jobs.json'), join(dir, 'results.json')]);
-    console.log('python', Math.round(performance.now() - t1));
     const list = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as CheckResult[];
     results = new Map(list.map((r) => [r.id, r]));
   }, 900_000);
