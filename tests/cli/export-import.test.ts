@@ -92,8 +92,15 @@ describe('netcanvas export', () => {
   });
 
   it.concurrent.each([
-    [['export', 'lenet5', '--format', 'onnx', '-o', 'x'], /^netcanvas: --format expects one of tfjs, got "onnx"\n$/],
-    [['export', 'lenet5'], /^netcanvas: export needs -o DIR, the folder to write model.json into\n$/],
+    [
+      ['export', 'lenet5', '--format', 'keras', '-o', 'x'],
+      /^netcanvas: --format expects one of tfjs, pytorch, got "keras"\n$/,
+    ],
+    [['export', 'lenet5'], /^netcanvas: export needs -o DIR, the folder to write into\n$/],
+    [
+      ['export', 'lenet5', '--format', 'pytorch', '--weights', '-o', 'x'],
+      /^netcanvas: --weights writes initial tfjs weights; a PyTorch export initialises its own\n$/,
+    ],
     [
       ['export', 'lenet5', '-o', 'x', '--seed', '3'],
       /^netcanvas: --seed seeds the initial weights; pass --weights with it\n$/,
