@@ -1,14 +1,7 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
 import { explainWindowAxis, pairText, windowOutput } from './window-math';
 import { kernelAndBias, onnxActivation, onnxPads, torchPair, torchWindowPadding, windowPadding } from './nchw-export';
-import {
-  kerasActivation,
-  kerasBool,
-  kerasInt,
-  kerasPadding,
-  kerasPair,
-  requireChannelsLast,
-} from './keras-config';
+import { kerasActivation, kerasBool, kerasInt, kerasPadding, kerasPair, requireChannelsLast } from './keras-config';
 
 /** Depthwise 2-D convolution: one kernel (or `depthMultiplier` kernels) per input channel, channels kept apart. */
 export const depthwiseConv2d = defineLayer({
