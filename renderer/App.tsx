@@ -3,7 +3,7 @@
  * and summary panel, and the status bar. Wires keyboard shortcuts and host
  * menu commands to the edit and file commands.
  */
-import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { ReactFlowProvider, useReactFlow, useStoreApi } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { NetCanvasBridge } from '../electron/contract';
 import { isPageCommand, type CommandContext, type PageCommandId } from '../core/commands';
@@ -27,7 +27,10 @@ import {
   paste,
   selectAll,
   setAllGroupsCollapsed,
+  setDirection,
+  showGroupsAs,
 } from './state/edit-commands';
+import { FIT_PADDING, planSemanticFit } from './canvas/semantic-fit';
 import { EditorProvider, useDerived, useEditor, useEditorState } from './state/EditorContext';
 import { isDirty, type EditorStore } from './state/editor-store';
 import {
@@ -64,7 +67,22 @@ function Editor() {
 
   useEffect(() => bridge.setDirty(dirty, title), [bridge, dirty, title]);
 
-  const fitSoon = useCallback(() => setTimeout(() => void flow.fitView({ padding: 0.1, maxZoom: 1.2 }), 30), [flow]);
+  const flowStore = useStoreApi();
+  // After a layout the canvas shows the design again (whole if it reads, else its input end).
+  const [viewRequest, setViewRequest] = useState(0);
+  const showDesign = useCallback(() => setViewRequest((n) => n + 1), []);
+  // Fit shows it whole; React Flow needs a moment to measure new boxes before it can fit them.
+  const fitSoon = useCallback(
+    () => setTimeout(() => void flow.fitView({ padding: FIT_PADDING, maxZoom: 1.2, minZoom: 0.02 }), 30),
+    [flow],
+  );
+  /** Fit with semantic zoom: groups collapse first where the whole would be too small to read. */
+  const fit = useCallback(async () => {
+    const { width, height } = flowStore.getState();
+    const plan = planSemanticFit(store.getState().graph, width, height);
+    if (plan) await showGroupsAs(store, plan);
+    fitSoon();
+  }, [flowStore, store, fitSoon]);
 
   // What every page command does; the table in core/commands.ts says what they are called and where they show.
   const handlers = useMemo<Record<PageCommandId, (arg?: string) => void>>(
@@ -87,19 +105,14 @@ function Editor() {
       duplicate: () => duplicateSelection(store),
       delete: () => deleteSelection(store),
       'select-all': () => selectAll(store),
-      'auto-layout': () => {
-        layoutAll(store);
-        fitSoon();
+      'auto-layout': () => void layoutAll(store).then(showDesign),
+      'layout-direction': () => {
+        const down = (store.getState().graph.direction ?? 'TB') === 'TB';
+        void setDirection(store, down ? 'LR' : 'TB').then(showDesign);
       },
-      'fit-view': () => void flow.fitView({ padding: 0.1, maxZoom: 1.2 }),
-      'collapse-all': () => {
-        setAllGroupsCollapsed(store, true);
-        fitSoon();
-      },
-      'expand-all': () => {
-        setAllGroupsCollapsed(store, false);
-        fitSoon();
-      },
+      'fit-view': () => void fit(),
+      'collapse-all': () => void setAllGroupsCollapsed(store, true).then(showDesign),
+      'expand-all': () => void setAllGroupsCollapsed(store, false).then(showDesign),
       'toggle-summary': () => setBottomTab((t) => (t === 'summary' ? null : 'summary')),
       'toggle-theme': toggleTheme,
       // The Train view holds the data, the settings and Start.
@@ -113,7 +126,7 @@ function Editor() {
         store.select([]);
       },
     }),
-    [store, bridge, flow, fitSoon, toggleTheme, trainingController],
+    [store, bridge, fit, showDesign, toggleTheme, trainingController],
   );
   const run = useCallback(
     (command: string, arg?: string) => {
@@ -139,12 +152,12 @@ function Editor() {
   ) => {
     const built = buildTemplate(template, input, classes);
     if (!built.graph) return built.error;
-    openGraph(store, built.graph, null);
-    setGallery(false);
-    store.notify(
-      'info',
-      `${template.title}: ${built.graph.nodes.length} layers. Ctrl+Z returns to the previous design.`,
-    );
+    const graph = built.graph;
+    // The gallery closes once the template is laid out and on the canvas.
+    void openGraph(store, graph, null).then(() => {
+      setGallery(false);
+      store.notify('info', `${template.title}: ${graph.nodes.length} layers. Ctrl+Z returns to the previous design.`);
+    });
     return null;
   };
 
@@ -174,7 +187,7 @@ function Editor() {
       <div className="nc-main">
         <Palette onAdd={(type) => addLayer(store, type)} />
         <div className="nc-center">
-          <Canvas colorMode={theme} />
+          <Canvas colorMode={theme} viewRequest={viewRequest} />
           <div className={`nc-bottom${bottomTab ? '' : ' nc-bottom-closed'}`}>
             <div className="nc-tabs" role="tablist">
               <ProblemsTab

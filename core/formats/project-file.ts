@@ -48,6 +48,7 @@ const edge = z.object({
   source: z.string().min(1),
   target: z.string().min(1),
   targetInput: z.number().int().min(0),
+  route: z.array(position).optional(),
 });
 const group = z.object({
   id: z.string().min(1),
@@ -60,6 +61,7 @@ const graphSchema = z.object({
   edges: z.array(edge),
   groups: z.array(group).default([]),
   outputs: z.array(z.string()).optional(),
+  direction: z.enum(['TB', 'LR']).optional(),
 });
 const projectSchema = z.object({
   format: z.literal(PROJECT_FORMAT),

@@ -41,7 +41,17 @@ export interface GraphEdge {
   target: string;
   /** Which input of the target: 0 for single-input layers, 0, 1, ... for merges. */
   targetInput: number;
+  /**
+   * Where the line bends between the two handles, in canvas coordinates, as
+   * the layered layout routed it around the boxes. A view detail like
+   * `position`: absent when the line has not been laid out (the canvas then
+   * routes it itself), and dropped when one of its ends moves.
+   */
+  route?: Position[];
 }
+
+/** Which way data flows on the canvas: top to bottom (`TB`) or left to right (`LR`). */
+export type LayoutDirection = 'TB' | 'LR';
 
 /** A named set of nodes the canvas can collapse into one box. */
 export interface GraphGroup {
@@ -64,6 +74,8 @@ export interface Graph {
    * every node nothing consumes is an output.
    */
   outputs?: string[];
+  /** Which way the canvas lays the design out; top to bottom when absent. A view choice, saved with the design. */
+  direction?: LayoutDirection;
 }
 
 /** An empty design. */
@@ -250,12 +262,31 @@ export function renameNode(graph: Graph, id: string, name: string): Graph {
   return { ...graph, nodes: graph.nodes.map((n) => (n.id === id ? { ...n, name } : n)) };
 }
 
-/** Moves nodes to new positions. */
+/**
+ * Moves nodes to new positions. A connection whose two ends move by the same
+ * amount keeps its route, moved with them; one whose ends move apart loses
+ * it (the canvas routes it anew).
+ */
 export function moveNodes(graph: Graph, positions: ReadonlyMap<string, Position>): Graph {
-  return {
-    ...graph,
-    nodes: graph.nodes.map((n) => (positions.has(n.id) ? { ...n, position: positions.get(n.id) as Position } : n)),
-  };
+  const delta = new Map<string, Position>();
+  const nodes = graph.nodes.map((n) => {
+    const to = positions.get(n.id);
+    if (!to || (to.x === n.position.x && to.y === n.position.y)) return n;
+    delta.set(n.id, { x: to.x - n.position.x, y: to.y - n.position.y });
+    return { ...n, position: to };
+  });
+  if (!delta.size) return graph;
+  const edges = graph.edges.map((e) => {
+    if (!e.route) return e;
+    const ds = delta.get(e.source);
+    const dt = delta.get(e.target);
+    if (!ds && !dt) return e;
+    if (ds && dt && ds.x === dt.x && ds.y === dt.y)
+      return { ...e, route: e.route.map((p) => ({ x: p.x + ds.x, y: p.y + ds.y })) };
+    const { route: _moved, ...rest } = e;
+    return rest;
+  });
+  return { ...graph, nodes, edges };
 }
 
 /**
@@ -284,6 +315,78 @@ export function insertBefore(
   if (feeding) next = connect(next, feeding.source, added.id, 0);
   next = connect(next, added.id, nodeId, input);
   return { graph: next, id: added.id };
+}
+
+/**
+ * Inserts a new layer of `type` on the output of `nodeId`: `node → a, b`
+ * becomes `node → new → a, b`, each consumer keeping its input slot. The new
+ * layer joins the node's group and, when the node was a declared output,
+ * takes its place. It goes at `position`; making room is the caller's (see
+ * `openRowAfter` in geometry.ts).
+ */
+export function insertAfter(
+  graph: Graph,
+  nodeId: string,
+  type: string,
+  position: Position,
+  params: Record<string, unknown> = {},
+): { graph: Graph; id: string } {
+  const node = findNode(graph, nodeId);
+  if (!node) throw new Error(`No node "${nodeId}"`);
+  const added = addNode(graph, type, { params, position, ...(node.group ? { group: node.group } : {}) });
+  const edges = added.graph.edges.map((e) => {
+    if (e.source !== nodeId) return e;
+    const { route: _old, ...rest } = e;
+    return { ...rest, source: added.id };
+  });
+  let next: Graph = {
+    ...added.graph,
+    edges,
+    ...(graph.outputs ? { outputs: graph.outputs.map((id) => (id === nodeId ? added.id : id)) } : {}),
+  };
+  next = connect(next, nodeId, added.id, 0);
+  return { graph: next, id: added.id };
+}
+
+/**
+ * Removes nodes as {@link removeNodes} does, except that a removed layer
+ * with exactly one input has that input connected to whatever it fed, in the
+ * same input slots, so deleting a layer from the middle of a chain keeps the
+ * chain whole. Returns the graph and the connections made, as
+ * `[source, target]` node ids.
+ */
+export function removeNodesReconnecting(
+  graph: Graph,
+  ids: Iterable<string>,
+): { graph: Graph; reconnected: [string, string][] } {
+  const gone = new Set(ids);
+  let next = graph;
+  const reconnected: [string, string][] = [];
+  for (const node of graph.nodes) {
+    if (!gone.has(node.id)) continue;
+    const inputs = next.edges.filter((e) => e.target === node.id);
+    const outputs = next.edges.filter((e) => e.source === node.id);
+    next = removeNodes(next, [node.id]);
+    if (inputs.length !== 1) continue;
+    const source = inputs[0].source;
+    for (const out of outputs) {
+      if (connectionRefusal(next, source, out.target) !== null) continue;
+      // removeNodes renumbered the target's inputs; put the source back where the removed layer was.
+      const slot = Math.min(out.targetInput, nextFreeInput(next, out.target));
+      next = insertInputAt(next, source, out.target, slot);
+      if (!gone.has(source) && !gone.has(out.target)) reconnected.push([source, out.target]);
+    }
+  }
+  return { graph: next, reconnected };
+}
+
+/** Connects `source` into input `slot` of `target`, moving later inputs up one slot. */
+function insertInputAt(graph: Graph, source: string, target: string, slot: number): Graph {
+  const shifted = graph.edges.map((e) =>
+    e.target === target && e.targetInput >= slot ? { ...e, targetInput: e.targetInput + 1 } : e,
+  );
+  const id = freshId(graph, 'e');
+  return { ...graph, edges: [...shifted, { id, source, target, targetInput: slot }] };
 }
 
 /** Copies nodes (and the edges among them) with fresh ids and names, shifted by `offset`. */

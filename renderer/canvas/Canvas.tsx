@@ -9,11 +9,12 @@ import {
   Controls,
   ReactFlow,
   useReactFlow,
+  useUpdateNodeInternals,
   type Connection,
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
 import type { Position } from '../../core/graph/graph';
 import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
 import { addLayer, connectLayers, dragTo } from '../state/edit-commands';
@@ -22,20 +23,19 @@ import { LAYER_DRAG_TYPE } from './drag-type';
 import { FlowCache, layerIdsOf, toFlow, type FlowEdge, type FlowNode } from './flow-model';
 import { FrameNode, GroupNode } from './GroupNode';
 import { LayerNode } from './LayerNode';
-import { NODE_HEIGHT, NODE_WIDTH } from './layout';
+import { BOX } from '../../core/graph/geometry';
 import { ShapeEdge } from './ShapeEdge';
+import { viewDesign } from './view-fit';
+import { layoutsPending, watchLayouts } from './layout-client';
 
 const nodeTypes = { layer: LayerNode, collapsedGroup: GroupNode, frame: FrameNode };
 const edgeTypes = { shape: ShapeEdge };
 
-/** Below this zoom a layer's text cannot be read. */
-const MIN_READABLE_ZOOM = 0.4;
-
-export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
+export function Canvas({ colorMode, viewRequest }: { colorMode: 'light' | 'dark'; viewRequest: number }) {
   const { store } = useEditor();
   const state = useEditorState();
   const { report, summary } = useDerived();
-  const flow = useReactFlow();
+  const flow = useReactFlow<FlowNode, FlowEdge>();
   const cache = useRef(new FlowCache());
   const measured = useRef(new Map<string, { width: number; height: number }>());
   const [measureTick, setMeasureTick] = useState(0);
@@ -58,35 +58,25 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
     [state.graph, report, summary, state.selectedNodes, state.selectedEdges, measureTick],
   );
 
-  // Fit the view whenever a different design is opened. A network too long to read
-  // when fitted whole (ResNet-152 is 300 layers deep) opens at its input end instead;
-  // the minimap gives the overview.
+  // Handles move to other sides when the direction changes; React Flow measures them only when told.
+  const updateNodeInternals = useUpdateNodeInternals();
+  const direction = state.graph.direction ?? 'TB';
+  useEffect(() => {
+    updateNodeInternals(store.getState().graph.nodes.map((n) => n.id));
+    const groups = store.getState().graph.groups.map((g) => `group:${g.id}`);
+    if (groups.length) updateNodeInternals(groups);
+  }, [direction, store, updateNodeInternals]);
+
+  // Show a design when it is opened, and again when the app asks (after a layout): see view-fit.ts.
   const wrapper = useRef<HTMLDivElement>(null);
-  const loaded = state.designSerial;
+  const shown = `${state.designSerial}:${viewRequest}`;
   useEffect(() => {
     const timer = setTimeout(() => {
-      const { graph } = store.getState();
       const box = wrapper.current?.getBoundingClientRect();
-      if (!graph.nodes.length || !box) return;
-      const xs = graph.nodes.map((n) => n.position.x);
-      const ys = graph.nodes.map((n) => n.position.y);
-      const width = Math.max(...xs) - Math.min(...xs) + NODE_WIDTH;
-      const height = Math.max(...ys) - Math.min(...ys) + NODE_HEIGHT;
-      const zoom = Math.min(box.width / width, box.height / height);
-      if (zoom >= MIN_READABLE_ZOOM) void flow.fitView({ padding: 0.1, maxZoom: 1.2, duration: 0 });
-      else {
-        const top = [...graph.nodes].sort((a, b) => a.position.y - b.position.y).slice(0, 6);
-        void flow.fitView({
-          nodes: top.map((n) => ({ id: n.id })),
-          padding: 0.2,
-          minZoom: MIN_READABLE_ZOOM,
-          maxZoom: 1,
-          duration: 0,
-        });
-      }
+      if (box) viewDesign(flow, store.getState().graph, box.width, box.height);
     }, 30);
     return () => clearTimeout(timer);
-  }, [loaded, flow, store]);
+  }, [shown, flow, store]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
@@ -169,12 +159,13 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
       if (!type) return;
       event.preventDefault();
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      // Centre the box under the pointer rather than hanging it from its corner.
-      addLayer(store, type, { x: Math.round(at.x - 105), y: Math.round(at.y - 30) });
+      // Centre the box under the pointer rather than hanging it from its corner; addLayer moves it off any other.
+      addLayer(store, type, { x: Math.round(at.x - BOX.width / 2), y: Math.round(at.y - BOX.height / 2) });
     },
     [flow, store],
   );
 
+  const layingOut = useSyncExternalStore(watchLayouts, layoutsPending) > 0;
   const onNodeDragStop = useCallback(() => store.endPreview(), [store]);
   const onPaneClick = useCallback(() => store.select([]), [store]);
 
@@ -200,12 +191,16 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
         // arrives would first mount every box (all 520 of ResNet-152) and then unmount most of them.
         onlyRenderVisibleElements
         proOptions={{ hideAttribution: true }}
-        fitView
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
-        <CanvasMiniMap nodes={nodes} />
+        <CanvasMiniMap nodes={nodes} edges={edges} down={(state.graph.direction ?? 'TB') === 'TB'} />
         <Controls showInteractive={false} />
       </ReactFlow>
+      {layingOut && (
+        <div className="nc-busy" role="status" data-testid="layout-busy">
+          Laying out…
+        </div>
+      )}
       {state.graph.nodes.length === 0 && (
         <div className="nc-empty-hint">
           <p>Drag a layer from the palette, or start from a template.</p>

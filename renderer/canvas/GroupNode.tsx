@@ -11,7 +11,7 @@ function GroupNodeView({ data, selected }: NodeProps<GroupFlowNode>) {
   const { store } = useEditor();
   return (
     <div className={`nc-node nc-group${selected ? ' nc-selected' : ''}`} data-testid={`group-${data.label}`}>
-      <Handle type="target" position={Position.Top} />
+      <Handle type="target" position={data.direction === 'LR' ? Position.Left : Position.Top} />
       <div className="nc-node-head">
         <button
           className="nc-icon-button"
@@ -38,7 +38,7 @@ function GroupNodeView({ data, selected }: NodeProps<GroupFlowNode>) {
           {data.params ? `${formatCount(data.params)} p` : '—'}
         </span>
       </div>
-      <Handle type="source" position={Position.Bottom} />
+      <Handle type="source" position={data.direction === 'LR' ? Position.Right : Position.Bottom} />
     </div>
   );
 }

@@ -30,7 +30,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
       style={{ '--accent': color } as React.CSSProperties}
       data-testid={`node-${data.name}`}
     >
-      {data.hasInputs && <Handle type="target" position={Position.Top} />}
+      {data.hasInputs && <Handle type="target" position={data.direction === 'LR' ? Position.Left : Position.Top} />}
       <div className="nc-node-head">
         <span className="nc-node-name">{data.name}</span>
         {data.frozen && (
@@ -57,7 +57,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
           {data.params ? `${formatCount(data.params)} p` : '—'}
         </span>
       </div>
-      <Handle type="source" position={Position.Bottom} />
+      <Handle type="source" position={data.direction === 'LR' ? Position.Right : Position.Bottom} />
     </div>
   );
 }

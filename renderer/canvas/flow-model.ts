@@ -7,17 +7,13 @@
  */
 import type { Edge, Node } from '@xyflow/react';
 import type { Diagnostic } from '../../core/errors';
-import type { Graph, GraphGroup, GraphNode } from '../../core/graph/graph';
+import { BOX, collapsedOwners, groupAndDescendants, routeAround, type Rect } from '../../core/graph/geometry';
+import type { Graph, GraphGroup, GraphNode, LayoutDirection, Position } from '../../core/graph/graph';
 import { shapeText, type ShapeReport } from '../../core/graph/infer';
 import type { ModelSummary } from '../../core/graph/summary';
 import type { LayerCategory, ResolvedParams, Shape } from '../../core/layers/layer-spec';
 import { resolveParams } from '../../core/layers/params';
 import { getLayerSpec, isLayerType } from '../../core/layers/registry';
-import { collapsedOwner } from './groups';
-import { NODE_HEIGHT, NODE_WIDTH } from './layout';
-
-export { collapsedOwner };
-
 /** Appends `value` to the list under `key` (in place: lists here grow to hundreds of entries). */
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -47,6 +43,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   /** Whether the layer is frozen (`trainable: false`): training leaves its weights alone. */
   frozen: boolean;
   problems: BadgeProblem[];
+  /** Which way the design flows, so the handles sit on the sides the lines leave and enter. */
+  direction: LayoutDirection;
 }
 
 /** What a collapsed group box shows. */
@@ -58,6 +56,7 @@ export interface GroupNodeData extends Record<string, unknown> {
   outShape: string;
   params: number;
   problems: BadgeProblem[];
+  direction: LayoutDirection;
 }
 
 /** The frame drawn behind an expanded group. */
@@ -74,29 +73,14 @@ export type FlowNode = LayerFlowNode | GroupFlowNode | FrameFlowNode;
  * An edge names the layer whose output it carries; the label's shape is read
  * from the current shape report when drawn (ShapeEdge), so a parameter edit
  * that changes shapes does not change the edges array, which React Flow would
- * re-index in full.
+ * re-index in full. `route` is where the line bends between its handles: the
+ * layout's route, or one found around the boxes in the way.
  */
-export type FlowEdge = Edge<{ from: string }>;
+export type FlowEdge = Edge<{ from: string; route: readonly Position[] }>;
 
 /** The flow id of a collapsed group's box. */
 export const groupFlowId = (groupId: string): string => `group:${groupId}`;
 const frameFlowId = (groupId: string): string => `frame:${groupId}`;
-
-/** The ids of every group inside `groupId`, itself included. */
-function groupAndDescendants(graph: Graph, groupId: string): Set<string> {
-  const ids = new Set([groupId]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const g of graph.groups) {
-      if (g.parent && ids.has(g.parent) && !ids.has(g.id)) {
-        ids.add(g.id);
-        grew = true;
-      }
-    }
-  }
-  return ids;
-}
 
 const shallowEqual = (a: readonly unknown[], b: readonly unknown[]): boolean =>
   a.length === b.length && a.every((v, i) => v === b[i]);
@@ -110,6 +94,10 @@ export class FlowCache {
   /** The arrays handed out last time, reused when every element is unchanged. */
   lastNodes: FlowNode[] = [];
   lastEdges: FlowEdge[] = [];
+  /** Routes found around the boxes for lines the layout did not route, kept while no box moves. */
+  routes = new Map<string, { key: string; route: Position[] }>();
+  /** The boxes those routes avoided, as one string: when it changes, every found route is found again. */
+  routedAround = '';
 
   node<T extends FlowNode>(id: string, deps: unknown[], make: () => T): T {
     const old = this.nodes.get(id);
@@ -179,7 +167,8 @@ export function shapeOf(shape: Shape | undefined): string {
 /** React Flow's nodes and edges for the design. */
 export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]; edges: FlowEdge[] } {
   const { graph, report, summary, selectedNodes, selectedEdges, measured } = input;
-  const owner = collapsedOwner(graph);
+  const owner = collapsedOwners(graph);
+  const direction = graph.direction ?? 'TB';
   const problems = problemsByNode(report.diagnostics);
   const paramsById = new Map(summary.layers.map((l) => [l.nodeId, l.trainableParams + l.nonTrainableParams]));
   const frames: FrameFlowNode[] = [];
@@ -226,7 +215,7 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
       maxX = -Infinity,
       maxY = -Infinity;
     for (const m of members) {
-      const size = measured.get(m.id) ?? { width: NODE_WIDTH, height: NODE_HEIGHT };
+      const size = measured.get(m.id) ?? BOX;
       minX = Math.min(minX, m.x);
       minY = Math.min(minY, m.y);
       maxX = Math.max(maxX, m.x + size.width);
@@ -292,6 +281,7 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
           selected,
           size?.width,
           size?.height,
+          direction,
         ],
         () => ({
           id,
@@ -305,6 +295,7 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
             outShape,
             params,
             problems: groupProblems,
+            direction,
           },
           selected,
           ...(size ? { measured: size } : {}),
@@ -323,7 +314,7 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
     boxes.push(
       cache.node(
         node.id,
-        [node, shape, params, problemsKey(nodeProblems), selected, size?.width, size?.height],
+        [node, shape, params, problemsKey(nodeProblems), selected, size?.width, size?.height, direction],
         () => ({
           id: node.id,
           type: 'layer',
@@ -336,6 +327,7 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
             params,
             frozen: node.trainable === false,
             problems: nodeProblems ?? [],
+            direction,
           },
           selected,
           ...(size ? { measured: size } : {}),
@@ -343,6 +335,43 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
       ),
     );
   }
+
+  // Lines go along the layout's route, or around the boxes in their way when they have none.
+  const boxRects = new Map<string, Rect>();
+  for (const box of boxes) boxRects.set(box.id, { ...box.position, ...BOX });
+  const around = [...boxRects].map(([id, r]) => `${id}:${r.x},${r.y}`).join(';') + direction;
+  if (around !== cache.routedAround) {
+    cache.routes.clear();
+    cache.routedAround = around;
+  }
+  const obstacles = [...boxRects.values()];
+  const lineRoute = (edgeId: string, source: string, target: string, laidOut: Position[] | undefined) => {
+    if (laidOut) return laidOut;
+    const from = boxRects.get(source);
+    const to = boxRects.get(target);
+    if (!from || !to) return [];
+    const key = `${source}>${target}`;
+    const known = cache.routes.get(edgeId);
+    if (known?.key === key) return known.route;
+    const [start, end] =
+      direction === 'TB'
+        ? [
+            { x: from.x + from.width / 2, y: from.y + from.height },
+            { x: to.x + to.width / 2, y: to.y },
+          ]
+        : [
+            { x: from.x + from.width, y: from.y + from.height / 2 },
+            { x: to.x, y: to.y + to.height / 2 },
+          ];
+    const route = routeAround(
+      start,
+      end,
+      obstacles.filter((r) => r !== from && r !== to),
+      direction,
+    );
+    cache.routes.set(edgeId, { key, route });
+    return route;
+  };
 
   const edges: FlowEdge[] = [];
   const seenGroupEdges = new Set<string>();
@@ -357,13 +386,14 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
       seenGroupEdges.add(id);
     }
     const selected = selectedEdges.has(edge.id);
+    const route = lineRoute(id, source, target, edge.route);
     edges.push(
-      cache.edge(id, [source, target, edge.source, selected, edge.targetInput], () => ({
+      cache.edge(id, [source, target, edge.source, selected, edge.targetInput, route], () => ({
         id,
         source,
         target,
         type: 'shape',
-        data: { from: edge.source },
+        data: { from: edge.source, route },
         selected,
         // An edge into a collapsed group stands for several edges; it is deleted by expanding the group first.
         selectable: !viaGroup,

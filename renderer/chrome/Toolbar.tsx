@@ -62,13 +62,16 @@ export function Toolbar({ title, dirty, context, run }: ToolbarProps) {
         groupGaps.set(el.dataset.group as string, el.offsetWidth - used);
       }
       const more = (copy.querySelector('[data-more]') as HTMLElement | null)?.offsetWidth ?? 40;
+      // The space the bar puts between its groups (and before "More").
+      const gap = parseFloat(getComputedStyle(area).columnGap) || 0;
       const out = new Set<string>();
       const width = () => {
         const shown = TOOLBAR_COMMANDS.filter((c) => !out.has(c.id));
         const groups = new Set(shown.map((c) => c.toolbar as string));
         let total = shown.reduce((a, c) => a + (widths.get(c.id) ?? 0), 0);
         for (const g of groups) total += groupGaps.get(g) ?? 0;
-        return total + (out.size ? more : 0);
+        total += gap * Math.max(0, groups.size - 1);
+        return total + (out.size ? more + gap : 0);
       };
       for (const c of YIELD_ORDER) {
         if (width() <= available) break;

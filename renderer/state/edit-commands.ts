@@ -6,34 +6,47 @@
 import type { Fix } from '../../core/errors';
 import { applyFix } from '../../core/graph/fixes';
 import {
+  closeRowAt,
+  collapseInPlace,
+  expandInPlace,
+  freeSpot,
+  openRowAfter,
+  ROW_GAP,
+  visibleBoxes,
+  boundsOf,
+  applyLayout,
+} from '../../core/graph/geometry';
+import {
   addNode,
   connect,
   connectionRefusal,
   extractSubgraph,
   findNode,
+  insertAfter,
   moveNodes,
   nextFreeInput,
   pasteNodes,
   removeEdges,
+  removeNodesReconnecting,
   removeNodes,
   renameNode,
   setParams,
   setTrainable,
   type Graph,
+  type LayoutDirection,
   type Position,
 } from '../../core/graph/graph';
 import { getLayerSpec } from '../../core/layers/registry';
-import { autoLayout } from '../canvas/layout';
+import { requestLayout } from '../canvas/layout-client';
 import type { EditorStore } from './editor-store';
 
-/** Vertical step between a layer and one added after it. */
-const NEXT_ROW = 110;
-
-/** Where a layer goes when nothing says where: below the lowest layer. */
+/** Where a layer goes when nothing says where: the first free spot after everything on the canvas. */
 function freePosition(graph: Graph): Position {
-  if (!graph.nodes.length) return { x: 0, y: 0 };
-  const lowest = graph.nodes.reduce((a, n) => (n.position.y > a.position.y ? n : a));
-  return { x: lowest.position.x, y: lowest.position.y + NEXT_ROW };
+  const all = boundsOf(visibleBoxes(graph).values());
+  if (!all) return { x: 0, y: 0 };
+  return (graph.direction ?? 'TB') === 'TB'
+    ? freeSpot(graph, { x: all.x, y: all.y + all.height + ROW_GAP })
+    : freeSpot(graph, { x: all.x + all.width + ROW_GAP, y: all.y });
 }
 
 /** The input slot a new connection into `target` takes: single-input layers replace their input, merges add one. */
@@ -43,21 +56,26 @@ function slotFor(graph: Graph, target: string): number {
 }
 
 /**
- * Adds a layer of `type`. Dropped on the canvas it goes where it was dropped;
- * clicked in the palette it goes after the selected layer and is connected
- * to it. The new layer becomes the selection.
+ * Adds a layer of `type`, where it overlaps no other box. Dropped on the
+ * canvas it goes at the nearest free spot to the drop. Clicked in the
+ * palette with one layer selected, it is inserted after that layer, between
+ * it and what it fed, one row further along, everything after moving one row
+ * on to make room. Otherwise it goes after everything. The new layer becomes
+ * the selection; the whole addition is one undo step.
  */
 export function addLayer(store: EditorStore, type: string, at?: Position): string {
   const { graph, selectedNodes } = store.getState();
   const spec = getLayerSpec(type);
   const after = at === undefined && selectedNodes.size === 1 ? findNode(graph, [...selectedNodes][0]) : undefined;
-  const position = at ?? (after ? { x: after.position.x, y: after.position.y + NEXT_ROW } : freePosition(graph));
-  const added = addNode(graph, type, { position, ...(after?.group ? { group: after.group } : {}) });
-  let next = added.graph;
-  if (after && spec.inputs.max > 0 && connectionRefusal(next, after.id, added.id) === null) {
-    next = connect(next, after.id, added.id, 0);
+  let added: { graph: Graph; id: string };
+  if (after && spec.inputs.max > 0) {
+    const room = openRowAfter(graph, after.id, graph.direction);
+    added = insertAfter(room.graph, after.id, type, room.position);
+  } else {
+    const position = at ? freeSpot(graph, at) : freePosition(graph);
+    added = addNode(graph, type, { position });
   }
-  store.commit(next);
+  store.commit(added.graph);
   store.select([added.id]);
   return added.id;
 }
@@ -74,14 +92,37 @@ export function connectLayers(store: EditorStore, source: string, target: string
   return true;
 }
 
-/** Deletes the selected layers and connections. */
+/**
+ * Deletes the selected layers and connections. A deleted layer with one
+ * input has that input connected to what it fed, so the chain stays whole;
+ * the notice names the new connections and offers to leave them out. When a
+ * single layer goes, the row it leaves empty closes.
+ */
 export function deleteSelection(store: EditorStore): void {
   const { graph, selectedNodes, selectedEdges } = store.getState();
   if (!selectedNodes.size && !selectedEdges.size) return;
-  let next = removeEdges(graph, selectedEdges);
-  next = removeNodes(next, selectedNodes);
+  const withoutEdges = removeEdges(graph, selectedEdges);
+  const { graph: reconnected, reconnected: made } = removeNodesReconnecting(withoutEdges, selectedNodes);
+  let next = reconnected;
+  if (selectedNodes.size === 1 && made.length) {
+    const gap = visibleBoxes(graph).get([...selectedNodes][0]);
+    if (gap) next = closeRowAt(next, gap, graph.direction);
+  }
   store.commit(next);
   store.select([]);
+  if (!made.length) return;
+  const name = (id: string) => `"${findNode(graph, id)?.name ?? id}"`;
+  const removed = [...selectedNodes].map(name).join(', ');
+  const links = made.map(([a, b]) => `${name(a)} → ${name(b)}`).join(', ');
+  store.notify('info', `Deleted ${removed} and connected ${links}.`, {
+    label: 'Leave unconnected',
+    run: () => {
+      if (store.getState().graph !== next) return;
+      store.undo();
+      store.commit(removeNodes(withoutEdges, selectedNodes));
+      store.dismissNotice();
+    },
+  });
 }
 
 let clipboard: Pick<Graph, 'nodes' | 'edges'> | null = null;
@@ -145,29 +186,77 @@ export function fix(store: EditorStore, repair: Fix): void {
   store.commit(applyFix(store.getState().graph, repair));
 }
 
-/** Lays the whole graph out with dagre. */
-export function layoutAll(store: EditorStore): void {
-  store.commit(autoLayout(store.getState().graph));
+/** Numbers each layout request, so the undo steps of two layouts never merge. */
+let layoutSerial = 0;
+
+/**
+ * Lays `graph` out (in the layout worker) and commits the result, unless the
+ * design changed meanwhile (the store no longer holds `base`, the design the
+ * request was made from). `coalesceKey` joins the commit to the step the
+ * caller already made. Resolves to whether the layout was applied.
+ */
+async function commitLaidOut(
+  store: EditorStore,
+  graph: Graph,
+  coalesceKey?: string,
+  base: Graph = store.getState().graph,
+): Promise<boolean> {
+  const layout = await requestLayout(graph);
+  // The user went on editing meanwhile: their edit wins, the layout of the older design is dropped.
+  if (store.getState().graph !== base) return false;
+  store.commit(applyLayout(graph, layout), coalesceKey);
+  return true;
 }
 
-/** Collapses or expands a group. */
-export function toggleGroup(store: EditorStore, groupId: string): void {
+/** Shows `graph`'s groups open or closed as in `flagged` (the same design otherwise), laid out: one undo step. */
+export function showGroupsAs(store: EditorStore, flagged: Graph): Promise<boolean> {
   const { graph } = store.getState();
-  store.commit({
-    ...graph,
-    groups: graph.groups.map((g) => (g.id === groupId ? { ...g, collapsed: !g.collapsed } : g)),
-  });
+  const key = `layout:${++layoutSerial}`;
+  const next = { ...graph, groups: flagged.groups };
+  store.commit(next, key);
+  return commitLaidOut(store, next, key);
+}
+
+/** Lays the whole design out again: one undo step. */
+export function layoutAll(store: EditorStore): Promise<boolean> {
+  return commitLaidOut(store, store.getState().graph);
+}
+
+/** Turns the design to flow top to bottom or left to right, laid out again: one undo step. */
+export function setDirection(store: EditorStore, direction: LayoutDirection): Promise<boolean> {
+  const { graph } = store.getState();
+  if ((graph.direction ?? 'TB') === direction) return Promise.resolve(false);
+  return commitLaidOut(store, { ...graph, direction });
 }
 
 /**
- * Collapses or expands every group at once, and lays the result out: the
- * boxes of a collapsed network would otherwise sit where their layers were,
- * far apart. One undo step.
+ * Opens or closes one group in place: the rest of the design moves aside
+ * (or back) just enough, so no two boxes ever overlap. One undo step.
  */
-export function setAllGroupsCollapsed(store: EditorStore, collapsed: boolean): void {
+export function toggleGroup(store: EditorStore, groupId: string): void {
   const { graph } = store.getState();
-  if (!graph.groups.length) return;
-  store.commit(autoLayout({ ...graph, groups: graph.groups.map((g) => ({ ...g, collapsed })) }));
+  const group = graph.groups.find((g) => g.id === groupId);
+  if (!group) return;
+  store.commit(
+    group.collapsed ? expandInPlace(graph, groupId, graph.direction) : collapseInPlace(graph, groupId, graph.direction),
+  );
+}
+
+/**
+ * Collapses or expands every group at once and lays the result out, one
+ * undo step. Collapsing shows at once (each group's box where its layers
+ * began, which overlaps nothing) and tightens when the layout arrives;
+ * expanding waits for the layout, so layers never land on each other.
+ */
+export async function setAllGroupsCollapsed(store: EditorStore, collapsed: boolean): Promise<boolean> {
+  const { graph } = store.getState();
+  // Nothing to change (a template opens with every group open): no new layout, no undo step.
+  if (graph.groups.every((g) => Boolean(g.collapsed) === collapsed)) return false;
+  const flagged = { ...graph, groups: graph.groups.map((g) => ({ ...g, collapsed })) };
+  if (!collapsed) return commitLaidOut(store, flagged);
+  const key = `layout:${++layoutSerial}`;
+  store.commit(flagged, key);
+  return commitLaidOut(store, flagged, key);
 }
 
 /** Moves layers while dragging (shown at once, one undo step when the drag ends). */

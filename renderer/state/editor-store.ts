@@ -12,6 +12,8 @@ import { emptyGraph, type Graph } from '../../core/graph/graph';
 export interface Notice {
   kind: 'error' | 'info';
   text: string;
+  /** A button the notice offers, e.g. "Leave unconnected" after a deletion reconnected its neighbours. */
+  action?: { label: string; run(): void };
   /** Increases with every notice so the same text shown twice still re-renders. */
   serial: number;
 }
@@ -115,10 +117,12 @@ export class EditorStore {
    */
   commit(graph: Graph, coalesceKey?: string): void {
     if (graph === this.state.graph) return;
+    // A preview on screen is not a step of its own: the step goes from the graph before it.
+    const before = this.previewBase ?? this.state.graph;
     this.previewBase = null;
     const coalesce = coalesceKey !== undefined && coalesceKey === this.lastCoalesceKey && this.state.past.length > 0;
     this.lastCoalesceKey = coalesceKey ?? null;
-    const past = coalesce ? this.state.past : [...this.state.past, this.state.graph].slice(-HISTORY_LIMIT);
+    const past = coalesce ? this.state.past : [...this.state.past, before].slice(-HISTORY_LIMIT);
     this.set({
       graph,
       past,
@@ -218,8 +222,8 @@ export class EditorStore {
     this.set({ pendingImport: pending });
   }
 
-  notify(kind: Notice['kind'], text: string): void {
-    this.set({ notice: { kind, text, serial: ++this.noticeSerial } });
+  notify(kind: Notice['kind'], text: string, action?: Notice['action']): void {
+    this.set({ notice: { kind, text, serial: ++this.noticeSerial, ...(action ? { action } : {}) } });
   }
 
   dismissNotice(): void {

@@ -20,7 +20,9 @@ import {
 import { summaryToCsv, summaryToMarkdown } from '../summary/summary-text';
 import { bridgeErrorMessage } from '../bridge';
 import type { EditorStore } from './editor-store';
-import { exportModelJson, importModelJson } from './model-formats';
+import { exportModelJson, importedModelName, importModelJson } from './model-formats';
+import { requestLayout } from '../canvas/layout-client';
+import { applyLayout } from '../../core/graph/geometry';
 import { keepTrainedModel, trainedModelExport, trainedModelFor } from '../training/trained-model';
 import { restoreTrainedModel, weightsToSave, withoutWeights } from '../training/weights-sidecar';
 
@@ -35,9 +37,14 @@ export function newDesign(store: EditorStore): void {
   store.load(emptyGraph(), null);
 }
 
-/** A graph built from a template; it counts as unsaved. */
-export function openGraph(store: EditorStore, graph: Graph, title: string | null): void {
-  store.load(graph, title, undefined, false);
+/** `graph` laid out by the layered layout (in the layout worker), as templates and imports open. */
+export async function laidOut(graph: Graph): Promise<Graph> {
+  return applyLayout(graph, await requestLayout(graph));
+}
+
+/** A graph built from a template, laid out; it counts as unsaved. */
+export async function openGraph(store: EditorStore, graph: Graph, title: string | null): Promise<void> {
+  store.load(await laidOut(graph), title, undefined, false);
 }
 
 /** Asks for a project file and opens it. */
@@ -104,15 +111,20 @@ export async function saveProject(store: EditorStore, bridge: NetCanvasBridge, s
 /** Asks for a Keras / TensorFlow.js `model.json` and opens it as a new design. */
 export async function importModel(store: EditorStore, bridge: NetCanvasBridge): Promise<void> {
   const file = await bridge.importModel();
-  if (file) importModelFile(store, file);
+  if (file) await importModelFile(store, file);
 }
 
 /**
  * Imports a model.json already read (from the bridge, or dropped on the
- * window), at `inputSize` where the model leaves its input unsized. Without
- * one, such a model is held in the store and the import dialog asks for it.
+ * window), at `inputSize` where the model leaves its input unsized (without
+ * one, such a model is held in the store and the import dialog asks for it);
+ * laid out, titled with the model's name; it counts as unsaved.
  */
-export function importModelFile(store: EditorStore, file: OpenedFile, inputSize?: readonly number[]): void {
+export async function importModelFile(
+  store: EditorStore,
+  file: OpenedFile,
+  inputSize?: readonly number[],
+): Promise<void> {
   let imported: { graph: Graph; warnings: string[] };
   try {
     imported = importModelJson(file.text, inputSize);
@@ -127,7 +139,8 @@ export function importModelFile(store: EditorStore, file: OpenedFile, inputSize?
     return;
   }
   store.setPendingImport(null);
-  store.load(imported.graph, null, undefined, false);
+  const name = importedModelName(file.text, file.name);
+  store.load(await laidOut(imported.graph), `${name}${PROJECT_EXTENSION}`, undefined, false);
   const warned = imported.warnings.length ? ` ${imported.warnings.length} note(s): ${imported.warnings.join(' ')}` : '';
   store.notify(
     imported.warnings.length ? 'error' : 'info',
@@ -192,5 +205,5 @@ export async function openDroppedFile(store: EditorStore, file: OpenedFile): Pro
     return;
   }
   if (format === PROJECT_FORMAT) await openProjectFile(store, file);
-  else importModelFile(store, file);
+  else await importModelFile(store, file);
 }

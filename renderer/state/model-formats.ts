@@ -23,6 +23,25 @@ export function importModelJson(text: string, inputSize?: readonly number[]): { 
 }
 
 /**
+ * The name a Keras / tfjs `model.json` gives its model (`model_config.config.name`),
+ * or, when it gives none, its file name without the ending; `model` for the
+ * generic `model.json`.
+ */
+export function importedModelName(text: string, fileName: string): string {
+  let named: unknown;
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const topology = (json.modelTopology ?? json) as Record<string, unknown>;
+    const model = (topology.model_config ?? topology) as { config?: { name?: unknown } };
+    named = model.config?.name;
+  } catch {
+    // Unreadable text never gets this far: the import refuses it first.
+  }
+  if (typeof named === 'string' && named.trim()) return named.trim();
+  return fileName.replace(/\.json$/i, '') || 'model';
+}
+
+/**
  * The design as TensorFlow.js layers-model `model.json` text: the topology,
  * which `tf.loadLayersModel` reads with freshly initialised weights. tfjs is
  * loaded on first use so that opening the editor does not wait for it.

@@ -48,7 +48,7 @@ describe('the command table', () => {
     for (const c of all) {
       for (const chord of c.keys ?? []) {
         const pressed = commandForKey(
-          { key: chord.key, ctrlKey: !!chord.mod, metaKey: false, shiftKey: !!chord.shift },
+          { key: chord.key, ctrlKey: !!chord.mod, metaKey: false, shiftKey: !!chord.shift, altKey: !!chord.alt },
           false,
         );
         expect(pressed, `${c.id} ${chordText(chord)}`).toBe(pageHandlesKeys(c) ? c.id : null);

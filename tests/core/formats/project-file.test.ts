@@ -72,6 +72,19 @@ describe('project file round trip', () => {
     expect(PROJECT_VERSION).toBe(1);
   });
 
+  it('keeps the layout direction and the routes of laid-out connections, and reads files without them', async () => {
+    const { layoutGraph } = await import('../../../core/graph/layout');
+    const project = residualProject();
+    const laidOut = createProject(await layoutGraph({ ...project.graph, direction: 'LR' }), 'residual');
+    const read = parseProjectFile(serializeProjectFile(laidOut));
+    expect(read.graph.direction).toBe('LR');
+    const routed = read.graph.edges.filter((e) => e.route);
+    expect(routed.length).toBe(project.graph.edges.length);
+    expect(read).toEqual(laidOut);
+    // A file from before these fields opens as top to bottom with the canvas routing its lines.
+    expect(parseProjectFile(serializeProjectFile(project)).graph.direction).toBeUndefined();
+  });
+
   it('fills in groups when a hand-written file leaves them out', () => {
     const doc = rawDocument();
     delete doc.graph.groups;
@@ -113,6 +126,12 @@ describe('project file refusals', () => {
     ['missing edges', (d) => delete d.graph.edges, 'At graph.edges: '],
     ['a node without a name', (d) => delete d.graph.nodes[2].name, 'At graph.nodes.2.name: '],
     ['a position that is not a number', (d) => (d.graph.nodes[3].position.x = 'left'), 'At graph.nodes.3.position.x: '],
+    ['a direction the canvas does not know', (d) => (d.graph.direction = 'BT'), 'At graph.direction: '],
+    [
+      'a route point that is not a number',
+      (d) => (d.graph.edges[1].route = [{ x: 1, y: null }]),
+      'At graph.edges.1.route.0.y: ',
+    ],
     [
       'an unknown layer type',
       (d) => (d.graph.nodes[1].type = 'Conv3D'),
