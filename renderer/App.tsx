@@ -31,6 +31,7 @@ import {
   showGroupsAs,
 } from './state/edit-commands';
 import { FIT_PADDING, planSemanticFit } from './canvas/semantic-fit';
+import { warmUpLayout } from './canvas/layout-client';
 import { EditorProvider, useDerived, useEditor, useEditorState } from './state/EditorContext';
 import { isDirty, type EditorStore } from './state/editor-store';
 import {
@@ -66,6 +67,11 @@ function Editor() {
   const title = designName(state.fileName);
 
   useEffect(() => bridge.setDirty(dirty, title), [bridge, dirty, title]);
+  // Ready the layout engine while the user looks at the empty canvas.
+  useEffect(() => {
+    const timer = setTimeout(warmUpLayout, 300);
+    return () => clearTimeout(timer);
+  }, []);
 
   const flowStore = useStoreApi();
   // After a layout the canvas shows the design again (whole if it reads, else its input end).
@@ -221,6 +227,11 @@ function Editor() {
           key={notice.serial}
         >
           <span>{notice.text}</span>
+          {notice.action && (
+            <button onClick={notice.action.run} data-testid="notice-action">
+              {notice.action.label}
+            </button>
+          )}
           <button className="nc-icon-button" onClick={() => store.dismissNotice()} aria-label="Dismiss">
             ✕
           </button>

@@ -203,11 +203,15 @@ export function inferShapes(graph: Graph): ShapeReport {
 
     const incoming = (incomingByNode.get(id) ?? []).filter((e) => byId.has(e.source));
     if (incoming.length === 0 && !consumers.has(id)) {
-      fail({
-        code: 'disconnected',
-        message: spec.inputs.max === 0 ? 'feeds no layer; connect it to the network' : 'is not connected to anything',
-      });
-      continue;
+      if (spec.inputs.max > 0) {
+        fail({ code: 'disconnected', message: 'is not connected to anything' });
+        continue;
+      }
+      // An Input alone is where every design starts: valid, with its shape. Beside a network it is a stray second input.
+      if (graph.nodes.length > 1) {
+        fail({ code: 'disconnected', message: 'feeds no layer; connect it to the network' });
+        continue;
+      }
     }
     const slots = new Set(incoming.map((e) => e.targetInput));
     // Two edges into one slot (a hand-edited file) count as too many too.

@@ -8,7 +8,9 @@ import {
   BackgroundVariant,
   Controls,
   ReactFlow,
+  useConnection,
   useReactFlow,
+  useStore,
   useUpdateNodeInternals,
   type Connection,
   type EdgeChange,
@@ -17,7 +19,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
 import type { Position } from '../../core/graph/graph';
 import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
-import { addLayer, connectLayers, dragTo } from '../state/edit-commands';
+import { addLayer, connectionPreview, connectLayers, dragTo } from '../state/edit-commands';
 import { CanvasMiniMap } from './CanvasMiniMap';
 import { LAYER_DRAG_TYPE } from './drag-type';
 import { FlowCache, layerIdsOf, toFlow, type FlowEdge, type FlowNode } from './flow-model';
@@ -136,16 +138,40 @@ export function Canvas({ colorMode, viewRequest }: { colorMode: 'light' | 'dark'
     [store],
   );
 
-  const onConnect = useCallback(
-    (connection: Connection) => {
+  /** The two layers a flow connection joins: a collapsed group connects through its last layer (out) or first (in). */
+  const endsOf = useCallback(
+    (source: string, target: string): [string, string] => {
       const { graph } = store.getState();
-      // A collapsed group connects through its last layer (output) or first layer (input).
-      const sourceIds = layerIdsOf(graph, connection.source);
-      const targetIds = layerIdsOf(graph, connection.target);
-      connectLayers(store, sourceIds[sourceIds.length - 1], targetIds[0]);
+      const sourceIds = layerIdsOf(graph, source);
+      const targetIds = layerIdsOf(graph, target);
+      return [sourceIds[sourceIds.length - 1], targetIds[0]];
     },
     [store],
   );
+
+  const onConnect = useCallback(
+    (connection: Connection) => connectLayers(store, ...endsOf(connection.source, connection.target)),
+    [store, endsOf],
+  );
+
+  // While a line is dragged, each layer it reaches is checked once, and ConnectionHint says by the
+  // pointer what dropping it there would do: a cycle is refused (with a notice, so the reason stays
+  // after the pointer lets go), a shape problem can be wired (the Problems tab then offers its fixes).
+  const previews = useRef(new Map<string, ReturnType<typeof connectionPreview>>());
+  const previewOf = useCallback(
+    (from: string, to: string) => {
+      const [source, target] = endsOf(from, to);
+      const key = `${source}>${target}`;
+      let preview = previews.current.get(key);
+      if (!preview) {
+        preview = connectionPreview(store.getState().graph, source, target);
+        previews.current.set(key, preview);
+      }
+      return preview;
+    },
+    [store, endsOf],
+  );
+  const onConnectStart = useCallback(() => previews.current.clear(), []);
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(LAYER_DRAG_TYPE)) return;
@@ -179,6 +205,7 @@ export function Canvas({ colorMode, viewRequest }: { colorMode: 'light' | 'dark'
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onConnectStart={onConnectStart}
         onNodeDragStop={onNodeDragStop}
         onPaneClick={onPaneClick}
         deleteKeyCode={null}
@@ -195,6 +222,7 @@ export function Canvas({ colorMode, viewRequest }: { colorMode: 'light' | 'dark'
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
         <CanvasMiniMap nodes={nodes} edges={edges} down={(state.graph.direction ?? 'TB') === 'TB'} />
         <Controls showInteractive={false} />
+        <ConnectionHint previewOf={previewOf} />
       </ReactFlow>
       {layingOut && (
         <div className="nc-busy" role="status" data-testid="layout-busy">
@@ -207,6 +235,35 @@ export function Canvas({ colorMode, viewRequest }: { colorMode: 'light' | 'dark'
           <p className="nc-muted">Click a palette entry to add it after the selected layer.</p>
         </div>
       )}
+    </div>
+  );
+}
+
+/** The hint by the pointer while a line is dragged onto a layer that cannot take it, saying why. */
+function ConnectionHint({ previewOf }: { previewOf(from: string, to: string): ReturnType<typeof connectionPreview> }) {
+  const connection = useConnection();
+  const flow = useReactFlow();
+  const pane = useStore((s) => s.domNode);
+  if (!connection.inProgress || !connection.toNode) return null;
+  // A line may be dragged from an input handle back to an output: the output end is the source.
+  const fromSource = connection.fromHandle.type === 'source';
+  const [from, to] = fromSource
+    ? [connection.fromNode.id, connection.toNode.id]
+    : [connection.toNode.id, connection.fromNode.id];
+  if (from === to) return null;
+  const preview = previewOf(from, to);
+  if (preview.kind === 'ok') return null;
+  const at = flow.flowToScreenPosition(connection.to);
+  const origin = pane?.getBoundingClientRect();
+  return (
+    <div
+      className={`nc-connect-hint nc-connect-hint-${preview.kind}`}
+      role="status"
+      data-testid="connect-hint"
+      style={{ left: at.x - (origin?.left ?? 0) + 16, top: at.y - (origin?.top ?? 0) + 16 }}
+    >
+      {preview.kind === 'refused' ? 'Cannot connect: ' : 'Connects, but: '}
+      {preview.message}
     </div>
   );
 }

@@ -66,3 +66,18 @@ async function layoutOf(graph: Graph): Promise<GraphLayout> {
     target.postMessage({ id, graph });
   });
 }
+
+/**
+ * Starts the layout worker and has it lay out a two-layer design, so ELK has
+ * compiled its algorithms (a few seconds on a slow machine) before the user
+ * opens a template or imports a model.
+ */
+export function warmUpLayout(): void {
+  if (!layoutWorker()) return;
+  const box = (id: string, y: number) => ({ id, type: 'Flatten', name: id, params: {}, position: { x: 0, y } });
+  void requestLayout({
+    nodes: [box('a', 0), box('b', 100)],
+    edges: [{ id: 'e', source: 'a', target: 'b', targetInput: 0 }],
+    groups: [],
+  }).catch(() => undefined);
+}

@@ -37,6 +37,7 @@ import {
   type Position,
 } from '../../core/graph/graph';
 import { getLayerSpec } from '../../core/layers/registry';
+import { inferShapes } from '../../core/graph/infer';
 import { requestLayout } from '../canvas/layout-client';
 import type { EditorStore } from './editor-store';
 
@@ -78,6 +79,27 @@ export function addLayer(store: EditorStore, type: string, at?: Position): strin
   store.commit(added.graph);
   store.select([added.id]);
   return added.id;
+}
+
+/**
+ * What connecting `source` into `target` would do, for the hint shown while a
+ * line is dragged: `refused` when it cannot be made (a cycle, into an Input),
+ * `problem` when it can but the target could not use that tensor (the
+ * diagnostic it would get, e.g. a Dense fed a feature map), else `ok`.
+ */
+export function connectionPreview(
+  graph: Graph,
+  source: string,
+  target: string,
+): { kind: 'ok' } | { kind: 'refused' | 'problem'; message: string } {
+  const refusal = connectionRefusal(graph, source, target);
+  if (refusal) return { kind: 'refused', message: refusal };
+  const before = new Set(inferShapes(graph).diagnostics.map((d) => `${d.nodeId}:${d.message}`));
+  const after = inferShapes(connect(graph, source, target, slotFor(graph, target))).diagnostics;
+  const fresh = after.find(
+    (d) => d.severity === 'error' && d.nodeId === target && !before.has(`${d.nodeId}:${d.message}`),
+  );
+  return fresh ? { kind: 'problem', message: fresh.message } : { kind: 'ok' };
 }
 
 /** Connects two layers, or says why not. Returns whether the edge was made. */
@@ -253,10 +275,31 @@ export async function setAllGroupsCollapsed(store: EditorStore, collapsed: boole
   // Nothing to change (a template opens with every group open): no new layout, no undo step.
   if (graph.groups.every((g) => Boolean(g.collapsed) === collapsed)) return false;
   const flagged = { ...graph, groups: graph.groups.map((g) => ({ ...g, collapsed })) };
-  if (!collapsed) return commitLaidOut(store, flagged);
+  // Shown at once: closed, each group's box where its layers began; opened, each group in place,
+  // outermost first, which moves the rest aside. Neither overlaps. The layout then tightens it.
   const key = `layout:${++layoutSerial}`;
-  store.commit(flagged, key);
-  return commitLaidOut(store, flagged, key);
+  const now = collapsed ? flagged : expandAllInPlace(graph);
+  store.commit(now, key);
+  return commitLaidOut(store, { ...now, groups: flagged.groups }, key);
+}
+
+/** Every group opened in place, outermost first (a group inside a closed one has no box to open from). */
+function expandAllInPlace(graph: Graph): Graph {
+  let next = graph;
+  let opened = true;
+  while (opened) {
+    opened = false;
+    for (const group of next.groups) {
+      if (!group.collapsed) continue;
+      const after = expandInPlace(next, group.id, next.direction);
+      // expandInPlace only flips the flag of a group hidden in a closed one; open that one first.
+      if (visibleBoxes(next).has(`group:${group.id}`)) {
+        next = after;
+        opened = true;
+      }
+    }
+  }
+  return { ...next, groups: next.groups.map((g) => (g.collapsed ? { ...g, collapsed: false } : g)) };
 }
 
 /** Moves layers while dragging (shown at once, one undo step when the drag ends). */

@@ -204,6 +204,21 @@ export class EditorStore {
     });
   }
 
+  /**
+   * Puts `laidOut` in place of `loaded`, the design just opened, when nothing
+   * has been edited since: a layout worked out after the design was shown
+   * replaces it as if it had come that way (no undo step; still saved if it
+   * was), and the canvas shows it afresh.
+   */
+  replaceLoaded(loaded: Graph, laidOut: Graph): void {
+    if (this.state.graph !== loaded) return;
+    this.set({
+      graph: laidOut,
+      savedGraph: this.state.savedGraph === loaded ? laidOut : this.state.savedGraph,
+      designSerial: this.state.designSerial + 1,
+    });
+  }
+
   /** Records a successful save: the current graph is now the saved one. */
   markSaved(fileName: string, filePath?: string): void {
     this.set({ savedGraph: this.state.graph, savedTraining: this.state.training, fileName, filePath });

@@ -140,12 +140,15 @@ export async function importModelFile(
   }
   store.setPendingImport(null);
   const name = importedModelName(file.text, file.name);
-  store.load(await laidOut(imported.graph), `${name}${PROJECT_EXTENSION}`, undefined, false);
+  // Shown at once as imported (in rows, nothing overlapping), then laid out when the layout arrives.
+  store.load(imported.graph, `${name}${PROJECT_EXTENSION}`, undefined, false);
+  const arranged = laidOut(imported.graph);
   const warned = imported.warnings.length ? ` ${imported.warnings.length} note(s): ${imported.warnings.join(' ')}` : '';
   store.notify(
     imported.warnings.length ? 'error' : 'info',
     `Imported ${file.name}: ${imported.graph.nodes.length} layers.${warned}`,
   );
+  store.replaceLoaded(imported.graph, await arranged);
 }
 
 /** Exports the design as a TensorFlow.js layers-model `model.json` (topology; tfjs initialises weights on load). */

@@ -180,3 +180,138 @@ describe('the layout of the ResNets', () => {
     },
   );
 });
+
+/** The canvas id (React Flow's `data-id`) of each layer box, by layer name. */
+async function boxIds(page: Page): Promise<Map<string, string>> {
+  const pairs = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.react-flow__node-layer')].map((el) => [
+      (el.querySelector('[data-testid^="node-"]') as HTMLElement).dataset.testid?.slice('node-'.length) ?? '',
+      el.dataset.id ?? '',
+    ]),
+  );
+  return new Map(pairs as [string, string][]);
+}
+
+/** The lines on screen as `source → target` layer names. */
+async function lines(page: Page): Promise<string[]> {
+  const names = new Map([...(await boxIds(page))].map(([name, id]) => [id, name]));
+  const ends = await page.evaluate(() =>
+    [...document.querySelectorAll<SVGGElement>('[data-testid="edge-line"]')].map((g) => [
+      g.dataset.source ?? '',
+      g.dataset.target ?? '',
+    ]),
+  );
+  return ends.map(([a, b]) => `${names.get(a) ?? a} → ${names.get(b) ?? b}`);
+}
+
+/** Clicks a layer's name, selecting it. */
+async function select(page: Page, name: string): Promise<void> {
+  await page.getByTestId(`node-${name}`).locator('.nc-node-name').click();
+  await expect.poll(() => page.getByTestId('layer-name').inputValue()).toBe(name);
+}
+
+/** The canvas's zoom, read off React Flow's viewport transform. */
+const zoomOf = (page: Page) =>
+  page.evaluate(() => {
+    const t = getComputedStyle(document.querySelector('.react-flow__viewport') as HTMLElement).transform;
+    return new DOMMatrix(t).a;
+  });
+
+describe('editing without traps', () => {
+  it('LeNet-5, s2 selected, click Dropout: inserted between s2 and c3, 0 errors, Train not blocked, no overlap', async () => {
+    const page = await openApp(1400, 900);
+    await openTemplate(page, 'lenet5');
+    await select(page, 's2');
+    await page.getByTestId('palette-item-Dropout').click();
+    await expect.poll(() => page.getByTestId('layer-name').inputValue()).toBe('dropout1');
+    const drawn = await lines(page);
+    expect(drawn).toContain('s2 → dropout1');
+    expect(drawn).toContain('dropout1 → c3');
+    expect(drawn).not.toContain('s2 → c3');
+    expect(await page.getByTestId('status-problems').textContent()).toBe('0 errors · 0 warnings');
+    expect(await page.locator('.nc-status').textContent()).toContain('10 layers');
+    const faults = await layoutFaults(page);
+    expect(faults.overlaps).toEqual([]);
+    expect(faults.worstLine.share, faults.worstLine.id).toBeLessThanOrEqual(0.3);
+    // Train: MNIST's 28×28×1 against LeNet's 32×32×1 is offered as a fix; after it nothing blocks.
+    await page.getByTestId('train-open').click();
+    await page.getByTestId('dataset-mnist').click();
+    await page.getByTestId('train-fix').click();
+    await page.getByTestId('train-blocked').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('train-start').isDisabled()).toBe(false);
+  });
+
+  it('drops never zoom and never land on a box; a lone Input shows its shape; deleting reconnects', async () => {
+    const page = await openApp(1400, 900);
+    const drop = (type: string, x: number, y: number) =>
+      page.dragAndDrop(`[data-testid=palette-item-${type}]`, '[data-testid=canvas]', { targetPosition: { x, y } });
+    const zoom = await zoomOf(page);
+    await drop('InputLayer', 300, 120);
+    await expect.poll(() => page.locator('.react-flow__node-layer').count()).toBe(1);
+    expect(await zoomOf(page)).toBe(zoom);
+    // Alone, the Input is valid and shows its shape.
+    expect(await page.getByTestId('node-input1').getByTestId('node-shape').textContent()).not.toBe('?');
+    expect(await page.getByTestId('node-input1').getByTestId('node-badge').count()).toBe(0);
+    // Dropped on the same spot, the next box moves aside.
+    await drop('Flatten', 300, 120);
+    await drop('Dense', 305, 125);
+    await expect.poll(() => page.locator('.react-flow__node-layer').count()).toBe(3);
+    expect(await zoomOf(page)).toBe(zoom);
+    expect((await layoutFaults(page)).overlaps).toEqual([]);
+
+    await openTemplate(page, 'lenet5');
+    await select(page, 'flatten');
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/connected "s4" → "f5"/);
+    expect(await lines(page)).toContain('s4 → f5');
+    await page.getByTestId('notice-action').click();
+    await expect.poll(() => lines(page)).not.toContain('s4 → f5');
+  });
+
+  it('says why while a line is dragged to a layer that cannot take it', async () => {
+    const page = await openApp(1400, 900);
+    await openTemplate(page, 'lenet5');
+    const handle = async (name: string, kind: 'source' | 'target') => {
+      const box = await page.getByTestId(`node-${name}`).locator(`.react-flow__handle.${kind}`).boundingBox();
+      if (!box) throw new Error(`no ${kind} handle on ${name}`);
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    const dragWithoutDropping = async (from: string, to: string) => {
+      const a = await handle(from, 'source');
+      const b = await handle(to, 'target');
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move(b.x, b.y, { steps: 10 });
+    };
+    // A convolution's feature map into a Dense layer: allowed, but the hint says what it would break.
+    await dragWithoutDropping('c1', 'f6');
+    await expect
+      .poll(() => page.getByTestId('connect-hint').textContent())
+      .toMatch(/^Connects, but: Dense "f6": expects a 2-D input/);
+    await page.mouse.move(20, 400, { steps: 4 });
+    await page.mouse.up();
+    await page.getByTestId('connect-hint').waitFor({ state: 'detached' });
+    // Back into the first convolution: a cycle, refused.
+    await dragWithoutDropping('s2', 'c1');
+    await expect.poll(() => page.getByTestId('connect-hint').textContent()).toMatch(/^Cannot connect: .*cycle/);
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/would make a cycle/);
+    expect(await lines(page)).not.toContain('s2 → c1');
+  });
+});
+
+describe('groups open in place', () => {
+  it('opens and closes one ResNet-18 block without pressing Layout, never overlapping', async () => {
+    const page = await openApp(1400, 900);
+    await openTemplate(page, 'resnet18');
+    await page.getByTestId('frame-layer1.0 (BasicBlock)').getByTestId('group-collapse').click();
+    await page.getByTestId('group-layer1.0 (BasicBlock)').waitFor();
+    let faults = await layoutFaults(page);
+    expect(faults.overlaps).toEqual([]);
+    await page.getByTestId('group-layer1.0 (BasicBlock)').getByTestId('group-expand').click();
+    await page.getByTestId('frame-layer1.0 (BasicBlock)').waitFor();
+    faults = await layoutFaults(page);
+    expect(faults.overlaps).toEqual([]);
+    expect(faults.worstLine.share, faults.worstLine.id).toBeLessThanOrEqual(0.3);
+  });
+});

@@ -16,7 +16,10 @@ import {
   paste,
   setAllGroupsCollapsed,
   setParam,
+  toggleGroup,
 } from '../../renderer/state/edit-commands';
+import { checkDesignAgainstData } from '../../renderer/training/model-check';
+import { planSemanticFit } from '../../renderer/canvas/semantic-fit';
 
 function chain(): { graph: Graph; input: string; conv: string } {
   const input = addNode(emptyGraph(), 'InputLayer', { params: { shape: [32, 32, 3] } });
@@ -118,6 +121,124 @@ describe('edit commands', () => {
     expect(pasted.edges).toHaveLength(2);
     deleteSelection(store);
     expect(store.getState().graph.nodes.map((n) => n.id)).toEqual([input, conv]);
+  });
+});
+
+describe('editing without traps', () => {
+  const byName = (graph: Graph, name: string) => graph.nodes.find((n) => n.name === name)!;
+
+  it('inserts a clicked layer between the selected one and what it fed, laid out, and selects it', async () => {
+    const lenet = await layoutGraph(getTemplate('lenet5').build());
+    const store = new EditorStore(lenet);
+    store.select([byName(lenet, 's2').id]);
+    const dropout = addLayer(store, 'Dropout');
+    const graph = store.getState().graph;
+    expect(graph.nodes).toHaveLength(10);
+    const s2 = byName(lenet, 's2').id;
+    const c3 = byName(lenet, 'c3').id;
+    expect(graph.edges.filter((e) => e.target === dropout).map((e) => e.source)).toEqual([s2]);
+    expect(graph.edges.filter((e) => e.source === dropout).map((e) => e.target)).toEqual([c3]);
+    expect(graph.edges.some((e) => e.source === s2 && e.target === c3)).toBe(false);
+    const report = inferShapes(graph);
+    expect(report.diagnostics).toEqual([]);
+    expect(checkDesignAgainstData(graph, report, { inputShape: [32, 32, 1], classCount: 10 }).blocked).toBeNull();
+    expect(overlappingPairs(visibleBoxes(graph))).toEqual([]);
+    // One row after s2, and c3 one row further than it was.
+    const d = graph.nodes.find((n) => n.id === dropout)!;
+    expect(d.position.x).toBe(byName(lenet, 's2').position.x);
+    expect(d.position.y).toBeGreaterThan(byName(lenet, 's2').position.y);
+    expect(byName(graph, 'c3').position.y).toBeGreaterThan(d.position.y);
+    expect([...store.getState().selectedNodes]).toEqual([dropout]);
+    store.undo();
+    expect(store.getState().graph).toBe(lenet);
+  });
+
+  it('moves a dropped layer off the boxes it would cover, and a click with nothing selected after everything', () => {
+    const { graph, conv } = chain();
+    const store = new EditorStore(graph);
+    const at = graph.nodes.find((n) => n.id === conv)!.position;
+    addLayer(store, 'Dense', { x: at.x + 20, y: at.y + 10 });
+    expect(overlappingPairs(visibleBoxes(store.getState().graph))).toEqual([]);
+    store.select([]);
+    addLayer(store, 'Flatten');
+    const next = store.getState().graph;
+    expect(overlappingPairs(visibleBoxes(next))).toEqual([]);
+    expect(next.nodes.at(-1)!.position.y).toBeGreaterThan(Math.max(...graph.nodes.map((n) => n.position.y)));
+  });
+
+  it('reconnects the neighbours of a deleted one-in layer, and can leave them unconnected', async () => {
+    const lenet = await layoutGraph(getTemplate('lenet5').build());
+    const store = new EditorStore(lenet);
+    const flatten = byName(lenet, 'flatten').id;
+    store.select([flatten]);
+    deleteSelection(store);
+    const graph = store.getState().graph;
+    const s4 = byName(lenet, 's4').id;
+    const f5 = byName(lenet, 'f5').id;
+    expect(graph.edges.some((e) => e.source === s4 && e.target === f5 && e.targetInput === 0)).toBe(true);
+    expect(store.getState().notice?.text).toBe('Deleted "flatten" and connected "s4" → "f5".');
+    // The row flatten left closes: f5 moves up to where flatten was.
+    expect(byName(graph, 'f5').position.y).toBe(byName(lenet, 'flatten').position.y);
+    expect(overlappingPairs(visibleBoxes(graph))).toEqual([]);
+    store.getState().notice?.action?.run();
+    const plain = store.getState().graph;
+    expect(plain.nodes).toHaveLength(8);
+    expect(plain.edges.some((e) => e.source === s4 && e.target === f5)).toBe(false);
+    store.undo();
+    expect(store.getState().graph).toBe(lenet);
+  });
+
+  it('keeps a merge input in its slot when the layer feeding it is deleted', async () => {
+    const resnet = await layoutGraph(getTemplate('resnet18').build());
+    const store = new EditorStore(resnet);
+    const bn2 = byName(resnet, 'layer1.0.bn2').id;
+    const add = byName(resnet, 'layer1.0.add').id;
+    const before = resnet.edges.filter((e) => e.target === add).sort((a, b) => a.targetInput - b.targetInput);
+    store.select([bn2]);
+    deleteSelection(store);
+    const after = store
+      .getState()
+      .graph.edges.filter((e) => e.target === add)
+      .sort((a, b) => a.targetInput - b.targetInput);
+    expect(after.map((e) => e.source)).toEqual([byName(resnet, 'layer1.0.conv2').id, before[1].source]);
+    expect(inferShapes(store.getState().graph).diagnostics).toEqual([]);
+  });
+
+  it('shows a lone Input as valid, with its shape', () => {
+    const lone = addNode(emptyGraph(), 'InputLayer', { params: { shape: [28, 28, 1] } });
+    const report = inferShapes(lone.graph);
+    expect(report.diagnostics).toEqual([]);
+    expect(report.shapes.get(lone.id)).toEqual([null, 28, 28, 1]);
+  });
+
+  it('opens and closes one group in place as one undo step, never overlapping', async () => {
+    const resnet = await layoutGraph(getTemplate('resnet18').build());
+    const store = new EditorStore(resnet);
+    const block = resnet.groups.find((g) => g.label.startsWith('layer2.0'))!;
+    toggleGroup(store, block.id);
+    expect(overlappingPairs(visibleBoxes(store.getState().graph))).toEqual([]);
+    expect(store.getState().graph.groups.find((g) => g.id === block.id)?.collapsed).toBe(true);
+    toggleGroup(store, block.id);
+    expect(overlappingPairs(visibleBoxes(store.getState().graph))).toEqual([]);
+    expect(store.getState().past).toHaveLength(2);
+    store.undo();
+    store.undo();
+    expect(store.getState().graph).toBe(resnet);
+  });
+});
+
+describe('semantic zoom for Fit', () => {
+  it('shows ResNet-18 with its stages collapsed in a laptop-sized canvas, and LeNet-5 as it is', () => {
+    const plan = planSemanticFit(getTemplate('resnet18').build(), 870, 600);
+    expect(plan?.groups.filter((g) => !g.parent).every((g) => g.collapsed)).toBe(true);
+    expect(planSemanticFit(getTemplate('lenet5').build(), 870, 600)).toBeNull();
+  });
+
+  it('opens the next level of groups when there is room for it', () => {
+    const plan = planSemanticFit(getTemplate('resnet18').build(), 870, 2400);
+    // Stages open, their blocks closed: the blocks of a stage read as boxes.
+    expect(plan?.groups.filter((g) => !g.parent).some((g) => g.collapsed)).toBe(false);
+    expect(plan?.groups.filter((g) => g.parent).every((g) => g.collapsed)).toBe(true);
   });
 });
 
