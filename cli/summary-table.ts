@@ -41,12 +41,15 @@ export function formatMacs(macs: number): string {
   return String(macs);
 }
 
-/** One diagnostic per line: severity, code, message, and the offered fix on the next line. */
+/** One diagnostic per line: severity, code, message, then the offered fix and the other repairs, one a line. */
 export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
   return diagnostics
     .map((d) => {
       const head = `  ${d.severity.padEnd(7)} ${d.message} [${d.code}]`;
-      return d.fix ? `${head}\n          fix: ${d.fix.label}` : head;
+      const fixes = d.fix
+        ? [`          fix: ${d.fix.label}`, ...(d.alternatives ?? []).map((f) => `           or: ${f.label}`)]
+        : [];
+      return [head, ...fixes].join('\n');
     })
     .join('\n');
 }

@@ -61,7 +61,10 @@ export interface Diagnostic {
   severity: Severity;
   /** Names the layer and the numbers, e.g. `Conv2D "conv3": 5×5 kernel does not fit a 3×3 input with padding "valid"`. */
   message: string;
+  /** The repair offered first (one click). */
   fix?: Fix;
+  /** Other repairs, e.g. a stride or a kernel that fits besides padding; each label names the size it gives. */
+  alternatives?: Fix[];
 }
 
 /** A problem found by a layer's shape rule, before the engine attaches node and name. */
@@ -70,6 +73,8 @@ export interface Problem {
   /** The message without the `Type "name": ` prefix, which the engine adds. */
   message: string;
   fix?: { label: string; edit: NodeEdit };
+  /** Other repairs for the same cause. */
+  alternatives?: { label: string; edit: NodeEdit }[];
 }
 
 /**
@@ -79,10 +84,10 @@ export interface Problem {
  */
 export class ShapeError extends Error {
   readonly problem: Problem;
-  constructor(code: DiagnosticCode, message: string, fix?: Problem['fix']) {
+  constructor(code: DiagnosticCode, message: string, fix?: Problem['fix'], alternatives?: Problem['alternatives']) {
     super(message);
     this.name = 'ShapeError';
-    this.problem = { code, message, ...(fix ? { fix } : {}) };
+    this.problem = { code, message, ...(fix ? { fix } : {}), ...(alternatives?.length ? { alternatives } : {}) };
   }
 }
 

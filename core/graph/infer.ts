@@ -45,6 +45,9 @@ function diagnostic(node: GraphNode, type: string, problem: Problem, severity?: 
     severity: severity ?? DIAGNOSTICS[problem.code].severity,
     message: `${type} "${node.name}": ${problem.message}`,
     ...(problem.fix ? { fix: { label: problem.fix.label, nodeId: node.id, edit: problem.fix.edit } } : {}),
+    ...(problem.alternatives?.length
+      ? { alternatives: problem.alternatives.map((f) => ({ label: f.label, nodeId: node.id, edit: f.edit })) }
+      : {}),
   };
 }
 
@@ -296,8 +299,8 @@ export function inferShapes(graph: Graph): ShapeReport {
     }
     const warnings: Problem[] = [];
     const ctx = {
-      warn: (code: DiagnosticCode, message: string, fix?: Problem['fix']) =>
-        warnings.push({ code, message, ...(fix ? { fix } : {}) }),
+      warn: (code: DiagnosticCode, message: string, fix?: Problem['fix'], alternatives?: Problem['alternatives']) =>
+        warnings.push({ code, message, ...(fix ? { fix } : {}), ...(alternatives?.length ? { alternatives } : {}) }),
     };
     let output: Shape;
     try {

@@ -44,6 +44,12 @@ export const batchNormalization = defineLayer({
   },
   inputs: { min: 1, max: 1, minRank: 2 },
   inferShape: ([input]) => input,
+  explainParams: ({ inputs: [input], params: p }) => {
+    const c = input[input.length - 1] as number;
+    const learned = (p.center ? 1 : 0) + (p.scale ? 1 : 0);
+    const which = [p.scale ? 'γ' : '', p.center ? 'β' : ''].filter(Boolean).join(', ');
+    return `${learned + 2}·${c} = ${((learned + 2) * c).toLocaleString('en-US')} (${learned ? `${which} learned, ` : ''}moving mean and variance kept)`;
+  },
   countParams: ({ inputs: [input], params: p }) => {
     const channels = input[input.length - 1] as number;
     return { trainable: channels * ((p.center ? 1 : 0) + (p.scale ? 1 : 0)), nonTrainable: 2 * channels };

@@ -49,6 +49,14 @@ export const conv2d = defineLayer({
   }),
   macs: ({ inputs: [input], output, params: p }) =>
     (output[1] ?? 0) * (output[2] ?? 0) * p.filters * p.kernelSize[0] * p.kernelSize[1] * (input[3] as number),
+  explainParams: ({ inputs: [input], params: p }) => {
+    const perFilter = `${p.kernelSize[0]}·${p.kernelSize[1]}·${input[3]}`;
+    const total = p.kernelSize[0] * p.kernelSize[1] * (input[3] as number) * p.filters + (p.useBias ? p.filters : 0);
+    return p.useBias
+      ? `(${perFilter} + 1)·${p.filters} = ${total.toLocaleString('en-US')}`
+      : `${perFilter}·${p.filters} = ${total.toLocaleString('en-US')} (no bias)`;
+  },
+  window: (p) => ({ kernel: p.kernelSize, strides: p.strides, dilation: p.dilationRate }),
   summarize: (p) =>
     [
       pairText(p.kernelSize),

@@ -31,6 +31,13 @@ export const dense = defineLayer({
     nonTrainable: 0,
   }),
   macs: ({ inputs: [input], params: p }) => (input[1] as number) * p.units,
+  explainParams: ({ inputs: [input], params: p }) => {
+    const total = (input[1] as number) * p.units + (p.useBias ? p.units : 0);
+    return p.useBias
+      ? `(${input[1]} + 1)·${p.units} = ${total.toLocaleString('en-US')}`
+      : `${input[1]}·${p.units} = ${total.toLocaleString('en-US')} (no bias)`;
+  },
+  window: () => 'global',
   summarize: (p) => [`${p.units}`, p.activation !== 'linear' ? p.activation : ''].filter(Boolean).join(' '),
   fromKeras: (c) => ({
     units: kerasInt(c, 'units'),

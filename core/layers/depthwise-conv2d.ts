@@ -36,6 +36,16 @@ export const depthwiseConv2d = defineLayer({
     const out = (input[3] as number) * p.depthMultiplier;
     return { trainable: p.kernelSize[0] * p.kernelSize[1] * out + (p.useBias ? out : 0), nonTrainable: 0 };
   },
+  explainParams: ({ inputs: [input], params: p }) => {
+    const maps = (input[3] as number) * p.depthMultiplier;
+    const total = p.kernelSize[0] * p.kernelSize[1] * maps + (p.useBias ? maps : 0);
+    const each = `${p.kernelSize[0]}·${p.kernelSize[1]}`;
+    const count = `${input[3]}·${p.depthMultiplier}`;
+    return p.useBias
+      ? `(${each} + 1)·${count} = ${total.toLocaleString('en-US')}`
+      : `${each}·${count} = ${total.toLocaleString('en-US')} (no bias)`;
+  },
+  window: (p) => ({ kernel: p.kernelSize, strides: p.strides, dilation: p.dilationRate }),
   macs: ({ output, params: p }) =>
     (output[1] ?? 0) * (output[2] ?? 0) * (output[3] ?? 0) * p.kernelSize[0] * p.kernelSize[1],
   summarize: (p) =>

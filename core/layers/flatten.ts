@@ -23,6 +23,8 @@ export const flatten = defineLayer({
     batch,
     rest.some((d) => d === null) ? null : rest.reduce<number>((a, d) => a * (d as number), 1),
   ],
+  // Every element of the vector comes from one position, but what follows (a Dense) mixes them all.
+  window: () => 'global',
   explain: ([[, ...rest]]) => [
     `${rest.map((d) => d ?? '?').join(' × ')} = ${rest.some((d) => d === null) ? '?' : rest.reduce<number>((a, d) => a * (d as number), 1)}`,
   ],

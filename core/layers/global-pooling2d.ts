@@ -21,6 +21,7 @@ export const globalAveragePooling2d = defineLayer({
   params: {},
   inputs: rule,
   inferShape: ([[batch, , , c]]) => [batch, c],
+  window: () => 'global',
   fromKeras: (c) => {
     requireChannelsLast(c);
     requireValue(c, 'keepdims', false, 'keeping the pooled axes changes the output shape');
@@ -41,6 +42,7 @@ export const globalMaxPooling2d = defineLayer({
   params: {},
   inputs: rule,
   inferShape: ([[batch, , , c]]) => [batch, c],
+  window: () => 'global',
   fromKeras: (c) => {
     requireChannelsLast(c);
     requireValue(c, 'keepdims', false, 'keeping the pooled axes changes the output shape');

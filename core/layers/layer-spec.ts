@@ -163,7 +163,14 @@ export interface ParamCount {
 
 /** Passed to a shape rule so it can report warnings without failing. */
 export interface ShapeContext {
-  warn(code: DiagnosticCode, message: string, fix?: Problem['fix']): void;
+  warn(code: DiagnosticCode, message: string, fix?: Problem['fix'], alternatives?: Problem['alternatives']): void;
+}
+
+/** How one output position of a sliding-window layer looks at its input (for the receptive field). */
+export interface LayerWindow {
+  kernel: readonly [number, number];
+  strides: readonly [number, number];
+  dilation?: readonly [number, number];
 }
 
 /** Arguments every cost function receives. */
@@ -199,6 +206,17 @@ export interface LayerSpec<P extends ParamSpecs = ParamSpecs> {
    * would write it: `(32 − 5 + 2·0) / 1 + 1 = 28`. One line per axis.
    */
   explain?(inputs: readonly Shape[], params: ParamValues<P>): string[];
+  /**
+   * The weight count worked out as a lecture writes it, e.g. `(5·5·3 + 1)·6 = 456`
+   * for six 5×5 filters over 3 channels with a bias each. Absent for layers without weights.
+   */
+  explainParams?(io: LayerIO<ParamValues<P>>): string;
+  /**
+   * How one output position sees the input, for the receptive field: a sliding
+   * window, or `global` when every output sees all of it (dense, flatten, global
+   * pooling). Absent: position for position (activations, normalization, merges, padding).
+   */
+  window?(params: ParamValues<P>): LayerWindow | 'global';
   /**
    * The tfjs layer for these parameters, named `name`. `io` carries the
    * inferred shapes when the caller has them; a layer whose tfjs form needs

@@ -88,6 +88,7 @@ function poolingLayer(
       const [outH, outW] = windowOutput('pool window', [h, w], p.poolSize, p.strides, p.padding, ctx);
       return [batch, outH, outW, c];
     },
+    window: (p) => ({ kernel: p.poolSize, strides: p.strides }),
     summarize: (p) =>
       [
         pairText(p.poolSize),

@@ -44,6 +44,8 @@ export const reshape = defineLayer({
     return [batch, ...p.targetShape];
   },
   summarize: (p) => p.targetShape.map((d) => (d === -1 ? '?' : d)).join('×'),
+  // Positions move to other places, so past a Reshape a position no longer names an input patch.
+  window: () => 'global',
   fromKeras: (c) => ({ targetShape: kerasShape(c, 'target_shape', true) }),
   toTfjs: (p, tf, name, io) => {
     // A copy: tfjs rewrites -1 to null inside the array it is given.

@@ -13,7 +13,7 @@ export function DiagnosticItem({
   onSelect?: () => void;
 }) {
   const { store } = useEditor();
-  const repair = diagnostic.fix;
+  const repairs = diagnostic.fix ? [diagnostic.fix, ...(diagnostic.alternatives ?? [])] : [];
   return (
     <li className={`nc-diagnostic nc-${diagnostic.severity}`} data-testid={testId} data-code={diagnostic.code}>
       <span className="nc-diagnostic-icon" aria-label={diagnostic.severity}>
@@ -22,15 +22,21 @@ export function DiagnosticItem({
       <span className="nc-diagnostic-message" onClick={onSelect} role={onSelect ? 'button' : undefined}>
         {diagnostic.message}
       </span>
-      {repair && (
-        <button
-          className="nc-fix"
-          onClick={() => fix(store, repair)}
-          data-testid="fix"
-          title="Apply this fix (undo with Ctrl+Z)"
-        >
-          {repair.label}
-        </button>
+      {repairs.length > 0 && (
+        <span className="nc-fixes" role="group" aria-label="Fixes">
+          {repairs.map((repair, i) => (
+            <button
+              key={repair.label}
+              className="nc-fix"
+              onClick={() => fix(store, repair)}
+              // The first is the one the tests and the keyboard reach first; the others are alternatives.
+              data-testid={i === 0 ? 'fix' : 'fix-alternative'}
+              title="Apply this fix (undo with Ctrl+Z)"
+            >
+              {repair.label}
+            </button>
+          ))}
+        </span>
       )}
     </li>
   );

@@ -13,12 +13,17 @@ import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
 import { deleteSelection, duplicateSelection, rename, setFrozen, setParam } from '../state/edit-commands';
 import { formatCount } from '../summary/summary-text';
 import { DiagnosticItem } from './DiagnosticItem';
+import { Workings } from './Workings';
+import { useMemo } from 'react';
+import { inputImageSize, receptiveFields } from '../../core/graph/receptive-field';
 import { ParamField } from './ParamField';
 
 export function Inspector() {
   const { store } = useEditor();
   const { graph, selectedNodes } = useEditorState();
   const { report, summary } = useDerived();
+  const fields = useMemo(() => receptiveFields(graph, report), [graph, report]);
+  const image = useMemo(() => inputImageSize(graph, report), [graph, report]);
 
   if (selectedNodes.size > 1) {
     return (
@@ -63,16 +68,21 @@ export function Inspector() {
   const row = summary.layers.find((l) => l.nodeId === node.id);
   const problems = report.diagnostics.filter((d) => d.nodeId === node.id);
   let explanation: string[] = [];
+  let paramFormula: string | undefined;
   const checkedParams = report.params.get(node.id);
-  if (spec.explain && inputs.length && inputs.every((s) => s !== undefined) && checkedParams) {
-    explanation = spec.explain(inputs as Shape[], checkedParams);
-  }
+  const known = inputs.length > 0 && inputs.every((s) => s !== undefined);
+  if (spec.explain && known && checkedParams) explanation = spec.explain(inputs as Shape[], checkedParams);
+  if (spec.explainParams && known && checkedParams && output)
+    paramFormula = spec.explainParams({ inputs: inputs as Shape[], output, params: checkedParams });
+  // An Input's receptive field is the pixel itself: nothing to say.
+  const field = spec.inputs.max > 0 ? fields.get(node.id) : undefined;
   return (
     <aside className="nc-inspector" aria-label="Inspector" key={node.id}>
       <div className="nc-panel-title" style={{ borderColor: CATEGORY_COLOR[spec.category] }}>
         <span style={{ color: CATEGORY_COLOR[spec.category] }}>{CATEGORY_TITLE[spec.category]}</span> · {spec.label}
       </div>
       <div className="nc-inspector-body">
+        <Workings explanation={explanation} paramFormula={paramFormula} field={field} image={image} />
         <p className="nc-description">{spec.description}</p>
         <div className="nc-field">
           <label htmlFor="nc-layer-name">Name</label>
@@ -124,16 +134,6 @@ export function Inspector() {
           <dt>MACs</dt>
           <dd>{formatCount(row?.macs ?? 0)}</dd>
         </dl>
-        {explanation.length > 0 && (
-          <div className="nc-explain" data-testid="explain">
-            <div className="nc-muted">Output size, (N − F + 2P) / S + 1:</div>
-            {explanation.map((line) => (
-              <div key={line} className="nc-explain-line">
-                {line}
-              </div>
-            ))}
-          </div>
-        )}
         {problems.length > 0 && (
           <>
             <h4>Problems</h4>

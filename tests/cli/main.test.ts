@@ -94,9 +94,9 @@ describe('netcanvas command line', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^strided \(Conv2D\)\s+\(None, 3, 3, 4\)/m);
     expect(result.stdout).toMatch(/^head \(Dense\)\s+\?\s/m);
-    expect(result.stdout).toContain('Problems: 1 error, 2 warnings');
+    expect(result.stdout).toContain('Problems: 1 error, 1 warning');
     expect(result.stdout).toMatch(
-      /warning\s+Conv2D "strided": \(8 − 3\) \/ 2 \+ 1 = 3.50: the last row is dropped \[uneven-stride\]/,
+      /warning\s+Conv2D "strided": \(8 − 3\) \/ 2 \+ 1 = 3.50 along height and width: the last row and column are dropped \[uneven-stride\]\n\s+fix: Pad to fit \(padding "same"\) → 4×4\n\s+or: Stride 1 → 6×6\n\s+or: Kernel 4×4 → 3×3/,
     );
     expect(result.stdout).toMatch(/error\s+Dense "head": .*\[wrong-rank\]\n\s+fix: .*Flatten/);
     expect(result.stdout).toContain('Estimated training memory (batch 8, sgd)');

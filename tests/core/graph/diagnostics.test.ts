@@ -250,10 +250,8 @@ describe('shape problems across a graph', () => {
     const pool = b.layer('MaxPooling2D', {}, x, 'pool');
     const flat = b.layer('Flatten', {}, pool, 'flat');
     const report = inferShapes(b.build());
-    expect(report.diagnostics.map((d) => [d.nodeId, d.severity])).toEqual([
-      [pool, 'warning'],
-      [pool, 'warning'],
-    ]);
+    // One cause (the stride drops a row and a column), one warning.
+    expect(report.diagnostics.map((d) => [d.nodeId, d.severity])).toEqual([[pool, 'warning']]);
     expect(hasErrors(report.diagnostics)).toBe(false);
     expect(report.shapes.get(flat)).toEqual([null, 9]);
   });

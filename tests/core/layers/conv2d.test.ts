@@ -109,7 +109,7 @@ describe('Conv2D problems', () => {
       params: { kernelSize: [5, 5] },
       code: 'kernel-too-large',
       message: /^Conv2D "layer": 5×5 kernel does not fit a 3×3 input with padding "valid"$/,
-      fix: 'Switch padding to "same"',
+      fix: 'Pad to fit (padding "same") → 3×3',
     },
     {
       why: 'dilated kernel larger than the input',
@@ -117,7 +117,7 @@ describe('Conv2D problems', () => {
       params: { kernelSize: [3, 3], dilationRate: [2, 2] },
       code: 'kernel-too-large',
       message: /^Conv2D "layer": 3×3 kernel \(5×5 with dilation\) does not fit a 4×4 input/,
-      fix: 'Switch padding to "same"',
+      fix: 'Pad to fit (padding "same") → 4×4',
     },
     {
       why: 'kernel too tall only',
@@ -125,7 +125,7 @@ describe('Conv2D problems', () => {
       params: { kernelSize: [3, 1] },
       code: 'kernel-too-large',
       message: /3×1 kernel does not fit a 2×10 input/,
-      fix: 'Switch padding to "same"',
+      fix: 'Pad to fit (padding "same") → 2×10',
     },
     {
       why: 'no filters',
@@ -227,38 +227,49 @@ describe('Conv2D problems', () => {
       input: [7, 7, 1],
       params: { kernelSize: [3, 3], strides: [3, 3] },
       shape: [null, 2, 2, 32],
-      messages: [
-        'Conv2D "layer": (7 − 3) / 3 + 1 = 2.33: the last row is dropped',
-        'Conv2D "layer": (7 − 3) / 3 + 1 = 2.33: the last column is dropped',
-      ],
+      messages: ['Conv2D "layer": (7 − 3) / 3 + 1 = 2.33 along height and width: the last row and column are dropped'],
+      // The lecture's example: pad by 1 (padding "same"), stride 2, or a 4×4 kernel.
+      fixes: ['Pad to fit (padding "same") → 3×3', 'Stride 2 → 3×3', 'Kernel 4×4 → 2×2'],
     },
     {
       input: [8, 9, 1],
       params: { kernelSize: [3, 3], strides: [3, 3] },
       shape: [null, 2, 3, 32],
       messages: ['Conv2D "layer": (8 − 3) / 3 + 1 = 2.67: the last 2 rows are dropped'],
+      fixes: ['Pad to fit (padding "same") → 3×3', 'Stride 1×3 → 6×3', 'Kernel 2×3 → 3×3'],
     },
     {
       input: [10, 10, 1],
       params: { kernelSize: [3, 3], strides: [2, 2], dilationRate: [1, 1] },
       shape: [null, 4, 4, 32],
+      messages: ['Conv2D "layer": (10 − 3) / 2 + 1 = 4.50 along height and width: the last row and column are dropped'],
+      fixes: ['Pad to fit (padding "same") → 5×5', 'Stride 1 → 8×8', 'Kernel 4×4 → 4×4'],
+    },
+    {
+      input: [9, 10, 1],
+      params: { kernelSize: [2, 3], strides: [2, 2] },
+      shape: [null, 4, 4, 32],
       messages: [
-        'Conv2D "layer": (10 − 3) / 2 + 1 = 4.50: the last row is dropped',
-        'Conv2D "layer": (10 − 3) / 2 + 1 = 4.50: the last column is dropped',
+        'Conv2D "layer": (9 − 2) / 2 + 1 = 4.50 along height and (10 − 3) / 2 + 1 = 4.50 along width: the last row is dropped and the last column is dropped',
       ],
+      fixes: ['Pad to fit (padding "same") → 5×5', 'Stride 1 → 8×8', 'Kernel 3×4 → 4×4'],
     },
   ])(
-    'a stride that does not fit $input is a warning, and the shape still follows Keras',
-    ({ input, params, shape, messages }) => {
+    'a stride that does not fit $input is one warning, with every fix and the size it gives',
+    ({ input, params, shape, messages, fixes }) => {
       const run = runLayer('Conv2D', params, [input]);
       expect(run.shape).toEqual(shape);
       expect(run.diagnostics.map((d) => d.message)).toEqual(messages);
-      for (const d of run.diagnostics) {
-        expect(d).toMatchObject({
-          code: 'uneven-stride',
-          severity: 'warning',
-          fix: { label: 'Switch padding to "same"' },
-        });
+      const [d] = run.diagnostics;
+      expect(d).toMatchObject({ code: 'uneven-stride', severity: 'warning' });
+      const offered = [d.fix!, ...(d.alternatives ?? [])];
+      expect(offered.map((f) => f.label)).toEqual(fixes);
+      // Each fix does what it says: the warning goes, and the output is the size its label names.
+      for (const f of offered) {
+        const fixed = inferShapes(applyFix(run.graph, f));
+        expect(fixed.diagnostics, f.label).toEqual([]);
+        const [, h, w] = fixed.shapes.get(run.nodeId) as number[];
+        expect(f.label.endsWith(`→ ${h}×${w}`), f.label).toBe(true);
       }
     },
   );

@@ -78,8 +78,10 @@ describe('DepthwiseConv2D shape, parameters and MACs', () => {
     const run = runLayer('DepthwiseConv2D', { strides: [2, 2] }, [[8, 8, 1]]);
     expect(run.shape).toEqual([null, 3, 3, 1]);
     expect(run.diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ['uneven-stride', 'DepthwiseConv2D "layer": (8 − 3) / 2 + 1 = 3.50: the last row is dropped'],
-      ['uneven-stride', 'DepthwiseConv2D "layer": (8 − 3) / 2 + 1 = 3.50: the last column is dropped'],
+      [
+        'uneven-stride',
+        'DepthwiseConv2D "layer": (8 − 3) / 2 + 1 = 3.50 along height and width: the last row and column are dropped',
+      ],
     ]);
   });
 

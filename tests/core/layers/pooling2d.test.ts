@@ -39,9 +39,15 @@ describe.each(['MaxPooling2D', 'AveragePooling2D'])('%s', (type) => {
   it('warns that 2×2/2 on 7 drops the last row and column, and still gives 3', () => {
     const run = runLayer(type, {}, [[7, 7, 3]], 'pool1');
     expect(run.shape).toEqual([null, 3, 3, 3]);
+    // One warning for one cause, both axes in it, with the lecture's three repairs and the size each gives.
     expect(run.diagnostics.map((d) => `${d.severity} ${d.code}: ${d.message}`)).toEqual([
-      `warning uneven-stride: ${type} "pool1": (7 − 2) / 2 + 1 = 3.50: the last row is dropped`,
-      `warning uneven-stride: ${type} "pool1": (7 − 2) / 2 + 1 = 3.50: the last column is dropped`,
+      `warning uneven-stride: ${type} "pool1": (7 − 2) / 2 + 1 = 3.50 along height and width: the last row and column are dropped`,
+    ]);
+    const [d] = run.diagnostics;
+    expect([d.fix, ...(d.alternatives ?? [])].map((f) => f?.label)).toEqual([
+      'Pad to fit (padding "same") → 4×4',
+      'Stride 1 → 6×6',
+      'Pool window 3×3 → 3×3',
     ]);
   });
 
