@@ -102,15 +102,15 @@ describe('the inspector', () => {
     const workings = mounted!.container.querySelector('.nc-workings') as HTMLElement;
     // At the top of the inspector, before the description and the fields.
     expect(workings.parentElement?.firstElementChild).toBe(workings);
-    expect(mounted!.byTestId('explain').textContent).toContain('(32 − 5 + 2·0) / 1 + 1 = 28');
-    expect(mounted!.byTestId('explain-params').textContent).toContain('(5·5·1 + 1)·6 = 156');
-    expect(mounted!.byTestId('receptive-field').textContent).toContain('5×5 pixels of the input');
+    expect(mounted!.byTestId('explain')?.textContent).toContain('(32 − 5 + 2·0) / 1 + 1 = 28');
+    expect(mounted!.byTestId('explain-params')?.textContent).toContain('(5·5·1 + 1)·6 = 156');
+    expect(mounted!.byTestId('receptive-field')?.textContent).toContain('5×5 pixels of the input');
   });
 
   it('offers every fix of a window that does not fit, each with the size it gives', () => {
     const { graph, id } = withLayer('Conv2D', { kernelSize: [3, 3], strides: [2, 2] });
     mount(graph, id);
-    const labels = [mounted!.byTestId('fix'), ...mounted!.allByTestId('fix-alternative')].map((b) => b.textContent);
+    const labels = [mounted!.byTestId('fix'), ...mounted!.allByTestId('fix-alternative')].map((b) => b?.textContent);
     expect(labels).toEqual(['Pad to fit (padding "same") → 16×16', 'Stride 1 → 30×30', 'Kernel 4×4 → 15×15']);
   });
 
