@@ -18,28 +18,46 @@ import { exportPytorch } from '../../core/formats/pytorch/index';
 import { hasErrors, inferShapes } from '../../core/graph/infer';
 import { parseTrainingSettings } from '../../core/train/settings';
 import { CliError, EXIT, UsageError, type Command } from '../command';
-import { readDesignExtras } from '../design-weights-node';
+import { readDesignExtras, type DesignExtras } from '../design-weights-node';
 import { loadDesign } from '../load-design';
 import { writeExportFiles, writeTfjsModelFiles } from '../model-files-node';
 import { templateOptions } from '../options';
 
 /** Export formats. */
-const FORMATS = ['tfjs', 'pytorch'] as const;
+const FORMATS = ['tfjs', 'pytorch', 'onnx'] as const;
+
+/** The training settings a design file carries (defaults for a template or a model.json). */
+function settingsOf(extras: DesignExtras, file: string) {
+  try {
+    return parseTrainingSettings(extras.training ?? {}, ['training']);
+  } catch (e) {
+    if (e instanceof ValidationError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** `<name>.onnx`, the design's name kept but for characters a file name should not hold. */
+export function onnxFileName(name: string): string {
+  const stem = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  return `${stem || 'model'}.onnx`;
+}
 
 export const exportCommand: Command = {
   name: 'export',
-  usage: '<template-id | file> --format tfjs|pytorch -o DIR [--input H,W,C] [--classes N] [--weights [--seed N]]',
-  summary: 'Write a design as a TensorFlow.js model or as PyTorch code',
+  usage: '<template-id | file> --format tfjs|pytorch|onnx -o DIR [--input H,W,C] [--classes N] [--weights] [--seed N]',
+  summary: 'Write a design as a TensorFlow.js model, PyTorch code or an ONNX file',
   details: [
     'Options:',
     '  --format FORMAT   tfjs: the TensorFlow.js Layers format, model.json (default)',
     '                    pytorch: model.py (an nn.Module and build_model()), with the trained weights',
     '                    of a trained project or a `train --out` model.json',
+    '                    onnx: <name>.onnx (opset 13, NCHW, dynamic batch) with the trained weights, or',
+    '                    initial ones as tfjs draws them',
     '  -o, --out DIR     the folder to write into (created if missing; files in it are replaced)',
     '  --input H,W,C     input shape for a template',
     '  --classes N       number of classes for a template',
     '  --weights         also write freshly initialised weights (model.weights.bin)',
-    '  --seed N          seed for those initial weights',
+    '  --seed N          seed for those initial weights (tfjs with --weights, and onnx)',
     '',
     'A design is untrained, so the export is topology only: model.json without a weightsManifest.',
     'tf.loadLayersModel reads it and initialises the weights itself. For trained weights use',
@@ -49,6 +67,7 @@ export const exportCommand: Command = {
     '  netcanvas export lenet5 --format tfjs -o lenet5-model',
     '  netcanvas export my-net.netcanvas.json -o web/model',
     '  netcanvas export trained/model.json --format pytorch -o digits-pytorch',
+    '  netcanvas export resnet18 --format onnx -o onnx/',
   ].join('\n'),
   options: {
     format: { type: 'string' },
@@ -64,11 +83,14 @@ export const exportCommand: Command = {
     if (!(FORMATS as readonly string[]).includes(format))
       throw new UsageError(`--format expects one of ${FORMATS.join(', ')}, got "${format}"`);
     if (typeof values.out !== 'string') throw new UsageError('export needs -o DIR, the folder to write into');
-    if (format !== 'tfjs' && values.weights)
-      throw new UsageError('--weights writes initial tfjs weights; a PyTorch export initialises its own');
+    if (format === 'pytorch' && (values.weights || values.seed !== undefined))
+      throw new UsageError('--weights and --seed set initial weights; a PyTorch export initialises its own');
+    if (format === 'onnx' && values.weights)
+      throw new UsageError('an ONNX file always holds weights: the trained ones, or initial ones (seeded with --seed)');
     let seed: number | undefined;
     if (typeof values.seed === 'string') {
-      if (!values.weights) throw new UsageError('--seed seeds the initial weights; pass --weights with it');
+      if (format === 'tfjs' && !values.weights)
+        throw new UsageError('--seed seeds the initial weights; pass --weights with it');
       if (!/^\d+$/.test(values.seed) || Number(values.seed) > 0xffffffff)
         throw new UsageError(`--seed expects a whole number from 0 to 4294967295, got "${values.seed}"`);
       seed = Number(values.seed);
@@ -85,21 +107,19 @@ export const exportCommand: Command = {
       );
     }
 
+    const refused = (e: unknown): never => {
+      if (e instanceof ExportError) throw new CliError(`${design.label}: ${e.message}`);
+      throw e;
+    };
     if (format === 'pytorch') {
       const extras = await readDesignExtras(positionals[0], io.cwd);
-      let initializer;
-      try {
-        initializer = parseTrainingSettings(extras.training ?? {}, ['training']).initializer;
-      } catch (e) {
-        if (e instanceof ValidationError) throw new CliError(`${positionals[0]}: ${e.message}`);
-        throw e;
-      }
+      const training = settingsOf(extras, positionals[0]);
       let files;
       try {
-        files = exportPytorch(design.graph, { name: design.name, weights: extras.weights, initializer });
+        files = exportPytorch(design.graph, { name: design.name, weights: extras.weights, training });
       } catch (e) {
-        if (e instanceof ExportError) throw new CliError(`${design.label}: ${e.message}`);
-        throw e;
+        refused(e);
+        return EXIT.ok;
       }
       if (extras.preprocessing) files.push({ name: 'preprocessing.json', data: extras.preprocessing });
       const written = await writeExportFiles(resolve(io.cwd, values.out), files, values.out);
@@ -113,6 +133,27 @@ export const exportCommand: Command = {
     await tf.setBackend('cpu');
     // PROD silences tfjs's console advice (install tfjs-node, …): the output is the one line below.
     tf.env().set('PROD', true);
+
+    if (format === 'onnx') {
+      const extras = await readDesignExtras(positionals[0], io.cwd);
+      const settings = settingsOf(extras, positionals[0]);
+      const { exportOnnx } = await import('../../core/formats/onnx-export');
+      const compile = {
+        kernelInitializer: settings.initializer,
+        ...(seed !== undefined ? { seed } : settings.seed !== undefined ? { seed: settings.seed } : {}),
+      };
+      let bytes: Uint8Array;
+      try {
+        bytes = await exportOnnx(design.graph, tf, { name: design.name, weights: extras.weights, compile });
+      } catch (e) {
+        return refused(e);
+      }
+      const name = onnxFileName(design.name);
+      await writeExportFiles(resolve(io.cwd, values.out), [{ name, data: bytes }], values.out);
+      const what = extras.weights ? 'ONNX model with the trained weights' : 'ONNX model with initial weights';
+      io.out(`${design.label}: ${what} written to ${join(values.out, name)}\n`);
+      return EXIT.ok;
+    }
     const { exportTfjsModel } = await import('../../core/formats/tfjs-export');
     const exported = await exportTfjsModel(design.graph, tf, {
       weights: Boolean(values.weights),

@@ -23,5 +23,7 @@ export const dropout = defineLayer({
     forward: ([x], m) => `${m}(${x})`,
   }),
   // Inference ignores dropout; the node stays so the file shows the design's layers.
-  onnx: ({ params: p }, [x], onnx) => onnx.node('Dropout', [x, onnx.constant([p.rate ?? 0.5], [], 'float')]),
+  // The ratio is a float32 there, and a rate just below 1 must not round up to 1, which ONNX refuses.
+  onnx: ({ params: p }, [x], onnx) =>
+    onnx.node('Dropout', [x, onnx.constant([Math.min(p.rate ?? 0.5, 1 - 2 ** -24)], [], 'float')]),
 });

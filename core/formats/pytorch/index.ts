@@ -1,9 +1,10 @@
 /**
  * Export to PyTorch: a folder with `model.py` (the design as an `nn.Module`
- * and `build_model()`), and, when the design was trained, its TensorFlow.js
- * weights (`model.weights.bin` and their manifest `model.weights.json`),
- * which `model.py` converts with numpy as it loads them. Pure: it returns the
- * files; writing them is the shell's job.
+ * and `build_model()`), `train.py` (its training settings, one process or
+ * DistributedDataParallel), `README.md`, and, when the design was trained,
+ * its TensorFlow.js weights (`model.weights.bin` and their manifest
+ * `model.weights.json`), which `model.py` converts with numpy as it loads
+ * them. Pure: it returns the files; writing them is the shell's job.
  */
 import type { Graph } from '../../graph/graph';
 import type { ExportedWeight } from '../../layers/nchw-export';
@@ -11,6 +12,8 @@ import type { KernelInitializerName } from '../../compile/compile';
 import { ExportError, prepareNchwDesign, type NchwDesign, type NchwNode } from '../nchw-graph';
 import type { TfjsWeights } from '../tfjs-weights';
 import { modulePy } from './model-py';
+import { exportReadme } from './readme';
+import { TRAIN_PY } from './train-py';
 import { MODEL_RUNTIME_PY } from './model-runtime-py';
 import { pyClassName, pyValue } from './python';
 
@@ -26,8 +29,12 @@ export interface PytorchExportOptions {
   name: string;
   /** Trained weights to ship; without them `build_model()` initialises the weights as NetCanvas would. */
   weights?: TfjsWeights;
-  /** The kernel initializer `build_model()` uses for an untrained design (the training settings'). */
-  initializer?: KernelInitializerName;
+  /**
+   * The design's training settings with every default filled in (`core/train`'s
+   * `parseTrainingSettings`): `train.py` trains with them, and `build_model()`
+   * initialises kernels with their `initializer`.
+   */
+  training: Record<string, unknown> & { initializer: KernelInitializerName };
 }
 
 /** The weights file and its manifest, beside `model.py`. */
@@ -104,7 +111,7 @@ export function exportPytorch(graph: Graph, options: PytorchExportOptions): Expo
     `#: Whether forward() ends in softmax (then logits() gives the scores before it).`,
     `OUTPUT_IS_PROBABILITY = ${module.endsInSoftmax ? 'True' : 'False'}`,
     `#: How kernels start when no weights are loaded (NetCanvas's training setting).`,
-    `KERNEL_INITIALIZER = ${pyValue(options.initializer ?? 'glorotUniform')}`,
+    `KERNEL_INITIALIZER = ${pyValue(options.training.initializer)}`,
     `WEIGHTS_MANIFEST = ${pyValue(PYTORCH_WEIGHTS_MANIFEST)}`,
     '#: Each TensorFlow.js weight (by its name in the manifest) -> (its key in state_dict(), its layout):',
     '#: "conv" HWIO -> OIHW, "dense" (in, out) -> (out, in), "depthwise" (H, W, C, M) -> (C*M, 1, H, W),',
@@ -114,7 +121,32 @@ export function exportPytorch(graph: Graph, options: PytorchExportOptions): Expo
     '}',
     MODEL_RUNTIME_PY,
   ];
-  const files: ExportedFile[] = [{ name: 'model.py', data: lines.join('\n') }];
+  const settings = options.training;
+  const trainPy = TRAIN_PY.replace('__SETTINGS__', pyValue(JSON.stringify(settings)))
+    .replace('__DESIGN__', pyValue(options.name))
+    .replace('__DESIGN_TEXT__', options.name.replace(/"/g, "'"));
+  const counts = design.nodes.reduce(
+    (sum, n) => {
+      const c = n.spec.countParams?.({ inputs: n.io.inputs, output: n.io.output, params: n.io.params });
+      return { params: sum.params + (c?.trainable ?? 0), statistics: sum.statistics + (c?.nonTrainable ?? 0) };
+    },
+    { params: 0, statistics: 0 },
+  );
+  const readme = exportReadme({
+    name: options.name,
+    className,
+    inputs: inputShapes.map((s) => pyValue(s)).join(' and '),
+    trained: options.weights !== undefined,
+    params: counts.params,
+    statistics: counts.statistics,
+    dataset: exampleDataset(inputShapes[0] ?? []),
+    settings: settingsText(settings),
+  });
+  const files: ExportedFile[] = [
+    { name: 'model.py', data: lines.join('\n') },
+    { name: 'train.py', data: trainPy },
+    { name: 'README.md', data: readme },
+  ];
   if (options.weights) {
     const manifest = [{ paths: [PYTORCH_WEIGHTS_FILE], weights: options.weights.specs }];
     files.push(
@@ -123,4 +155,36 @@ export function exportPytorch(graph: Graph, options: PytorchExportOptions): Expo
     );
   }
   return files;
+}
+
+/** A `--dataset` for the README's commands that fits the design's input (channels first). */
+function exampleDataset(input: readonly number[]): string {
+  const shape = input.join(',');
+  if (shape === '1,28,28') return 'mnist:path/to/mnist-idx-files';
+  if (shape === '3,32,32') return 'cifar10:path/to/cifar-10-binary.tar.gz';
+  if (shape === '2') return 'toy:ring';
+  return input.length === 3 ? 'folder:path/to/images' : 'idx:path/to/idx-files';
+}
+
+/** The settings in a line: `adam, learning rate 0.001, batch 32, 5 epochs, …`. */
+function settingsText(s: Record<string, unknown>): string {
+  const augmentation = Object.entries((s.augmentation as Record<string, number> | undefined) ?? {})
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${v}`);
+  const decay = (s.weightDecay as { l1?: number; l2?: number } | undefined) ?? {};
+  const schedule = s.schedule as { kind: string; every?: number; factor?: number; to?: number } | undefined;
+  return [
+    `${String(s.optimizer)} with learning rate ${String(s.learningRate)}`,
+    schedule && schedule.kind === 'step' ? `× ${schedule.factor} every ${schedule.every} epochs` : '',
+    schedule && schedule.kind === 'cosine' ? `cosine schedule down to ${schedule.to}` : '',
+    `batch ${String(s.batchSize)}`,
+    `${String(s.epochs)} epochs`,
+    `validation split ${String(s.validationSplit)}`,
+    `preprocessing "${String(s.preprocessing)}"`,
+    decay.l1 || decay.l2 ? `weight decay l1 ${decay.l1 ?? 0}, l2 ${decay.l2 ?? 0}` : '',
+    augmentation.length ? `augmentation ${augmentation.join(', ')}` : 'no augmentation',
+    s.seed !== undefined ? `seed ${String(s.seed)}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
