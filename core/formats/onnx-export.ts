@@ -68,9 +68,16 @@ function valueInfo(name: string, shape: readonly (number | null)[]): Onnx.IValue
 
 /** The weights of a design as tfjs initialises them, when it has no trained ones. */
 async function initialWeights(graph: Graph, tf: Tfjs, compile: CompileOptions | undefined): Promise<TfjsWeights> {
-  const { modelJson, weightData } = await exportTfjsModel(graph, tf, { weights: true, ...(compile ? { compile } : {}) });
+  const { modelJson, weightData } = await exportTfjsModel(graph, tf, {
+    weights: true,
+    ...(compile ? { compile } : {}),
+  });
   return {
-    specs: (modelJson.weightsManifest?.[0]?.weights ?? []).map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype })),
+    specs: (modelJson.weightsManifest?.[0]?.weights ?? []).map((w) => ({
+      name: w.name,
+      shape: w.shape,
+      dtype: w.dtype,
+    })),
     data: weightData ?? new ArrayBuffer(0),
   };
 }
@@ -90,7 +97,10 @@ export async function exportOnnx(graph: Graph, tf: Tfjs, options: OnnxExportOpti
   let offset = 0;
   for (const spec of weights.specs) {
     const count = spec.shape.reduce((a, d) => a * d, 1);
-    arrays.set(spec.name, { values: new Float32Array(weights.data.slice(offset, offset + 4 * count)), shape: spec.shape });
+    arrays.set(spec.name, {
+      values: new Float32Array(weights.data.slice(offset, offset + 4 * count)),
+      shape: spec.shape,
+    });
     offset += 4 * count;
   }
   const expected = design.nodes.flatMap((n) => n.weights.map((w) => `${n.node.name}/${w.tfjs}`));
@@ -195,8 +205,12 @@ export async function exportOnnx(graph: Graph, tf: Tfjs, options: OnnxExportOpti
       name: options.name,
       node: nodes,
       initializer: initializers,
-      input: design.inputs.map((id) => valueInfo(values.get(id) as string, (design.byId.get(id) as NchwNode).io.output)),
-      output: design.outputs.map((id) => valueInfo(values.get(id) as string, (design.byId.get(id) as NchwNode).io.output)),
+      input: design.inputs.map((id) =>
+        valueInfo(values.get(id) as string, (design.byId.get(id) as NchwNode).io.output),
+      ),
+      output: design.outputs.map((id) =>
+        valueInfo(values.get(id) as string, (design.byId.get(id) as NchwNode).io.output),
+      ),
     },
   };
   return onnx.ModelProto.encode(model).finish();

@@ -94,12 +94,16 @@ describe('netcanvas export', () => {
   it.concurrent.each([
     [
       ['export', 'lenet5', '--format', 'keras', '-o', 'x'],
-      /^netcanvas: --format expects one of tfjs, pytorch, got "keras"\n$/,
+      /^netcanvas: --format expects one of tfjs, pytorch, onnx, got "keras"\n$/,
     ],
     [['export', 'lenet5'], /^netcanvas: export needs -o DIR, the folder to write into\n$/],
     [
       ['export', 'lenet5', '--format', 'pytorch', '--weights', '-o', 'x'],
-      /^netcanvas: --weights writes initial tfjs weights; a PyTorch export initialises its own\n$/,
+      /^netcanvas: --weights and --seed set initial weights; a PyTorch export initialises its own\n$/,
+    ],
+    [
+      ['export', 'lenet5', '--format', 'onnx', '--weights', '-o', 'x'],
+      /^netcanvas: an ONNX file always holds weights: the trained ones, or initial ones \(seeded with --seed\)\n$/,
     ],
     [
       ['export', 'lenet5', '-o', 'x', '--seed', '3'],

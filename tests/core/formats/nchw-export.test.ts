@@ -73,7 +73,8 @@ const toNchw = (values: Float32Array, shape: readonly number[]): Float32Array =>
         for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = values[((b * h + y) * w + x) * c + k];
   return out;
 };
-const nchwShape = (shape: readonly number[]) => (shape.length === 4 ? [shape[0], shape[3], shape[1], shape[2]] : [...shape]);
+const nchwShape = (shape: readonly number[]) =>
+  shape.length === 4 ? [shape[0], shape[3], shape[1], shape[2]] : [...shape];
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
@@ -128,7 +129,9 @@ beforeAll(async () => {
         const out = model.predict(inputs.map((x, k) => tf.tensor(x, inputShapes[k])));
         return Array.isArray(out) ? out : [out];
       });
-      const expected = await Promise.all(predicted.map(async (y) => ({ values: (await y.data()) as Float32Array, shape: y.shape })));
+      const expected = await Promise.all(
+        predicted.map(async (y) => ({ values: (await y.data()) as Float32Array, shape: y.shape })),
+      );
       tf.dispose(predicted);
 
       let bytes: Uint8Array;
@@ -165,12 +168,18 @@ beforeAll(async () => {
         nonTrainable: totals.nonTrainableParams,
         outputs: expected.map((e) => nchwShape(e.shape)),
         onnxDiff,
-        onnxWeights: proto.graph!.initializer!.reduce((sum, t) => sum + (t.dims as number[]).reduce((a, d) => a * d, 1), 0),
-        onnxInputDims: proto.graph!.input!.map((i) => i.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))),
+        onnxWeights: proto.graph!.initializer!.reduce(
+          (sum, t) => sum + (t.dims as number[]).reduce((a, d) => a * d, 1),
+          0,
+        ),
+        onnxInputDims: proto.graph!.input!.map((i) =>
+          i.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue)),
+        ),
       });
 
       if (python) {
-        for (const f of exportPytorch(graph, { name: design.name, weights, training: DEFAULT_SETTINGS })) writeFileSync(join(folder, f.name), f.data);
+        for (const f of exportPytorch(graph, { name: design.name, weights, training: DEFAULT_SETTINGS }))
+          writeFileSync(join(folder, f.name), f.data);
         inputs.forEach((x, k) => writeFileSync(join(folder, `input${k}.bin`), x));
         expected.forEach((y, k) => writeFileSync(join(folder, `expected${k}.bin`), y.values));
         jobs.push({
@@ -189,8 +198,12 @@ beforeAll(async () => {
   const full = templates.find((t) => t.id === 'resnet18')!;
   const folder = join(dir, 'resnet18-full');
   mkdirSync(folder);
-  for (const f of exportPytorch(full.build(), { name: full.title, training: DEFAULT_SETTINGS })) writeFileSync(join(folder, f.name), f.data);
-  writeFileSync(join(folder, 'resnet18.onnx'), await exportOnnx(full.build(), tf, { name: full.title, compile: { seed: 1 } }));
+  for (const f of exportPytorch(full.build(), { name: full.title, training: DEFAULT_SETTINGS }))
+    writeFileSync(join(folder, f.name), f.data);
+  writeFileSync(
+    join(folder, 'resnet18.onnx'),
+    await exportOnnx(full.build(), tf, { name: full.title, compile: { seed: 1 } }),
+  );
   jobs.push({ id: 'resnet18-full', dir: folder, onnx: join(folder, 'resnet18.onnx') });
 
   writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
