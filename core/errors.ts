@@ -43,7 +43,9 @@ export type NodeEdit =
   /** Set one parameter of the node. */
   | { kind: 'set-param'; param: string; value: unknown }
   /** Insert a new layer between the node and the tensor feeding input `input`. */
-  | { kind: 'insert-before'; input: number; type: string; params?: Record<string, unknown> };
+  | { kind: 'insert-before'; input: number; type: string; params?: Record<string, unknown> }
+  /** Remove the node, connecting its one input to whatever it fed (a layer with nothing left to do). */
+  | { kind: 'remove' };
 
 /** A one-click repair offered with a diagnostic. */
 export interface Fix {

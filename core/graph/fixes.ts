@@ -1,10 +1,10 @@
 /** Applying the one-click repairs that diagnostics offer. */
 import type { Fix } from '../errors';
-import { insertBefore, setParams, type Graph } from './graph';
+import { insertBefore, removeNodesReconnecting, setParams, type Graph } from './graph';
 
 /**
- * The graph with `fix` applied: a parameter set, or a layer inserted before
- * the node. Returns the new graph; the old one is untouched.
+ * The graph with `fix` applied: a parameter set, a layer inserted before
+ * the node, or the node removed with its input reconnected to what it fed. Returns the new graph; the old one is untouched.
  */
 export function applyFix(graph: Graph, fix: Fix): Graph {
   const { edit, nodeId } = fix;
@@ -13,5 +13,7 @@ export function applyFix(graph: Graph, fix: Fix): Graph {
       return setParams(graph, nodeId, { [edit.param]: edit.value });
     case 'insert-before':
       return insertBefore(graph, nodeId, edit.input, edit.type, edit.params).graph;
+    case 'remove':
+      return removeNodesReconnecting(graph, [nodeId]).graph;
   }
 }

@@ -18,7 +18,15 @@ export const flatten = defineLayer({
   namePrefix: 'flatten',
   params: {},
   // tfjs's Flatten refuses a 2-D input (min_ndim 3), so a Flatten after a flat vector is reported here, not at compile time.
-  inputs: { min: 1, max: 1, minRank: 3, describe: 'something with more than one axis per sample to unroll' },
+  inputs: {
+    min: 1,
+    max: 1,
+    minRank: 3,
+    describe: 'something with more than one axis per sample to unroll',
+    // A vector (2-D with the batch) is already what Flatten would make: the layer has nothing to do.
+    wrongRankFix: (rank) =>
+      rank === 2 ? { label: 'Remove it: its input is already flat', edit: { kind: 'remove' } } : undefined,
+  },
   inferShape: ([[batch, ...rest]]) => [
     batch,
     rest.some((d) => d === null) ? null : rest.reduce<number>((a, d) => a * (d as number), 1),

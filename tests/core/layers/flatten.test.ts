@@ -22,5 +22,10 @@ describe('Flatten', () => {
     expect(run.diagnostics[0].message).toMatch(
       /^Flatten "flat": expects an input of at least 3 dimensions, .* but it is 2-D \(batch×10\)$/,
     );
+    // Its one-click fix removes it, so a design retargeted to flat data never ends in an error without a fix.
+    expect(run.diagnostics[0].fix).toMatchObject({
+      label: 'Remove it: its input is already flat',
+      edit: { kind: 'remove' },
+    });
   });
 });
