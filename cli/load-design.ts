@@ -7,8 +7,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { ValidationError } from '../core/errors';
-import { importLayersModel, UnknownInputSizeError, type KerasImportResult } from '../core/formats/keras-import';
-import { parseProjectFile, PROJECT_FORMAT, type ProjectFile } from '../core/formats/project-file';
+import { openDesignFile, type DesignFile, type OpenOptions } from '../core/formats/design-file';
+import { UnknownInputSizeError } from '../core/formats/keras-import';
 import type { Graph } from '../core/graph/graph';
 import type { Template, TemplateOptions } from '../templates/template';
 import { InvalidTemplateOptionsError, templates } from '../templates/index';
@@ -33,53 +33,29 @@ const ERRNO_TEXT: Record<string, string> = {
   ENOTDIR: 'a part of the path is not a directory',
 };
 
-async function readText(path: string, cwd: string): Promise<string> {
+/** A file's text; a missing or unreadable file becomes one `CliError` line that names it. */
+export async function readTextFile(path: string, cwd: string): Promise<string> {
   try {
-    // Editors on Windows may save UTF-8 with a byte-order mark, which JSON.parse rejects.
-    return (await readFile(resolve(cwd, path), 'utf8')).replace(/^\uFEFF/, '');
+    return await readFile(resolve(cwd, path), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
     throw new CliError(`cannot read "${path}": ${ERRNO_TEXT[code] ?? (e as Error).message}`);
   }
 }
 
-/** Reads and validates a project file; a missing, unreadable or malformed file becomes one `CliError` line. */
-export async function readProject(path: string, cwd: string): Promise<ProjectFile> {
-  const text = await readText(path, cwd);
-  try {
-    return parseProjectFile(text);
-  } catch (e) {
-    if (e instanceof ValidationError) throw new CliError(`${path}: ${e.message}`);
-    throw e;
-  }
-}
-
 /**
- * True for JSON that is a TensorFlow.js / Keras model rather than a project:
- * a `model.json` (`modelTopology`, or tfjs's `format` field), a bare Keras
- * topology (`class_name`) or a Keras `model_config`.
+ * Opens a design file's text with core's reader, at `options.inputSize` where
+ * a model leaves its input unsized. A refusal becomes one `CliError` line
+ * naming the file; an unsized input without `--input` says which `--input` to
+ * pass.
  */
-function isModelJson(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const fields = value as Record<string, unknown>;
-  if (fields.format === PROJECT_FORMAT) return false;
-  return (
-    'modelTopology' in fields ||
-    'class_name' in fields ||
-    'model_config' in fields ||
-    fields.format === 'layers-model' ||
-    fields.format === 'graph-model'
-  );
-}
-
-/**
- * Imports a parsed `model.json` read from `path`, at `inputSize` where the
- * file leaves its input unsized. A refusal becomes one `CliError` line naming
- * the file; an unsized input without `--input` says which `--input` to pass.
- */
-export function importModelFile(json: unknown, path: string, inputSize?: readonly number[]): KerasImportResult {
+export function openDesignText<K extends DesignFile['kind']>(
+  text: string,
+  path: string,
+  options: OpenOptions<K> = {},
+): Extract<DesignFile, { kind: K }> {
   try {
-    return importLayersModel(json, inputSize ? { inputSize } : {});
+    return openDesignFile(text, options);
   } catch (e) {
     if (e instanceof UnknownInputSizeError) {
       const example = e.suggested ? e.suggested.join(',') : e.declared.map((d) => d ?? 'N').join(',');
@@ -92,40 +68,30 @@ export function importModelFile(json: unknown, path: string, inputSize?: readonl
 
 /**
  * Reads a design from a file: a NetCanvas project, or a TensorFlow.js / Keras
- * `model.json` imported through `importLayersModel` (its refusal, e.g. a
- * graph model or unsupported layer classes, becomes the one-line error) at
- * `inputSize` where the model leaves its input unsized.
+ * `model.json` imported into a design (at `inputSize` where the model leaves
+ * its input unsized). core's `openDesignFile` tells which; its refusal (not
+ * JSON, a bad field, a graph model, weights only, unsupported layer classes)
+ * becomes the one-line error.
  */
 export async function readDesignFile(path: string, cwd: string, inputSize?: readonly number[]): Promise<LoadedDesign> {
-  const text = await readText(path, cwd);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined; // not JSON: the project parser says so in its own words
-  }
-  if (isModelJson(value)) {
-    const { graph, warnings } = importModelFile(value, path, inputSize);
+  const text = await readTextFile(path, cwd);
+  const design = openDesignText(text, path, inputSize ? { inputSize } : {});
+  if (design.kind === 'layers-model') {
     // tfjs writes every model as model.json, so its folder says which model it is.
     const name = basename(dirname(resolve(cwd, path))) || 'model';
-    return { graph, label: `${path} (imported model)`, name, warnings };
+    return { graph: design.graph, label: `${path} (imported model)`, name, warnings: design.warnings };
   }
   if (inputSize)
     throw new UsageError(
       '--input and --classes apply to templates (--input also to a model file whose input size is open); a project already fixes its input and classes',
     );
-  try {
-    const project = parseProjectFile(text);
-    return {
-      graph: project.graph,
-      label: project.name ? `${project.name} (${path})` : path,
-      name: project.name || basename(path).replace(/(\.netcanvas)?\.json$/i, ''),
-      warnings: [],
-    };
-  } catch (e) {
-    if (e instanceof ValidationError) throw new CliError(`${path}: ${e.message}`);
-    throw e;
-  }
+  const { project } = design;
+  return {
+    graph: project.graph,
+    label: project.name ? `${project.name} (${path})` : path,
+    name: project.name || basename(path).replace(/(\.netcanvas)?\.json$/i, ''),
+    warnings: [],
+  };
 }
 
 /** The template with `id`, or undefined. */

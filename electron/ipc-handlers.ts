@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors';
+import { identifyFile } from '../core/formats/design-file';
 import { PROJECT_EXTENSION, projectFromJson, serializeProjectFile } from '../core/formats/project-file';
 import { DATASET_FILES_KINDS } from '../core/data/dataset-files';
 import type {
@@ -162,14 +163,15 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
 
   /** The weights file the project names, from the project's own folder; nothing when it names none, or it is missing. */
   async function readSidecar(projectFile: string, text: string): Promise<{ sidecar?: ProjectSidecar }> {
-    let name: unknown;
+    let name: string | undefined;
     try {
-      name = weightsRecord(JSON.parse(text))?.file;
+      const identified = identifyFile(text);
+      if (identified.kind === 'project') [name] = identified.companions;
     } catch {
       return {}; // Not JSON: the renderer reports that with the file name.
     }
     // Only a plain name: a project must not make main read files outside its folder.
-    if (typeof name !== 'string' || !safeFileName.safeParse(name).success) return {};
+    if (name === undefined || !safeFileName.safeParse(name).success) return {};
     const bytes = await fs.readFile(path.join(path.dirname(projectFile), name)).catch(() => null);
     if (!bytes) return {};
     return {
@@ -216,9 +218,10 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
       const text = await fs.readFile(grants.grantFile(file), 'utf8');
       const weights: { name: string; data: ArrayBuffer }[] = [];
       try {
-        const manifest = (JSON.parse(text) as { weightsManifest?: { paths?: unknown[] }[] }).weightsManifest ?? [];
-        for (const name of manifest.flatMap((m) => m.paths ?? [])) {
-          if (typeof name !== 'string' || !safeFileName.safeParse(name).success) continue;
+        const identified = identifyFile(text);
+        const names = identified.kind === 'layers-model' ? identified.companions : [];
+        for (const name of names) {
+          if (!safeFileName.safeParse(name).success) continue;
           const bytes = await fs.readFile(path.join(path.dirname(file), name)).catch(() => null);
           if (bytes)
             weights.push({

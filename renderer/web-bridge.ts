@@ -4,6 +4,7 @@
  * "save" is a download of the project file.
  */
 import { wantsDatasetFile } from '../core/data/dataset-files';
+import { identifyFile } from '../core/formats/design-file';
 import { localAutosave } from './state/autosave';
 import type {
   ExportModelRequest,
@@ -53,8 +54,8 @@ function download(name: string, data: BlobPart, type: string): SaveResult {
 /** The weights file a project's `training.weights.file` names, or null. */
 function weightsFileNamed(projectText: string): string | null {
   try {
-    const file = (JSON.parse(projectText) as { training?: { weights?: { file?: unknown } } }).training?.weights?.file;
-    return typeof file === 'string' ? file : null;
+    const identified = identifyFile(projectText);
+    return identified.kind === 'project' ? (identified.companions[0] ?? null) : null;
   } catch {
     return null; // Not JSON: opening reports it.
   }

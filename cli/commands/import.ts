@@ -4,12 +4,12 @@
  * cannot represent (a graph model, unsupported layer classes) is refused with
  * the importer's own message; settings it drops are listed as warnings.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { createProject, PROJECT_EXTENSION, serializeProjectFile } from '../../core/formats/project-file';
 import { summarize } from '../../core/graph/summary';
 import { CliError, EXIT, UsageError, type Command } from '../command';
-import { importModelFile } from '../load-design';
+import { openDesignText, readTextFile } from '../load-design';
 import { writeFileOrFail } from '../model-files-node';
 import { parseInputShape } from '../options';
 
@@ -18,23 +18,6 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-const ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'no such file',
-  EISDIR: 'it is a directory, not a file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-};
-
-/** The parameter count a model.json's weightsManifest lists: what the file's weights hold. */
-function manifestParams(json: unknown): number | undefined {
-  const manifest = (json as { weightsManifest?: unknown } | null)?.weightsManifest;
-  if (!Array.isArray(manifest)) return undefined;
-  let total = 0;
-  for (const group of manifest as { weights?: { shape?: number[] }[] }[])
-    for (const weight of group.weights ?? []) total += (weight.shape ?? []).reduce((a, b) => a * b, 1);
-  return total;
 }
 
 export const importCommand: Command = {
@@ -74,26 +57,14 @@ export const importCommand: Command = {
     if (!values.force && (await exists(target)))
       throw new CliError(`"${values.out}" already exists; pass --force to replace it`);
 
-    let text: string;
-    try {
-      text = await readFile(resolve(io.cwd, source), 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? '';
-      throw new CliError(`cannot read "${source}": ${ERRNO_TEXT[code] ?? (e as Error).message}`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text.replace(/^\uFEFF/, ''));
-    } catch (e) {
-      throw new CliError(`${source}: not valid JSON: ${(e as Error).message}`);
-    }
-    const imported = importModelFile(json, source, inputSize);
+    const text = await readTextFile(source, io.cwd);
+    const imported = openDesignText(text, source, { accept: ['layers-model'], ...(inputSize ? { inputSize } : {}) });
     for (const warning of imported.warnings) io.err(`warning: ${warning}\n`);
 
     const name = typeof values.name === 'string' ? values.name : basename(source).replace(/\.json$/i, '');
     await writeFileOrFail(target, serializeProjectFile(createProject(imported.graph, name)), values.out);
     const { params } = summarize(imported.graph).totals;
-    const listed = manifestParams(json);
+    const listed = imported.manifestParams;
     const layers = `${imported.graph.nodes.length} layer${imported.graph.nodes.length === 1 ? '' : 's'}`;
     const count = `${params.toLocaleString('en-US')} parameters`;
     const check =

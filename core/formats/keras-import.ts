@@ -129,30 +129,65 @@ function layerName(layer: KerasLayer): string | undefined {
   return typeof name === 'string' && name !== '' ? name : undefined;
 }
 
-/** Refuses a graph model and finds the model itself: `{ class_name, config }` and where it sits in the file. */
-function locateModel(json: unknown): { model: KerasLayer; path: Path } {
-  const root = expectObject(json, [], 'a JSON object (a TensorFlow.js model.json)');
-  const topology = root.modelTopology ?? root;
-  const isGraphModel =
-    root.format === 'graph-model' ||
-    (isObject(topology) && Array.isArray(topology.node) && topology.model_config === undefined);
-  if (isGraphModel)
-    throw new ValidationError(
-      [],
-      'This file is a TensorFlow.js graph model (format "graph-model"), not a Layers model: it holds a frozen graph of ' +
-        'TensorFlow operations instead of Keras layers, so there is no network design to import. Export the model from ' +
-        'Keras or TensorFlow.js as a Layers model (model.save / tensorflowjs_converter --output_format tfjs_layers_model).',
-    );
+/**
+ * True for a TensorFlow.js graph model: `format: "graph-model"`, or a
+ * topology that is a TensorFlow GraphDef (a `node` list) rather than Keras
+ * layers. The importer refuses it with {@link graphModelRefusal}.
+ */
+export function isGraphModel(json: unknown): boolean {
+  if (!isObject(json)) return false;
+  const topology = json.modelTopology ?? json;
+  return (
+    json.format === 'graph-model' ||
+    (isObject(topology) && Array.isArray(topology.node) && topology.model_config === undefined)
+  );
+}
+
+/** Why a graph model cannot be imported, and what to export instead. */
+export function graphModelRefusal(): ValidationError {
+  return new ValidationError(
+    [],
+    'This file is a TensorFlow.js graph model (format "graph-model"), not a Layers model: it holds a frozen graph of ' +
+      'TensorFlow operations instead of Keras layers, so there is no network design to import. Export the model from ' +
+      'Keras or TensorFlow.js as a Layers model (model.save / tensorflowjs_converter --output_format tfjs_layers_model).',
+  );
+}
+
+/**
+ * True for a file that lists weights but holds no model: tfjs's
+ * `weights_manifest.json` (a list of weight groups), a `model.json` saved with
+ * `"modelTopology": null`, or a manifest with no topology beside it. The
+ * importer refuses it with {@link weightsOnlyRefusal}.
+ */
+export function isWeightsOnly(json: unknown): boolean {
+  if (Array.isArray(json))
+    return json.length > 0 && json.every((g) => isObject(g) && Array.isArray(g.paths) && Array.isArray(g.weights));
+  if (!isObject(json)) return false;
   // tfjs writes `"modelTopology": null` when only weights were saved; a manifest alone is the same.
-  const weightsOnly =
-    ('modelTopology' in root && root.modelTopology === null) ||
-    (root.modelTopology === undefined && root.weightsManifest !== undefined && root.class_name === undefined);
-  if (weightsOnly)
-    throw new ValidationError(
-      'modelTopology' in root ? ['modelTopology'] : [],
-      'a weights-only file: no model in it. It lists weights (weightsManifest) but not the layers they belong to; ' +
-        'import the model.json that Keras or TensorFlow.js saved with its topology.',
-    );
+  return (
+    ('modelTopology' in json && json.modelTopology === null) ||
+    (json.modelTopology === undefined &&
+      json.weightsManifest !== undefined &&
+      json.class_name === undefined &&
+      json.model_config === undefined)
+  );
+}
+
+/** Why a weights-only file cannot be imported, and what to import instead. */
+export function weightsOnlyRefusal(json: unknown): ValidationError {
+  return new ValidationError(
+    isObject(json) && 'modelTopology' in json ? ['modelTopology'] : [],
+    'a weights-only file: no model in it. It lists weights (weightsManifest) but not the layers they belong to; ' +
+      'import the model.json that Keras or TensorFlow.js saved with its topology.',
+  );
+}
+
+/** Refuses a graph model or a weights-only file, and finds the model itself: `{ class_name, config }` and where it sits in the file. */
+function locateModel(json: unknown): { model: KerasLayer; path: Path } {
+  if (isWeightsOnly(json)) throw weightsOnlyRefusal(json);
+  const root = expectObject(json, [], 'a JSON object (a TensorFlow.js model.json)');
+  if (isGraphModel(root)) throw graphModelRefusal();
+  const topology = root.modelTopology ?? root;
   let path: (string | number)[] = root.modelTopology === undefined ? [] : ['modelTopology'];
   let model: unknown = expectObject(topology, path, 'the model topology object');
   if ((model as Json).model_config !== undefined) {

@@ -10,6 +10,7 @@ import { ValidationError } from '../errors';
 import type { Graph } from '../graph/graph';
 import { checkParamValue } from '../layers/params';
 import { getLayerSpec, isLayerType } from '../layers/registry';
+import { parseJsonText } from './json-text';
 
 /** The `format` field every project file carries. */
 export const PROJECT_FORMAT = 'netcanvas-project';
@@ -178,14 +179,7 @@ export function projectFromJson(value: unknown): ProjectFile {
  * const project = parseProjectFile(await readFile('lenet.netcanvas.json', 'utf8'));
  */
 export function parseProjectFile(text: string): ProjectFile {
-  let value: unknown;
-  try {
-    // Editors on Windows may save UTF-8 with a byte-order mark, which JSON.parse rejects.
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new ValidationError([], `not valid JSON: ${(e as Error).message}`);
-  }
-  return projectFromJson(value);
+  return projectFromJson(parseJsonText(text));
 }
 
 /** A new project around `graph`. */

@@ -10,21 +10,19 @@ import { emptyGraph, type Graph } from '../../core/graph/graph';
 import { summarize } from '../../core/graph/summary';
 import { inferShapes } from '../../core/graph/infer';
 import { CompileError } from '../../core/compile/compile';
-import {
-  PROJECT_EXTENSION,
-  PROJECT_FORMAT,
-  createProject,
-  parseProjectFile,
-  serializeProjectFile,
-} from '../../core/formats/project-file';
+import { PROJECT_EXTENSION, createProject, serializeProjectFile } from '../../core/formats/project-file';
+import { identifyFile, openDesignFile, type IdentifiedFile } from '../../core/formats/design-file';
 import { summaryToCsv, summaryToMarkdown } from '../summary/summary-text';
 import { bridgeErrorMessage } from '../bridge';
 import type { EditorStore } from './editor-store';
-import { exportModelJson, importedModelName, importModelJson } from './model-formats';
+import { exportModelJson } from './model-formats';
 import { requestLayout } from '../canvas/layout-client';
 import { applyLayout } from '../../core/graph/geometry';
 import { keepTrainedModel, trainedModelExport, trainedModelFor } from '../training/trained-model';
 import { restoreTrainedModel, weightsToSave, withoutWeights } from '../training/weights-sidecar';
+
+/** A message as a clause of a longer notice: without its closing full stop, so the notice does not end up with two. */
+const clause = (message: string): string => message.replace(/\.$/, '');
 
 /** The design's name for titles and suggested file names: the file name without its ending, or "Untitled". */
 export function designName(fileName: string | null): string {
@@ -60,15 +58,22 @@ export async function openProject(store: EditorStore, bridge: NetCanvasBridge, p
   if (file) await openProjectFile(store, file);
 }
 
-/** Opens a project file already read (from the bridge, or dropped on the window). */
+/**
+ * Opens a design file already read (from the bridge, or dropped on the
+ * window). core's reader tells what it is: a project opens as saved, a
+ * TensorFlow.js / Keras model is imported (as Import would), anything else is
+ * refused with the reader's reason and the design stays as it was.
+ */
 export async function openProjectFile(store: EditorStore, file: OpenedFile): Promise<void> {
   let graph: Graph;
   let training: Record<string, unknown> | undefined;
   try {
-    ({ graph, training } = parseProjectFile(file.text));
+    const identified = identifyFile(file.text);
+    if (identified.kind === 'layers-model') return await importModelFile(store, file);
+    ({ graph, training } = openDesignFile(identified, { accept: ['project'] }).project);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
-    store.notify('error', `Could not open ${file.name}: ${e.message}. Your design is unchanged.`);
+    store.notify('error', `Could not open ${file.name}: ${clause(e.message)}. Your design is unchanged.`);
     return;
   }
   // The weights saved beside the project become its trained model again; weights that do not fit are left out, never fatal.
@@ -125,9 +130,9 @@ export async function importModelFile(
   file: OpenedFile,
   inputSize?: readonly number[],
 ): Promise<void> {
-  let imported: { graph: Graph; warnings: string[] };
+  let imported: { graph: Graph; warnings: string[]; modelName?: string };
   try {
-    imported = importModelJson(file.text, inputSize);
+    imported = openDesignFile(file.text, { accept: ['layers-model'], ...(inputSize ? { inputSize } : {}) });
   } catch (e) {
     if (e instanceof UnknownInputSizeError && !inputSize) {
       store.setPendingImport({ file, declared: e.declared, ...(e.suggested ? { suggested: e.suggested } : {}) });
@@ -135,11 +140,12 @@ export async function importModelFile(
     }
     if (!(e instanceof ValidationError)) throw e;
     store.setPendingImport(null);
-    store.notify('error', `Could not import ${file.name}: ${e.message}. Your design is unchanged.`);
+    store.notify('error', `Could not import ${file.name}: ${clause(e.message)}. Your design is unchanged.`);
     return;
   }
   store.setPendingImport(null);
-  const name = importedModelName(file.text, file.name);
+  // The model's own name, else the file's without its ending (`model` for tfjs's generic model.json).
+  const name = imported.modelName ?? (file.name.replace(/\.json$/i, '') || 'model');
   // Shown at once as imported (in rows, nothing overlapping), then laid out when the layout arrives.
   store.load(imported.graph, `${name}${PROJECT_EXTENSION}`, undefined, false);
   const arranged = laidOut(imported.graph);
@@ -200,13 +206,13 @@ export async function exportSummary(
  * imported as a model.json (which says clearly what it is not).
  */
 export async function openDroppedFile(store: EditorStore, file: OpenedFile): Promise<void> {
-  let format: unknown;
+  let identified: IdentifiedFile;
   try {
-    format = (JSON.parse(file.text) as { format?: unknown } | null)?.format;
+    identified = identifyFile(file.text);
   } catch {
     store.notify('error', `Could not open ${file.name}: it is not JSON. Your design is unchanged.`);
     return;
   }
-  if (format === PROJECT_FORMAT) await openProjectFile(store, file);
+  if (identified.kind === 'project') await openProjectFile(store, file);
   else await importModelFile(store, file);
 }

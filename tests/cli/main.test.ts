@@ -133,4 +133,24 @@ describe('netcanvas command line', () => {
       parseProjectFile(readFileSync(join(dir, 'keep.netcanvas.json'), 'utf8')).graph.nodes.map((n) => n.type),
     ).toContain('Dense');
   });
+
+  it("reads files through core's one reader: a byte-order mark is fine, weights alone and a project handed to import are refused", async () => {
+    writeFileSync(
+      join(dir, 'bom.netcanvas.json'),
+      `\uFEFF${serializeProjectFile(createProject(new GraphBuilder().build()))}`,
+    );
+    writeFileSync(join(dir, 'weights_manifest.json'), '[{"paths": ["w.bin"], "weights": []}]');
+    expect(await run('validate', 'bom.netcanvas.json')).toMatchObject({ code: 0 });
+    expect(await run('summary', 'weights_manifest.json')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'netcanvas: weights_manifest.json: a weights-only file: no model in it. It lists weights (weightsManifest) ' +
+        'but not the layers they belong to; import the model.json that Keras or TensorFlow.js saved with its topology.\n',
+    });
+    expect((await run('import', 'bom.netcanvas.json', '-o', 'again.netcanvas.json')).stderr).toBe(
+      'netcanvas: bom.netcanvas.json: This is a NetCanvas project, not a TensorFlow.js / Keras model: ' +
+        'open it as a project (Open, or any netcanvas command that takes a design)\n',
+    );
+  });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createProject, serializeProjectFile } from '../../core/formats/project-file';
 import { getTemplate } from '../../templates/index';
 import { EditorStore } from '../../renderer/state/editor-store';
-import { openDroppedFile } from '../../renderer/state/file-commands';
+import { openDroppedFile, openProjectFile } from '../../renderer/state/file-commands';
 
 const FIXTURE = new URL(
   '../../../shared/fixtures/keras-models/tfjs-layers0.8.3_lenet_sequential_listconfig__tensorspace-team_tensorspace__docs_tfjs_rawModel_mnist.json',
@@ -42,5 +42,20 @@ describe('a file dropped on the window', () => {
     expect(store.getState().notice?.kind).toBe('error');
     expect(store.getState().notice?.text).toMatch(/^Could not import notes\.json: /);
     expect(store.getState().graph).toBe(graph);
+  });
+
+  it('Open takes what a drop takes: a model.json is imported, weights alone are refused with the reason', async () => {
+    const graph = getTemplate('mlp').build();
+    const store = new EditorStore(graph);
+    await openProjectFile(store, { name: 'weights_manifest.json', text: '[{"paths": ["w.bin"], "weights": []}]' });
+    expect(store.getState().notice?.text).toBe(
+      'Could not open weights_manifest.json: a weights-only file: no model in it. It lists weights (weightsManifest) ' +
+        'but not the layers they belong to; import the model.json that Keras or TensorFlow.js saved with its topology. ' +
+        'Your design is unchanged.',
+    );
+    expect(store.getState().graph).toBe(graph);
+    await openProjectFile(store, { name: 'mnist.json', text: `\uFEFF${readFileSync(FIXTURE, 'utf8')}` });
+    expect(store.getState().notice?.text).toMatch(/^Imported mnist\.json/);
+    expect(store.getState().graph.nodes.length).toBeGreaterThan(5);
   });
 });
