@@ -5,7 +5,9 @@
 //   core/<folder>/     layered layers → graph → compile → formats → train: a folder imports
 //                      only from those before it; data/ is a leaf beside them that any may use
 //   renderer/          browser code: `import type` only from electron/, no Node built-ins;
-//                      only renderer/bridge.ts touches `window.netcanvas`
+//                      only renderer/bridge.ts touches `window.netcanvas`; state/ never imports
+//                      training/; training/worker/ (Web Worker code) uses no DOM global and
+//                      imports neither React nor the page's views, run control or state
 //   electron/          never imports renderer/
 import { builtinModules } from 'node:module';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -112,6 +114,85 @@ const HOST_GLOBALS = [
   message: `core/ and templates/ run in Node, the browser and workers alike; \`${name}\` exists in only some of them.`,
 }));
 
+/**
+ * The renderer's import rule, plus `extra` patterns for a folder inside it.
+ * (Flat config replaces a rule's options rather than merging them, so each
+ * folder's block restates the whole rule.)
+ */
+const rendererImports = (extra = []) => [
+  'error',
+  {
+    paths: [
+      { name: 'electron', message: 'The renderer reaches the desktop shell only through renderer/bridge.ts.' },
+      ...NO_NODE.paths,
+    ],
+    patterns: [
+      ...NO_NODE.patterns,
+      {
+        regex: '^\\.{1,2}/(.*/)?electron(/|$)',
+        allowTypeImports: true,
+        message:
+          'The renderer may only `import type` from electron/ (the bridge contract); it runs in a sandboxed page.',
+      },
+      ...extra,
+    ],
+  },
+];
+
+const STATE_BELOW_TRAINING = {
+  regex: '^\\.{1,2}/(.*/)?training(/|$)',
+  message: 'renderer/state/ is the editor state the Train view reads; it never imports renderer/training/.',
+};
+
+/** What worker code may not import: the page's UI and its run control, which assume a document. */
+const WORKER_IMPORTS = [
+  {
+    group: ['react', 'react/*', 'react-dom', 'react-dom/*', '@xyflow/*'],
+    message: 'renderer/training/worker/ runs in a Web Worker: no React there.',
+  },
+  {
+    regex: '^\\.\\./(view|run)(/|$)|^\\.\\./\\.\\./[^.]',
+    message:
+      'renderer/training/worker/ runs in a Web Worker: it imports core/ and its own folder, not the page (views, run control, state).',
+  },
+];
+
+/**
+ * Globals of a page that a dedicated worker does not have (it has `self`,
+ * `location`, `navigator`, `fetch`, `OffscreenCanvas`, `createImageBitmap`).
+ */
+const DOM_ONLY_GLOBALS = [
+  'window',
+  'document',
+  'localStorage',
+  'sessionStorage',
+  'alert',
+  'confirm',
+  'prompt',
+  'parent',
+  'top',
+  'opener',
+  'frames',
+  'history',
+  'customElements',
+  'getComputedStyle',
+  'matchMedia',
+  'devicePixelRatio',
+  'innerWidth',
+  'innerHeight',
+  'screen',
+  'Image',
+  'Audio',
+  'Option',
+  'DOMParser',
+  'HTMLElement',
+  'HTMLCanvasElement',
+  'HTMLImageElement',
+].map((name) => ({
+  name,
+  message: `renderer/training/worker/ runs in a Web Worker, which has no \`${name}\`; the page's code belongs in view/ or run/.`,
+}));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'release/**', 'coverage/**', '.vite/**'] },
   {
@@ -145,24 +226,20 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'electron', message: 'The renderer reaches the desktop shell only through renderer/bridge.ts.' },
-            ...NO_NODE.paths,
-          ],
-          patterns: [
-            ...NO_NODE.patterns,
-            {
-              regex: '^\\.{1,2}/(.*/)?electron(/|$)',
-              allowTypeImports: true,
-              message:
-                'The renderer may only `import type` from electron/ (the bridge contract); it runs in a sandboxed page.',
-            },
-          ],
-        },
-      ],
+      '@typescript-eslint/no-restricted-imports': rendererImports(),
+    },
+  },
+  {
+    // The editor's state sits below the views and the training room that read it: never the other way round.
+    files: ['renderer/state/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': rendererImports([STATE_BELOW_TRAINING]) },
+  },
+  {
+    // Code that runs in a Web Worker: no DOM, and nothing from the page's React views or run control.
+    files: ['renderer/training/worker/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': rendererImports(WORKER_IMPORTS),
+      'no-restricted-globals': ['error', ...DOM_ONLY_GLOBALS],
     },
   },
   {

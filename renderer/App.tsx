@@ -49,8 +49,8 @@ import { useAutosave } from './state/use-autosave';
 import { useFileDrop } from './state/use-file-drop';
 import { ProblemsPanel } from './summary/ProblemsPanel';
 import { SummaryPanel } from './summary/SummaryPanel';
-import { TrainView } from './training/TrainView';
-import { createTrainingController } from './training/create-controller';
+import { TrainView } from './training/view/TrainView';
+import { createTrainingController } from './training/run/create-controller';
 
 function Editor() {
   const { store, bridge } = useEditor();
@@ -61,7 +61,7 @@ function Editor() {
   const [help, setHelp] = useState(false);
   const [bottomTab, setBottomTab] = useState<'problems' | 'summary' | null>('problems');
   const [training, setTraining] = useState(false);
-  const [trainingController] = useState(createTrainingController);
+  const [trainingController] = useState(() => createTrainingController(store));
   const restore = useAutosave(store, bridge, state);
   const dirty = isDirty(state);
   const title = designName(state.fileName);

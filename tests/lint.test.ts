@@ -98,6 +98,48 @@ describe('lint boundaries', () => {
     expect(await rulesFiredOn(code, path)).toEqual(['no-restricted-globals']);
   });
 
+  // The training room's worker/ folder runs in a Web Worker; renderer/state/ sits below the Train view.
+  it.each([
+    ['export const title = document.title;', 'renderer/training/worker/x.ts'],
+    ['export const w = window.innerWidth;', 'renderer/training/worker/x.ts'],
+    ["export const saved = localStorage.getItem('x');", 'renderer/training/worker/x.ts'],
+    ['export const img = new Image();', 'renderer/training/worker/x.ts'],
+  ])('keeps the DOM out of worker code: refuses %j in %s', async (code, path) => {
+    expect(await rulesFiredOn(code, path)).toEqual(['no-restricted-globals']);
+  });
+
+  it.each([
+    ["import { useState } from 'react';\nexport const s = useState;", 'renderer/training/worker/x.ts'],
+    ["import { percent } from '../run/run-state';\nexport const p = percent;", 'renderer/training/worker/x.ts'],
+    ["import { TrainView } from '../view/TrainView';\nexport const t = TrainView;", 'renderer/training/worker/x.ts'],
+    [
+      "import { EditorStore } from '../../state/editor-store';\nexport const e = EditorStore;",
+      'renderer/training/worker/x.ts',
+    ],
+    ["import { TrainView } from '../training/view/TrainView';\nexport const t = TrainView;", 'renderer/state/x.ts'],
+  ])('keeps the renderer layered: refuses %j in %s', async (code, path) => {
+    expect(await rulesFiredOn(code, path)).toEqual(['@typescript-eslint/no-restricted-imports']);
+  });
+
+  it.each([
+    [
+      'export const scope = self.location.href; export const cores = navigator.hardwareConcurrency;',
+      'renderer/training/worker/x.ts',
+    ],
+    ["import { train } from '../../../core/train/session';\nexport const t = train;", 'renderer/training/worker/x.ts'],
+    [
+      "import type { FaultKind } from './worker-protocol';\nexport type F = FaultKind;",
+      'renderer/training/worker/x.ts',
+    ],
+    ['export const title = document.title;', 'renderer/training/run/x.ts'],
+    [
+      "import { EditorStore } from '../../state/editor-store';\nexport const e = EditorStore;",
+      'renderer/training/run/x.ts',
+    ],
+  ])('allows %j in %s', async (code, path) => {
+    expect(await rulesFiredOn(code, path)).toEqual([]);
+  });
+
   it('refuses window.netcanvas outside renderer/bridge.ts', async () => {
     const code = 'export const bridge = window.netcanvas;';
     expect(await rulesFiredOn(code, 'renderer/canvas/x.ts')).toEqual(['no-restricted-syntax']);

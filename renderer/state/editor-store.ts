@@ -7,6 +7,7 @@
  */
 import type { OpenedFile } from '../../electron/contract';
 import { emptyGraph, type Graph } from '../../core/graph/graph';
+import type { TrainedModel } from './trained-model';
 
 /** A short message for the user: a refused connection, a failed load, a saved file. */
 export interface Notice {
@@ -51,6 +52,13 @@ export interface EditorState {
   savedTraining?: Record<string, unknown>;
   /** A model import waiting for an input size; null when none is. */
   pendingImport?: PendingImport | null;
+  /**
+   * The model the last training run produced (or the weights opened with the
+   * project), with the design it was trained on; `trainedModelFor` says
+   * whether it still fits the current design. Not part of undo: weights are
+   * not a design edit.
+   */
+  trainedModel: TrainedModel | null;
 }
 
 /** Undo keeps this many steps; older ones are dropped. */
@@ -69,6 +77,7 @@ export function initialEditorState(graph: Graph = emptyGraph()): EditorState {
     fileName: null,
     notice: null,
     designSerial: 0,
+    trainedModel: null,
   };
 }
 
@@ -183,9 +192,17 @@ export class EditorStore {
   /**
    * Replaces the design with an opened file, a template or a new empty one.
    * The new design counts as saved (it is what the file holds), and the old
-   * one stays one undo step away, so opening never loses work.
+   * one stays one undo step away, so opening never loses work. A model trained
+   * on the old design does not come along; `trainedModel` is the one opened
+   * with the file, if any.
    */
-  load(graph: Graph, fileName: string | null, filePath?: string, saved = true): void {
+  load(
+    graph: Graph,
+    fileName: string | null,
+    filePath?: string,
+    saved = true,
+    trainedModel: TrainedModel | null = null,
+  ): void {
     this.previewBase = null;
     this.lastCoalesceKey = null;
     const past = this.state.graph.nodes.length
@@ -201,6 +218,7 @@ export class EditorStore {
       fileName,
       filePath,
       designSerial: this.state.designSerial + 1,
+      trainedModel,
     });
   }
 
@@ -217,6 +235,11 @@ export class EditorStore {
       savedGraph: this.state.savedGraph === loaded ? laidOut : this.state.savedGraph,
       designSerial: this.state.designSerial + 1,
     });
+  }
+
+  /** Records the model a training run produced (null when a new run starts). */
+  setTrainedModel(trainedModel: TrainedModel | null): void {
+    this.set({ trainedModel });
   }
 
   /** Records a successful save: the current graph is now the saved one. */

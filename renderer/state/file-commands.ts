@@ -18,8 +18,8 @@ import type { EditorStore } from './editor-store';
 import { exportModelJson } from './model-formats';
 import { requestLayout } from '../canvas/layout-client';
 import { applyLayout } from '../../core/graph/geometry';
-import { keepTrainedModel, trainedModelExport, trainedModelFor } from '../training/trained-model';
-import { restoreTrainedModel, weightsToSave, withoutWeights } from '../training/weights-sidecar';
+import { trainedModelExport, trainedModelFor } from './trained-model';
+import { restoreTrainedModel, weightsToSave, withoutWeights } from './weights-sidecar';
 
 /** A message as a clause of a longer notice: without its closing full stop, so the notice does not end up with two. */
 const clause = (message: string): string => message.replace(/\.$/, '');
@@ -78,8 +78,7 @@ export async function openProjectFile(store: EditorStore, file: OpenedFile): Pro
   }
   // The weights saved beside the project become its trained model again; weights that do not fit are left out, never fatal.
   const restored = await restoreTrainedModel(graph, training, file.sidecar);
-  keepTrainedModel(restored.model);
-  store.load(graph, file.name, file.path);
+  store.load(graph, file.name, file.path, true, restored.model);
   // The weights record is rewritten on every save from the trained model, so the Train view never sees it.
   store.setTraining(withoutWeights(training), true);
   if (restored.problem) store.notify('error', `Opened ${file.name} without its trained weights: ${restored.problem}.`);
@@ -98,7 +97,7 @@ export async function saveProject(store: EditorStore, bridge: NetCanvasBridge, s
   const name = designName(fileName);
   const suggestedName = fileName ?? `${name}${PROJECT_EXTENSION}`;
   // Weights trained on this very design go beside the project file, their manifest into it.
-  const trained = trainedModelFor(graph);
+  const trained = trainedModelFor(store.getState(), graph);
   const weights = trained ? weightsToSave(trained, training, suggestedName) : null;
   const request = {
     text: serializeProjectFile(createProject(graph, name, weights?.training ?? training)),
@@ -169,7 +168,7 @@ export async function exportModel(store: EditorStore, bridge: NetCanvasBridge): 
     return;
   }
   // A model trained on this very design goes out with its weights.
-  const trained = trainedModelFor(graph);
+  const trained = trainedModelFor(store.getState(), graph);
   if (trained) {
     const request = trainedModelExport(trained, designName(fileName));
     reportSave(store, await bridge.exportModel(request), request.suggestedName);

@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DatasetFilesKind, NetCanvasBridge, OpenedDataset } from '../../electron/contract';
 import { EditorProvider } from '../../renderer/state/EditorContext';
 import { EditorStore } from '../../renderer/state/editor-store';
-import { DataPanel } from '../../renderer/training/DataPanel';
-import type { PickedData } from '../../renderer/training/training-controller';
+import { DataPanel } from '../../renderer/training/view/DataPanel';
+import type { PickedData } from '../../renderer/training/run/training-controller';
 import { webBridge } from '../../renderer/web-bridge';
 import { render, type Mounted } from './render';
 

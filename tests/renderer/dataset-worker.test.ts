@@ -22,7 +22,7 @@ import {
   type DatasetRequest,
   type DatasetResponse,
   type RequestFile,
-} from '../../renderer/training/dataset-request';
+} from '../../renderer/training/worker/dataset-request';
 import { cifarBatch, cyclingLabels } from '../fixtures-gen/cifar10';
 import { idxImages, idxLabels, idxPixel } from '../fixtures-gen/idx';
 

@@ -16,11 +16,11 @@ import type { BatchEvent, EpochEvent } from '../../core/train/session';
 import { getTemplate } from '../../templates/index';
 import { EditorStore } from '../../renderer/state/editor-store';
 import { openProject, saveProject } from '../../renderer/state/file-commands';
-import { classifyFault, faultAdvice } from '../../renderer/training/faults';
-import { checkDesignAgainstData } from '../../renderer/training/model-check';
-import { boundaryPicture, CLASS_COLOURS, filterPicture, samplePicture } from '../../renderer/training/pictures';
-import { DEFAULT_CONFIG, readTrainingConfig, writeTrainingConfig } from '../../renderer/training/project-training';
-import { payloadBuffers, planSplits, prepareRunData } from '../../renderer/training/run-data';
+import { classifyFault, faultAdvice } from '../../renderer/training/worker/faults';
+import { checkDesignAgainstData } from '../../renderer/training/run/model-check';
+import { boundaryPicture, CLASS_COLOURS, filterPicture, samplePicture } from '../../renderer/training/view/pictures';
+import { DEFAULT_CONFIG, readTrainingConfig, writeTrainingConfig } from '../../renderer/state/project-training';
+import { payloadBuffers, planSplits, prepareRunData } from '../../renderer/training/run/run-data';
 import {
   IDLE,
   duration,
@@ -28,11 +28,11 @@ import {
   progressText,
   reduceRun,
   startingRun,
-} from '../../renderer/training/run-state';
-import { memoryAdvice } from '../../renderer/training/SettingsPanel';
-import { curves } from '../../renderer/training/RunCharts';
-import { groupImageFolder } from '../../renderer/training/datasets';
-import { keepTrainedModel, trainedModelFor } from '../../renderer/training/trained-model';
+} from '../../renderer/training/run/run-state';
+import { memoryAdvice } from '../../renderer/training/view/SettingsPanel';
+import { curves } from '../../renderer/training/view/RunCharts';
+import { groupImageFolder } from '../../renderer/training/run/datasets';
+import { trainedModelFor } from '../../renderer/state/trained-model';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -389,17 +389,28 @@ describe('memory before the first step', () => {
 describe('trained weights', () => {
   it('belong to the design they were trained on, wherever its layers sit, until it changes', () => {
     const graph = getTemplate('mlp').build({ input: [2], classes: 2 });
-    keepTrainedModel({ graph, modelJson: '{}', weightData: new ArrayBuffer(4), accuracy: 0.9 });
+    const store = new EditorStore(graph);
+    store.setTrainedModel({ graph, modelJson: '{}', weightData: new ArrayBuffer(4), accuracy: 0.9 });
     const moved = {
       ...graph,
       nodes: graph.nodes.map((n) => ({ ...n, position: { x: n.position.x + 50, y: n.position.y } })),
     };
-    expect(trainedModelFor(moved)?.accuracy).toBe(0.9);
+    expect(trainedModelFor(store.getState(), moved)?.accuracy).toBe(0.9);
     const changed = {
       ...graph,
       nodes: graph.nodes.map((n) => (n.name === 'hidden' ? { ...n, params: { ...n.params, units: 64 } } : n)),
     };
-    expect(trainedModelFor(changed)).toBeNull();
-    keepTrainedModel(null);
+    expect(trainedModelFor(store.getState(), changed)).toBeNull();
+  });
+
+  it('live in the editor state, and do not follow the user to another design', () => {
+    const graph = getTemplate('mlp').build({ input: [2], classes: 2 });
+    const store = new EditorStore(graph);
+    store.setTrainedModel({ graph, modelJson: '{}', weightData: new ArrayBuffer(4), accuracy: 0.9 });
+    store.commit(getTemplate('mlp').build({ input: [2], classes: 3 }));
+    store.undo();
+    expect(trainedModelFor(store.getState(), store.getState().graph)?.accuracy).toBe(0.9);
+    store.load(structuredClone(graph), 'same-layers.netcanvas.json');
+    expect(store.getState().trainedModel).toBeNull();
   });
 });

@@ -10,10 +10,10 @@ import { getTemplate } from '../../templates/index';
 import { EditorProvider } from '../../renderer/state/EditorContext';
 import { EditorStore } from '../../renderer/state/editor-store';
 import { webBridge } from '../../renderer/web-bridge';
-import { readTrainingConfig } from '../../renderer/training/project-training';
-import { TrainingController, type WorkerPort } from '../../renderer/training/training-controller';
-import { TrainView } from '../../renderer/training/TrainView';
-import { DATASET_CHOICES } from '../../renderer/training/datasets';
+import { readTrainingConfig } from '../../renderer/state/project-training';
+import { TrainingController, type WorkerPort } from '../../renderer/training/run/training-controller';
+import { TrainView } from '../../renderer/training/view/TrainView';
+import { DATASET_CHOICES } from '../../renderer/state/project-training';
 import { render, typeInto, type Mounted } from './render';
 
 let mounted: Mounted | undefined;

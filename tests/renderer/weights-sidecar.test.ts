@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExportModelRequest, NetCanvasBridge, OpenedFile, SaveProjectRequest } from '../../electron/contract';
 import { compileGraph } from '../../core/compile/compile';
 import { exportTfjsModel } from '../../core/formats/tfjs-export';
@@ -7,12 +7,10 @@ import { GraphBuilder } from '../../core/graph/builder';
 import type { Graph } from '../../core/graph/graph';
 import { EditorStore, isDirty } from '../../renderer/state/editor-store';
 import { exportModel, openProject, saveProject } from '../../renderer/state/file-commands';
-import { keepTrainedModel } from '../../renderer/training/trained-model';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-beforeEach(() => keepTrainedModel(null));
 
 /** A bridge that keeps saved files in memory, hands them back on open, and records exports, as a host would. */
 class MemoryBridge implements NetCanvasBridge {
@@ -68,8 +66,9 @@ function design(hiddenUnits = 8): Graph {
   return b.build();
 }
 
-/** Trains `graph` a little on fixed data and records the result the way the training controller does. */
-async function train(graph: Graph): Promise<tf.LayersModel> {
+/** Trains the store's design a little on fixed data and records the result in the store, as the training controller does. */
+async function train(store: EditorStore): Promise<tf.LayersModel> {
+  const { graph } = store.getState();
   const model = compileGraph(structuredClone(graph), tf, { seed: 7 });
   model.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const xs = tf.tensor2d(
@@ -86,7 +85,7 @@ async function train(graph: Graph): Promise<tf.LayersModel> {
   await model.fit(xs, ys, { epochs: 3, batchSize: 16, verbose: 0 });
   tf.dispose([xs, ys]);
   const exported = await exportTfjsModel(model, tf);
-  keepTrainedModel({
+  store.setTrainedModel({
     graph,
     modelJson: JSON.stringify(exported.modelJson),
     weightData: exported.weightData!,
@@ -115,7 +114,7 @@ describe('trained weights saved beside the project', () => {
   it('saves the trained weights with the project, and after reopening the model export carries exactly those weights', async () => {
     const store = new EditorStore(design());
     store.setTraining({ settings: { epochs: 3 }, data: { dataset: 'mnist', limit: null } });
-    const trainedModel = await train(store.getState().graph);
+    const trainedModel = await train(store);
     const trainedWeights = new Map(trainedModel.weights.map((w) => [w.originalName, Array.from(w.read().dataSync())]));
     trainedModel.dispose();
     const bridge = new MemoryBridge();
@@ -129,8 +128,7 @@ describe('trained weights saved beside the project', () => {
       record.weightsManifest[0].weights.map((w: { name: string; shape: number[] }) => `${w.name} ${w.shape.join('×')}`),
     ).toEqual(['dense1/kernel 4×8', 'dense1/bias 8', 'dense2/kernel 8×3', 'dense2/bias 3']);
 
-    // A fresh session: nothing trained, then the project opens.
-    keepTrainedModel(null);
+    // A fresh session (a new store: nothing trained), then the project opens.
     const reopened = new EditorStore();
     await openProject(reopened, bridge);
     expect(reopened.getState().notice?.text).toBe('Opened Untitled.netcanvas.json with its trained weights.');
@@ -146,7 +144,7 @@ describe('trained weights saved beside the project', () => {
 
   it('opens a project whose weights no longer fit the design without them, saying why', async () => {
     const store = new EditorStore(design());
-    await train(store.getState().graph).then((m) => m.dispose());
+    await train(store).then((m) => m.dispose());
     const bridge = new MemoryBridge();
     await saveProject(store, bridge);
     // The same project with the hidden layer's width edited by hand: the saved weights are 4×8, the design now 4×5.
@@ -155,7 +153,6 @@ describe('trained weights saved beside the project', () => {
     hidden.params.units = 5;
     bridge.nextOpen = { name: 'edited.netcanvas.json', text: JSON.stringify(edited), sidecar: bridge.saved!.sidecar };
 
-    keepTrainedModel(null);
     const reopened = new EditorStore();
     await openProject(reopened, bridge);
     expect(reopened.getState().graph.nodes).toHaveLength(3);
@@ -170,12 +167,11 @@ describe('trained weights saved beside the project', () => {
 
   it('opens a project without its weights file, saying which file is missing', async () => {
     const store = new EditorStore(design());
-    await train(store.getState().graph).then((m) => m.dispose());
+    await train(store).then((m) => m.dispose());
     const bridge = new MemoryBridge();
     await saveProject(store, bridge);
     bridge.nextOpen = { name: 'Untitled.netcanvas.json', text: bridge.saved!.text };
 
-    keepTrainedModel(null);
     const reopened = new EditorStore();
     await openProject(reopened, bridge);
     expect(reopened.getState().notice?.text).toBe(
@@ -185,7 +181,7 @@ describe('trained weights saved beside the project', () => {
 
   it('rejects weights whose names are not those of the design, even when the byte count matches', async () => {
     const store = new EditorStore(design());
-    await train(store.getState().graph).then((m) => m.dispose());
+    await train(store).then((m) => m.dispose());
     const bridge = new MemoryBridge();
     await saveProject(store, bridge);
     // Rename the manifest's weights: the bytes still add up, but they no longer name the design's weights.
@@ -193,7 +189,6 @@ describe('trained weights saved beside the project', () => {
     for (const w of edited.training.weights.weightsManifest[0].weights) w.name = w.name.replace('dense1', 'other');
     bridge.nextOpen = { name: 'x.netcanvas.json', text: JSON.stringify(edited), sidecar: bridge.saved!.sidecar };
 
-    keepTrainedModel(null);
     const reopened = new EditorStore();
     await openProject(reopened, bridge);
     expect(reopened.getState().notice?.text).toBe(

@@ -6,7 +6,7 @@
 import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { WasmBinaryName } from '../../core/train/backends';
+import type { WasmBinaryName } from '../../../core/train/backends';
 
 /** Absolute URLs of the three binaries, by the file name tfjs asks for (a worker resolves relative URLs against itself). */
 export function wasmBinaryUrls(base: string): Record<WasmBinaryName, string> {

@@ -11,9 +11,9 @@ import {
   takeFirst,
   type Dataset,
   type DatasetSplit,
-} from '../../core/data/dataset';
-import type { TrainingSettings } from '../../core/train/settings';
-import type { DatasetPayload, SplitPayload } from './worker-protocol';
+} from '../../../core/data/dataset';
+import type { TrainingSettings } from '../../../core/train/settings';
+import type { DatasetPayload, SplitPayload } from '../worker/worker-protocol';
 
 const copy = (split: DatasetSplit): SplitPayload => ({
   images: split.images.slice(),

@@ -2,11 +2,39 @@
  * The project file's `training` field as the Train view writes it:
  * `{ settings, data }`, where `settings` is core's TrainingSettings input
  * (validated by `parseTrainingSettings`, so the CLI reads it the same way)
- * and `data` names the dataset and how many training samples to use.
+ * and `data` names the dataset (one of {@link DATASET_CHOICES}) and how many
+ * training samples to use.
  */
 import { ValidationError } from '../../core/errors';
 import { parseTrainingSettings, type TrainingSettings } from '../../core/train/settings';
-import { isDatasetChoiceId, type DatasetChoiceId } from './datasets';
+import type { ToyDatasetName } from '../../core/data/toy';
+
+/** The datasets the data panel offers; `id` becomes the `dataset-<id>` test id. */
+export const DATASET_CHOICES = [
+  { id: 'mnist', label: 'MNIST digits', detail: '60,000 + 10,000 handwritten digits, 28×28 grayscale, built in' },
+  { id: 'toy-ring', label: 'Ring (2-D)', detail: 'points on a ring against the rest: no straight line separates them' },
+  { id: 'toy-quadrants', label: 'Quadrants (2-D)', detail: 'XOR of the signs of x and y' },
+  { id: 'toy-modes', label: 'Three clusters (2-D)', detail: 'three discs against everything else' },
+  { id: 'cifar10', label: 'CIFAR-10…', detail: 'pick cifar-10-binary.tar.gz or the extracted batch files' },
+  {
+    id: 'folder',
+    label: 'Image folder…',
+    detail: 'a folder with one subfolder of images per class (optionally train/ and test/)',
+  },
+] as const;
+
+/** A dataset choice's id. */
+export type DatasetChoiceId = (typeof DATASET_CHOICES)[number]['id'];
+
+/** Whether `id` names a dataset the panel offers. */
+export function isDatasetChoiceId(id: unknown): id is DatasetChoiceId {
+  return DATASET_CHOICES.some((choice) => choice.id === id);
+}
+
+/** The toy set behind a `toy-…` choice, or null for the others. */
+export function toyName(id: DatasetChoiceId): ToyDatasetName | null {
+  return id.startsWith('toy-') ? (id.slice(4) as ToyDatasetName) : null;
+}
 
 /** Which data a run uses. */
 export interface DataChoice {

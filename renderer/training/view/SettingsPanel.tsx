@@ -3,11 +3,11 @@
  * for the chosen batch size. Every change is validated by core's settings
  * schema and saved into the project's `training` field.
  */
-import { KERNEL_INITIALIZERS } from '../../core/compile/compile';
-import type { ModelSummary } from '../../core/graph/summary';
-import { estimateTrainingMemory, largestBatchThatFits } from '../../core/train/memory';
-import { OPTIMIZERS } from '../../core/train/optimizers';
-import { PREPROCESSING, type Augmentation, type TrainingSettings } from '../../core/train/settings';
+import { KERNEL_INITIALIZERS } from '../../../core/compile/compile';
+import type { ModelSummary } from '../../../core/graph/summary';
+import { estimateTrainingMemory, largestBatchThatFits } from '../../../core/train/memory';
+import { OPTIMIZERS } from '../../../core/train/optimizers';
+import { PREPROCESSING, type Augmentation, type TrainingSettings } from '../../../core/train/settings';
 import { NumberField, numberIn, wholeIn } from './NumberField';
 
 interface SettingsPanelProps {

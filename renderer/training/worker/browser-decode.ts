@@ -3,8 +3,8 @@
  * worker alike (createImageBitmap and OffscreenCanvas exist in both), so the
  * dataset worker decodes image folders without touching the window.
  */
-import { DatasetError } from '../../core/data/dataset';
-import type { DecodedImage } from '../../core/data/image-folder';
+import { DatasetError } from '../../../core/data/dataset';
+import type { DecodedImage } from '../../../core/data/image-folder';
 
 /** Decodes an image with the browser's own decoder into RGBA pixels. */
 export async function decodeWithBrowser(bytes: Uint8Array, name: string): Promise<DecodedImage> {

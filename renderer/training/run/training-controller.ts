@@ -4,24 +4,17 @@
  * what the worker reports into a {@link RunState}. An observable store like
  * the editor's, kept outside React so the view, the toolbar and tests share it.
  */
-import type { Dataset } from '../../core/data/dataset';
-import type { Graph } from '../../core/graph/graph';
-import type { BackendName } from '../../core/train/backends';
-import type { TrainingSettings } from '../../core/train/settings';
-import { TOY_BOX_HALF_SIDE } from '../../core/data/toy';
-import {
-  loadCifar10,
-  loadImageFolder,
-  loadMnist,
-  loadToy,
-  toyName,
-  type DatasetChoiceId,
-  type GroupedImages,
-} from './datasets';
+import type { Dataset } from '../../../core/data/dataset';
+import type { Graph } from '../../../core/graph/graph';
+import type { BackendName } from '../../../core/train/backends';
+import type { TrainingSettings } from '../../../core/train/settings';
+import { TOY_BOX_HALF_SIDE } from '../../../core/data/toy';
+import { toyName, type DatasetChoiceId } from '../../state/project-training';
+import { loadCifar10, loadImageFolder, loadMnist, loadToy, type GroupedImages } from './datasets';
 import { payloadBuffers, prepareRunData } from './run-data';
 import { IDLE, isRunning, reduceRun, startingRun, type RunState } from './run-state';
-import { keepTrainedModel } from './trained-model';
-import type { FromWorker, ToWorker } from './worker-protocol';
+import type { TrainedModel } from '../../state/trained-model';
+import type { FromWorker, ToWorker } from '../worker/worker-protocol';
 
 /** What the data panel shows. */
 export interface DataState {
@@ -79,6 +72,11 @@ export class TrainingController {
     /** The app's URL, against which `datasets/mnist/` and the wasm binaries resolve. */
     private readonly baseUrl: string,
     private readonly wasmBinaries: (base: string) => Record<string, string>,
+    /**
+     * Where a finished run's model goes: the editor store, so saving and
+     * exporting find it. Optional only for tests that never finish a run.
+     */
+    private readonly trainedModels: { setTrainedModel(model: TrainedModel | null): void } = { setTrainedModel() {} },
   ) {}
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -168,7 +166,7 @@ export class TrainingController {
     }
     const worker = this.ensureWorker();
     this.runGraph = options.graph;
-    keepTrainedModel(null);
+    this.trainedModels.setTrainedModel(null);
     this.set({ run: startingRun(options.backend) });
     const isPoints = dataset.inputShape.length === 1 && dataset.inputShape[0] === 2;
     worker.postMessage(
@@ -236,7 +234,7 @@ export class TrainingController {
 
   private receive(message: FromWorker): void {
     if (message.type === 'done' && this.runGraph) {
-      keepTrainedModel({
+      this.trainedModels.setTrainedModel({
         graph: this.runGraph,
         modelJson: message.modelJson,
         weightData: message.weightData,

@@ -4,9 +4,9 @@
  * last Dense layer's units set to the class count. Fixes are graph edits
  * (core's `setParams`), committed through the editor store so Ctrl+Z undoes them.
  */
-import { inputNodeIds, outputNodeIds, setParams, type Graph } from '../../core/graph/graph';
-import { getLayerSpec } from '../../core/layers/registry';
-import { hasErrors, type ShapeReport } from '../../core/graph/infer';
+import { inputNodeIds, outputNodeIds, setParams, type Graph } from '../../../core/graph/graph';
+import { getLayerSpec } from '../../../core/layers/registry';
+import { hasErrors, type ShapeReport } from '../../../core/graph/infer';
 
 /** A repair the panel offers with a mismatch. */
 export interface DesignFix {

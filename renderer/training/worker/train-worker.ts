@@ -6,14 +6,14 @@
  */
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
-import { compileGraph } from '../../core/compile/compile';
-import { exportTfjsModel } from '../../core/formats/tfjs-export';
-import { selectBackend, type BackendName } from '../../core/train/backends';
-import { evaluate } from '../../core/train/evaluate';
-import { outputIsProbability, probabilities } from '../../core/train/metrics';
-import { computeNormalization, normalizeBatch, type Normalization } from '../../core/train/preprocess';
-import { train, TrainingDivergedError, TrainingError } from '../../core/train/session';
-import { compileOptionsFor, type TrainingSettings } from '../../core/train/settings';
+import { compileGraph } from '../../../core/compile/compile';
+import { exportTfjsModel } from '../../../core/formats/tfjs-export';
+import { selectBackend, type BackendName } from '../../../core/train/backends';
+import { evaluate } from '../../../core/train/evaluate';
+import { outputIsProbability, probabilities } from '../../../core/train/metrics';
+import { computeNormalization, normalizeBatch, type Normalization } from '../../../core/train/preprocess';
+import { train, TrainingDivergedError, TrainingError } from '../../../core/train/session';
+import { compileOptionsFor, type TrainingSettings } from '../../../core/train/settings';
 import { classifyFault } from './faults';
 import type { BoundaryRequest, DatasetPayload, FirstLayerFilters, FromWorker, ToWorker } from './worker-protocol';
 

@@ -1,7 +1,8 @@
 /**
- * The trained weights of the design, kept with the open project for as long
- * as the design is the one they were trained on, so the model export can
- * include them. Any edit to the graph makes them stale (a new graph object).
+ * The trained weights of the design. The editor store keeps the last run's
+ * model (`EditorState.trainedModel`) with the open project; it counts for as
+ * long as the design is the one it was trained on, so saving writes the
+ * weights beside the project and the model export includes them.
  */
 import type { ExportModelRequest } from '../../electron/contract';
 import type { Graph } from '../../core/graph/graph';
@@ -16,15 +17,13 @@ export interface TrainedModel {
   accuracy: number;
 }
 
-let trained: TrainedModel | null = null;
-
-/** Records the model a run produced. */
-export function keepTrainedModel(model: TrainedModel | null): void {
-  trained = model;
-}
-
-/** The trained model of `graph`, or null when there is none or the design has changed since. */
-export function trainedModelFor(graph: Graph): TrainedModel | null {
+/**
+ * The trained model of `graph` (the current design unless given), or null
+ * when there is none or the design has changed since: any change to layers,
+ * parameters or wiring makes the weights stale, moving nodes does not.
+ */
+export function trainedModelFor(state: { trainedModel: TrainedModel | null }, graph: Graph): TrainedModel | null {
+  const trained = state.trainedModel;
   if (!trained) return null;
   if (trained.graph === graph || designKey(trained.graph) === designKey(graph)) return trained;
   return null;

@@ -3,12 +3,12 @@
  * crossing is structured-cloneable; sample bytes go over as transferred
  * ArrayBuffers so a 47 MB MNIST split is moved, not copied.
  */
-import type { Graph } from '../../core/graph/graph';
-import type { EvaluationResult } from '../../core/train/evaluate';
-import type { BackendName } from '../../core/train/backends';
-import type { BatchEvent, EpochEvent } from '../../core/train/session';
-import type { TrainingSettings } from '../../core/train/settings';
-import type { Normalization } from '../../core/train/preprocess';
+import type { Graph } from '../../../core/graph/graph';
+import type { EvaluationResult } from '../../../core/train/evaluate';
+import type { BackendName } from '../../../core/train/backends';
+import type { BatchEvent, EpochEvent } from '../../../core/train/session';
+import type { TrainingSettings } from '../../../core/train/settings';
+import type { Normalization } from '../../../core/train/preprocess';
 
 /** One split of the dataset as sent to the worker. */
 export interface SplitPayload {

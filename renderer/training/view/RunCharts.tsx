@@ -17,8 +17,8 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import { useEffect, useRef } from 'react';
-import type { EpochEvent } from '../../core/train/session';
-import type { BatchPoint } from './run-state';
+import type { EpochEvent } from '../../../core/train/session';
+import type { BatchPoint } from '../run/run-state';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip, Decimation);
 

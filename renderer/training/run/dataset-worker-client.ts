@@ -4,15 +4,15 @@
  * dataset, whose arrays come back transferred too. A failed parse rejects
  * with the reader's own message, as when parsing ran on this thread.
  */
-import type { Dataset } from '../../core/data/dataset';
-import { requestBuffers, type DatasetRequest, type DatasetResponse } from './dataset-request';
+import type { Dataset } from '../../../core/data/dataset';
+import { requestBuffers, type DatasetRequest, type DatasetResponse } from '../worker/dataset-request';
 
 /** Reports parsing progress: a fraction 0–1 when known, and a line for the user. */
 export type ParseProgress = (fraction: number | null, text: string) => void;
 
 /** Parses `request` in a fresh module worker; the request's buffers are detached here once sent. */
 export function parseInWorker(request: DatasetRequest, onProgress: ParseProgress): Promise<Dataset> {
-  const worker = new Worker(new URL('./dataset-worker.ts', import.meta.url), {
+  const worker = new Worker(new URL('../worker/dataset-worker.ts', import.meta.url), {
     type: 'module',
     name: 'netcanvas-dataset',
   });

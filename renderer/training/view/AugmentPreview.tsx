@@ -4,13 +4,13 @@
  * Runs tfjs's cpu backend on this thread: a handful of small images is quick.
  */
 import { useEffect, useState } from 'react';
-import type { Dataset } from '../../core/data/dataset';
-import { mulberry32 } from '../../core/data/random';
-import { augmentBatch, augments } from '../../core/train/augment';
-import type { Augmentation } from '../../core/train/settings';
+import type { Dataset } from '../../../core/data/dataset';
+import { mulberry32 } from '../../../core/data/random';
+import { augmentBatch, augments } from '../../../core/train/augment';
+import type { Augmentation } from '../../../core/train/settings';
 import { PictureCanvas } from './PictureCanvas';
 import { samplePicture, type Picture } from './pictures';
-import { sampleValues } from './run-data';
+import { sampleValues } from '../run/run-data';
 
 /** Images in the preview. */
 const PREVIEW_IMAGES = 8;

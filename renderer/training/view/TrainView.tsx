@@ -4,25 +4,25 @@
  * train-worker.ts); this view only draws what the controller reports.
  */
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { inputNodeIds } from '../../core/graph/graph';
-import { hasErrors } from '../../core/graph/infer';
-import type { BackendName } from '../../core/train/backends';
-import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
+import { inputNodeIds } from '../../../core/graph/graph';
+import { hasErrors } from '../../../core/graph/infer';
+import type { BackendName } from '../../../core/train/backends';
+import { useDerived, useEditor, useEditorState } from '../../state/EditorContext';
 import { AugmentPreview } from './AugmentPreview';
 import { DataPanel } from './DataPanel';
-import { toyName } from './datasets';
-import { faultAdvice } from './faults';
-import { checkDesignAgainstData } from './model-check';
+import { toyName } from '../../state/project-training';
+import { faultAdvice } from '../worker/faults';
+import { checkDesignAgainstData } from '../run/model-check';
 import { PointsPlot } from './PointsPlot';
-import { readTrainingConfig, writeTrainingConfig } from './project-training';
+import { readTrainingConfig, writeTrainingConfig } from '../../state/project-training';
 import { ResultsPanel } from './ResultsPanel';
 import { RunCharts } from './RunCharts';
-import { isImageData } from './run-data';
-import { isRunning, percent, progressFraction, progressText } from './run-state';
+import { isImageData } from '../run/run-data';
+import { isRunning, progressFraction, progressText } from '../run/run-state';
 import { SettingsPanel } from './SettingsPanel';
-import { trainedModelExport, trainedModelFor } from './trained-model';
-import { designName } from '../state/file-commands';
-import type { TrainingController } from './training-controller';
+import { trainedModelFor } from '../../state/trained-model';
+import { exportModel } from '../../state/file-commands';
+import type { TrainingController } from '../run/training-controller';
 import './training.css';
 
 const BACKENDS: { id: BackendName; label: string }[] = [
@@ -66,22 +66,10 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
     () => editor.graph.nodes.filter((n) => n.type !== 'InputLayer').map((n) => n.name),
     [editor.graph],
   );
-  const trained = run.phase === 'done' ? trainedModelFor(editor.graph) : null;
+  const trained = run.phase === 'done' ? trainedModelFor(editor, editor.graph) : null;
 
   const start = () =>
     controller.start({ graph: editor.graph, settings: config.settings, limit: config.data.limit, backend });
-
-  const exportTrained = async () => {
-    if (!trained) return;
-    const request = trainedModelExport(trained, designName(editor.fileName));
-    const result = await bridge.exportModel(request);
-    if (result.status === 'saved') {
-      store.notify(
-        'info',
-        `Exported the trained model (${percent(trained.accuracy)} test accuracy) as ${result.name}.`,
-      );
-    } else if (result.status === 'failed') store.notify('error', `Could not export: ${result.error}`);
-  };
 
   const points = dataset && dataset.inputShape.length === 1 && dataset.inputShape[0] === 2;
   const images = dataset ? isImageData(dataset.inputShape) : false;
@@ -170,7 +158,7 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
           Stop
         </button>
         {trained && (
-          <button onClick={() => void exportTrained()} data-testid="train-export">
+          <button onClick={() => void exportModel(store, bridge)} data-testid="train-export">
             Export trained model…
           </button>
         )}

@@ -6,10 +6,10 @@
  * decoding an image folder takes seconds, which on the editor's thread would
  * freeze the window.
  */
-import { cifar10Dataset, cifar10FromTarGz } from '../../core/data/cifar10';
-import type { Dataset, DatasetSplit } from '../../core/data/dataset';
-import { idxDataset } from '../../core/data/idx';
-import { imageFolderDataset, type ClassFolders, type ImageDecoder } from '../../core/data/image-folder';
+import { cifar10Dataset, cifar10FromTarGz } from '../../../core/data/cifar10';
+import type { Dataset, DatasetSplit } from '../../../core/data/dataset';
+import { idxDataset } from '../../../core/data/idx';
+import { imageFolderDataset, type ClassFolders, type ImageDecoder } from '../../../core/data/image-folder';
 
 /** One file's bytes as handed to the worker: its path (the name errors show) and its contents, transferred. */
 export interface RequestFile {

@@ -4,10 +4,10 @@
  * the worker so its bookkeeping (histories, pause, faults, results) is tested
  * on its own.
  */
-import type { BackendName } from '../../core/train/backends';
-import type { EvaluationResult } from '../../core/train/evaluate';
-import type { BatchEvent, EpochEvent } from '../../core/train/session';
-import type { FaultKind, FeatureMaps, FirstLayerFilters, FromWorker } from './worker-protocol';
+import type { BackendName } from '../../../core/train/backends';
+import type { EvaluationResult } from '../../../core/train/evaluate';
+import type { BatchEvent, EpochEvent } from '../../../core/train/session';
+import type { FaultKind, FeatureMaps, FirstLayerFilters, FromWorker } from '../worker/worker-protocol';
 
 /** Where a run is. */
 export type RunPhase = 'idle' | 'starting' | 'training' | 'paused' | 'stopping' | 'done' | 'failed';

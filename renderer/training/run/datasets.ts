@@ -5,40 +5,11 @@
  * core's; this module only fetches or reads the bytes and reports progress,
  * and hands the bytes to the dataset worker to parse off the editor's thread.
  */
-import { DIGIT_CLASS_NAMES } from '../../core/data/idx';
-import { DatasetError, type Dataset } from '../../core/data/dataset';
-import { toyDataset, type ToyDatasetName } from '../../core/data/toy';
-import type { RequestClassFolders } from './dataset-request';
+import { DIGIT_CLASS_NAMES } from '../../../core/data/idx';
+import { DatasetError, type Dataset } from '../../../core/data/dataset';
+import { toyDataset, type ToyDatasetName } from '../../../core/data/toy';
+import type { RequestClassFolders } from '../worker/dataset-request';
 import { parseInWorker } from './dataset-worker-client';
-
-export { decodeWithBrowser } from './browser-decode';
-
-/** The datasets the data panel offers; `id` becomes the `dataset-<id>` test id. */
-export const DATASET_CHOICES = [
-  { id: 'mnist', label: 'MNIST digits', detail: '60,000 + 10,000 handwritten digits, 28×28 grayscale, built in' },
-  { id: 'toy-ring', label: 'Ring (2-D)', detail: 'points on a ring against the rest: no straight line separates them' },
-  { id: 'toy-quadrants', label: 'Quadrants (2-D)', detail: 'XOR of the signs of x and y' },
-  { id: 'toy-modes', label: 'Three clusters (2-D)', detail: 'three discs against everything else' },
-  { id: 'cifar10', label: 'CIFAR-10…', detail: 'pick cifar-10-binary.tar.gz or the extracted batch files' },
-  {
-    id: 'folder',
-    label: 'Image folder…',
-    detail: 'a folder with one subfolder of images per class (optionally train/ and test/)',
-  },
-] as const;
-
-/** A dataset choice's id. */
-export type DatasetChoiceId = (typeof DATASET_CHOICES)[number]['id'];
-
-/** Whether `id` names a dataset the panel offers. */
-export function isDatasetChoiceId(id: unknown): id is DatasetChoiceId {
-  return DATASET_CHOICES.some((choice) => choice.id === id);
-}
-
-/** The toy set behind a `toy-…` choice, or null for the others. */
-export function toyName(id: DatasetChoiceId): ToyDatasetName | null {
-  return id.startsWith('toy-') ? (id.slice(4) as ToyDatasetName) : null;
-}
 
 /** Reports how much is loaded: a fraction 0–1 when the total is known, and a line for the user. */
 export type ProgressListener = (fraction: number | null, text: string) => void;

@@ -4,10 +4,10 @@
  * failing on the ring and a hidden layer bending around it.
  */
 import { useEffect, useRef } from 'react';
-import type { DatasetSplit } from '../../core/data/dataset';
-import { TOY_BOX_HALF_SIDE } from '../../core/data/toy';
+import type { DatasetSplit } from '../../../core/data/dataset';
+import { TOY_BOX_HALF_SIDE } from '../../../core/data/toy';
 import { boundaryPicture, CLASS_COLOURS } from './pictures';
-import type { Boundary } from './run-state';
+import type { Boundary } from '../run/run-state';
 
 /** Points drawn at most, so a big set stays quick to draw. */
 const MAX_POINTS = 1500;

@@ -5,15 +5,16 @@
  * training samples to use.
  */
 import { useMemo, useRef, useState } from 'react';
-import type { Dataset } from '../../core/data/dataset';
-import type { DatasetFilesKind, DatasetProgress } from '../../electron/contract';
-import { bridgeErrorMessage } from '../bridge';
-import { useEditor } from '../state/EditorContext';
-import { DATASET_CHOICES, groupImageFolder, relativePath, type DatasetChoiceId } from './datasets';
+import type { Dataset } from '../../../core/data/dataset';
+import type { DatasetFilesKind, DatasetProgress } from '../../../electron/contract';
+import { bridgeErrorMessage } from '../../bridge';
+import { useEditor } from '../../state/EditorContext';
+import { DATASET_CHOICES, type DatasetChoiceId } from '../../state/project-training';
+import { groupImageFolder, relativePath } from '../run/datasets';
 import { PictureCanvas } from './PictureCanvas';
 import { samplePicture } from './pictures';
-import { isImageData, planSplits, sampleValues, trainClassCounts } from './run-data';
-import type { DataState, PickedData } from './training-controller';
+import { isImageData, planSplits, sampleValues, trainClassCounts } from '../run/run-data';
+import type { DataState, PickedData } from '../run/training-controller';
 import { PointsPlot } from './PointsPlot';
 
 interface DataPanelProps {

@@ -4,13 +4,13 @@
  * convolution's filters, and the feature maps of a chosen layer for a chosen image.
  */
 import { useMemo, useState } from 'react';
-import type { Dataset } from '../../core/data/dataset';
-import type { EvaluationResult } from '../../core/train/evaluate';
+import type { Dataset } from '../../../core/data/dataset';
+import type { EvaluationResult } from '../../../core/train/evaluate';
 import { PictureCanvas } from './PictureCanvas';
 import { channelPicture, filterPicture, samplePicture } from './pictures';
-import { isImageData, sampleValues } from './run-data';
-import { percent } from './run-state';
-import type { FeatureMaps, FirstLayerFilters } from './worker-protocol';
+import { isImageData, sampleValues } from '../run/run-data';
+import { percent } from '../run/run-state';
+import type { FeatureMaps, FirstLayerFilters } from '../worker/worker-protocol';
 
 interface ResultsPanelProps {
   evaluation: EvaluationResult;
