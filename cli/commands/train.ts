@@ -6,7 +6,8 @@
  * Everything that can be wrong with the command line is found before any
  * data is loaded or any training starts: a bad number, an unknown dataset id
  * or optimizer, a report path into a missing folder. A design that does not
- * fit the data (input shape, class count) is refused with the fix.
+ * fit the data (input shape, class count) is refused with the fix, by the
+ * same check as the Train view's Start button (`core/train/design-check.ts`).
  */
 import { join, resolve } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
@@ -15,7 +16,14 @@ import { DATASET_ID_FORMS, parseDatasetId } from '../../core/data/dataset-id';
 import { ValidationError } from '../../core/errors';
 import type { Graph } from '../../core/graph/graph';
 import { inputNodeIds, outputNodeIds } from '../../core/graph/graph';
-import { hasErrors, inferShapes, shapeText } from '../../core/graph/infer';
+import { hasErrors, inferShapes } from '../../core/graph/infer';
+import {
+  checkDesignAgainstData,
+  ioCountProblem,
+  mismatchSentence,
+  settingsMismatches,
+  type DataShape,
+} from '../../core/train/design-check';
 import { OPTIMIZERS, type OptimizerName } from '../../core/train/optimizers';
 import {
   augmentationSchema,
@@ -229,11 +237,11 @@ function planFromFlags(positionals: string[], values: Record<string, string | bo
 const dims = (shape: readonly number[]) => shape.join('×');
 const flag = (shape: readonly number[]) => shape.join(',');
 
-/** The design's one input shape and its one output's class count, from shape inference; refuses a design with errors. */
-function designInterface(
-  graph: Graph,
-  label: string,
-): { input: number[]; classes: number | null; outputShape: string } {
+/**
+ * The design's one input shape, from shape inference. Refuses a design with
+ * errors (listing every one) or without exactly one input and one output.
+ */
+function designInput(graph: Graph, label: string): number[] {
   const report = inferShapes(graph);
   if (hasErrors(report.diagnostics)) {
     const errors = report.diagnostics.filter((d) => d.severity === 'error');
@@ -244,16 +252,17 @@ function designInterface(
   }
   const inputIds = new Set(inputNodeIds(graph));
   const inputs = graph.nodes.filter((n) => inputIds.has(n.id));
-  const outputs = outputNodeIds(graph);
-  if (inputs.length !== 1 || outputs.length !== 1)
-    throw new CliError(
-      `${label} has ${inputs.length} inputs and ${outputs.length} outputs; training needs a network with one of each`,
-    );
-  const input = (report.shapes.get(inputs[0].id) ?? []).slice(1) as number[];
-  const output = report.shapes.get(outputs[0]) ?? [];
-  const classes = output.length === 2 && typeof output[1] === 'number' ? output[1] : null;
-  return { input, classes, outputShape: shapeText(output) };
+  const problem = ioCountProblem(inputs.length, outputNodeIds(graph).length);
+  if (problem) throw new CliError(`${label}: ${problem}`);
+  return (report.shapes.get(inputs[0].id) ?? []).slice(1) as number[];
 }
+
+/** What the design-vs-data check needs to know of a dataset, named as the user gave it. */
+const dataShape = (data: Dataset): DataShape => ({
+  inputShape: data.inputShape,
+  classCount: data.classNames.length,
+  name: data.name,
+});
 
 /** A template or a file, before the dataset says what input and class count a template should be built with. */
 type DesignSource = { kind: 'template'; template: Template } | { kind: 'file'; graph: Graph; label: string };
@@ -298,17 +307,12 @@ function designForData(source: DesignSource, plan: TrainPlan, data: Dataset): { 
     return { graph, label: `${template.title} (template ${template.id})` };
   }
   const { graph, label } = source;
-  const design = designInterface(graph, label);
-  if (dims(design.input) !== dims(samples))
-    throw new CliError(
-      `${label} takes ${dims(design.input)} inputs but ${data.name}'s samples are ${dims(samples)}; ` +
-        `set its Input layer's shape to ${dims(samples)}`,
-    );
-  if (design.classes !== classCount)
-    throw new CliError(
-      `${label} outputs ${design.outputShape} but ${data.name} has ${classCount} classes; ` +
-        `end it with a Dense layer of ${classCount} units (softmax)`,
-    );
+  designInput(graph, label);
+  // The same check as the Train view's Start button: the first mismatch, with its fix in words.
+  const readiness = checkDesignAgainstData(graph, inferShapes(graph), dataShape(data));
+  const [mismatch] = readiness.mismatches;
+  if (mismatch) throw new CliError(`${label}: ${mismatchSentence(mismatch)}`);
+  if (readiness.blocked) throw new CliError(`${label}: ${readiness.blocked}`);
   return { graph, label };
 }
 
@@ -317,7 +321,7 @@ function folderImageShape(source: DesignSource, plan: TrainPlan): [number, numbe
   const shape =
     source.kind === 'template'
       ? (plan.input ?? [...source.template.defaultInput])
-      : designInterface(source.graph, source.label).input;
+      : designInput(source.graph, source.label);
   if (shape.length !== 3)
     throw new CliError(
       `an image folder needs a design with an image input (height, width, channels); this one takes ${dims(shape)}` +
@@ -409,6 +413,8 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
   const source = await resolveDesign(plan, io.cwd);
   const data = await loadData(plan, source);
   const { graph, label } = designForData(source, plan, data);
+  const [settingsProblem] = settingsMismatches(plan.settings, dataShape(data));
+  if (settingsProblem) throw new CliError(mismatchSentence(settingsProblem));
 
   // tfjs and the training engine load only now, so help and flag errors stay instant.
   const tf = await import('@tensorflow/tfjs');

@@ -2,6 +2,7 @@
 export * from './augment';
 export * from './backends';
 export * from './batches';
+export * from './design-check';
 export * from './evaluate';
 export * from './memory';
 export * from './metrics';

@@ -11,6 +11,7 @@ import type { Tfjs } from '../layers/layer-spec';
 import { augments } from './augment';
 import type { TrainingData } from './batches';
 import { batchRanges, makeBatch } from './batches';
+import { interfaceMismatches, ioCountProblem, mismatchSentence, settingsMismatches } from './design-check';
 import { lossAndAccuracy } from './evaluate';
 import { correct, crossEntropy, outputIsProbability, probabilities } from './metrics';
 import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizers';
@@ -111,33 +112,24 @@ export class TrainingDivergedError extends TrainingError {
   }
 }
 
-const dims = (shape: readonly (number | null)[]) => shape.map((d) => d ?? '?').join('×');
-
-/** Throws a {@link TrainingError} when the model cannot learn from this data with these settings. */
+/**
+ * Throws a {@link TrainingError} when the model cannot learn from this data
+ * with these settings: the same check the Train view and `netcanvas train` run
+ * on the design (`design-check.ts`), here on the compiled model, for callers
+ * that come straight to the session.
+ */
 function checkCompatible(model: tfjs.LayersModel, data: TrainingData, settings: TrainingSettings): void {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new TrainingError(
-      `Training needs a network with one input and one output; this one has ${model.inputs.length} inputs and ${model.outputs.length} outputs.`,
-    );
-  }
-  const input = model.inputs[0].shape.slice(1);
-  if (input.length !== data.inputShape.length || input.some((d, i) => d !== data.inputShape[i])) {
-    throw new TrainingError(
-      `The network's input is ${dims(input)} but the dataset's samples are ${dims(data.inputShape)}; set the Input layer's shape to ${dims(data.inputShape)}.`,
-    );
-  }
-  const output = model.outputs[0].shape;
-  const classes = data.classNames.length;
-  if (output.length !== 2 || output[1] !== classes) {
-    throw new TrainingError(
-      `The network's output is ${dims(output.slice(1))} but the dataset has ${classes} classes; end the network with a Dense layer of ${classes} units (softmax).`,
-    );
-  }
-  if (augments(settings.augmentation) && data.inputShape.length !== 3) {
-    throw new TrainingError(
-      `Augmentation works on images (height × width × channels), but this dataset's samples are ${dims(data.inputShape)}; turn augmentation off.`,
-    );
-  }
+  const ioProblem = ioCountProblem(model.inputs.length, model.outputs.length);
+  if (ioProblem) throw new TrainingError(ioProblem);
+  const shape = { inputShape: data.inputShape, classCount: data.classNames.length, name: 'the dataset' };
+  const network = {
+    inputCount: 1,
+    outputCount: 1,
+    inputShape: model.inputs[0].shape.slice(1),
+    outputShape: model.outputs[0].shape.slice(1),
+  };
+  const [mismatch] = [...interfaceMismatches(network, shape), ...settingsMismatches(settings, shape)];
+  if (mismatch) throw new TrainingError(mismatchSentence(mismatch));
   if (data.train.count === 0) throw new TrainingError('The training split has no samples.');
 }
 

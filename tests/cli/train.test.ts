@@ -242,7 +242,7 @@ describe('netcanvas train refuses, in one line', () => {
     [
       ['train', projectFile, '--dataset', 'mnist', '--limit', '10'],
       1,
-      /takes 32×32×3 inputs but mnist's samples are 28×28×1; set its Input layer's shape to 28×28×1/,
+      /: The network's input is 32×32×3 but mnist's samples are 28×28×1; set the Input shape to 28×28×1\.\n$/,
     ],
     [
       ['train', 'mlp', '--dataset', `idx:${join(dir, 'no-such-folder')}`],

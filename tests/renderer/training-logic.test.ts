@@ -17,7 +17,7 @@ import { getTemplate } from '../../templates/index';
 import { EditorStore } from '../../renderer/state/editor-store';
 import { openProject, saveProject } from '../../renderer/state/file-commands';
 import { classifyFault, faultAdvice } from '../../renderer/training/worker/faults';
-import { checkDesignAgainstData } from '../../renderer/training/run/model-check';
+import { checkDesignAgainstData } from '../../core/train/design-check';
 import { boundaryPicture, CLASS_COLOURS, filterPicture, samplePicture } from '../../renderer/training/view/pictures';
 import { DEFAULT_CONFIG, readTrainingConfig, writeTrainingConfig } from '../../renderer/state/project-training';
 import { payloadBuffers, planSplits, prepareRunData } from '../../renderer/training/run/run-data';

@@ -12,7 +12,7 @@ import { AugmentPreview } from './AugmentPreview';
 import { DataPanel } from './DataPanel';
 import { toyName } from '../../state/project-training';
 import { faultAdvice } from '../worker/faults';
-import { checkDesignAgainstData } from '../run/model-check';
+import { checkDesignAgainstData } from '../../../core/train/design-check';
 import { PointsPlot } from './PointsPlot';
 import { readTrainingConfig, writeTrainingConfig } from '../../state/project-training';
 import { ResultsPanel } from './ResultsPanel';
