@@ -18,7 +18,7 @@ import {
   setParam,
   toggleGroup,
 } from '../../renderer/state/edit-commands';
-import { checkDesignAgainstData } from '../../renderer/training/run/model-check';
+import { checkDesignAgainstData } from '../../core/train/design-check';
 import { planSemanticFit } from '../../renderer/canvas/semantic-fit';
 
 function chain(): { graph: Graph; input: string; conv: string } {
