@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { NetCanvasBridge } from '../electron/contract';
 import { isPageCommand, type CommandContext, type PageCommandId } from '../core/commands';
 import { Canvas } from './canvas/Canvas';
+import { SaveNameDialog, UnsavedDialog } from './chrome/FileDialogs';
 import { HelpPanel } from './chrome/HelpPanel';
 import { InputSizeDialog } from './chrome/InputSizeDialog';
 import { StatusBar } from './chrome/StatusBar';
@@ -61,6 +62,8 @@ function Editor() {
   const [help, setHelp] = useState(false);
   const [bottomTab, setBottomTab] = useState<'problems' | 'summary' | null>('problems');
   const [training, setTraining] = useState(false);
+  /** New or Open waiting while the user says what becomes of unsaved changes. */
+  const [unsavedQuestion, setUnsavedQuestion] = useState<{ action: string; proceed(): void } | null>(null);
   const [trainingController] = useState(() => createTrainingController(store));
   const restore = useAutosave(store, bridge, state);
   const dirty = isDirty(state);
@@ -90,16 +93,25 @@ function Editor() {
     fitSoon();
   }, [flowStore, store, fitSoon]);
 
+  /** Runs `proceed` (which replaces the design) at once, or after asking when the design has unsaved changes. */
+  const unlessUnsaved = useCallback(
+    (action: string, proceed: () => void) => {
+      if (isDirty(store.getState())) setUnsavedQuestion({ action, proceed });
+      else proceed();
+    },
+    [store],
+  );
+
   // What every page command does; the table in core/commands.ts says what they are called and where they show.
   const handlers = useMemo<Record<PageCommandId, (arg?: string) => void>>(
     () => ({
-      new: () => newDesign(store),
+      new: () => unlessUnsaved('start a new design', () => newDesign(store)),
       templates: () => setGallery(true),
-      open: () => void openProject(store, bridge),
+      open: () => unlessUnsaved('open another design', () => void openProject(store, bridge)),
       // The desktop menu's recent files and files given on the command line.
-      'open-recent': (path) => void openProject(store, bridge, path),
+      'open-recent': (path) => unlessUnsaved('open another design', () => void openProject(store, bridge, path)),
       save: () => void saveProject(store, bridge),
-      'save-as': () => void saveProject(store, bridge, true),
+      'save-as': () => void saveProject(store, bridge, { saveAs: true }),
       'import-model': () => void importModel(store, bridge),
       'export-model': () => void exportModel(store, bridge),
       'export-summary': () => void exportSummary(store, bridge, 'markdown'),
@@ -132,7 +144,7 @@ function Editor() {
         store.select([]);
       },
     }),
-    [store, bridge, fit, showDesign, toggleTheme, trainingController],
+    [store, bridge, fit, showDesign, toggleTheme, trainingController, unlessUnsaved],
   );
   const run = useCallback(
     (command: string, arg?: string) => {
@@ -194,6 +206,25 @@ function Editor() {
         <Palette onAdd={(type) => addLayer(store, type)} />
         <div className="nc-center">
           <Canvas colorMode={theme} viewRequest={viewRequest} />
+          {/* At the top of the canvas, never over the panels' controls (the Problems tab's fixes, the inspector). */}
+          {notice && (
+            <div
+              className={`nc-toast nc-toast-${notice.kind}`}
+              role={notice.kind === 'error' ? 'alert' : 'status'}
+              data-testid="notice"
+              key={notice.serial}
+            >
+              <span>{notice.text}</span>
+              {notice.action && (
+                <button onClick={notice.action.run} data-testid="notice-action">
+                  {notice.action.label}
+                </button>
+              )}
+              <button className="nc-icon-button" onClick={() => store.dismissNotice()} aria-label="Dismiss notice">
+                ✕
+              </button>
+            </div>
+          )}
           <div className={`nc-bottom${bottomTab ? '' : ' nc-bottom-closed'}`}>
             <div className="nc-tabs" role="tablist">
               <ProblemsTab
@@ -219,24 +250,6 @@ function Editor() {
       </div>
       {training && <TrainView controller={trainingController} onClose={() => setTraining(false)} />}
       <StatusBar onShowProblems={() => setBottomTab('problems')} />
-      {notice && (
-        <div
-          className={`nc-toast nc-toast-${notice.kind}`}
-          role={notice.kind === 'error' ? 'alert' : 'status'}
-          data-testid="notice"
-          key={notice.serial}
-        >
-          <span>{notice.text}</span>
-          {notice.action && (
-            <button onClick={notice.action.run} data-testid="notice-action">
-              {notice.action.label}
-            </button>
-          )}
-          <button className="nc-icon-button" onClick={() => store.dismissNotice()} aria-label="Dismiss">
-            ✕
-          </button>
-        </div>
-      )}
       {gallery && <TemplateGallery onCreate={createFromTemplate} onClose={() => setGallery(false)} />}
       {help && <HelpPanel onClose={() => setHelp(false)} />}
       {state.pendingImport && (
@@ -244,6 +257,28 @@ function Editor() {
           pending={state.pendingImport}
           onImport={(size) => state.pendingImport && importModelFile(store, state.pendingImport.file, size)}
           onCancel={() => store.setPendingImport(null)}
+        />
+      )}
+      {unsavedQuestion && (
+        <UnsavedDialog
+          title={title}
+          action={unsavedQuestion.action}
+          onSave={() => {
+            setUnsavedQuestion(null);
+            void saveProject(store, bridge, { then: unsavedQuestion.proceed });
+          }}
+          onDiscard={() => {
+            setUnsavedQuestion(null);
+            unsavedQuestion.proceed();
+          }}
+          onCancel={() => setUnsavedQuestion(null)}
+        />
+      )}
+      {state.pendingSave && (
+        <SaveNameDialog
+          suggestedName={state.pendingSave.suggestedName}
+          onSave={(name) => void saveProject(store, bridge, { then: state.pendingSave?.then, name })}
+          onCancel={() => store.setPendingSave(null)}
         />
       )}
     </div>

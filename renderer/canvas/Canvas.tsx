@@ -22,13 +22,14 @@ import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
 import { addLayer, connectionPreview, connectLayers, dragTo } from '../state/edit-commands';
 import { CanvasMiniMap } from './CanvasMiniMap';
 import { LAYER_DRAG_TYPE } from './drag-type';
-import { FlowCache, layerIdsOf, toFlow, type FlowEdge, type FlowNode } from './flow-model';
+import { FlowCache, groupFlowId, layerIdsOf, toFlow, type FlowEdge, type FlowNode } from './flow-model';
 import { FrameNode, GroupNode } from './GroupNode';
 import { LayerNode } from './LayerNode';
-import { BOX } from '../../core/graph/geometry';
+import { BOX, collapsedOwners } from '../../core/graph/geometry';
 import { ShapeEdge } from './ShapeEdge';
 import { viewDesign } from './view-fit';
 import { layoutsPending, watchLayouts } from './layout-client';
+import { useGraphTabOrder, type CanvasItem } from './tab-order';
 
 const nodeTypes = { layer: LayerNode, collapsedGroup: GroupNode, frame: FrameNode };
 const edgeTypes = { shape: ShapeEdge };
@@ -60,6 +61,32 @@ export function Canvas({ colorMode, viewRequest }: { colorMode: 'light' | 'dark'
     [state.graph, report, summary, state.selectedNodes, state.selectedEdges, measureTick],
   );
 
+  // Tab visits the boxes in graph order (a closed group where its first layer is), then the lines.
+  const tabOrder = useMemo(() => {
+    const owner = collapsedOwners(state.graph);
+    const boxes = new Set<string>();
+    for (const n of state.graph.nodes) boxes.add(owner.has(n.id) ? groupFlowId(owner.get(n.id) as string) : n.id);
+    return { nodes: [...boxes], edges: edges.map((e) => e.id) };
+  }, [state.graph, edges]);
+  const wrapper = useRef<HTMLDivElement>(null);
+  const reveal = useCallback(
+    (item: CanvasItem) => {
+      const centre = (id: string) => {
+        const box = flow.getInternalNode(id);
+        if (!box) return null;
+        const { x, y } = box.internals.positionAbsolute;
+        return { x: x + (box.measured.width ?? BOX.width) / 2, y: y + (box.measured.height ?? BOX.height) / 2 };
+      };
+      const line = item.kind === 'edge' ? flow.getEdge(item.id) : undefined;
+      const [a, b] = line ? [centre(line.source), centre(line.target)] : [centre(item.id), null];
+      if (!a) return;
+      const to = b ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } : a;
+      void flow.setCenter(to.x, to.y, { zoom: flow.getZoom() });
+    },
+    [flow],
+  );
+  useGraphTabOrder(wrapper, tabOrder.nodes, tabOrder.edges, reveal);
+
   // Handles move to other sides when the direction changes; React Flow measures them only when told.
   const updateNodeInternals = useUpdateNodeInternals();
   const direction = state.graph.direction ?? 'TB';
@@ -70,7 +97,6 @@ export function Canvas({ colorMode, viewRequest }: { colorMode: 'light' | 'dark'
   }, [direction, store, updateNodeInternals]);
 
   // Show a design when it is opened, and again when the app asks (after a layout): see view-fit.ts.
-  const wrapper = useRef<HTMLDivElement>(null);
   const shown = `${state.designSerial}:${viewRequest}`;
   useEffect(() => {
     const timer = setTimeout(() => {

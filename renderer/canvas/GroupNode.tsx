@@ -16,6 +16,7 @@ function GroupNodeView({ data, selected }: NodeProps<GroupFlowNode>) {
         <button
           className="nc-icon-button"
           title="Expand group"
+          aria-label={`Expand ${data.label}`}
           data-testid="group-expand"
           onClick={(e) => {
             e.stopPropagation();
@@ -50,6 +51,7 @@ function FrameNodeView({ data }: NodeProps<FrameFlowNode>) {
       <button
         className="nc-frame-title nodrag"
         title="Collapse group"
+        aria-label={`Collapse ${data.label}`}
         data-testid="group-collapse"
         onClick={(e) => {
           e.stopPropagation();

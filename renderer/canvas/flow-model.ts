@@ -287,6 +287,7 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
           id,
           type: 'collapsedGroup',
           position: { x, y },
+          ariaLabel: `${group.label}, closed group of ${members.length} layers`,
           data: {
             groupId,
             label: group.label,
@@ -315,23 +316,28 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
       cache.node(
         node.id,
         [node, shape, params, problemsKey(nodeProblems), selected, size?.width, size?.height, direction],
-        () => ({
-          id: node.id,
-          type: 'layer',
-          position: node.position,
-          data: {
-            name: node.name,
-            type: node.type,
-            ...layerFace(node),
-            shape,
-            params,
-            frozen: node.trainable === false,
-            problems: nodeProblems ?? [],
-            direction,
-          },
-          selected,
-          ...(size ? { measured: size } : {}),
-        }),
+        () => {
+          const face = layerFace(node);
+          return {
+            id: node.id,
+            type: 'layer',
+            position: node.position,
+            // What a screen reader says on Tab: the layer's name and type, and what it outputs.
+            ariaLabel: `${node.name}, ${face.label}, output ${shape || 'unknown'}`,
+            data: {
+              name: node.name,
+              type: node.type,
+              ...face,
+              shape,
+              params,
+              frozen: node.trainable === false,
+              problems: nodeProblems ?? [],
+              direction,
+            },
+            selected,
+            ...(size ? { measured: size } : {}),
+          };
+        },
       ),
     );
   }
@@ -373,6 +379,12 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
     return route;
   };
 
+  const names = new Map(graph.nodes.map((n) => [n.id, n.name]));
+  /** A box's name as a line's accessible name says it: the layer's name, or the closed group's. */
+  const boxName = (flowId: string): string =>
+    flowId.startsWith('group:')
+      ? (groupsById.get(flowId.slice('group:'.length))?.label ?? flowId)
+      : (names.get(flowId) ?? flowId);
   const edges: FlowEdge[] = [];
   const seenGroupEdges = new Set<string>();
   for (const edge of graph.edges) {
@@ -387,11 +399,13 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
     }
     const selected = selectedEdges.has(edge.id);
     const route = lineRoute(id, source, target, edge.route);
+    const ariaLabel = `Line from ${boxName(source)} to ${boxName(target)}`;
     edges.push(
-      cache.edge(id, [source, target, edge.source, selected, edge.targetInput, route], () => ({
+      cache.edge(id, [source, target, edge.source, selected, edge.targetInput, route, ariaLabel], () => ({
         id,
         source,
         target,
+        ariaLabel,
         type: 'shape',
         data: { from: edge.source, route },
         selected,

@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { parseParam } from '../inspector/param-text';
 import type { PendingImport } from '../state/editor-store';
+import { Modal, START_HERE } from './Modal';
 
 const dimsText = (dims: readonly (number | null)[]): string => dims.map((d) => d ?? '?').join('×');
 
@@ -39,51 +40,43 @@ export function InputSizeDialog({
     else onImport(size);
   };
   return (
-    <div className="nc-modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
-      <div className="nc-modal" role="dialog" aria-label="Input size" data-testid="input-size-dialog">
-        <header className="nc-modal-head">
-          <h2>Input size</h2>
-          <button className="nc-icon-button" onClick={onCancel} aria-label="Close">
-            ✕
+    <Modal label="Input size" title="Input size" testId="input-size-dialog" onClose={onCancel}>
+      <form
+        className="nc-pad"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <p>
+          {pending.file.name} does not fix the size of its input ({dimsText(pending.declared)}). A design has one size,
+          so choose the size to build it at
+          {pending.suggested ? '; the model is usually run at the size filled in' : ''}.
+        </p>
+        <div className="nc-field">
+          <label htmlFor="nc-import-size">Input size (height × width × channels)</label>
+          <input
+            id="nc-import-size"
+            value={text}
+            {...START_HERE}
+            onChange={(e) => setText(e.target.value)}
+            data-testid="input-size"
+          />
+        </div>
+        {error && (
+          <div className="nc-field-error" role="alert" data-testid="input-size-error">
+            {error}
+          </div>
+        )}
+        <div className="nc-button-row">
+          <button type="submit" className="nc-primary" data-testid="input-size-import">
+            Import
           </button>
-        </header>
-        <form
-          className="nc-pad"
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit();
-          }}
-        >
-          <p>
-            {pending.file.name} does not fix the size of its input ({dimsText(pending.declared)}). A design has one
-            size, so choose the size to build it at
-            {pending.suggested ? '; the model is usually run at the size filled in' : ''}.
-          </p>
-          <div className="nc-field">
-            <label htmlFor="nc-import-size">Input size (height × width × channels)</label>
-            <input
-              id="nc-import-size"
-              value={text}
-              autoFocus
-              onChange={(e) => setText(e.target.value)}
-              data-testid="input-size"
-            />
-          </div>
-          {error && (
-            <div className="nc-field-error" role="alert" data-testid="input-size-error">
-              {error}
-            </div>
-          )}
-          <div className="nc-button-row">
-            <button type="submit" className="nc-primary" data-testid="input-size-import">
-              Import
-            </button>
-            <button type="button" onClick={onCancel}>
-              Cancel
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
 }

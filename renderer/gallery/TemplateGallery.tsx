@@ -7,6 +7,7 @@ import { summarize, type SummaryTotals } from '../../core/graph/summary';
 import { InvalidTemplateOptionsError, templates, type Template } from '../../templates/index';
 import { formatCompact, formatCount } from '../summary/summary-text';
 import { parseParam } from '../inspector/param-text';
+import { Modal, START_HERE } from '../chrome/Modal';
 
 /** Template totals at their default options, by id; templates do not change while the app runs. */
 const countCache = new Map<string, SummaryTotals>();
@@ -57,79 +58,79 @@ export function TemplateGallery({
   };
 
   return (
-    <div className="nc-modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="nc-modal nc-gallery" role="dialog" aria-label="Templates" data-testid="template-gallery">
-        <header className="nc-modal-head">
-          <h2>New from template</h2>
-          <button className="nc-icon-button" onClick={onClose} aria-label="Close" data-testid="gallery-close">
-            ✕
-          </button>
-        </header>
-        <div className="nc-gallery-body">
-          <div className="nc-gallery-grid">
-            {templates.map((t) => {
-              const totals = counts.get(t.id);
-              return (
-                <button
-                  key={t.id}
-                  className={`nc-card${t.id === chosen.id ? ' nc-card-chosen' : ''}`}
-                  onClick={() => choose(t)}
-                  onDoubleClick={() => onCreate(t, [...t.defaultInput], t.defaultClasses)}
-                  data-testid={`template-${t.id}`}
-                >
-                  <strong>{t.title}</strong>
-                  <span className="nc-card-text">{t.description}</span>
-                  {totals && (
-                    <span className="nc-card-stats">
-                      {formatCompact(totals.params)} params · {formatCompact(totals.macs)} MACs
-                    </span>
-                  )}
-                </button>
-              );
-            })}
-          </div>
-          <form
-            className="nc-gallery-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              create();
-            }}
-          >
-            <h3>{chosen.title}</h3>
-            <p className="nc-muted">{chosen.source}</p>
-            <div className="nc-field">
-              <label htmlFor="nc-template-input">Input size (height × width × channels)</label>
-              <input
-                id="nc-template-input"
-                value={inputText}
-                onChange={(e) => setInputText(e.target.value)}
-                data-testid="template-input"
-              />
-            </div>
-            <div className="nc-field">
-              <label htmlFor="nc-template-classes">Classes</label>
-              <input
-                id="nc-template-classes"
-                value={classesText}
-                onChange={(e) => setClassesText(e.target.value)}
-                data-testid="template-classes"
-              />
-            </div>
-            {error && (
-              <div className="nc-field-error" role="alert" data-testid="template-error">
-                {error}
-              </div>
-            )}
-            {counts.has(chosen.id) && (
-              <p className="nc-muted">At the defaults: {formatCount(counts.get(chosen.id)?.params ?? 0)} parameters.</p>
-            )}
-            <button type="submit" className="nc-primary" data-testid="template-create">
-              Create
-            </button>
-          </form>
+    <Modal
+      label="Templates"
+      title="New from template"
+      testId="template-gallery"
+      className="nc-gallery"
+      onClose={onClose}
+    >
+      <div className="nc-gallery-body">
+        <div className="nc-gallery-grid">
+          {templates.map((t) => {
+            const totals = counts.get(t.id);
+            return (
+              <button
+                key={t.id}
+                className={`nc-card${t.id === chosen.id ? ' nc-card-chosen' : ''}`}
+                onClick={() => choose(t)}
+                // Focus starts on the chosen card: Enter keeps it, Tab reaches the size fields and Create.
+                {...(t.id === chosen.id ? START_HERE : {})}
+                onDoubleClick={() => onCreate(t, [...t.defaultInput], t.defaultClasses)}
+                data-testid={`template-${t.id}`}
+              >
+                <strong>{t.title}</strong>
+                <span className="nc-card-text">{t.description}</span>
+                {totals && (
+                  <span className="nc-card-stats">
+                    {formatCompact(totals.params)} params · {formatCompact(totals.macs)} MACs
+                  </span>
+                )}
+              </button>
+            );
+          })}
         </div>
+        <form
+          className="nc-gallery-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create();
+          }}
+        >
+          <h3>{chosen.title}</h3>
+          <p className="nc-muted">{chosen.source}</p>
+          <div className="nc-field">
+            <label htmlFor="nc-template-input">Input size (height × width × channels)</label>
+            <input
+              id="nc-template-input"
+              value={inputText}
+              onChange={(e) => setInputText(e.target.value)}
+              data-testid="template-input"
+            />
+          </div>
+          <div className="nc-field">
+            <label htmlFor="nc-template-classes">Classes</label>
+            <input
+              id="nc-template-classes"
+              value={classesText}
+              onChange={(e) => setClassesText(e.target.value)}
+              data-testid="template-classes"
+            />
+          </div>
+          {error && (
+            <div className="nc-field-error" role="alert" data-testid="template-error">
+              {error}
+            </div>
+          )}
+          {counts.has(chosen.id) && (
+            <p className="nc-muted">At the defaults: {formatCount(counts.get(chosen.id)?.params ?? 0)} parameters.</p>
+          )}
+          <button type="submit" className="nc-primary" data-testid="template-create">
+            Create
+          </button>
+        </form>
       </div>
-    </div>
+    </Modal>
   );
 }
 

@@ -28,6 +28,17 @@ export interface PendingImport {
   suggested?: readonly number[];
 }
 
+/**
+ * A save in the web build waiting for a file name (a page cannot show the
+ * system's save dialog, so the name dialog asks; the file then downloads).
+ */
+export interface PendingSave {
+  /** The name offered, e.g. `Untitled.netcanvas.json`. */
+  suggestedName: string;
+  /** Runs once the design is saved (New or Open waiting behind "Save first"). */
+  then?: () => void;
+}
+
 /** Everything the editor knows, as one immutable snapshot. */
 export interface EditorState {
   graph: Graph;
@@ -59,6 +70,8 @@ export interface EditorState {
    * not a design edit.
    */
   trainedModel: TrainedModel | null;
+  /** A web save waiting for a file name; null when none is. */
+  pendingSave?: PendingSave | null;
 }
 
 /** Undo keeps this many steps; older ones are dropped. */
@@ -258,6 +271,11 @@ export class EditorStore {
   /** Asks for an input size to import a model at (`null` closes the question). */
   setPendingImport(pending: PendingImport | null): void {
     this.set({ pendingImport: pending });
+  }
+
+  /** Asks for a file name to save under (`null` closes the question). */
+  setPendingSave(pending: PendingSave | null): void {
+    this.set({ pendingSave: pending });
   }
 
   notify(kind: Notice['kind'], text: string, action?: Notice['action']): void {

@@ -91,11 +91,57 @@ function reportSave(store: EditorStore, result: SaveResult, what: string): boole
   return result.status === 'saved';
 }
 
-/** Saves the design: in place on the desktop when it has a path, otherwise where the user says (web: a download). */
-export async function saveProject(store: EditorStore, bridge: NetCanvasBridge, saveAs = false): Promise<void> {
+/** What a save may be told: ask where even when the design has a place (Save As), what to run once saved, the name chosen. */
+export interface SaveOptions {
+  saveAs?: boolean;
+  /** Runs after a successful save (New or Open waiting behind "Save first"); not after a cancel or a failure. */
+  then?: () => void;
+  /** The file name the user typed in the web build's name dialog. */
+  name?: string;
+}
+
+/** `name` with the project ending, e.g. `lenet` → `lenet.netcanvas.json`. */
+export function projectFileName(name: string): string {
+  const trimmed = name.trim();
+  return /\.json$/i.test(trimmed) ? trimmed : `${trimmed}${PROJECT_EXTENSION}`;
+}
+
+/** Why `name` cannot be a file name, or null when it can. */
+export function fileNameProblem(name: string): string | null {
+  const trimmed = name.trim();
+  if (!trimmed) return 'Give the file a name.';
+  const bad = trimmed.match(/[\\/:*?"<>|]/);
+  if (bad) return `A file name cannot contain "${bad[0]}".`;
+  return null;
+}
+
+/**
+ * Saves the design: in place on the desktop when it has a path, otherwise
+ * where the user says. The web build cannot show the system's save dialog,
+ * so it asks for a file name first (the name dialog, through
+ * `store.pendingSave`) when the design has none yet or on Save As, then the
+ * project downloads under that name.
+ */
+export async function saveProject(
+  store: EditorStore,
+  bridge: NetCanvasBridge,
+  options: SaveOptions = {},
+): Promise<void> {
+  const { saveAs = false, then } = options;
   const { graph, fileName, filePath, training } = store.getState();
-  const name = designName(fileName);
-  const suggestedName = fileName ?? `${name}${PROJECT_EXTENSION}`;
+  if (bridge.host === 'web' && options.name === undefined && (saveAs || !fileName)) {
+    store.setPendingSave({
+      suggestedName: fileName ?? `${designName(fileName)}${PROJECT_EXTENSION}`,
+      ...(then ? { then } : {}),
+    });
+    return;
+  }
+  store.setPendingSave(null);
+  const suggestedName =
+    options.name !== undefined
+      ? projectFileName(options.name)
+      : (fileName ?? `${designName(fileName)}${PROJECT_EXTENSION}`);
+  const name = designName(suggestedName);
   // Weights trained on this very design go beside the project file, their manifest into it.
   const trained = trainedModelFor(store.getState(), graph);
   const weights = trained ? weightsToSave(trained, training, suggestedName) : null;
@@ -105,10 +151,13 @@ export async function saveProject(store: EditorStore, bridge: NetCanvasBridge, s
     ...(filePath && !saveAs ? { path: filePath } : {}),
     ...(weights ? { sidecar: weights.sidecar } : {}),
   };
-  const result = saveAs ? await bridge.saveProjectAs(request) : await bridge.saveProject(request);
+  // A name typed in the web dialog is final: the download takes it without asking again.
+  const askWhere = saveAs && options.name === undefined;
+  const result = askWhere ? await bridge.saveProjectAs(request) : await bridge.saveProject(request);
   if (reportSave(store, result, request.suggestedName) && result.status === 'saved') {
     // The graph saved is the one serialised above; if the user edited meanwhile, the design stays unsaved.
     if (store.getState().graph === graph) store.markSaved(result.name, result.path);
+    then?.();
   }
 }
 

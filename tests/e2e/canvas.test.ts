@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, type CommandSpec } from '../../core/commands';
+import { getTemplate } from '../../templates/index';
 import { buildApp, launchChromium, openTemplate, REPO_ROOT, serveStatic } from './harness';
 
 /** Where the screenshots of the layout checks go (gitignored). */
@@ -313,5 +314,166 @@ describe('groups open in place', () => {
     faults = await layoutFaults(page);
     expect(faults.overlaps).toEqual([]);
     expect(faults.worstLine.share, faults.worstLine.id).toBeLessThanOrEqual(0.3);
+  });
+});
+
+describe('chrome that fits a laptop', () => {
+  it('at 1024×700: the summary scrolls inside its panel, a notice covers no control, every button and box has a name', async () => {
+    const page = await openApp(1024, 700);
+    await openTemplate(page, 'resnet50');
+    await page.getByTestId('tab-summary').click();
+    await page.locator('[data-testid^="summary-row-"]').first().waitFor();
+    const last = page.locator('[data-testid^="summary-row-"]').last();
+    await last.scrollIntoViewIfNeeded();
+    const summary = await page.evaluate(() => {
+      const panel = (document.querySelector('.nc-bottom-body') as HTMLElement).getBoundingClientRect();
+      const body = document.querySelector('.nc-bottom-body') as HTMLElement;
+      const row = [...document.querySelectorAll('[data-testid^="summary-row-"]')].at(-1)?.getBoundingClientRect();
+      const head = document.querySelector('.nc-summary thead th')?.getBoundingClientRect();
+      const inspector = document.querySelector('.nc-inspector')?.getBoundingClientRect();
+      return {
+        page: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+        scrolls: body.scrollHeight > body.clientHeight,
+        rowInside: Boolean(row && row.top >= panel.top - 1 && row.bottom <= panel.bottom + 1),
+        headInside: Boolean(head && head.top >= panel.top - 1 && head.bottom <= panel.bottom + 1),
+        inspector: inspector ? [inspector.left, inspector.right] : [],
+      };
+    });
+    // The window does not scroll; the table does, inside its panel, with its head in sight; the inspector keeps its place.
+    expect(summary.page).toEqual([1024, 700]);
+    expect(summary.scrolls).toBe(true);
+    expect(summary.rowInside).toBe(true);
+    expect(summary.headInside).toBe(true);
+    expect(summary.inspector).toEqual([724, 1024]);
+
+    // A notice and a problem with fixes at once: deleting LeNet's flatten reconnects s4 → f5, which f5 cannot take.
+    await openTemplate(page, 'lenet5');
+    await page.getByTestId('tab-problems').click();
+    await select(page, 'flatten');
+    await page.keyboard.press('Delete');
+    await page.getByTestId('notice').waitFor();
+    await page.getByTestId('fix').first().waitFor();
+    const covered = await page.evaluate(() => {
+      const notice = (document.querySelector('[data-testid="notice"]') as HTMLElement).getBoundingClientRect();
+      const canvas = (document.querySelector('.nc-canvas') as HTMLElement).getBoundingClientRect();
+      // On the canvas, clear of the panels around it.
+      if (
+        notice.top < canvas.top ||
+        notice.bottom > canvas.bottom ||
+        notice.left < canvas.left ||
+        notice.right > canvas.right
+      )
+        return ['outside the canvas'];
+      const controls = [...document.querySelectorAll<HTMLElement>('button, input, select, [role="tab"]')].filter(
+        (el) =>
+          !el.closest('[data-testid="notice"], .react-flow__nodes, .nc-tools-measure') &&
+          el.checkVisibility({ visibilityProperty: true }),
+      );
+      return controls
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.left < notice.right && notice.left < r.right && r.top < notice.bottom && notice.top < r.bottom;
+        })
+        .map((el) => el.dataset.testid ?? el.textContent);
+    });
+    expect(covered).toEqual([]);
+
+    // Every visible button says what it does in words (icon buttons through aria-label), every box its name and type.
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('button')]
+        .filter((el) => el.checkVisibility({ visibilityProperty: true }) && !el.closest('[aria-hidden="true"]'))
+        .filter((el) => !/\p{L}/u.test(el.getAttribute('aria-label') ?? el.textContent ?? ''))
+        .map((el) => el.outerHTML.slice(0, 120)),
+    );
+    expect(unnamed).toEqual([]);
+    const boxes = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.react-flow__node-layer')].map((el) => [
+        (el.querySelector('[data-testid^="node-"]') as HTMLElement).dataset.testid?.slice('node-'.length),
+        el.getAttribute('aria-label'),
+      ]),
+    );
+    expect(boxes.length).toBeGreaterThan(3);
+    for (const [name, label] of boxes) expect(label).toMatch(new RegExp(`^${name}, \\w`));
+    expect(await page.getByTestId('node-c1').locator('xpath=..').getAttribute('aria-label')).toBe(
+      'c1, Conv 2D, output 28×28×6',
+    );
+  });
+
+  it('at 1400×900: dialogs keep focus and give it back; Tab visits the layers in graph order, then the lines', async () => {
+    const page = await openApp(1400, 900);
+    const active = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return {
+          id: el?.dataset.testid ?? '',
+          label: el?.getAttribute('aria-label') ?? '',
+          inDialog: Boolean(el?.closest('[role="dialog"]')),
+          onCanvas: Boolean(el?.closest('.react-flow__viewport')),
+        };
+      });
+    // The gallery by keyboard: focus goes in, Tab and Shift+Tab stay in, Escape gives it back to the button.
+    await page.getByTestId('templates').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('template-gallery').waitFor();
+    expect((await active()).id).toBe('template-lenet5');
+    for (let i = 0; i < 24; i++) {
+      await page.keyboard.press(i < 20 ? 'Tab' : 'Shift+Tab');
+      expect((await active()).inDialog, `Tab ${i + 1}`).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await page.getByTestId('template-gallery').waitFor({ state: 'detached' });
+    expect((await active()).id).toBe('templates');
+
+    await openTemplate(page, 'lenet5');
+    const lenet = getTemplate('lenet5').build();
+    const names = new Map(lenet.nodes.map((n) => [n.id, n.name]));
+    const expected = [
+      ...lenet.nodes.map((n) => `${n.name}, `),
+      ...lenet.edges.map((e) => `Line from ${names.get(e.source)} to ${names.get(e.target)}`),
+    ];
+    // From the last control before the canvas (the palette's last entry), Tab by Tab.
+    await page.locator('.nc-palette').locator('button, input').last().focus();
+    const visited: string[] = [];
+    for (let i = 0; i < expected.length; i++) {
+      await page.keyboard.press('Tab');
+      // A line out of view is brought into view first, then focused.
+      await expect.poll(async () => (await active()).onCanvas).toBe(true);
+      visited.push((await active()).label);
+    }
+    expect(visited.map((label, i) => (label.startsWith(expected[i]) ? expected[i] : label))).toEqual(expected);
+    await page.keyboard.press('Tab');
+    expect((await active()).onCanvas).toBe(false);
+    await page.keyboard.press('Shift+Tab');
+    await expect.poll(async () => (await active()).label).toBe(expected.at(-1));
+  });
+
+  it('asks before New replaces unsaved changes, and Save in the web build asks for a file name', async () => {
+    const page = await openApp(1400, 900);
+    await openTemplate(page, 'lenet5');
+    const layers = () => page.locator('.react-flow__node-layer').count();
+    const count = await layers();
+    // Cancel keeps the design, and focus returns to New.
+    await page.getByTestId('new').click();
+    await page.getByTestId('unsaved-dialog').waitFor();
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid)).toBe('unsaved-save');
+    await page.getByTestId('unsaved-cancel').click();
+    await page.getByTestId('unsaved-dialog').waitFor({ state: 'detached' });
+    expect(await layers()).toBe(count);
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid)).toBe('new');
+    // Save first: the name is asked, the project downloads under it, then the new design opens.
+    await page.getByTestId('new').click();
+    await page.getByTestId('unsaved-save').click();
+    await page.getByTestId('save-name-dialog').waitFor();
+    expect(await page.getByTestId('save-name').inputValue()).toBe('Untitled.netcanvas.json');
+    await page.getByTestId('save-name').fill('my lenet');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-name-save').click()]);
+    expect(download.suggestedFilename()).toBe('my lenet.netcanvas.json');
+    await expect.poll(layers).toBe(0);
+    // Discard: New goes ahead without saving.
+    await openTemplate(page, 'lenet5');
+    await page.getByTestId('new').click();
+    await page.getByTestId('unsaved-discard').click();
+    await expect.poll(layers).toBe(0);
+    expect(await page.getByTestId('unsaved-marker').count()).toBe(0);
   });
 });

@@ -228,7 +228,10 @@ describe('the editor in Chromium', () => {
     await select('c1');
     await setParam('filters', '8');
     expect(await testId('unsaved-marker').count()).toBe(1);
-    const [saved] = await Promise.all([page.waitForEvent('download'), testId('save').click()]);
+    // The web build asks for a name first; Enter takes the one offered.
+    await testId('save').click();
+    expect(await testId('save-name').inputValue()).toBe('Untitled.netcanvas.json');
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
     const file = path.join(downloads, saved.suggestedFilename());
     await saved.saveAs(file);
     expect(saved.suggestedFilename()).toMatch(/\.netcanvas\.json$/);

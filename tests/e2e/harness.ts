@@ -95,5 +95,6 @@ export async function openTemplate(page: Page, id: string, input?: string, class
   if (input) await page.getByTestId('template-input').fill(input);
   if (classes) await page.getByTestId('template-classes').fill(classes);
   await page.getByTestId('template-create').click();
-  await page.getByTestId('template-gallery').waitFor({ state: 'detached' });
+  // The gallery closes when the layout (in the page's worker) is in: ResNet-152 takes a while on a busy machine.
+  await page.getByTestId('template-gallery').waitFor({ state: 'detached', timeout: 90_000 });
 }

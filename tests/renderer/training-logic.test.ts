@@ -247,7 +247,8 @@ describe('training settings in the project file', () => {
       data: { dataset: 'toy-ring' as const, limit: 1500 },
     };
     store.setTraining(writeTrainingConfig(config));
-    await saveProject(store, bridge);
+    // On the web an untitled design is saved under the name typed in its name dialog.
+    await saveProject(store, bridge, { name: 'digits' });
     expect(JSON.parse(saved[0].text).training.settings.learningRate).toBe(0.05);
 
     const reopened = new EditorStore();

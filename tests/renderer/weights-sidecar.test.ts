@@ -119,7 +119,8 @@ describe('trained weights saved beside the project', () => {
     trainedModel.dispose();
     const bridge = new MemoryBridge();
 
-    await saveProject(store, bridge);
+    // On the web an untitled design is saved under the name its name dialog offers.
+    await saveProject(store, bridge, { name: 'Untitled.netcanvas.json' });
     const saved = bridge.saved!;
     expect(saved.sidecar?.name).toBe('Untitled.weights.bin');
     const record = JSON.parse(saved.text).training.weights;
@@ -146,7 +147,8 @@ describe('trained weights saved beside the project', () => {
     const store = new EditorStore(design());
     await train(store).then((m) => m.dispose());
     const bridge = new MemoryBridge();
-    await saveProject(store, bridge);
+    // On the web an untitled design is saved under the name its name dialog offers.
+    await saveProject(store, bridge, { name: 'Untitled.netcanvas.json' });
     // The same project with the hidden layer's width edited by hand: the saved weights are 4×8, the design now 4×5.
     const edited = JSON.parse(bridge.saved!.text);
     const hidden = edited.graph.nodes.find((n: { params: { units?: number } }) => n.params.units === 8);
@@ -169,7 +171,8 @@ describe('trained weights saved beside the project', () => {
     const store = new EditorStore(design());
     await train(store).then((m) => m.dispose());
     const bridge = new MemoryBridge();
-    await saveProject(store, bridge);
+    // On the web an untitled design is saved under the name its name dialog offers.
+    await saveProject(store, bridge, { name: 'Untitled.netcanvas.json' });
     bridge.nextOpen = { name: 'Untitled.netcanvas.json', text: bridge.saved!.text };
 
     const reopened = new EditorStore();
@@ -183,7 +186,8 @@ describe('trained weights saved beside the project', () => {
     const store = new EditorStore(design());
     await train(store).then((m) => m.dispose());
     const bridge = new MemoryBridge();
-    await saveProject(store, bridge);
+    // On the web an untitled design is saved under the name its name dialog offers.
+    await saveProject(store, bridge, { name: 'Untitled.netcanvas.json' });
     // Rename the manifest's weights: the bytes still add up, but they no longer name the design's weights.
     const edited = JSON.parse(bridge.saved!.text);
     for (const w of edited.training.weights.weightsManifest[0].weights) w.name = w.name.replace('dense1', 'other');
