@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { fileNameProblem, projectFileName } from '../state/file-commands';
-import { Modal, START_HERE } from './Modal';
+import { FormEnd, Modal, START_HERE } from './Modal';
 
 /** Asked before New or Open replace a design with unsaved changes. */
 export function UnsavedDialog({
@@ -87,19 +87,12 @@ export function SaveNameDialog({
           />
         </div>
         <p className="nc-muted">The browser downloads the project under this name, to its downloads folder.</p>
-        {error && (
-          <div className="nc-field-error" role="alert" data-testid="save-name-error">
-            {error}
-          </div>
-        )}
-        <div className="nc-button-row">
-          <button type="submit" className="nc-primary" data-testid="save-name-save">
-            Save
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
+        <FormEnd
+          error={error}
+          testId={{ error: 'save-name-error', submit: 'save-name-save' }}
+          submitLabel="Save"
+          onCancel={onCancel}
+        />
       </form>
     </Modal>
   );

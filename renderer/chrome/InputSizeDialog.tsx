@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { parseParam } from '../inspector/param-text';
 import type { PendingImport } from '../state/editor-store';
-import { Modal, START_HERE } from './Modal';
+import { FormEnd, Modal, START_HERE } from './Modal';
 
 const dimsText = (dims: readonly (number | null)[]): string => dims.map((d) => d ?? '?').join('×');
 
@@ -63,19 +63,12 @@ export function InputSizeDialog({
             data-testid="input-size"
           />
         </div>
-        {error && (
-          <div className="nc-field-error" role="alert" data-testid="input-size-error">
-            {error}
-          </div>
-        )}
-        <div className="nc-button-row">
-          <button type="submit" className="nc-primary" data-testid="input-size-import">
-            Import
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
+        <FormEnd
+          error={error}
+          testId={{ error: 'input-size-error', submit: 'input-size-import' }}
+          submitLabel="Import"
+          onCancel={onCancel}
+        />
       </form>
     </Modal>
   );

@@ -104,3 +104,35 @@ export function Modal({
     </div>
   );
 }
+
+/** The end of a dialog's form: the reason its input was refused (if any), then submit and Cancel. */
+export function FormEnd({
+  error,
+  testId,
+  submitLabel,
+  onCancel,
+}: {
+  error: string | null;
+  /** Test ids of the message and of the submit button. */
+  testId: { error: string; submit: string };
+  submitLabel: string;
+  onCancel(): void;
+}) {
+  return (
+    <>
+      {error && (
+        <div className="nc-field-error" role="alert" data-testid={testId.error}>
+          {error}
+        </div>
+      )}
+      <div className="nc-button-row">
+        <button type="submit" className="nc-primary" data-testid={testId.submit}>
+          {submitLabel}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}
