@@ -6,7 +6,9 @@
  * - time to interactive after choosing ResNet-152 in the gallery: from the
  *   click on "Create" until every count is on screen and a frame has been drawn;
  * - edit → shapes on screen: from typing a new filter count for `conv1` until
- *   its box shows the new output shape (DOM updated), and until the next frame.
+ *   its box shows the new output shape (DOM updated), and until the next frame;
+ * - closing and opening one block in place (its ▾ / ▸): from the click until
+ *   the group's box (or its frame again) is on screen and a frame has been drawn.
  *
  * Run: `npx tsx bench/editor-resnet152.bench.ts` (needs /usr/bin/chromium).
  * A benchmark, not a test: it prints figures and does not fail on time.
@@ -17,6 +19,7 @@ import { buildApp, launchChromium, serveStatic } from '../tests/e2e/harness';
 
 const EDITS = 22;
 const OPENS = 3;
+const TOGGLES = 6;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -42,6 +45,8 @@ async function main(): Promise<void> {
     const opens: number[] = [];
     for (let run = 0; run < OPENS; run++) {
       await page.getByTestId('new').click();
+      // From the second open on, the template on screen is unsaved: New asks, and its changes are discarded.
+      if (run > 0) await page.getByTestId('unsaved-discard').click();
       await page.getByTestId('templates').click();
       await page.getByTestId('template-resnet152').click();
       // Measured inside the page, so Playwright's round trips do not count.
@@ -67,6 +72,37 @@ async function main(): Promise<void> {
       await page.waitForTimeout(300);
     }
     const layersOnScreen = await page.locator('.react-flow__node-layer').count();
+
+    // One block closed and opened again by its own button, as a reader does; nothing is laid out by ELK.
+    const block = 'layer1.0 (Bottleneck)';
+    const toggles: { close: number[]; open: number[] } = { close: [], open: [] };
+    for (let i = 0; i < TOGGLES; i++) {
+      for (const [from, to] of [
+        ['frame', 'group'],
+        ['group', 'frame'],
+      ] as const) {
+        const took = await page.evaluate(
+          ({ block, from, to }) =>
+            new Promise<number>((resolve) => {
+              const button = document.querySelector<HTMLButtonElement>(
+                `[data-testid="${from}-${block}"] [data-testid="${from === 'frame' ? 'group-collapse' : 'group-expand'}"]`,
+              );
+              if (!button) throw new Error(`no ${from} for ${block} on screen`);
+              const start = performance.now();
+              button.click();
+              const check = () => {
+                if (document.querySelector(`[data-testid="${to}-${block}"]`))
+                  requestAnimationFrame(() => resolve(performance.now() - start));
+                else requestAnimationFrame(check);
+              };
+              check();
+            }),
+          { block, from, to },
+        );
+        // The first round warms up.
+        if (i > 0) toggles[from === 'frame' ? 'close' : 'open'].push(took);
+      }
+    }
 
     await page.getByTestId('node-conv1').locator('.nc-node-name').click();
     await page.getByTestId('param-filters').waitFor();
@@ -115,6 +151,12 @@ async function main(): Promise<void> {
     );
     console.log(
       `  edit conv1 filters → next frame:     median ${ms(median(frame))}, min ${ms(Math.min(...frame))}, max ${ms(Math.max(...frame))}`,
+    );
+    console.log(
+      `  close one block in place → frame:    median ${ms(median(toggles.close))}, max ${ms(Math.max(...toggles.close))}  (${toggles.close.length} clicks)`,
+    );
+    console.log(
+      `  open one block in place → frame:     median ${ms(median(toggles.open))}, max ${ms(Math.max(...toggles.open))}  (${toggles.open.length} clicks)`,
     );
     console.log(`  machine load average (1 min):       ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
     console.log(`  status bar after edits:             ${total} parameters`);
