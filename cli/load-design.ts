@@ -4,12 +4,14 @@
  * the given options. Every way this can fail becomes one `CliError` line
  * that names the file (and, for a bad file, the JSON path of the bad field).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { ValidationError } from '../core/errors';
 import { openDesignFile, type DesignFile, type OpenOptions } from '../core/formats/design-file';
 import { UnknownInputSizeError } from '../core/formats/keras-import';
 import type { Graph } from '../core/graph/graph';
+import { LIMITS } from '../core/limits';
+import { fsErrorText } from '../electron/fs-errors';
 import type { Template, TemplateOptions } from '../templates/template';
 import { InvalidTemplateOptionsError, templates } from '../templates/index';
 import { CliError, UsageError } from './command';
@@ -25,21 +27,31 @@ export interface LoadedDesign {
   warnings: string[];
 }
 
-const ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'no such file',
-  EISDIR: 'it is a directory, not a file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a part of the path is not a directory',
-};
-
-/** A file's text; a missing or unreadable file becomes one `CliError` line that names it. */
+/**
+ * A design file's text (a project or a model.json). The size is checked
+ * before reading, so a 10 GB file or a FIFO is refused rather than read;
+ * every file-system error becomes one `CliError` line naming `path`.
+ */
 export async function readTextFile(path: string, cwd: string): Promise<string> {
+  const fail = (why: string): never => {
+    throw new CliError(`cannot read "${path}": ${why}`);
+  };
+  const file = resolve(cwd, path);
+  // stat before open: opening a FIFO for reading would wait for a writer forever.
+  const info = await stat(file).catch((e) => fail(fsErrorText(e)));
+  if (info.isDirectory()) return fail(fsErrorText({ code: 'EISDIR' }));
+  if (!info.isFile()) return fail('it is not a regular file');
+  if (info.size > LIMITS.designFileBytes)
+    return fail(
+      `it is ${(info.size / 1024 ** 2).toFixed(0)} MiB; NetCanvas reads designs up to ${LIMITS.designFileBytes / 1024 ** 2} MiB`,
+    );
+  const handle = await open(file, 'r').catch((e) => fail(fsErrorText(e)));
   try {
-    return await readFile(resolve(cwd, path), 'utf8');
+    return await handle.readFile('utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new CliError(`cannot read "${path}": ${ERRNO_TEXT[code] ?? (e as Error).message}`);
+    return fail(fsErrorText(e));
+  } finally {
+    await handle.close();
   }
 }
 

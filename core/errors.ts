@@ -15,11 +15,14 @@ export type Severity = 'error' | 'warning';
 export const DIAGNOSTICS = {
   'unknown-layer-type': { severity: 'error', title: 'Unknown layer type' },
   'duplicate-name': { severity: 'error', title: 'Two layers share a name' },
+  'invalid-name': { severity: 'error', title: 'Name not allowed' },
   cycle: { severity: 'error', title: 'The graph has a cycle' },
   'missing-input': { severity: 'error', title: 'An input is not connected' },
   'too-many-inputs': { severity: 'error', title: 'Too many inputs' },
   'repeated-input': { severity: 'error', title: 'One tensor feeds a layer twice' },
   disconnected: { severity: 'error', title: 'Layer is not connected' },
+  'unused-layer': { severity: 'error', title: 'Layer leads to no output' },
+  'too-deep': { severity: 'error', title: 'Chain of layers too long' },
   'wrong-rank': { severity: 'error', title: 'Input has the wrong number of dimensions' },
   'param-invalid': { severity: 'error', title: 'Parameter out of range' },
   'kernel-too-large': { severity: 'error', title: 'Window larger than its input' },
@@ -29,11 +32,25 @@ export const DIAGNOSTICS = {
   'reshape-mismatch': { severity: 'error', title: 'Reshape changes the number of elements' },
   'empty-output': { severity: 'error', title: 'Output has a dimension of zero' },
   'tensor-too-large': { severity: 'warning', title: 'Tensor too large to hold' },
-  'cannot-train-in-browser': { severity: 'warning', title: 'TensorFlow.js cannot train this layer' },
-} as const satisfies Record<string, { severity: Severity; title: string }>;
+  'tensor-over-limit': { severity: 'error', title: 'Tensor over the size limit' },
+  'too-many-weights': { severity: 'error', title: 'Too many weights' },
+  'cannot-train-in-browser': {
+    severity: 'warning',
+    title: 'TensorFlow.js cannot train this layer',
+    blocksTraining: true,
+  },
+} as const satisfies Record<string, { severity: Severity; title: string; blocksTraining?: true }>;
 
 /** A code from the {@link DIAGNOSTICS} catalogue. */
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;
+
+/**
+ * Whether a diagnostic stops a training run: every error, and the warnings
+ * the catalogue marks `blocksTraining` (a layer TensorFlow.js can run and
+ * export but has no gradient for: the design is fine, training it is not).
+ */
+export const blocksTraining = (d: Pick<Diagnostic, 'code' | 'severity'>): boolean =>
+  d.severity === 'error' || 'blocksTraining' in DIAGNOSTICS[d.code];
 
 /**
  * A change to one node that repairs a problem, expressed relative to that
@@ -45,7 +62,11 @@ export type NodeEdit =
   /** Insert a new layer between the node and the tensor feeding input `input`. */
   | { kind: 'insert-before'; input: number; type: string; params?: Record<string, unknown> }
   /** Remove the node, connecting its one input to whatever it fed (a layer with nothing left to do). */
-  | { kind: 'remove' };
+  | { kind: 'remove' }
+  /** Give the node a new name. */
+  | { kind: 'rename'; name: string }
+  /** Add the node's tensor to the model's declared outputs. */
+  | { kind: 'add-output' };
 
 /** A one-click repair offered with a diagnostic. */
 export interface Fix {

@@ -98,6 +98,8 @@ export const exportCommand: Command = {
 
     const design = await loadDesign(positionals[0], templateOptions(values), io.cwd);
     for (const warning of design.warnings) io.err(`warning: ${warning}\n`);
+    if (design.graph.nodes.length === 0)
+      throw new CliError(`${design.label} has no layers; there is nothing to export`);
     const { diagnostics } = inferShapes(design.graph);
     if (hasErrors(diagnostics)) {
       const errors = diagnostics.filter((d) => d.severity === 'error');

@@ -16,7 +16,7 @@ import { DATASET_ID_FORMS, parseDatasetId } from '../../core/data/dataset-id';
 import { ValidationError } from '../../core/errors';
 import type { Graph } from '../../core/graph/graph';
 import { inputNodeIds, outputNodeIds } from '../../core/graph/graph';
-import { hasErrors, inferShapes } from '../../core/graph/infer';
+import { inferShapes, trainingBlockers } from '../../core/graph/infer';
 import {
   checkDesignAgainstData,
   ioCountProblem,
@@ -238,16 +238,20 @@ const dims = (shape: readonly number[]) => shape.join('×');
 const flag = (shape: readonly number[]) => shape.join(',');
 
 /**
- * The design's one input shape, from shape inference. Refuses a design with
- * errors (listing every one) or without exactly one input and one output.
+ * The design's one input shape, from shape inference. Refuses an empty
+ * design, a design with errors or layers tfjs cannot train (listing every
+ * one), or one without exactly one input and one output.
  */
 function designInput(graph: Graph, label: string): number[] {
+  if (graph.nodes.length === 0) throw new CliError(`${label} has no layers; there is nothing to train`);
   const report = inferShapes(graph);
-  if (hasErrors(report.diagnostics)) {
-    const errors = report.diagnostics.filter((d) => d.severity === 'error');
+  // Errors, and layers TensorFlow.js runs but cannot train (a dilated Conv2D has no gradient there).
+  const blockers = trainingBlockers(report.diagnostics);
+  if (blockers.length) {
+    const problems = `${blockers.length} problem${blockers.length === 1 ? '' : 's'}`;
     throw new CliError(
-      `${label} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} before training:\n` +
-        errors.map((d) => `  - ${d.message}`).join('\n'),
+      `${label} has ${problems} that stop training; fix ${blockers.length === 1 ? 'it' : 'them'} first:\n` +
+        blockers.map((d) => `  - ${d.message}`).join('\n'),
     );
   }
   const inputIds = new Set(inputNodeIds(graph));

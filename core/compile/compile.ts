@@ -8,7 +8,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Diagnostic } from '../errors';
 import type { Graph } from '../graph/graph';
-import { incomingEdges, outputNodeIds } from '../graph/graph';
+import { incomingEdgeIndex, outputNodeIds } from '../graph/graph';
 import { hasErrors, inferShapes, type ShapeReport } from '../graph/infer';
 import type { Tfjs } from '../layers/layer-spec';
 import { getLayerSpec } from '../layers/registry';
@@ -135,6 +135,7 @@ export function compileGraph(
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const tensors = new Map<string, tfjs.SymbolicTensor>();
   const inputs: tfjs.SymbolicTensor[] = [];
+  const incoming = incomingEdgeIndex(graph);
   shapes.order.forEach((id, index) => {
     const node = byId.get(id);
     const params = shapes.params.get(id);
@@ -147,7 +148,7 @@ export function compileGraph(
       tensors.set(id, input);
       return;
     }
-    const feeds = incomingEdges(graph, id).map((e) => tensors.get(e.source) as tfjs.SymbolicTensor);
+    const feeds = (incoming.get(id) ?? []).map((e) => tensors.get(e.source) as tfjs.SymbolicTensor);
     // tfjs layers keep (and Reshape rewrites) the arrays they are given, so
     // hand them a copy: compiling must never change the design.
     const io = {

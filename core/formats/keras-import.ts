@@ -29,9 +29,12 @@ import { ValidationError } from '../errors';
 import { GraphBuilder } from '../graph/builder';
 import type { Graph } from '../graph/graph';
 import { inferShapes, layerOutputShape } from '../graph/infer';
+import { isValidLayerName, layerNameProblem, nameText, suggestLayerName } from '../graph/names';
 import type { Shape } from '../layers/layer-spec';
 import { checkParams, resolveParams } from '../layers/params';
 import { getLayerSpec, isLayerType, layerSpecs } from '../layers/registry';
+import { LIMITS, limitText } from '../limits';
+import { checkJsonDepth } from './json-limits';
 import {
   BATCH_SHAPE_KEYS,
   kerasDeclaredInputShape,
@@ -434,7 +437,7 @@ class KerasImporter {
         [...path, 'config'],
         `${first.class_name} "${layerName(first)}" is the first layer but declares no input shape (batch_input_shape), and the model has no InputLayer`,
       );
-    const id = this.builder.input(shape, this.uniqueName(`${layerName(first) ?? 'input'}_input`));
+    const id = this.builder.input(shape, this.uniqueName(`${layerName(first) ?? 'input'}_input`, 'input'));
     this.shapes.set(id, [null, ...shape]);
     return id;
   }
@@ -525,7 +528,7 @@ class KerasImporter {
   private addLayer(layer: KerasLayer, path: Path, feeds: string[]): string {
     const spec = getLayerSpec(layer.class_name);
     const config = layer.config as Json;
-    const name = this.uniqueName(layerName(layer) ?? this.freshName(spec.namePrefix));
+    const name = this.uniqueName(layerName(layer) ?? this.freshName(spec.namePrefix), spec.namePrefix);
     const title = `${layer.class_name} "${name}"`;
     if (!spec.fromKeras) throw new Error(`Layer spec "${spec.type}" has no fromKeras`); // every registry spec declares one
     const inputShapes = feeds.map((id) => this.shapes.get(id));
@@ -563,8 +566,18 @@ class KerasImporter {
     return `${prefix}${k}`;
   }
 
-  /** `name`, or `name_2`, `name_3`, ... when a layer already has it (nested models may reuse names), with a warning. */
-  private uniqueName(name: string): string {
+  /**
+   * `name`, or `name_2`, `name_3`, ... when a layer already has it (nested
+   * models may reuse names); a name NetCanvas cannot export (`block1/conv`,
+   * `_x`, a space) becomes a valid one. Either way with a warning.
+   */
+  private uniqueName(name: string, stem = 'layer'): string {
+    if (!isValidLayerName(name)) {
+      const valid = suggestLayerName(name, stem, this.names);
+      this.warnings.push(`Layer ${nameText(name)} was renamed "${valid}": ${layerNameProblem(name)}.`);
+      this.names.add(valid);
+      return valid;
+    }
     let unique = name;
     for (let k = 2; this.names.has(unique); k++) unique = `${name}_${k}`;
     if (unique !== name)
@@ -586,6 +599,7 @@ class KerasImporter {
  * summarize(graph).totals.params; // equals the weightsManifest's total
  */
 export function importLayersModel(json: unknown, options: KerasImportOptions = {}): KerasImportResult {
+  checkJsonDepth(json);
   const { model, path } = locateModel(unwrapNdarrays(json));
   if (!MODEL_CLASSES.has(model.class_name))
     throw new ValidationError(
@@ -613,6 +627,11 @@ export function importLayersModel(json: unknown, options: KerasImportOptions = {
       `The model's input size is fixed in the file; the given size ${options.inputSize.join('×')} was not used.`,
     );
   const graph = importer.builder.build();
+  if (graph.nodes.length > LIMITS.layers)
+    throw new ValidationError(
+      path,
+      `the model has ${limitText(graph.nodes.length)} layers; a design holds at most ${limitText(LIMITS.layers)}`,
+    );
   // A file Keras accepts can still break a NetCanvas rule (Keras 3 lets Dense take a feature map,
   // NetCanvas's Dense takes a flat vector). The design is imported so the user can see and fix it,
   // but its counts are not the file's until then, so say so up front.

@@ -8,8 +8,10 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 import type { Graph } from '../graph/graph';
-import { checkParamValue } from '../layers/params';
+import { checkParamValue, hasParam, quoteValue } from '../layers/params';
 import { getLayerSpec, isLayerType } from '../layers/registry';
+import { LIMITS, limitText } from '../limits';
+import { checkJsonDepth } from './json-limits';
 import { parseJsonText } from './json-text';
 
 /** The `format` field every project file carries. */
@@ -38,7 +40,9 @@ const position = z.object({ x: z.number().finite(), y: z.number().finite() });
 const node = z.object({
   id: z.string().min(1),
   type: z.string().min(1),
-  name: z.string().min(1),
+  // Any string: an empty or invalid name is a diagnostic with a fix (`invalid-name`), so a design
+  // saved while the user is still typing a name opens again.
+  name: z.string(),
   params: z.record(z.string(), z.unknown()),
   position,
   group: z.string().min(1).optional(),
@@ -84,7 +88,7 @@ function migrate(raw: Record<string, unknown>): Record<string, unknown> {
   let doc = raw;
   const declared = doc.version;
   if (typeof declared !== 'number' || !Number.isInteger(declared) || declared < 1)
-    throw new ValidationError(['version'], `expected a whole number ≥ 1, got ${JSON.stringify(declared)}`);
+    throw new ValidationError(['version'], `expected a whole number ≥ 1, got ${quoteValue(declared)}`);
   let version = declared;
   if (version > PROJECT_VERSION)
     throw new ValidationError(
@@ -100,19 +104,40 @@ function migrate(raw: Record<string, unknown>): Record<string, unknown> {
   return doc;
 }
 
+/** Refuses a design larger than NetCanvas's limits, before anything walks it. */
+function checkSize(raw: Record<string, unknown>): void {
+  const graph = raw.graph as Record<string, unknown> | undefined;
+  for (const [key, limit] of [
+    ['nodes', LIMITS.layers],
+    ['edges', LIMITS.edges],
+    ['groups', LIMITS.groups],
+  ] as const) {
+    const list = graph?.[key];
+    if (Array.isArray(list) && list.length > limit)
+      throw new ValidationError(
+        ['graph', key],
+        `${limitText(list.length)} entries; a design holds at most ${limitText(limit)} ${key === 'nodes' ? 'layers' : key}`,
+      );
+  }
+}
+
 /** Checks what the schema cannot: known layer types, valid parameters, edges and groups that point at things that exist. */
 function checkReferences(graph: Graph): void {
   const ids = new Set<string>();
   graph.nodes.forEach((n, i) => {
-    if (ids.has(n.id)) throw new ValidationError(['graph', 'nodes', i, 'id'], `duplicate node id "${n.id}"`);
+    if (ids.has(n.id)) throw new ValidationError(['graph', 'nodes', i, 'id'], `duplicate node id ${quoteValue(n.id)}`);
     ids.add(n.id);
     if (!isLayerType(n.type))
-      throw new ValidationError(['graph', 'nodes', i, 'type'], `unknown layer type "${n.type}"`);
+      throw new ValidationError(['graph', 'nodes', i, 'type'], `unknown layer type ${quoteValue(n.type)}`);
     const spec = getLayerSpec(n.type);
     for (const [name, value] of Object.entries(n.params)) {
+      // Own keys only: `constructor` and `toString` live on every object's prototype.
+      if (!hasParam(spec.params, name))
+        throw new ValidationError(
+          ['graph', 'nodes', i, 'params', /^[\w$]{1,60}$/.test(name) ? name : quoteValue(name)],
+          `${n.type} has no parameter ${quoteValue(name)}`,
+        );
       const paramSpec = spec.params[name];
-      if (!paramSpec)
-        throw new ValidationError(['graph', 'nodes', i, 'params', name], `${n.type} has no parameter "${name}"`);
       const reason = checkParamValue(paramSpec, value);
       if (reason) throw new ValidationError(['graph', 'nodes', i, 'params', name], reason);
     }
@@ -120,29 +145,32 @@ function checkReferences(graph: Graph): void {
   const groupIds = new Set(graph.groups.map((g) => g.id));
   graph.groups.forEach((g, i) => {
     if (g.parent && !groupIds.has(g.parent))
-      throw new ValidationError(['graph', 'groups', i, 'parent'], `no group with id "${g.parent}"`);
+      throw new ValidationError(['graph', 'groups', i, 'parent'], `no group with id ${quoteValue(g.parent)}`);
   });
   graph.nodes.forEach((n, i) => {
     if (n.group && !groupIds.has(n.group))
-      throw new ValidationError(['graph', 'nodes', i, 'group'], `no group with id "${n.group}"`);
+      throw new ValidationError(['graph', 'nodes', i, 'group'], `no group with id ${quoteValue(n.group)}`);
   });
   const edgeIds = new Set<string>();
   const slots = new Set<string>();
   graph.edges.forEach((e, i) => {
-    if (edgeIds.has(e.id)) throw new ValidationError(['graph', 'edges', i, 'id'], `duplicate edge id "${e.id}"`);
+    if (edgeIds.has(e.id))
+      throw new ValidationError(['graph', 'edges', i, 'id'], `duplicate edge id ${quoteValue(e.id)}`);
     edgeIds.add(e.id);
-    if (!ids.has(e.source)) throw new ValidationError(['graph', 'edges', i, 'source'], `no node with id "${e.source}"`);
-    if (!ids.has(e.target)) throw new ValidationError(['graph', 'edges', i, 'target'], `no node with id "${e.target}"`);
+    if (!ids.has(e.source))
+      throw new ValidationError(['graph', 'edges', i, 'source'], `no node with id ${quoteValue(e.source)}`);
+    if (!ids.has(e.target))
+      throw new ValidationError(['graph', 'edges', i, 'target'], `no node with id ${quoteValue(e.target)}`);
     const slot = `${e.target}#${e.targetInput}`;
     if (slots.has(slot))
       throw new ValidationError(
         ['graph', 'edges', i, 'targetInput'],
-        `input ${e.targetInput} of "${e.target}" is already connected`,
+        `input ${e.targetInput} of ${quoteValue(e.target)} is already connected`,
       );
     slots.add(slot);
   });
   graph.outputs?.forEach((id, i) => {
-    if (!ids.has(id)) throw new ValidationError(['graph', 'outputs', i], `no node with id "${id}"`);
+    if (!ids.has(id)) throw new ValidationError(['graph', 'outputs', i], `no node with id ${quoteValue(id)}`);
   });
 }
 
@@ -157,8 +185,10 @@ export function projectFromJson(value: unknown): ProjectFile {
   if (raw.format !== PROJECT_FORMAT)
     throw new ValidationError(
       ['format'],
-      `expected "${PROJECT_FORMAT}", got ${JSON.stringify(raw.format)}; this is not a NetCanvas project`,
+      `expected "${PROJECT_FORMAT}", got ${quoteValue(raw.format)}; this is not a NetCanvas project`,
     );
+  checkJsonDepth(raw);
+  checkSize(raw);
   const result = projectSchema.safeParse(migrate(raw));
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -109,22 +109,34 @@ export class GraphBuilder {
  * built in code; the canvas offers a proper auto-layout on top.
  */
 export function layeredLayout(graph: Graph): Graph {
+  // Longest distance from an input, by Kahn's algorithm: iterative, so a 100,000-layer chain
+  // listed in any order lays out without deep recursion. Nodes on a cycle keep the depth
+  // reached so far (diagnostics report the cycle).
+  const ids = new Set(graph.nodes.map((n) => n.id));
+  const indegree = new Map(graph.nodes.map((n) => [n.id, 0]));
+  const next = new Map<string, string[]>();
+  for (const e of graph.edges) {
+    if (!ids.has(e.source) || !ids.has(e.target)) continue;
+    indegree.set(e.target, (indegree.get(e.target) as number) + 1);
+    const targets = next.get(e.source);
+    if (targets) targets.push(e.target);
+    else next.set(e.source, [e.target]);
+  }
   const depth = new Map<string, number>();
-  const incoming = new Map<string, string[]>();
-  for (const e of graph.edges) incoming.set(e.target, [...(incoming.get(e.target) ?? []), e.source]);
-  const visit = (id: string, guard: Set<string>): number => {
-    const known = depth.get(id);
-    if (known !== undefined) return known;
-    if (guard.has(id)) return 0; // a cycle; diagnostics report it
-    guard.add(id);
-    const d = Math.max(-1, ...(incoming.get(id) ?? []).map((s) => visit(s, guard))) + 1;
-    guard.delete(id);
-    depth.set(id, d);
-    return d;
-  };
+  const ready = graph.nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
+  for (let i = 0; i < ready.length; i++) {
+    const id = ready[i];
+    const d = depth.get(id) ?? 0;
+    for (const t of next.get(id) ?? []) {
+      depth.set(t, Math.max(depth.get(t) ?? 0, d + 1));
+      const left = (indegree.get(t) as number) - 1;
+      indegree.set(t, left);
+      if (left === 0) ready.push(t);
+    }
+  }
   const perRow = new Map<number, number>();
   const nodes = graph.nodes.map((n) => {
-    const row = visit(n.id, new Set());
+    const row = depth.get(n.id) ?? 0;
     const column = perRow.get(row) ?? 0;
     perRow.set(row, column + 1);
     return { ...n, position: { x: column * COLUMN_WIDTH, y: row * ROW_HEIGHT } };

@@ -112,7 +112,10 @@ export function inputNodeIds(graph: Graph): string[] {
 
 /** The model's output node ids: the declared ones, or every node nothing consumes. */
 export function outputNodeIds(graph: Graph): string[] {
-  if (graph.outputs?.length) return graph.outputs.filter((id) => findNode(graph, id));
+  if (graph.outputs?.length) {
+    const ids = new Set(graph.nodes.map((n) => n.id));
+    return graph.outputs.filter((id) => ids.has(id));
+  }
   const consumed = new Set(graph.edges.map((e) => e.source));
   return graph.nodes.filter((n) => !consumed.has(n.id)).map((n) => n.id);
 }
@@ -167,8 +170,20 @@ export function connect(graph: Graph, source: string, target: string, targetInpu
   return { ...graph, edges: [...kept, { id, source, target, targetInput }] };
 }
 
-/** Whether `to` can be reached from `from` by following edges. */
+/** The targets of each node's outgoing edges: build it once to walk a graph forwards. */
+export function outgoingIndex(graph: Graph): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const e of graph.edges) {
+    const list = index.get(e.source);
+    if (list) list.push(e.target);
+    else index.set(e.source, [e.target]);
+  }
+  return index;
+}
+
+/** Whether `to` can be reached from `from` by following edges (iteratively: a chain may be 100,000 layers long). */
 export function reaches(graph: Graph, from: string, to: string): boolean {
+  const next = outgoingIndex(graph);
   const seen = new Set<string>();
   const stack = [from];
   while (stack.length) {
@@ -176,7 +191,7 @@ export function reaches(graph: Graph, from: string, to: string): boolean {
     if (id === to) return true;
     if (seen.has(id)) continue;
     seen.add(id);
-    for (const e of graph.edges) if (e.source === id) stack.push(e.target);
+    for (const target of next.get(id) ?? []) stack.push(target);
   }
   return false;
 }
@@ -228,7 +243,11 @@ export function removeEdges(graph: Graph, ids: Iterable<string>): Graph {
 
 function compactInputs(edges: GraphEdge[]): GraphEdge[] {
   const byTarget = new Map<string, GraphEdge[]>();
-  for (const e of edges) byTarget.set(e.target, [...(byTarget.get(e.target) ?? []), e]);
+  for (const e of edges) {
+    const list = byTarget.get(e.target);
+    if (list) list.push(e);
+    else byTarget.set(e.target, [e]);
+  }
   const renumbered = new Map<string, number>();
   for (const list of byTarget.values()) {
     list.sort((a, b) => a.targetInput - b.targetInput).forEach((e, slot) => renumbered.set(e.id, slot));
@@ -257,9 +276,15 @@ export function setTrainable(graph: Graph, ids: Iterable<string>, trainable: boo
   };
 }
 
-/** Renames one node. Uniqueness is checked by diagnostics (`duplicate-name`). */
+/** Renames one node. Uniqueness and validity are checked by diagnostics (`duplicate-name`, `invalid-name`). */
 export function renameNode(graph: Graph, id: string, name: string): Graph {
   return { ...graph, nodes: graph.nodes.map((n) => (n.id === id ? { ...n, name } : n)) };
+}
+
+/** Adds `id` to the model's declared outputs (nothing changes when outputs are not declared: every unconsumed node is one). */
+export function addOutput(graph: Graph, id: string): Graph {
+  if (!graph.outputs?.length || graph.outputs.includes(id)) return graph;
+  return { ...graph, outputs: [...graph.outputs, id] };
 }
 
 /**

@@ -3,12 +3,14 @@
  * at once. A node whose inputs failed is skipped silently, so a downstream
  * layer is never blamed for an upstream mistake.
  */
-import { DIAGNOSTICS, ShapeError, type Diagnostic, type DiagnosticCode, type Problem } from '../errors';
+import { DIAGNOSTICS, ShapeError, blocksTraining, type Diagnostic, type DiagnosticCode, type Problem } from '../errors';
 import type { AnyLayerSpec, ResolvedParams, Shape } from '../layers/layer-spec';
 import { checkParams, resolveParams } from '../layers/params';
 import { getLayerSpec, isLayerType } from '../layers/registry';
+import { LIMITS, limitText } from '../limits';
 import type { Graph, GraphNode } from './graph';
-import { incomingEdgeIndex } from './graph';
+import { incomingEdgeIndex, outgoingIndex, outputNodeIds } from './graph';
+import { layerNameProblem, nameText, suggestLayerName } from './names';
 
 /** What shape inference derives from a graph. */
 export interface ShapeReport {
@@ -38,12 +40,21 @@ export const shapeText = (shape: Shape): string =>
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
   diagnostics.some((d) => d.severity === 'error');
 
+/**
+ * The diagnostics that stop a training run: the errors, and the warnings
+ * about layers TensorFlow.js cannot train (a dilated Conv2D runs and exports,
+ * but has no gradient). Empty when the design can be trained.
+ */
+export const trainingBlockers = (diagnostics: readonly Diagnostic[]): Diagnostic[] =>
+  diagnostics.filter(blocksTraining);
+
 function diagnostic(node: GraphNode, type: string, problem: Problem, severity?: Diagnostic['severity']): Diagnostic {
   return {
     nodeId: node.id,
     code: problem.code,
     severity: severity ?? DIAGNOSTICS[problem.code].severity,
-    message: `${type} "${node.name}": ${problem.message}`,
+    // The name as the file has it may hold anything (a newline, a megabyte); the message stays one short line.
+    message: `${type} ${nameText(node.name)}: ${problem.message}`,
     ...(problem.fix ? { fix: { label: problem.fix.label, nodeId: node.id, edit: problem.fix.edit } } : {}),
     ...(problem.alternatives?.length
       ? { alternatives: problem.alternatives.map((f) => ({ label: f.label, nodeId: node.id, edit: f.edit })) }
@@ -61,7 +72,9 @@ function topologicalOrder(graph: Graph): { order: string[]; blocked: Set<string>
   for (const e of graph.edges) {
     if (!indegree.has(e.source) || !indegree.has(e.target)) continue;
     indegree.set(e.target, (indegree.get(e.target) as number) + 1);
-    next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+    const targets = next.get(e.source);
+    if (targets) targets.push(e.target);
+    else next.set(e.source, [e.target]);
   }
   const ready = graph.nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
   const order: string[] = [];
@@ -78,35 +91,91 @@ function topologicalOrder(graph: Graph): { order: string[]; blocked: Set<string>
   return { order, blocked: new Set(graph.nodes.filter((n) => !done.has(n.id)).map((n) => n.id)) };
 }
 
-/** The nodes among `candidates` that lie on a cycle, each with one cycle through it (as node ids). */
-function cyclesThrough(graph: Graph, candidates: Set<string>): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  const succ = (id: string) =>
-    graph.edges.filter((e) => e.source === id && candidates.has(e.target)).map((e) => e.target);
-  for (const start of candidates) {
-    if (found.has(start)) continue;
-    // Breadth-first search back to `start` gives the shortest cycle through it.
-    const parent = new Map<string, string>();
-    const queue = [start];
-    let closing: string | undefined;
-    for (let i = 0; i < queue.length && closing === undefined; i++) {
-      for (const t of succ(queue[i])) {
-        if (t === start) {
-          closing = queue[i];
-          break;
-        }
-        if (!parent.has(t)) {
-          parent.set(t, queue[i]);
-          queue.push(t);
-        }
+/**
+ * The strongly connected components among `candidates` that hold a cycle
+ * (two or more nodes, or one that feeds itself), each as its node ids.
+ * Tarjan's algorithm with an explicit stack: a cycle may be 10,000 layers long.
+ */
+function cyclicComponents(graph: Graph, candidates: ReadonlySet<string>): string[][] {
+  const next = new Map<string, string[]>();
+  const selfLoops = new Set<string>();
+  for (const e of graph.edges) {
+    if (!candidates.has(e.source) || !candidates.has(e.target)) continue;
+    if (e.source === e.target) selfLoops.add(e.source);
+    const targets = next.get(e.source);
+    if (targets) targets.push(e.target);
+    else next.set(e.source, [e.target]);
+  }
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const components: string[][] = [];
+  let counter = 0;
+  for (const root of candidates) {
+    if (index.has(root)) continue;
+    // Each frame is a node and how many of its successors have been looked at.
+    const frames: { id: string; edge: number }[] = [{ id: root, edge: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (frames.length) {
+      const frame = frames[frames.length - 1];
+      const targets = next.get(frame.id) ?? [];
+      if (frame.edge < targets.length) {
+        const t = targets[frame.edge++];
+        if (!index.has(t)) {
+          index.set(t, counter);
+          low.set(t, counter++);
+          stack.push(t);
+          onStack.add(t);
+          frames.push({ id: t, edge: 0 });
+        } else if (onStack.has(t)) low.set(frame.id, Math.min(low.get(frame.id) as number, index.get(t) as number));
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.id, Math.min(low.get(parent.id) as number, low.get(frame.id) as number));
+      if (low.get(frame.id) !== index.get(frame.id)) continue;
+      const component: string[] = [];
+      let id: string;
+      do {
+        id = stack.pop() as string;
+        onStack.delete(id);
+        component.push(id);
+      } while (id !== frame.id);
+      if (component.length > 1 || selfLoops.has(frame.id)) components.push(component);
+    }
+  }
+  return components;
+}
+
+/** The shortest cycle through `start` inside `component`, as node ids from `start` (breadth-first search back to it). */
+function shortestCycle(next: ReadonlyMap<string, string[]>, start: string, component: ReadonlySet<string>): string[] {
+  const parent = new Map<string, string>();
+  const queue = [start];
+  for (let i = 0; i < queue.length; i++) {
+    for (const t of next.get(queue[i]) ?? []) {
+      if (!component.has(t)) continue;
+      if (t === start) {
+        const path = [queue[i]];
+        while (path[path.length - 1] !== start) path.push(parent.get(path[path.length - 1]) as string);
+        return path.reverse();
+      }
+      if (!parent.has(t)) {
+        parent.set(t, queue[i]);
+        queue.push(t);
       }
     }
-    if (closing === undefined) continue;
-    const path = [closing];
-    while (path[0] !== start) path.unshift(parent.get(path[0]) as string);
-    for (const id of path) if (!found.has(id)) found.set(id, path);
   }
-  return found;
+  return [start]; // not reached: every node of a cyclic component lies on a cycle
+}
+
+/** `"a" → "b" → "a"`, with the middle of a long cycle left out so the message stays one line. */
+function cycleText(names: readonly string[]): string {
+  const shown = names.length > 8 ? [...names.slice(0, 4), '…', ...names.slice(-3)] : names;
+  return [...shown, names[0]].map((n) => (n === '…' ? n : nameText(n))).join(' → ');
 }
 
 function checkInputRanks(spec: AnyLayerSpec, inputs: readonly Shape[]): Problem | undefined {
@@ -168,29 +237,53 @@ export function inferShapes(graph: Graph): ShapeReport {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
 
   const seenNames = new Map<string, GraphNode>();
+  const takenNames = new Set(graph.nodes.map((n) => n.name));
   for (const node of graph.nodes) {
+    const nameProblem = layerNameProblem(node.name);
+    if (nameProblem !== null) {
+      const stem = isLayerType(node.type) ? getLayerSpec(node.type).namePrefix : 'layer';
+      const name = suggestLayerName(node.name, stem, takenNames);
+      takenNames.add(name); // two bad names never get the same suggestion
+      diagnostics.push(
+        diagnostic(node, node.type, {
+          code: 'invalid-name',
+          message: nameProblem,
+          fix: { label: `Rename it "${name}"`, edit: { kind: 'rename', name } },
+        }),
+      );
+      continue; // an empty or bad name is reported once, not also as a duplicate
+    }
     const first = seenNames.get(node.name);
     if (first) {
       diagnostics.push(
         diagnostic(node, node.type, {
           code: 'duplicate-name',
-          message: `another layer is already named "${node.name}"; layer names must be unique`,
+          message: `another layer is already named ${nameText(node.name)}; layer names must be unique`,
         }),
       );
     } else seenNames.set(node.name, node);
   }
 
   const { order, blocked } = topologicalOrder(graph);
-  for (const [id, cycle] of cyclesThrough(graph, blocked)) {
-    const node = byId.get(id) as GraphNode;
-    const names = [...cycle, cycle[0]].map((c) => `"${byId.get(c)?.name}"`).join(' → ');
+  const outgoing = outgoingIndex(graph);
+  // One diagnostic per cycle, on its first layer in the file: a 10,000-layer ring is one mistake, not 10,000.
+  const position = new Map(graph.nodes.map((n, i) => [n.id, i]));
+  for (const component of cyclicComponents(graph, blocked)) {
+    const first = component.reduce((a, b) => ((position.get(a) as number) < (position.get(b) as number) ? a : b));
+    const cycle = shortestCycle(outgoing, first, new Set(component));
+    const node = byId.get(first) as GraphNode;
+    const size = cycle.length > 8 ? ` of ${limitText(cycle.length)} layers` : '';
+    const names = cycleText(cycle.map((id) => (byId.get(id) as GraphNode).name));
     diagnostics.push(
-      diagnostic(node, node.type, { code: 'cycle', message: `is on a cycle ${names}; data must flow one way` }),
+      diagnostic(node, node.type, { code: 'cycle', message: `is on a cycle${size} ${names}; data must flow one way` }),
     );
   }
 
   const failed = new Set<string>(blocked);
   const consumers = new Set(graph.edges.map((e) => e.source));
+  /** Layers on the longest chain from an input to each node, the input included. */
+  const depth = new Map<string, number>();
+  let totalWeights = 0;
   for (const id of order) {
     const node = byId.get(id) as GraphNode;
     const fail = (problem: Problem) => {
@@ -232,7 +325,8 @@ export function inferShapes(graph: Graph): ShapeReport {
       });
       continue;
     }
-    const needed = Math.max(spec.inputs.min, incoming.length ? Math.max(...slots) + 1 : 0);
+    let needed = spec.inputs.min;
+    for (const slot of slots) needed = Math.max(needed, slot + 1);
     const missing = [...Array(needed).keys()].filter((slot) => !slots.has(slot));
     if (missing.length) {
       const what =
@@ -244,13 +338,21 @@ export function inferShapes(graph: Graph): ShapeReport {
     }
     // tfjs 4.22's executor frees a layer's output too early when one layer takes
     // it twice and another layer reads it too, and predict() then crashes.
-    const twice = incoming.find((e, k) => incoming.findIndex((f) => f.source === e.source) !== k);
+    const sourcesSeen = new Set<string>();
+    let twice: (typeof incoming)[number] | undefined;
+    for (const e of incoming) {
+      if (sourcesSeen.has(e.source)) {
+        twice = e;
+        break;
+      }
+      sourcesSeen.add(e.source);
+    }
     const repeatedSource = twice && byId.get(twice.source);
     if (
       twice &&
       repeatedSource &&
       !(isLayerType(repeatedSource.type) && getLayerSpec(repeatedSource.type).inputs.max === 0) &&
-      graph.edges.some((e) => e.source === twice.source && e.target !== id && byId.has(e.target))
+      (outgoing.get(twice.source) ?? []).some((target) => target !== id && byId.has(target))
     ) {
       const first = incoming.find((e) => e.source === twice.source) as (typeof incoming)[number];
       fail({
@@ -273,6 +375,17 @@ export function inferShapes(graph: Graph): ShapeReport {
       continue;
     }
     const inputs = incoming.map((e) => shapes.get(e.source) as Shape);
+    let chain = 1;
+    for (const e of incoming) chain = Math.max(chain, (depth.get(e.source) as number) + 1);
+    if (chain > LIMITS.depth) {
+      // Reported once, where the chain crosses the limit; the layers after it are not blamed again.
+      fail({
+        code: 'too-deep',
+        message: `is layer ${limitText(chain)} of one chain; TensorFlow.js builds models at most ${limitText(LIMITS.depth)} layers deep`,
+      });
+      continue;
+    }
+    depth.set(id, chain);
 
     const rankProblem = checkInputRanks(spec, inputs);
     if (rankProblem) {
@@ -317,6 +430,13 @@ export function inferShapes(graph: Graph): ShapeReport {
       continue;
     }
     const elements = output.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1);
+    if (elements > LIMITS.tensorElements) {
+      fail({
+        code: 'tensor-over-limit',
+        message: `output ${shapeText(output)} holds ${valuesText(elements)} values per sample; NetCanvas computes tensors of at most ${limitText(LIMITS.tensorElements)} values`,
+      });
+      continue;
+    }
     if (elements > MAX_TENSOR_ELEMENTS) {
       diagnostics.push(
         diagnostic(node, node.type, {
@@ -325,9 +445,58 @@ export function inferShapes(graph: Graph): ShapeReport {
         }),
       );
     }
+    const count = spec.countParams?.({ inputs, output, params: resolved as ResolvedParams });
+    const weights = count ? count.trainable + count.nonTrainable : 0;
+    if (weights > LIMITS.weights || (totalWeights <= LIMITS.weights && totalWeights + weights > LIMITS.weights)) {
+      const what =
+        weights > LIMITS.weights
+          ? `has ${valuesText(weights)} weights`
+          : `brings the design to ${valuesText(totalWeights + weights)} weights`;
+      fail({
+        code: 'too-many-weights',
+        message: `${what}; NetCanvas holds at most ${limitText(LIMITS.weights)} (8 GiB of float32)`,
+      });
+      totalWeights += weights;
+      continue;
+    }
+    totalWeights += weights;
     shapes.set(id, output);
     params.set(id, resolved as ResolvedParams);
     inputShapes.set(id, inputs);
   }
+  diagnostics.push(...unusedLayers(graph, byId, failed));
   return { shapes, diagnostics, order, params, inputShapes };
+}
+
+/** A count too large to print exactly: `1e+308` stays short, `3,221,225,472` is exact. */
+const valuesText = (n: number): string => (n < 1e15 ? limitText(n) : n.toExponential(2));
+
+/**
+ * With declared outputs, a layer nothing consumes that is not one of them
+ * would be left out of the exported model while the summary counts it: one
+ * error per such dangling end, with a fix that makes it an output.
+ */
+function unusedLayers(graph: Graph, byId: ReadonlyMap<string, GraphNode>, failed: ReadonlySet<string>): Diagnostic[] {
+  if (!graph.outputs?.length) return [];
+  const outputs = outputNodeIds(graph);
+  const incoming = incomingEdgeIndex(graph);
+  const used = new Set<string>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const id = stack.pop() as string;
+    if (used.has(id)) continue;
+    used.add(id);
+    for (const e of incoming.get(id) ?? []) stack.push(e.source);
+  }
+  const consumed = new Set(graph.edges.map((e) => e.source));
+  const names = outputs.map((id) => nameText((byId.get(id) as GraphNode).name)).join(', ');
+  return graph.nodes
+    .filter((n) => !used.has(n.id) && !consumed.has(n.id) && !failed.has(n.id))
+    .map((node) =>
+      diagnostic(node, node.type, {
+        code: 'unused-layer',
+        message: `leads to none of the model's outputs (${names}), so the exported model would leave it out`,
+        fix: { label: `Make ${nameText(node.name)} an output`, edit: { kind: 'add-output' } },
+      }),
+    );
 }

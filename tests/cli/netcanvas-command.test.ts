@@ -132,7 +132,7 @@ describe('netcanvas', () => {
     expect(run).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'netcanvas: cannot read "nowhere.netcanvas.json": no such file\n',
+      stderr: 'netcanvas: cannot read "nowhere.netcanvas.json": no such file or folder\n',
     });
   });
 

@@ -198,3 +198,65 @@ describe('project file refusals', () => {
     expect(`At ${error.path.join('.')}: `).toBe(message.slice(0, message.indexOf(': ') + 2));
   });
 });
+
+describe('hostile project files', () => {
+  it.each([
+    ['constructor', 'At graph.nodes.1.params.constructor: Conv2D has no parameter "constructor"'],
+    ['toString', 'At graph.nodes.1.params.toString: Conv2D has no parameter "toString"'],
+    ['hasOwnProperty', 'At graph.nodes.1.params.hasOwnProperty: Conv2D has no parameter "hasOwnProperty"'],
+  ])('refuses the prototype key %s as a parameter, as it refuses any unknown one', (key, message) => {
+    const d = rawDocument();
+    d.graph.nodes[1].params[key] = 1;
+    expect(refusal(JSON.stringify(d)).message).toBe(message);
+  });
+
+  it('refuses a "__proto__" key, which a schema copy would turn into a prototype', () => {
+    const text = serializeProjectFile(residualProject()).replace(
+      '"filters": 8,',
+      '"__proto__": { "filters": 1 }, "filters": 8,',
+    );
+    expect(refusal(text).message).toBe('At graph.nodes.1.params.__proto__: a key named "__proto__" is not allowed');
+  });
+
+  it('refuses a number nested 100,000 lists deep without overflowing the stack, naming the field', () => {
+    const text = serializeProjectFile(residualProject()).replace(
+      '"filters": 8,',
+      `"filters": ${'['.repeat(100_000)}8${']'.repeat(100_000)},`,
+    );
+    expect(refusal(text).message).toBe(
+      'At graph.nodes.1.params.filters.0: nested more than 64 levels deep; a NetCanvas or Keras file is never this deep',
+    );
+  });
+
+  it('refuses numbers over NetCanvas limits, naming the limit', () => {
+    const d = rawDocument();
+    d.graph.nodes[1].params.filters = 1e308;
+    expect(refusal(JSON.stringify(d)).message).toBe(
+      "At graph.nodes.1.params.filters: must be at most 65,536 (NetCanvas's limit for whole-number parameters), got 1e+308",
+    );
+  });
+
+  it('refuses a design over 100,000 layers before checking any of them', () => {
+    const d = rawDocument();
+    d.graph.nodes = Array.from({ length: 100_001 }, () => 0);
+    expect(refusal(JSON.stringify(d)).message).toBe(
+      'At graph.nodes: 100,001 entries; a design holds at most 100,000 layers',
+    );
+  });
+
+  it('keeps messages one short line whatever the file puts in an id or a type', () => {
+    const d = rawDocument();
+    d.graph.nodes[1].type = `Conv\n${'x'.repeat(10_000)}`;
+    const message = refusal(JSON.stringify(d)).message;
+    expect(message).toMatch(/^At graph\.nodes\.1\.type: unknown layer type "Conv\\nx+…$/);
+    expect(message.length).toBeLessThan(120);
+  });
+
+  it('opens a design whose layer name is empty or invalid: that is a diagnostic with a fix, not a broken file', () => {
+    const d = rawDocument();
+    d.graph.nodes[1].name = '';
+    d.graph.nodes[2].name = 'conv 2';
+    const project = parseProjectFile(JSON.stringify(d));
+    expect(project.graph.nodes.slice(1, 3).map((n) => n.name)).toEqual(['', 'conv 2']);
+  });
+});

@@ -19,16 +19,13 @@ describe('cycles', () => {
     return { graph: connect(b.build(), r2, add, 1), x, add, r1, r2, after };
   }
 
-  it('blames each node on the cycle once, with one message naming the whole cycle', () => {
-    const { graph, add, r1, r2 } = cyclic();
+  it('reports a cycle once, on its first layer, with one message naming the whole cycle', () => {
+    const { graph, add } = cyclic();
     const report = inferShapes(graph);
     const cycle = report.diagnostics.filter((d) => d.code === 'cycle');
-    expect(cycle.map((d) => d.nodeId).sort()).toEqual([add, r1, r2].sort());
-    const names = '"sum" → "r1" → "d2" → "sum"';
+    expect(cycle.map((d) => d.nodeId)).toEqual([add]);
     expect(cycle.map((d) => d.message)).toEqual([
-      `Add "sum": is on a cycle ${names}; data must flow one way`,
-      `ReLU "r1": is on a cycle ${names}; data must flow one way`,
-      `Dense "d2": is on a cycle ${names}; data must flow one way`,
+      'Add "sum": is on a cycle "sum" → "r1" → "d2" → "sum"; data must flow one way',
     ]);
     expect(cycle.every((d) => d.severity === 'error')).toBe(true);
   });
@@ -36,7 +33,7 @@ describe('cycles', () => {
   it('does not blame the layers downstream of the cycle nor the input before it', () => {
     const { graph, x, after } = cyclic();
     const report = inferShapes(graph);
-    expect(report.diagnostics).toHaveLength(3);
+    expect(report.diagnostics).toHaveLength(1);
     expect(report.diagnostics.some((d) => d.nodeId === after || d.nodeId === x)).toBe(false);
     expect(report.shapes.get(x)).toEqual([null, 8]);
     expect(report.shapes.has(after)).toBe(false);
@@ -63,9 +60,10 @@ describe('cycles', () => {
     let g = connect(b.build(), a2, a1, 1);
     g = connect(g, c2, c1, 1);
     const messages = inferShapes(g).diagnostics.map((d) => d.message);
-    expect(messages).toHaveLength(4);
-    expect(messages.filter((m) => m.includes('"a1" → "a2" → "a1"'))).toHaveLength(2);
-    expect(messages.filter((m) => m.includes('"c1" → "c2" → "c1"'))).toHaveLength(2);
+    expect(messages).toEqual([
+      'Add "a1": is on a cycle "a1" → "a2" → "a1"; data must flow one way',
+      'Add "c1": is on a cycle "c1" → "c2" → "c1"; data must flow one way',
+    ]);
   });
 });
 
