@@ -4,6 +4,7 @@
  * fs and hands their bytes to the pure readers in `core/data`.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -15,6 +16,8 @@ import { imageFolderDataset, type ClassFolders, type ImageFile } from '../core/d
 import { toyDataset, type ToyDatasetOptions } from '../core/data/toy';
 import { decodeImageNode } from './image-decode-node';
 import { wantsDatasetFile } from '../core/data/dataset-files';
+import { LIMITS, bytesText } from '../core/limits';
+import { fsErrorText } from '../electron/fs-errors';
 
 /** Options for {@link loadDataset}. */
 export interface LoadDatasetOptions {
@@ -38,30 +41,58 @@ function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
 }
 
-async function kindOf(path: string, id: string): Promise<'file' | 'dir'> {
+/**
+ * Runs one file-system call on `path`; any failure (ELOOP, ENOTDIR, EACCES,
+ * EIO, …) becomes a {@link DatasetError} naming the path in words.
+ */
+async function onDisk<T>(path: string, call: () => Promise<T>): Promise<T> {
   try {
-    return (await stat(path)).isDirectory() ? 'dir' : 'file';
+    return await call();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DatasetError(id, `${path} does not exist`);
-    throw error;
+    throw new DatasetError(path, fsErrorText(error));
   }
 }
 
-async function requireDir(path: string, id: string): Promise<void> {
-  if ((await kindOf(path, id)) !== 'dir') throw new DatasetError(id, `${path} is a file, expected a folder`);
+async function kindOf(path: string): Promise<'file' | 'dir'> {
+  const info = await onDisk(path, () => stat(path));
+  if (info.isDirectory()) return 'dir';
+  // A FIFO or a device would block the read forever or never end.
+  if (!info.isFile()) throw new DatasetError(path, 'is neither a file nor a folder');
+  return 'file';
+}
+
+async function requireDir(path: string): Promise<void> {
+  if ((await kindOf(path)) !== 'dir') throw new DatasetError(path, 'is a file, expected a folder');
+}
+
+/** Reads one dataset file, refusing one larger than NetCanvas unpacks (checked before reading). */
+async function readDatasetFile(path: string): Promise<Uint8Array> {
+  const info = await onDisk(path, () => stat(path));
+  if (!info.isFile()) throw new DatasetError(path, 'is not a regular file');
+  if (info.size > LIMITS.unpackedFileBytes)
+    throw new DatasetError(
+      path,
+      `is ${bytesText(info.size)}; NetCanvas reads dataset files up to ${bytesText(LIMITS.unpackedFileBytes)}`,
+    );
+  return onDisk(path, () => readFile(path));
+}
+
+async function entries(dir: string): Promise<Dirent[]> {
+  return onDisk(dir, () => readdir(dir, { withFileTypes: true }));
 }
 
 /** Reads the files of `dir` (not its subfolders) whose names pass `wanted`, keyed by their full path. */
 async function readFiles(dir: string, wanted: (name: string) => boolean): Promise<Record<string, Uint8Array>> {
   const files: Record<string, Uint8Array> = {};
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.isFile() && wanted(entry.name)) files[join(dir, entry.name)] = await readFile(join(dir, entry.name));
+  for (const entry of await entries(dir)) {
+    if (entry.isFile() && wanted(entry.name))
+      files[join(dir, entry.name)] = await readDatasetFile(join(dir, entry.name));
   }
   return files;
 }
 
 async function subfolders(dir: string): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true }))
+  return (await entries(dir))
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
     .map((entry) => entry.name)
     .sort();
@@ -69,7 +100,8 @@ async function subfolders(dir: string): Promise<string[]> {
 
 /** One subfolder per class, each holding PNG/JPEG files (other files and hidden ones are skipped). */
 async function readClassFolders(dir: string): Promise<ClassFolders> {
-  const classes: Record<string, ImageFile[]> = {};
+  // No prototype: a class folder may be called "constructor" or "__proto__".
+  const classes: Record<string, ImageFile[]> = Object.create(null);
   for (const className of await subfolders(dir)) {
     const isImage = (name: string) => wantsDatasetFile('image-folder', `${className}/${name}`);
     const files = await readFiles(join(dir, className), isImage);
@@ -96,19 +128,19 @@ export async function loadDataset(id: string, options: LoadDatasetOptions = {}):
       });
     case 'idx': {
       const dir = expandHome(source.dir);
-      await requireDir(dir, id);
+      await requireDir(dir);
       return idxDataset(await readFiles(dir, isIdxFileName), { name: id, classNames: options.classNames });
     }
     case 'cifar10': {
       let path = expandHome(source.path);
-      if ((await kindOf(path, id)) === 'file') return cifar10FromTarGz(await readFile(path), basename(path), id);
+      if ((await kindOf(path)) === 'file') return cifar10FromTarGz(await readDatasetFile(path), basename(path), id);
       // The archive unpacks to cifar-10-batches-bin/; accept the folder above it too.
       if ((await subfolders(path)).includes('cifar-10-batches-bin')) path = join(path, 'cifar-10-batches-bin');
       return cifar10Dataset(await readFiles(path, (name) => wantsDatasetFile('cifar10', name)), id);
     }
     case 'folder': {
       const dir = expandHome(source.dir);
-      await requireDir(dir, id);
+      await requireDir(dir);
       if (!options.imageShape) {
         throw new DatasetError(id, "needs the model's input shape to resize the images to (imageShape)");
       }

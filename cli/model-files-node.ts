@@ -1,25 +1,33 @@
 /**
- * Writing what the command produces (a TensorFlow.js model's files, a JSON
- * report) to disk in Node. Every file goes through `writeFileAtomic`, so an
- * interrupted run leaves either the old file or the new one, never half of
- * one; failures become one `CliError` line naming the path.
+ * Writing what the command produces (a TensorFlow.js model folder, a JSON
+ * report) to disk in Node. A file goes through `writeFileAtomic` and a model
+ * folder through `writeModelFolder`, so an interrupted run leaves either the
+ * old one or the new one, never half of one or a mix; failures become one
+ * `CliError` line naming the path.
  */
-import { mkdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { ExportedFile } from '../core/formats/pytorch/index';
 import type { TfjsExport } from '../core/formats/tfjs-export';
 import { writeFileAtomic } from '../electron/atomic-write';
+import { fsErrorText } from '../electron/fs-errors';
+import {
+  checkModelFolder,
+  ModelFolderError,
+  weightsRecord,
+  writeModelFolder,
+  type ModelFolderFile,
+} from '../electron/model-folder';
 import { CliError } from './command';
 
 /** The name tfjs's `loadLayersModel('file://…')` and every tfjs example expect. */
 export const MODEL_JSON_FILE_NAME = 'model.json';
 
 function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a part of the path is a file, not a folder';
-  if (code === 'ENOSPC') return 'the disk is full';
-  return (error as Error).message;
+  // mkdir -p reports a file in the way as EEXIST.
+  return (error as NodeJS.ErrnoException).code === 'EEXIST'
+    ? 'a part of the path is a file, not a folder'
+    : fsErrorText(error);
 }
 
 /** Writes `data` to `path` atomically; the message of a failure names `shown` (the path as the user typed it). */
@@ -28,18 +36,6 @@ export async function writeFileOrFail(path: string, data: string | Uint8Array, s
     await writeFileAtomic(path, data);
   } catch (error) {
     throw new CliError(`cannot write "${shown}": ${reason(error)}`);
-  }
-}
-
-/**
- * Creates `dir` (and its parents) if needed, so a long training run finds out
- * before it starts that it could not save its result.
- */
-export async function ensureFolder(dir: string, shown: string = dir): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (error) {
-    throw new CliError(`cannot create the folder "${shown}": ${reason(error)}`);
   }
 }
 
@@ -54,44 +50,63 @@ export async function requireParentFolder(file: string, shown: string = file): P
 }
 
 /**
- * Writes a TensorFlow.js Layers model into `dir`: `model.json` and, unless the
- * export is topology-only, the weights file its manifest names. Returns the
- * names of the files written, weights first. The weights go first, so a `model.json` on disk never points
- * to weights that are not there yet.
+ * The files of a TensorFlow.js Layers model folder: the weights file its
+ * manifest names (unless the export is topology-only) and `model.json`,
+ * which records the weights' size and checksum (`userDefinedMetadata.netcanvas`)
+ * so weights from another model are refused when the pair is read back.
  */
-export async function writeTfjsModelFiles(
-  dir: string,
-  exported: TfjsExport,
-  shownDir: string = dir,
-): Promise<string[]> {
-  await ensureFolder(dir, shownDir);
-  const written: string[] = [];
+export function tfjsModelFiles(exported: TfjsExport): ModelFolderFile[] {
+  const files: ModelFolderFile[] = [];
   const { modelJson, weightData } = exported;
+  let json: TfjsExport['modelJson'] & { userDefinedMetadata?: Record<string, unknown> } = modelJson;
   if (weightData !== null) {
     const weightsFile = modelJson.weightsManifest?.[0]?.paths[0];
     if (!weightsFile) throw new Error('an export with weights has no weights file in its manifest');
-    await writeFileOrFail(join(dir, weightsFile), new Uint8Array(weightData), join(shownDir, weightsFile));
-    written.push(weightsFile);
+    const data = new Uint8Array(weightData);
+    files.push({ name: weightsFile, data });
+    json = { ...modelJson, userDefinedMetadata: { netcanvas: { weights: weightsRecord(weightsFile, data) } } };
   }
-  await writeFileOrFail(
-    join(dir, MODEL_JSON_FILE_NAME),
-    `${JSON.stringify(modelJson)}\n`,
-    join(shownDir, MODEL_JSON_FILE_NAME),
-  );
-  written.push(MODEL_JSON_FILE_NAME);
-  return written;
+  files.push({ name: MODEL_JSON_FILE_NAME, data: `${JSON.stringify(json)}\n` });
+  return files;
 }
 
 /**
- * Writes an export's files into `dir` (created if needed), each atomically,
- * in the order given, and returns their names.
+ * Writes `files` as the whole model folder `dir`, atomically (see
+ * `electron/model-folder.ts`): a reader sees the old model or the new one,
+ * never a mix, and nothing is written when it fails. Returns the file names.
+ */
+export async function writeModelFolderOrFail(
+  dir: string,
+  files: readonly ModelFolderFile[],
+  shownDir: string = dir,
+): Promise<string[]> {
+  try {
+    await writeModelFolder(dir, files, shownDir);
+  } catch (error) {
+    if (error instanceof ModelFolderError) throw new CliError(error.message);
+    throw error;
+  }
+  return files.map((f) => f.name);
+}
+
+/** Fails now, without writing anything, unless `dir` can become a model folder (checked before a long run). */
+export async function checkModelFolderOrFail(dir: string, shownDir: string = dir): Promise<void> {
+  try {
+    await checkModelFolder(dir, shownDir);
+  } catch (error) {
+    if (error instanceof ModelFolderError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Writes an export's files as the model folder `dir`, whole and atomically
+ * (see {@link writeModelFolderOrFail}), and returns their names.
  */
 export async function writeExportFiles(
   dir: string,
   files: readonly ExportedFile[],
   shownDir: string = dir,
 ): Promise<string[]> {
-  await ensureFolder(dir, shownDir);
-  for (const file of files) await writeFileOrFail(join(dir, file.name), file.data, join(shownDir, file.name));
-  return files.map((f) => f.name);
+  return writeModelFolderOrFail(dir, files, shownDir);
 }

@@ -58,7 +58,34 @@ export const LIMITS = {
   jsonDepth: 64,
   /** Largest design file (project or model.json) read, in bytes: 128 MiB. A 100,000-layer project is about 50 MiB. */
   designFileBytes: 128 * 1024 ** 2,
+  /**
+   * Most bytes one gzip file of a dataset may unpack to: 1 GiB (EMNIST's
+   * largest images file is 547 MB, CIFAR-10's tar 185 MB). Checked before
+   * anything is allocated, and again while unpacking, so a 2 MB "gzip bomb"
+   * is refused instead of filling the memory.
+   */
+  unpackedFileBytes: 2 ** 30,
+  /**
+   * Most pixels one image of an image folder may declare: 2²⁶ (67 million, a
+   * 48-megapixel phone photo fits). Read from the PNG or JPEG header before
+   * decoding, since a 0.4 MB PNG can declare 20000×20000 pixels (1.6 GB of RGBA).
+   */
+  imagePixels: 2 ** 26,
+  /** Most classes a dataset may have; a network's last Dense layer has at most {@link LIMITS.wholeNumber} units. */
+  classes: 65_536,
 } as const;
+
+/** `1073741824` → `1 GiB`, `3200000` → `3.1 MiB`: byte counts in messages. */
+export function bytesText(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
+}
 
 /** `65536` → `65,536`: limits in messages read as in these docs. */
 export const limitText = (n: number): string => n.toLocaleString('en-US');

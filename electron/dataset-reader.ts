@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { wantsDatasetFile, type DatasetFilesKind } from '../core/data/dataset-files';
 import type { DatasetProgress, OpenedDataset } from './contract';
+import { fsErrorText } from './fs-errors';
 
 /** The most a picked dataset may hold; the renderer keeps it all in memory. */
 export const MAX_DATASET_BYTES = 2 * 1024 ** 3;
@@ -20,10 +21,24 @@ export class DatasetPickError extends Error {
   }
 }
 
-/** Relative `/`-separated paths of the files under `root`, at most three levels deep (train/class/image). */
+/** Runs one file-system call on `target`; a failure (ELOOP, ENOTDIR, EACCES, …) becomes one line naming the path. */
+async function onDisk<T>(target: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new DatasetPickError(`${target}: ${fsErrorText(error)}.`);
+  }
+}
+
+/**
+ * Relative `/`-separated paths of the regular files under `root`, at most
+ * three levels deep (train/class/image). Symbolic links are not followed: a
+ * dataset folder gives access to what is in it, not to what a link points at.
+ */
 async function listFiles(root: string, depth = 3, prefix = ''): Promise<string[]> {
   if (depth === 0) return [];
-  const entries = await fs.readdir(path.join(root, prefix), { withFileTypes: true });
+  const folder = path.join(root, prefix);
+  const entries = await onDisk(folder, () => fs.readdir(folder, { withFileTypes: true }));
   const out: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
@@ -63,7 +78,14 @@ export async function readDatasetFiles(
   }
   names = names.filter((n) => wantsDatasetFile(kind, n));
   if (names.length === 0) throw new DatasetPickError(`${chosen} holds no ${describeKind(kind)}.`);
-  const sizes = await Promise.all(names.map(async (n) => (await fs.stat(path.join(root, n))).size));
+  const sizes: number[] = [];
+  for (const n of names) {
+    const file = path.join(root, n);
+    // lstat: the archive (or a file swapped in since the listing) must be a regular file, not a link or a FIFO.
+    const info = await onDisk(file, () => fs.lstat(file));
+    if (!info.isFile()) throw new DatasetPickError(`${file} is not a regular file.`);
+    sizes.push(info.size);
+  }
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   if (totalBytes > MAX_DATASET_BYTES)
     throw new DatasetPickError(
@@ -72,7 +94,8 @@ export async function readDatasetFiles(
   const files: OpenedDataset['files'] = [];
   let loadedBytes = 0;
   for (const name of names) {
-    const bytes = await fs.readFile(path.join(root, name));
+    const file = path.join(root, name);
+    const bytes = await onDisk(file, () => fs.readFile(file));
     files.push({
       path: name,
       data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,

@@ -20,7 +20,7 @@ import { parseTrainingSettings } from '../../core/train/settings';
 import { CliError, EXIT, UsageError, type Command } from '../command';
 import { readDesignExtras, type DesignExtras } from '../design-weights-node';
 import { loadDesign } from '../load-design';
-import { writeExportFiles, writeTfjsModelFiles } from '../model-files-node';
+import { checkModelFolderOrFail, tfjsModelFiles, writeExportFiles, writeModelFolderOrFail } from '../model-files-node';
 import { templateOptions } from '../options';
 
 /** Export formats. */
@@ -53,7 +53,9 @@ export const exportCommand: Command = {
     '                    of a trained project or a `train --out` model.json',
     '                    onnx: <name>.onnx (opset 13, NCHW, dynamic batch) with the trained weights, or',
     '                    initial ones as tfjs draws them',
-    '  -o, --out DIR     the folder to write into (created if missing; files in it are replaced)',
+    '  -o, --out DIR     the model folder to write (created if missing; replaced whole and atomically, so it',
+    '                    must hold nothing but an export: model.json, model.py, train.py, README.md, .onnx,',
+    '                    weights, preprocessing.json)',
     '  --input H,W,C     input shape for a template',
     '  --classes N       number of classes for a template',
     '  --weights         also write freshly initialised weights (model.weights.bin)',
@@ -96,6 +98,8 @@ export const exportCommand: Command = {
       seed = Number(values.seed);
     }
 
+    const outDir = resolve(io.cwd, values.out);
+    await checkModelFolderOrFail(outDir, values.out);
     const design = await loadDesign(positionals[0], templateOptions(values), io.cwd);
     for (const warning of design.warnings) io.err(`warning: ${warning}\n`);
     if (design.graph.nodes.length === 0)
@@ -161,7 +165,7 @@ export const exportCommand: Command = {
       weights: Boolean(values.weights),
       ...(seed === undefined ? {} : { compile: { seed } }),
     });
-    const written = await writeTfjsModelFiles(resolve(io.cwd, values.out), exported, values.out);
+    const written = await writeModelFolderOrFail(outDir, tfjsModelFiles(exported), values.out);
     const what = values.weights ? 'topology and initial weights' : 'topology only (untrained)';
     const files = written.map((name) => join(values.out as string, name)).join(', ');
     io.out(`${design.label}: ${what} written to ${files}\n`);

@@ -39,7 +39,13 @@ import type { Template } from '../../templates/template';
 import { CliError, EXIT, UsageError, type CliIo, type Command } from '../command';
 import { loadDataset } from '../datasets-node';
 import { buildTemplate, findTemplate, isFile, loadDesign } from '../load-design';
-import { ensureFolder, requireParentFolder, writeFileOrFail, writeTfjsModelFiles } from '../model-files-node';
+import {
+  checkModelFolderOrFail,
+  requireParentFolder,
+  tfjsModelFiles,
+  writeFileOrFail,
+  writeModelFolderOrFail,
+} from '../model-files-node';
 import { parseInputShape, positiveInt } from '../options';
 import { clock, epochLine, percent, progressBar, progressLine, rate } from './train-progress';
 
@@ -408,9 +414,9 @@ const BAR_REDRAW_MS = 100;
 const PLAIN_LINE_MS = 10_000;
 
 async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
-  // Fail on unwritable outputs now, not after an hour of training.
+  // Fail on unwritable outputs now, not after an hour of training; and write nothing until the model is done.
   const outDir = plan.outDir === undefined ? undefined : resolve(io.cwd, plan.outDir);
-  if (outDir) await ensureFolder(outDir, plan.outDir);
+  if (outDir) await checkModelFolderOrFail(outDir, plan.outDir);
   const reportFile = plan.reportFile === undefined ? undefined : resolve(io.cwd, plan.reportFile);
   if (reportFile) await requireParentFolder(reportFile, plan.reportFile);
 
@@ -515,13 +521,16 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
 
   if (outDir) {
     const exported = await exportTfjsModel(model, tf);
-    await writeTfjsModelFiles(outDir, exported, plan.outDir);
     // The model expects inputs prepared as in training; without these numbers its predictions are noise.
     const preprocessing = preprocessingJson(data, result);
-    await writeFileOrFail(
-      join(outDir, PREPROCESSING_FILE_NAME),
-      `${JSON.stringify(preprocessing, null, 2)}\n`,
-      join(plan.outDir!, PREPROCESSING_FILE_NAME),
+    // One folder, written whole: model.json, its weights and the preprocessing always belong together.
+    await writeModelFolderOrFail(
+      outDir,
+      [
+        ...tfjsModelFiles(exported),
+        { name: PREPROCESSING_FILE_NAME, data: `${JSON.stringify(preprocessing, null, 2)}\n` },
+      ],
+      plan.outDir,
     );
     io.out(
       `model: ${join(plan.outDir!, 'model.json')} + weights (tf.loadLayersModel reads them); ` +
@@ -571,7 +580,8 @@ export const trainCommand: Command = {
     "  --classes N              build a template for N classes (default: the dataset's)",
     '  --seed N                 repeat a run exactly (weights, shuffling, split, augmentation)',
     '  --out DIR                write the trained model as DIR/model.json + DIR/model.weights.bin, and',
-    '                           DIR/preprocessing.json: the scale, mean and std its inputs need',
+    '                           DIR/preprocessing.json: the scale, mean and std its inputs need (the folder',
+    '                           is written whole and atomically, so it must hold nothing but a model)',
     '  --report FILE            write { backend, history, test, samplesPerSecond, ... } as JSON',
     '',
     "A template is built for the dataset's input shape and class count. A progress bar shows on a",

@@ -93,8 +93,9 @@ export async function datasetFromFiles(
     case 'image-folder': {
       if (!options.imageShape || !options.decode)
         throw new DatasetError(name, "needs the model's input shape and an image decoder to read an image folder");
-      const train: Record<string, ImageFile[]> = {};
-      const test: Record<string, ImageFile[]> = {};
+      // No prototype: a class folder may be called "constructor" or "__proto__".
+      const train: Record<string, ImageFile[]> = Object.create(null);
+      const test: Record<string, ImageFile[]> = Object.create(null);
       const split = picked.some((f) => segments(f.path).length === 3);
       for (const f of picked) {
         const parts = segments(f.path);

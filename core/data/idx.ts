@@ -4,6 +4,7 @@
  * big-endian uint32, then the values, big-endian, row-major.
  */
 import { DatasetError, asUint8Array, checkSplit, type Bytes, type Dataset, type DatasetSplit } from './dataset';
+import { LIMITS, limitText } from '../limits';
 import { gunzipIfNeeded } from './gzip';
 
 /** Element types an IDX file can declare, by their type code. */
@@ -260,6 +261,14 @@ export function idxDataset(files: Record<string, Bytes>, options: IdxDatasetOpti
   if (!classNames) {
     let largest = 0;
     for (const { split } of [train, test]) for (const label of split.labels) largest = Math.max(largest, label);
+    // A damaged labels file may hold 2³¹ − 1: refuse it before making a name for every class up to it.
+    if (largest >= LIMITS.classes) {
+      const file = train.split.labels.includes(largest) ? trainLabelsName : testLabelsName;
+      throw new DatasetError(
+        file,
+        `has label ${largest}; NetCanvas trains at most ${limitText(LIMITS.classes)} classes (labels 0–${LIMITS.classes - 1})`,
+      );
+    }
     classNames = Array.from({ length: largest + 1 }, (_, i) => String(i));
   }
   const named = options.classNames !== undefined;

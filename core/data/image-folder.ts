@@ -4,6 +4,7 @@
  * caller passes a decoder; this module resizes each image to the model's input
  * and converts it to 1 or 3 channels.
  */
+import { LIMITS, limitText } from '../limits';
 import {
   DatasetError,
   asUint8Array,
@@ -13,6 +14,7 @@ import {
   type Dataset,
   type DatasetSplit,
 } from './dataset';
+import { readImageHeader } from './image-header';
 
 /** One image file: its name (for messages) and its undecoded bytes. */
 export interface ImageFile {
@@ -116,9 +118,22 @@ async function loadImage(
   target: Uint8Array,
 ): Promise<void> {
   const [height, width, channels] = inputShape;
+  const bytes = asUint8Array(file.bytes);
+  // The header first: decoders allocate what it declares before they look any further.
+  let header;
+  try {
+    header = readImageHeader(bytes);
+  } catch (error) {
+    throw new DatasetError(path, (error as Error).message);
+  }
+  if (header.width === 0 || header.height === 0 || header.width * header.height > LIMITS.imagePixels)
+    throw new DatasetError(
+      path,
+      `declares ${header.width}×${header.height} pixels; NetCanvas decodes images of 1 to ${limitText(LIMITS.imagePixels)} pixels`,
+    );
   let image: DecodedImage;
   try {
-    image = await decode(asUint8Array(file.bytes), file.name);
+    image = await decode(bytes, file.name);
   } catch (error) {
     throw new DatasetError(path, `cannot be decoded as an image (${(error as Error).message})`);
   }
@@ -189,6 +204,11 @@ export async function imageFolderDataset(classes: ClassFolders, options: ImageFo
       `needs at least two class folders, found ${classNames.length ? classNames.join(', ') : 'none'}`,
     );
   }
+  if (classNames.length > LIMITS.classes)
+    throw new DatasetError(
+      name,
+      `has ${limitText(classNames.length)} class folders; NetCanvas trains at most ${limitText(LIMITS.classes)} classes`,
+    );
   for (const className of classNames) {
     if (classes[className].length === 0) throw new DatasetError(`${name}/${className}`, 'holds no images');
   }
@@ -208,7 +228,8 @@ export async function imageFolderDataset(classes: ClassFolders, options: ImageFo
       for (const file of [...classes[className]].sort(byName)) {
         trainPicks.push({ classIndex, file, path: pathOf(className, file) });
       }
-      for (const file of [...(options.test?.[className] ?? [])].sort(byName)) {
+      const testFiles = Object.hasOwn(options.test ?? {}, className) ? (options.test as ClassFolders)[className] : [];
+      for (const file of [...testFiles].sort(byName)) {
         testPicks.push({ classIndex, file, path: `test/${pathOf(className, file)}` });
       }
     });
@@ -226,6 +247,15 @@ export async function imageFolderDataset(classes: ClassFolders, options: ImageFo
       });
     });
   }
+  // Before decoding anything: a test split asked for but empty would report an accuracy of NaN.
+  // (An explicit testFraction of 0 asks for none; training refuses that dataset in its turn.)
+  if (testPicks.length === 0 && (options.test || (options.testFraction ?? 0.2) > 0))
+    throw new DatasetError(
+      options.test ? `${name}/test` : name,
+      options.test
+        ? 'holds no test images; put images in test/<class>/ or leave test/ out to hold out a share of each class'
+        : `has too few images to hold out a test share of ${options.testFraction ?? 0.2}; add images or a test/ folder`,
+    );
   const train = await buildSplit(trainPicks, inputShape, decode);
   const test = await buildSplit(testPicks, inputShape, decode);
   checkSplit(name, train, inputShape, classNames.length);

@@ -23,6 +23,8 @@ export interface TrainingData {
   readonly train: DatasetSplit;
   /** Used for validation as it is; otherwise the settings' `validationSplit` is held out of `train`. */
   readonly validation?: DatasetSplit;
+  /** The held-out test split, when the data has one; training refuses an empty one (its accuracy would be NaN). */
+  readonly test?: DatasetSplit;
 }
 
 /** One batch as tensors: inputs `[n, ...inputShape]` and one-hot labels `[n, classes]`. The caller disposes both. */

@@ -131,6 +131,9 @@ function checkCompatible(model: tfjs.LayersModel, data: TrainingData, settings: 
   const [mismatch] = [...interfaceMismatches(network, shape), ...settingsMismatches(settings, shape)];
   if (mismatch) throw new TrainingError(mismatchSentence(mismatch));
   if (data.train.count === 0) throw new TrainingError('The training split has no samples.');
+  // Checked before training, not after: the run would end with a test accuracy of NaN.
+  if (data.test && data.test.count === 0)
+    throw new TrainingError('The test split has no samples; add test images (or more images per class) first.');
 }
 
 /** The training and validation splits: the dataset's own validation split, or a seeded share of `train`. */

@@ -247,7 +247,7 @@ describe('netcanvas train refuses, in one line', () => {
     [
       ['train', 'mlp', '--dataset', `idx:${join(dir, 'no-such-folder')}`],
       1,
-      /^netcanvas: idx:.*no-such-folder: .*no-such-folder does not exist/,
+      /^netcanvas: .*no-such-folder: no such file or folder$/m,
     ],
     [
       ['train', 'mlp', '--dataset', 'toy:ring', '--report', join(dir, 'missing', 'r.json')],

@@ -182,13 +182,17 @@ describe('handleDatasetRequest', () => {
       kind: 'image-folder',
       name: 'shapes',
       inputShape: [4, 4, 3],
+      // Five images a class, so one of each is held out for testing and the split itself is sound.
       train: {
-        red: [file('notes.png', new TextEncoder().encode('not a picture'))],
-        blue: [file('c.png', png(8, 8, [0, 0, 255]))],
+        red: [
+          file('notes.png', new TextEncoder().encode('not a picture')),
+          ...[1, 2, 3, 4].map((i) => file(`r${i}.png`, png(8, 8, [255, 0, 0]))),
+        ],
+        blue: [1, 2, 3, 4, 5].map((i) => file(`b${i}.png`, png(8, 8, [0, 0, 255]))),
       },
     });
     expect(response).toMatchObject({ type: 'failed', name: 'DatasetError' });
-    expect(response.type === 'failed' && response.message).toMatch(/^red\/notes\.png: cannot be decoded as an image/);
+    expect(response.type === 'failed' && response.message).toMatch(/^red\/notes\.png: is neither PNG nor JPEG/);
   });
 });
 

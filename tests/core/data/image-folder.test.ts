@@ -90,7 +90,7 @@ describe('decodeImageNode', () => {
 
   it('refuses other formats', async () => {
     await expect(decodeImageNode(new TextEncoder().encode('GIF89a...'), 'x.gif')).rejects.toThrow(
-      'neither PNG nor JPEG (x.gif starts with 47 49 46 38)',
+      'x.gif is neither PNG nor JPEG (it starts with 47 49 46 38)',
     );
   });
 });
@@ -170,7 +170,7 @@ describe('imageFolderDataset', () => {
         },
         { inputShape: [2, 2, 3], decode: decodeImageNode, testFraction: 0 },
       ],
-      /^b\/notes\.png: cannot be decoded as an image \(neither PNG nor JPEG \(notes\.png starts with 68 65 6c 6c\)\)$/,
+      /^b\/notes\.png: is neither PNG nor JPEG \(it starts with 68 65 6c 6c\)$/,
     ],
     [
       'an empty class',
@@ -210,7 +210,10 @@ describe('imageFolderDataset', () => {
     [
       'a decoder that returns too few bytes',
       [
-        { a: [{ name: 'x.png', bytes: new Uint8Array(1) }], b: [{ name: 'y.png', bytes: new Uint8Array(1) }] },
+        {
+          a: [{ name: 'x.png', bytes: png(2, 2, solid([1, 2, 3])) }],
+          b: [{ name: 'y.png', bytes: png(2, 2, solid([1, 2, 3])) }],
+        },
         {
           inputShape: [2, 2, 3],
           decode: async (): Promise<DecodedImage> => ({ width: 2, height: 2, data: new Uint8Array(12) }),
