@@ -5,7 +5,7 @@
  * spawning the command.
  */
 import type { Diagnostic } from '../core/errors';
-import { BYTES_PER_VALUE, type ModelSummary } from '../core/graph/summary';
+import { BYTES_PER_VALUE, type LayerSummary, type ModelSummary, type SummaryTotals } from '../core/graph/summary';
 import { estimateTrainingMemory } from '../core/train/memory';
 import type { OptimizerName } from '../core/train/optimizers';
 import type { Shape } from '../core/layers/layer-spec';
@@ -121,15 +121,9 @@ export function formatSummaryTable(title: string, summary: ModelSummary, options
 
 /** The document `netcanvas summary --json` prints: per-layer rows, totals, diagnostics. */
 export interface SummaryJson {
-  layers: {
-    name: string;
-    type: string;
-    outputShape: Shape | null;
-    trainableParams: number;
-    nonTrainableParams: number;
-    macs: number;
-  }[];
-  totals: { params: number; trainableParams: number; nonTrainableParams: number; macs: number };
+  /** The summary's rows without the node ids and activation bytes (a design's internals, not Keras's summary). */
+  layers: Pick<LayerSummary, 'name' | 'type' | 'outputShape' | 'trainableParams' | 'nonTrainableParams' | 'macs'>[];
+  totals: Omit<SummaryTotals, 'activationBytes'>;
   diagnostics: Diagnostic[];
 }
 
