@@ -24,16 +24,8 @@ import {
   settingsMismatches,
   type DataShape,
 } from '../../core/train/design-check';
-import { OPTIMIZERS, type OptimizerName } from '../../core/train/optimizers';
-import {
-  augmentationSchema,
-  parseTrainingSettings,
-  PREPROCESSING,
-  type Augmentation,
-  type Preprocessing,
-  type TrainingSettings,
-} from '../../core/train/settings';
-import type { BackendName } from '../../core/train/backends';
+import { BACKEND_NAMES, BACKEND_ORDER, type BackendName } from '../../core/train/setting-fields';
+import { parseTrainingSettings, type Preprocessing, type TrainingSettings } from '../../core/train/settings';
 import type { EpochEvent, TrainingResult } from '../../core/train/session';
 import type { Template } from '../../templates/template';
 import { CliError, EXIT, UsageError, type CliIo, type Command } from '../command';
@@ -47,12 +39,18 @@ import {
   writeModelFolderOrFail,
 } from '../model-files-node';
 import { parseInputShape, positiveInt } from '../options';
+import {
+  augmentHelp,
+  flagForPath,
+  parseAugment,
+  settingFlagHelp,
+  settingFlagOptions,
+  settingsFromFlags,
+} from '../setting-flags';
 import { clock, epochLine, percent, progressBar, progressLine, rate } from './train-progress';
 
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2). */
 export const EXIT_INTERRUPTED = 130;
-
-const BACKENDS: readonly BackendName[] = ['wasm', 'cpu', 'webgl'];
 
 /**
  * Where the command's defaults differ from the training settings' own, and
@@ -70,99 +68,17 @@ const CLI_DEFAULTS = { preprocessing: 'standardize', learningRate: 0.002 } as co
   learningRate: number;
 };
 
-/**
- * Strength each augmentation gets when named without one (`--augment flip,crop`):
- * the usual recipe values (ResNet's CIFAR crop of 4 pixels, a coin-flip mirror).
- */
-const AUGMENT_DEFAULTS: Augmentation = {
-  flipHorizontal: 0.5,
-  flipVertical: 0.5,
-  crop: 4,
-  translate: 0.1,
-  rotation: 10,
-  scale: 0.1,
-  brightness: 0.1,
-  contrast: 0.1,
-  saturation: 0.1,
-  noise: 0.05,
-};
-
-/** Short names users type for the augmentation fields. */
-const AUGMENT_ALIASES: Record<string, keyof Augmentation> = {
-  flip: 'flipHorizontal',
-  hflip: 'flipHorizontal',
-  vflip: 'flipVertical',
-  rotate: 'rotation',
-  zoom: 'scale',
-  shift: 'translate',
-};
-
-const kebabToCamel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-
-/**
- * Parses `--augment`: comma-separated names, each optionally with a strength
- * (`flip,crop=4,rotation=15`). Names are the settings' fields in camelCase or
- * kebab-case, or a short alias.
- */
-export function parseAugment(text: string): Partial<Augmentation> {
-  const fields = Object.keys(augmentationSchema.shape) as (keyof Augmentation)[];
-  const result: Partial<Augmentation> = {};
-  for (const item of text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const [rawName, rawValue] = item.split('=').map((s) => s.trim());
-    const camel = kebabToCamel(rawName);
-    const name = AUGMENT_ALIASES[rawName] ?? fields.find((f) => f.toLowerCase() === camel.toLowerCase());
-    if (!name)
-      throw new UsageError(
-        `--augment: unknown augmentation "${rawName}"; expected ${fields.join(', ')} (optionally =strength, e.g. crop=4)`,
-      );
-    const value = rawValue === undefined ? AUGMENT_DEFAULTS[name] : Number(rawValue);
-    if (rawValue !== undefined && (rawValue === '' || !Number.isFinite(value)))
-      throw new UsageError(`--augment: ${name} expects a number after "=", got "${rawValue}"`);
-    result[name] = value;
-  }
-  return result;
-}
-
-function positiveNumber(name: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
-    throw new UsageError(`--${name} expects a number > 0, got "${text}"`);
-  return value;
-}
-
-function fraction(name: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !(value >= 0 && value < 1))
-    throw new UsageError(`--${name} expects a fraction from 0 up to (not including) 1, got "${text}"`);
-  return value;
-}
-
-function seedValue(text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) > 0xffffffff)
-    throw new UsageError(`--seed expects a whole number from 0 to 4294967295, got "${text}"`);
-  return Number(text);
-}
-
 function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(text))
     throw new UsageError(`--${name} expects one of ${allowed.join(', ')}, got "${text}"`);
   return text as T;
 }
 
-/** The settings' field each flag sets, to name the flag when the schema refuses a value. */
-const FLAG_OF_FIELD: Record<string, string> = {
-  optimizer: '--optimizer',
-  learningRate: '--lr',
-  batchSize: '--batch-size',
-  epochs: '--epochs',
-  validationSplit: '--validation-split',
-  seed: '--seed',
-  preprocessing: '--preprocess',
-  augmentation: '--augment',
-};
+/** The backends `--backend` takes, those that run in Node first (webgl is accepted and falls back). */
+const CLI_BACKENDS: readonly BackendName[] = [
+  ...BACKEND_ORDER.node,
+  ...BACKEND_NAMES.filter((name) => !BACKEND_ORDER.node.includes(name)),
+];
 
 /** Everything the flags say, checked, before any file is read. */
 interface TrainPlan {
@@ -195,35 +111,18 @@ function planFromFlags(positionals: string[], values: Record<string, string | bo
     const value = text(name);
     return value === undefined ? undefined : parse(value);
   };
-  const seedGiven = text('seed') !== undefined;
-  const seed = given('seed', seedValue) ?? Math.floor(Math.random() * 0x100000000);
+  const flagged = settingsFromFlags(values);
+  const seedGiven = flagged.seed !== undefined;
+  const seed = flagged.seed ?? Math.floor(Math.random() * 0x100000000);
   const augmentation = given('augment', parseAugment);
-  const raw = {
-    ...(text('optimizer') !== undefined
-      ? { optimizer: oneOf<OptimizerName>('optimizer', text('optimizer')!, OPTIMIZERS) }
-      : {}),
-    learningRate: text('lr') !== undefined ? positiveNumber('lr', text('lr')!) : CLI_DEFAULTS.learningRate,
-    ...(text('batch-size') !== undefined ? { batchSize: positiveInt('batch-size', text('batch-size')!) } : {}),
-    ...(text('epochs') !== undefined ? { epochs: positiveInt('epochs', text('epochs')!) } : {}),
-    ...(text('validation-split') !== undefined
-      ? { validationSplit: fraction('validation-split', text('validation-split')!) }
-      : {}),
-    preprocessing:
-      text('preprocess') !== undefined
-        ? oneOf<Preprocessing>('preprocess', text('preprocess')!, PREPROCESSING)
-        : CLI_DEFAULTS.preprocessing,
-    ...(augmentation ? { augmentation } : {}),
-    seed,
-  };
+  const raw = { ...CLI_DEFAULTS, ...flagged, ...(augmentation ? { augmentation } : {}), seed };
   let settings: TrainingSettings;
   try {
     settings = parseTrainingSettings(raw);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     // "At augmentation.crop: Too big…" → "--augment crop: Too big…"
-    const [field, ...rest] = e.path;
-    const flag = FLAG_OF_FIELD[String(field)] ?? String(field);
-    throw new UsageError(`${flag}${rest.length ? ` ${rest.join('.')}` : ''}: ${e.detail}`);
+    throw new UsageError(`${flagForPath(e.path)}: ${e.detail}`);
   }
   return {
     target: positionals[0],
@@ -234,7 +133,7 @@ function planFromFlags(positionals: string[], values: Record<string, string | bo
     input: given('input', parseInputShape),
     classes: given('classes', (v) => positiveInt('classes', v)),
     limit: given('limit', (v) => positiveInt('limit', v)),
-    backend: given('backend', (v) => oneOf<BackendName>('backend', v, BACKENDS)),
+    backend: given('backend', (v) => oneOf<BackendName>('backend', v, CLI_BACKENDS)),
     outDir: text('out'),
     reportFile: text('report'),
   };
@@ -565,20 +464,15 @@ export const trainCommand: Command = {
     '  folder:<dir>       one subfolder of PNG/JPEG images per class (optionally under train/ and test/)',
     '  toy:<name>         a 2-D set where a linear classifier fails: quadrants, ring, modes',
     '',
-    'Options:',
-    '  --epochs N               passes over the training data (default 5)',
-    '  --batch-size N           samples per step (default 32)',
-    `  --optimizer NAME         ${OPTIMIZERS.join(', ')} (default adam)`,
-    `  --lr X                   learning rate (default ${CLI_DEFAULTS.learningRate})`,
-    '  --augment LIST           e.g. flip,crop=4,rotation=10 (image data only); names: ' +
-      Object.keys(AUGMENT_DEFAULTS).join(', '),
-    `  --preprocess NAME        ${PREPROCESSING.join(', ')} (default ${CLI_DEFAULTS.preprocessing}: zero mean, unit variance per channel)`,
-    '  --validation-split X     share of the training data held out for validation (default 0.1)',
-    '  --backend NAME           wasm or cpu (default: wasm, falling back to cpu)',
+    'Training settings:',
+    ...settingFlagHelp((kind) => parseTrainingSettings(CLI_DEFAULTS, [], kind)),
+    ...augmentHelp(),
+    '',
+    'Other options:',
+    `  --backend NAME           ${CLI_BACKENDS.join(', ')} (default: the first of ${BACKEND_ORDER.node.join(', ')} that can train here)`,
     '  --limit N                use at most N samples of each split (a quick check)',
     "  --input H,W,C            build a template for this input (default: the dataset's)",
     "  --classes N              build a template for N classes (default: the dataset's)",
-    '  --seed N                 repeat a run exactly (weights, shuffling, split, augmentation)',
     '  --out DIR                write the trained model as DIR/model.json + DIR/model.weights.bin, and',
     '                           DIR/preprocessing.json: the scale, mean and std its inputs need (the folder',
     '                           is written whole and atomically, so it must hold nothing but a model)',
@@ -595,13 +489,8 @@ export const trainCommand: Command = {
   ].join('\n'),
   options: {
     dataset: { type: 'string' },
-    epochs: { type: 'string' },
-    'batch-size': { type: 'string' },
-    optimizer: { type: 'string' },
-    lr: { type: 'string' },
+    ...settingFlagOptions(),
     augment: { type: 'string' },
-    preprocess: { type: 'string' },
-    'validation-split': { type: 'string' },
     backend: { type: 'string' },
     limit: { type: 'string' },
     input: { type: 'string' },

@@ -8,10 +8,10 @@
  * backend that loads but cannot train is skipped rather than chosen.
  */
 import * as tf from '@tensorflow/tfjs';
+import { BACKEND_ORDER, type BackendName } from './setting-fields';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
 
-/** The tfjs backends NetCanvas trains on. */
-export type BackendName = 'webgl' | 'wasm' | 'cpu';
+export type { BackendName } from './setting-fields';
 
 /** The three binaries tfjs-backend-wasm may load; it picks one by the runtime's SIMD and thread support. */
 export type WasmBinaryName =
@@ -48,7 +48,7 @@ export interface BackendOptions {
 /** The environment's order of preference, best first. */
 function defaultOrder(): BackendName[] {
   // IS_BROWSER is true in windows and web workers (tfjs checks for both), false in Node.
-  return tf.env().getBool('IS_BROWSER') ? ['webgl', 'wasm', 'cpu'] : ['wasm', 'cpu'];
+  return [...BACKEND_ORDER[tf.env().getBool('IS_BROWSER') ? 'browser' : 'node']];
 }
 
 /**

@@ -10,4 +10,5 @@ export * from './optimizers';
 export * from './preprocess';
 export * from './schedule';
 export * from './session';
+export * from './setting-fields';
 export * from './settings';

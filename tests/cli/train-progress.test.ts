@@ -5,7 +5,7 @@
  * onto the training settings.
  */
 import { describe, expect, it } from 'vitest';
-import { parseAugment } from '../../cli/commands/train';
+import { parseAugment } from '../../cli/setting-flags';
 import { clock, epochLine, progressBar, progressLine } from '../../cli/commands/train-progress';
 import { UsageError } from '../../cli/command';
 import type { BatchEvent } from '../../core/train/session';

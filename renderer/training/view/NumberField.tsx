@@ -72,15 +72,3 @@ export function NumberField({
     </label>
   );
 }
-
-/** Checks for whole numbers in a range. */
-export const wholeIn = (min: number, max: number) => (n: number) =>
-  Number.isInteger(n) && n >= min && n <= max ? null : `A whole number from ${min} to ${max}`;
-
-/** Checks for numbers in a range; `open` excludes the bounds marked. */
-export const numberIn =
-  (min: number, max: number, open: { min?: boolean; max?: boolean } = {}) =>
-  (n: number) =>
-    (open.min ? n > min : n >= min) && (open.max ? n < max : n <= max)
-      ? null
-      : `A number ${open.min ? 'above' : 'from'} ${min} ${open.max ? 'and below' : 'to'} ${max}`;

@@ -1,14 +1,22 @@
 /**
  * Hyperparameters, preprocessing and augmentation, with the memory estimate
- * for the chosen batch size. Every change is validated by core's settings
- * schema and saved into the project's `training` field.
+ * for the chosen batch size. Each field is drawn from core's description of
+ * its setting (label, range, help: `core/train/setting-fields.ts`), and every
+ * change is saved into the project's `training` field, which core's settings
+ * schema validates.
  */
-import { KERNEL_INITIALIZERS } from '../../../core/compile/compile';
 import type { ModelSummary } from '../../../core/graph/summary';
 import { estimateTrainingMemory, largestBatchThatFits } from '../../../core/train/memory';
-import { OPTIMIZERS } from '../../../core/train/optimizers';
-import { PREPROCESSING, type Augmentation, type TrainingSettings } from '../../../core/train/settings';
-import { NumberField, numberIn, wholeIn } from './NumberField';
+import {
+  AUGMENTATION_FIELDS,
+  numberProblem,
+  SCHEDULE_FIELDS,
+  TRAINING_FIELDS,
+  WEIGHT_DECAY_FIELDS,
+  type Setting,
+} from '../../../core/train/setting-fields';
+import type { Augmentation, Schedule, TrainingSettings } from '../../../core/train/settings';
+import { NumberField } from './NumberField';
 
 interface SettingsPanelProps {
   settings: TrainingSettings;
@@ -45,80 +53,62 @@ export function memoryAdvice(
   };
 }
 
-const AUGMENTATIONS: {
-  key: keyof Augmentation;
-  label: string;
-  check: (n: number) => string | null;
-  integer?: boolean;
-}[] = [
-  { key: 'flipHorizontal', label: 'Flip left–right (probability)', check: numberIn(0, 1) },
-  { key: 'flipVertical', label: 'Flip up–down (probability)', check: numberIn(0, 1) },
-  { key: 'crop', label: 'Random crop (pixels)', check: wholeIn(0, 64), integer: true },
-  { key: 'translate', label: 'Shift (fraction)', check: numberIn(0, 0.5) },
-  { key: 'rotation', label: 'Rotation (degrees)', check: numberIn(0, 180) },
-  { key: 'scale', label: 'Zoom (±fraction)', check: numberIn(0, 0.9) },
-  { key: 'brightness', label: 'Brightness', check: numberIn(0, 1) },
-  { key: 'contrast', label: 'Contrast', check: numberIn(0, 1) },
-  { key: 'saturation', label: 'Saturation', check: numberIn(0, 1) },
-  { key: 'noise', label: 'Noise (std)', check: numberIn(0, 1) },
-];
+/** The settings shown above the schedule, and below the weight decay, in this order. */
+const FIRST_FIELDS = ['optimizer', 'learningRate', 'batchSize', 'epochs'] as const;
+const LATER_FIELDS = ['validationSplit', 'preprocessing', 'initializer', 'seed'] as const;
+
+/** Each field's test id (the e2e tests and the docs' screenshots address them). */
+const TEST_IDS: Record<keyof typeof TRAINING_FIELDS, string> = {
+  optimizer: 'train-optimizer',
+  learningRate: 'train-lr',
+  batchSize: 'train-batch',
+  epochs: 'train-epochs',
+  validationSplit: 'train-validation',
+  preprocessing: 'train-preprocessing',
+  initializer: 'train-initializer',
+  seed: 'train-seed',
+};
+
+/** A schedule of `kind` starting from its parameters' defaults. */
+function scheduleOfKind(kind: string): Schedule {
+  if (kind === 'step')
+    return { kind, every: SCHEDULE_FIELDS.every.default.images, factor: SCHEDULE_FIELDS.factor.default.images };
+  if (kind === 'cosine') return { kind, to: SCHEDULE_FIELDS.to.default.images };
+  return { kind: 'none' };
+}
 
 export function SettingsPanel({ settings, summary, images, disabled, onChange }: SettingsPanelProps) {
   const set = (patch: Partial<TrainingSettings>) => onChange({ ...settings, ...patch });
+  /** Sets one top-level field; the field's own check (its range or choices) already passed, and undefined unsets it. */
+  const setField = (key: keyof typeof TRAINING_FIELDS, value: number | string | undefined) => {
+    const next: Record<string, unknown> = { ...settings };
+    if (value === undefined) delete next[key];
+    else next[key] = value;
+    onChange(next as TrainingSettings);
+  };
+  const field = (key: keyof typeof TRAINING_FIELDS) => (
+    <SettingField
+      key={key}
+      setting={TRAINING_FIELDS[key]}
+      value={settings[key]}
+      disabled={disabled}
+      onChange={(value) => setField(key, value)}
+      testId={TEST_IDS[key]}
+    />
+  );
   const advice = summary ? memoryAdvice(summary, settings) : null;
   const schedule = settings.schedule;
   return (
     <section className="nc-train-section" aria-label="Settings">
       <h3>Hyperparameters</h3>
       <div className="nc-field-grid">
-        <SelectField
-          label="Optimizer"
-          value={settings.optimizer}
-          options={OPTIMIZERS}
-          disabled={disabled}
-          onChange={(optimizer) => set({ optimizer })}
-          testId="train-optimizer"
-        />
-        <NumberField
-          label="Learning rate"
-          value={settings.learningRate}
-          check={numberIn(0, 1e6, { min: true })}
-          disabled={disabled}
-          onChange={(v) => v !== null && set({ learningRate: v })}
-          testId="train-lr"
-        />
-        <NumberField
-          label="Batch size"
-          value={settings.batchSize}
-          check={wholeIn(1, 65536)}
-          disabled={disabled}
-          onChange={(v) => v !== null && set({ batchSize: v })}
-          testId="train-batch"
-        />
-        <NumberField
-          label="Epochs"
-          value={settings.epochs}
-          check={wholeIn(1, 100000)}
-          disabled={disabled}
-          onChange={(v) => v !== null && set({ epochs: v })}
-          testId="train-epochs"
-        />
+        {FIRST_FIELDS.map(field)}
         <label className="nc-field">
           <span>Schedule</span>
           <select
             value={schedule.kind}
             disabled={disabled}
-            onChange={(e) => {
-              const kind = e.target.value;
-              set({
-                schedule:
-                  kind === 'step'
-                    ? { kind: 'step', every: 5, factor: 0.5 }
-                    : kind === 'cosine'
-                      ? { kind: 'cosine', to: 0 }
-                      : { kind: 'none' },
-              });
-            }}
+            onChange={(e) => set({ schedule: scheduleOfKind(e.target.value) })}
             data-testid="train-schedule"
           >
             <option value="none">constant</option>
@@ -128,81 +118,39 @@ export function SettingsPanel({ settings, summary, images, disabled, onChange }:
         </label>
         {schedule.kind === 'step' && (
           <>
-            <NumberField
-              label="Every (epochs)"
+            <SettingField
+              setting={SCHEDULE_FIELDS.every}
               value={schedule.every}
-              check={wholeIn(1, 100000)}
               disabled={disabled}
-              onChange={(v) => v !== null && set({ schedule: { ...schedule, every: v } })}
+              onChange={(v) => set({ schedule: { ...schedule, every: Number(v) } })}
               testId="train-step-every"
             />
-            <NumberField
-              label="Factor"
+            <SettingField
+              setting={SCHEDULE_FIELDS.factor}
               value={schedule.factor}
-              check={numberIn(0, 1, { min: true })}
               disabled={disabled}
-              onChange={(v) => v !== null && set({ schedule: { ...schedule, factor: v } })}
+              onChange={(v) => set({ schedule: { ...schedule, factor: Number(v) } })}
               testId="train-step-factor"
             />
           </>
         )}
         {schedule.kind === 'cosine' && (
-          <NumberField
-            label="Down to"
+          <SettingField
+            setting={SCHEDULE_FIELDS.to}
             value={schedule.to}
-            check={numberIn(0, 1e6)}
             disabled={disabled}
-            onChange={(v) => v !== null && set({ schedule: { ...schedule, to: v } })}
+            onChange={(v) => set({ schedule: { ...schedule, to: Number(v) } })}
             testId="train-cosine-to"
           />
         )}
-        <NumberField
-          label="Weight decay (L2)"
+        <SettingField
+          setting={WEIGHT_DECAY_FIELDS.l2}
           value={settings.weightDecay.l2}
-          check={numberIn(0, 1e6)}
           disabled={disabled}
-          onChange={(v) => v !== null && set({ weightDecay: { ...settings.weightDecay, l2: v } })}
+          onChange={(v) => set({ weightDecay: { ...settings.weightDecay, l2: Number(v) } })}
           testId="train-l2"
         />
-        <NumberField
-          label="Validation share"
-          value={settings.validationSplit}
-          check={numberIn(0, 1, { max: true })}
-          disabled={disabled}
-          onChange={(v) => v !== null && set({ validationSplit: v })}
-          testId="train-validation"
-        />
-        <SelectField
-          label="Preprocessing"
-          value={settings.preprocessing}
-          options={PREPROCESSING}
-          disabled={disabled}
-          onChange={(preprocessing) => set({ preprocessing })}
-          testId="train-preprocessing"
-        />
-        <SelectField
-          label="Initializer"
-          value={settings.initializer}
-          options={KERNEL_INITIALIZERS}
-          disabled={disabled}
-          onChange={(initializer) => set({ initializer })}
-          testId="train-initializer"
-        />
-        <NumberField
-          label="Seed"
-          value={settings.seed ?? null}
-          allowEmpty
-          placeholder="random"
-          check={wholeIn(0, 0xffffffff)}
-          disabled={disabled}
-          onChange={(v) => {
-            const next = { ...settings };
-            if (v === null) delete next.seed;
-            else next.seed = v;
-            onChange(next);
-          }}
-          testId="train-seed"
-        />
+        {LATER_FIELDS.map(field)}
       </div>
       {advice && (
         <div
@@ -227,14 +175,13 @@ export function SettingsPanel({ settings, summary, images, disabled, onChange }:
         <details className="nc-augment">
           <summary>Augmentation</summary>
           <div className="nc-field-grid">
-            {AUGMENTATIONS.map(({ key, label, check }) => (
-              <NumberField
+            {(Object.keys(AUGMENTATION_FIELDS) as (keyof Augmentation)[]).map((key) => (
+              <SettingField
                 key={key}
-                label={label}
+                setting={AUGMENTATION_FIELDS[key]}
                 value={settings.augmentation[key]}
-                check={check}
                 disabled={disabled}
-                onChange={(v) => v !== null && set({ augmentation: { ...settings.augmentation, [key]: v } })}
+                onChange={(v) => set({ augmentation: { ...settings.augmentation, [key]: Number(v) } })}
                 testId={`augment-${key}`}
               />
             ))}
@@ -245,9 +192,54 @@ export function SettingsPanel({ settings, summary, images, disabled, onChange }:
   );
 }
 
+/**
+ * One described setting as a field: a number box checked against the
+ * setting's range, or a choice among its options; its help is the tooltip.
+ * A number setting without a default may be left empty (`onChange(undefined)`).
+ */
+function SettingField(props: {
+  setting: Setting;
+  value: number | string | undefined;
+  disabled: boolean;
+  onChange(value: number | string | undefined): void;
+  testId: string;
+}) {
+  const { setting } = props;
+  if (setting.type === 'choice')
+    return (
+      <SelectField
+        label={setting.label}
+        title={setting.help}
+        value={String(props.value)}
+        options={setting.options}
+        disabled={props.disabled}
+        onChange={props.onChange}
+        testId={props.testId}
+      />
+    );
+  const optional = setting.default === undefined;
+  return (
+    <NumberField
+      label={setting.label}
+      title={setting.help}
+      value={typeof props.value === 'number' ? props.value : null}
+      allowEmpty={optional}
+      placeholder={optional ? setting.whenEmpty : undefined}
+      check={(n) => numberProblem(setting, n)}
+      disabled={props.disabled}
+      onChange={(v) => {
+        if (v !== null) props.onChange(v);
+        else if (optional) props.onChange(undefined);
+      }}
+      testId={props.testId}
+    />
+  );
+}
+
 /** A labelled choice among fixed string options. */
 function SelectField<T extends string>(props: {
   label: string;
+  title?: string;
   value: T;
   options: readonly T[];
   disabled: boolean;
@@ -255,7 +247,7 @@ function SelectField<T extends string>(props: {
   testId: string;
 }) {
   return (
-    <label className="nc-field">
+    <label className="nc-field" title={props.title}>
       <span>{props.label}</span>
       <select
         value={props.value}

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { inputNodeIds } from '../../../core/graph/graph';
 import { hasErrors } from '../../../core/graph/infer';
-import type { BackendName } from '../../../core/train/backends';
+import { BACKEND_CHOICES, type BackendName } from '../../../core/train/setting-fields';
 import { useDerived, useEditor, useEditorState } from '../../state/EditorContext';
 import { AugmentPreview } from './AugmentPreview';
 import { DataPanel } from './DataPanel';
@@ -24,12 +24,6 @@ import { trainedModelFor } from '../../state/trained-model';
 import { exportModel } from '../../state/file-commands';
 import type { TrainingController } from '../run/training-controller';
 import './training.css';
-
-const BACKENDS: { id: BackendName; label: string }[] = [
-  { id: 'webgl', label: 'WebGL (GPU)' },
-  { id: 'wasm', label: 'WebAssembly' },
-  { id: 'cpu', label: 'CPU (plain JS)' },
-];
 
 export function TrainView({ controller, onClose }: { controller: TrainingController; onClose(): void }) {
   const { store, bridge } = useEditor();
@@ -122,8 +116,8 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
             disabled={running}
             data-testid="train-backend"
           >
-            {BACKENDS.map((b) => (
-              <option key={b.id} value={b.id}>
+            {BACKEND_CHOICES.map((b) => (
+              <option key={b.name} value={b.name}>
                 {b.label}
               </option>
             ))}
