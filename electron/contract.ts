@@ -150,6 +150,19 @@ export interface NetCanvasBridge {
   onMenuCommand(listener: (command: string, arg?: string) => void): () => void;
   /** Tells the host whether there are unsaved changes (title bar dot, close prompt). */
   setDirty(dirty: boolean, title: string): void;
+  /**
+   * Tells the host whether a training run is in progress and whether the
+   * design can be trained, so its Train menu enables Start and Stop to match.
+   */
+  setTrainingState(state: TrainingState): void;
+}
+
+/** What the renderer reports for the host's Train menu. */
+export interface TrainingState {
+  /** A run is starting, training, paused or stopping. */
+  training: boolean;
+  /** The design has layers and nothing that stops training (no errors, no untrainable layer). */
+  canTrain: boolean;
 }
 
 /** IPC channel names, one per bridge method; main accepts only channels with the `netcanvas:` prefix. */
@@ -162,6 +175,7 @@ export const CHANNEL = {
   exportText: 'netcanvas:export-text',
   menuCommand: 'netcanvas:menu-command',
   setDirty: 'netcanvas:set-dirty',
+  trainingState: 'netcanvas:training-state',
   openDataset: 'netcanvas:open-dataset',
   datasetProgress: 'netcanvas:dataset-progress',
   storeAutosave: 'netcanvas:store-autosave',

@@ -2,12 +2,22 @@
  * What the main process does for each bridge call, as plain functions over
  * injected dialogs, so every refusal can be unit-tested without Electron.
  * Every payload is validated here: main does not trust the renderer.
+ *
+ * Files are touched by purpose (see `path-grants.ts`): a project at exactly
+ * the path the user chose, readable and writable; a model picked for import,
+ * read once with the weights file its manifest names (a `.bin` beside it,
+ * checked against the checksum written with it); a dataset folder, read once
+ * and read-only by the dataset reader; an export, written only as the files
+ * main names itself (`<name>.model.json`, `<name>.weights.bin`) in the
+ * folder the user chose.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors';
 import { identifyFile } from '../core/formats/design-file';
+import { parseJsonText } from '../core/formats/json-text';
+import { LIMITS, bytesText } from '../core/limits';
 import { PROJECT_EXTENSION, projectFromJson, serializeProjectFile } from '../core/formats/project-file';
 import { DATASET_FILES_KINDS } from '../core/data/dataset-files';
 import type {
@@ -22,7 +32,9 @@ import type {
 import type { Autosave } from './autosave';
 import { readDatasetFiles } from './dataset-reader';
 import { writeFileAtomic } from './atomic-write';
-import { PathGrants } from './path-grants';
+import { fsErrorText } from './fs-errors';
+import { isWeightsRecord, weightsMismatch, weightsRecord } from './model-folder';
+import { PathGrants, realPath } from './path-grants';
 import { writeProjectFile } from './project-files';
 
 /** The native dialogs main needs; `main.ts` passes Electron's, tests pass scripted ones. */
@@ -57,8 +69,10 @@ export class PayloadError extends Error {
   }
 }
 
-/** Project text larger than this is refused (a design is kilobytes; this leaves room for huge imports). */
-const MAX_TEXT = 64 * 1024 * 1024;
+/** Project text larger than this is refused: the design-file limit core reads (a 100,000-layer project is about 50 MiB). */
+const MAX_TEXT = LIMITS.designFileBytes;
+/** Weights larger than this are not read or written (2 GiB: an ArrayBuffer this size is all a renderer can hold). */
+const MAX_WEIGHTS_BYTES = 2 ** 31;
 const safeFileName = z
   .string()
   .min(1)
@@ -86,7 +100,7 @@ export function weightsFileFor(projectFile: string): string {
 }
 
 /** The `training.weights` record of a parsed project, when it has one. */
-function weightsRecord(project: unknown): Record<string, unknown> | null {
+function projectWeightsRecord(project: unknown): Record<string, unknown> | null {
   const training = (project as { training?: unknown } | null)?.training;
   const weights = (training as { weights?: unknown } | null | undefined)?.weights;
   return typeof weights === 'object' && weights !== null && !Array.isArray(weights)
@@ -117,6 +131,45 @@ function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
 }
 
 const PROJECT_FILTER = { name: 'NetCanvas project', extensions: ['json'] };
+
+/**
+ * Reads a file the user chose, refusing (with one line naming it) anything
+ * but a regular file within `limit` bytes; with `noLinks`, a symbolic link
+ * is refused too (for files main finds beside a chosen one, rather than
+ * files the user picked).
+ */
+async function readChosenFile(file: string, limit: number, noLinks = false): Promise<Buffer> {
+  const info = await (noLinks ? fs.lstat(file) : fs.stat(file)).catch((e: NodeJS.ErrnoException) => {
+    throw new PayloadError(e.code === 'ENOENT' ? `${file} no longer exists` : `${file}: ${fsErrorText(e)}`);
+  });
+  if (!info.isFile()) throw new PayloadError(`${file} is not a regular file.`);
+  if (info.size > limit)
+    throw new PayloadError(`${file} is ${bytesText(info.size)}; NetCanvas reads at most ${bytesText(limit)}.`);
+  return fs.readFile(file).catch((e) => {
+    throw new PayloadError(`${file}: ${fsErrorText(e)}`);
+  });
+}
+
+const arrayBufferOf = (bytes: Buffer): ArrayBuffer =>
+  bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+
+/** `lenet.model.json` → `lenet`: the name an export's files share, from the file the user chose. */
+export function exportBaseName(chosen: string): string {
+  const base = path
+    .basename(chosen)
+    .replace(/\.model\.json$/i, '')
+    .replace(/\.json$/i, '');
+  return base === '' || base === '.' || base === '..' ? 'model' : base;
+}
+/** Whether `text` is a NetCanvas project (not a model.json, not something else). */
+function isProjectText(text: string): boolean {
+  try {
+    return identifyFile(text).kind === 'project';
+  } catch {
+    return false;
+  }
+}
+
 const failed = (e: unknown): SaveResult => ({ status: 'failed', error: e instanceof Error ? e.message : String(e) });
 
 /** The handlers behind each bridge method, with the grants that limit which files they touch. */
@@ -124,19 +177,25 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
   async function writeProject(target: string, text: string, sidecar?: ProjectSidecar): Promise<SaveResult> {
     let value: unknown;
     try {
-      value = JSON.parse(text);
-    } catch {
-      return { status: 'failed', error: 'Refused request: the project text is not JSON.' };
+      value = parseJsonText(text);
+    } catch (e) {
+      return {
+        status: 'failed',
+        error: `Refused request: the project text is not JSON NetCanvas reads (${(e as Error).message}).`,
+      };
     }
     try {
       if (sidecar) {
-        const record = weightsRecord(value);
+        const record = projectWeightsRecord(value);
         if (!record)
           return { status: 'failed', error: 'Refused request: weights sent without training.weights in the project.' };
-        record.file = weightsFileFor(target);
+        // Main names the weights file after the project, and records its size and checksum in the
+        // project, which is written last: weights that do not match are refused when it is opened.
+        const data = new Uint8Array(sidecar.data);
+        Object.assign(record, weightsRecord(weightsFileFor(target), data));
         // Validate before writing anything, then write the weights first, so a project on disk never names weights that are not there.
         projectFromJson(value);
-        await writeFileAtomic(path.join(path.dirname(target), record.file as string), new Uint8Array(sidecar.data));
+        await writeFileAtomic(path.join(path.dirname(target), record.file as string), data);
       }
       await writeProjectFile(target, value);
     } catch (e) {
@@ -158,94 +217,153 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
       filters: [PROJECT_FILTER],
     });
     if (!chosen) return { status: 'cancelled' };
-    return writeProject(grants.grantFile(chosen), request.text, request.sidecar);
+    return writeProject(await grants.grantProject(chosen), request.text, request.sidecar);
   }
 
-  /** The weights file the project names, from the project's own folder; nothing when it names none, or it is missing. */
+  /**
+   * The project's trained weights: the file main itself named when it saved
+   * the project (`<project>.weights.bin` beside it, a regular file, not a
+   * link), and only when it matches the size and checksum recorded in the
+   * project. Nothing when the project names none, or the file is missing or
+   * does not match (the renderer then opens the design untrained).
+   */
   async function readSidecar(projectFile: string, text: string): Promise<{ sidecar?: ProjectSidecar }> {
-    let name: string | undefined;
+    let record: Record<string, unknown> | null = null;
+    const name = weightsFileFor(projectFile);
     try {
       const identified = identifyFile(text);
-      if (identified.kind === 'project') [name] = identified.companions;
+      // Only the name main gives: a project must not make main read any other file.
+      if (identified.kind === 'project' && identified.companions[0] === name)
+        record = projectWeightsRecord(identified.json);
     } catch {
       return {}; // Not JSON: the renderer reports that with the file name.
     }
-    // Only a plain name: a project must not make main read files outside its folder.
-    if (name === undefined || !safeFileName.safeParse(name).success) return {};
-    const bytes = await fs.readFile(path.join(path.dirname(projectFile), name)).catch(() => null);
+    if (!record) return {};
+    const bytes = await readChosenFile(path.join(path.dirname(projectFile), name), MAX_WEIGHTS_BYTES, true).catch(
+      () => null,
+    );
     if (!bytes) return {};
-    return {
-      sidecar: { name, data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer },
-    };
+    if (isWeightsRecord(record) && weightsMismatch(record, bytes) !== null) return {};
+    return { sidecar: { name, data: arrayBufferOf(bytes) } };
   }
 
   return {
     grants,
 
-    /** Opens a file the user picks, or one already granted (recent list, command line, drop). */
+    /** Opens a file the user picks, or one already granted (recent list, command line, double-click). */
     async openProject(granted?: string): Promise<OpenedFile | null> {
-      const file =
-        granted ?? (await dialogs.showOpen({ title: 'Open Project', filters: [PROJECT_FILTER] }).then((p) => p[0]));
-      if (!file) return null;
-      if (!grants.allows(file) && granted !== undefined)
-        throw new PayloadError(`Refused request: ${file} was not chosen by the user.`);
-      const resolved = grants.grantFile(file);
-      const text = await fs.readFile(resolved, 'utf8').catch((e: NodeJS.ErrnoException) => {
-        throw new PayloadError(e.code === 'ENOENT' ? `${resolved} no longer exists` : `${resolved}: ${e.message}`);
-      });
-      events.opened(resolved);
-      return { name: path.basename(resolved), path: resolved, text, ...(await readSidecar(resolved, text)) };
+      let file: string;
+      if (granted !== undefined) {
+        const real = await grants.projectPath(granted);
+        if (!real)
+          throw new PayloadError(`Refused request: ${String(granted).slice(0, 300)} was not chosen by the user.`);
+        // Opened now by the user's own hand, the grant outlives Clear Recent.
+        file = await grants.grantProject(real);
+      } else {
+        const [picked] = await dialogs.showOpen({ title: 'Open Project', filters: [PROJECT_FILTER] });
+        if (!picked) return null;
+        file = await grants.grantProject(picked);
+      }
+      const text = (await readChosenFile(file, MAX_TEXT)).toString('utf8');
+      if (!isProjectText(text)) {
+        // A model.json (imported by the renderer, as a drop is) or a file that is no design: read once,
+        // never writable as a project and not a recent project.
+        grants.revokeProject(file);
+        return { name: path.basename(file), path: file, text };
+      }
+      events.opened(file);
+      return { name: path.basename(file), path: file, text, ...(await readSidecar(file, text)) };
     },
 
     /** Saves in place when the renderer names a path the user chose before; otherwise asks. */
     async saveProject(payload: unknown): Promise<SaveResult> {
       const request = parse(saveProjectSchema, payload);
       if (request.path === undefined) return saveAs(request);
-      if (!grants.allows(request.path))
-        throw new PayloadError(`Refused request: ${request.path} was not chosen by the user.`);
-      return writeProject(path.resolve(request.path), request.text, request.sidecar);
+      const real = await grants.projectPath(request.path);
+      if (!real) throw new PayloadError(`Refused request: ${request.path.slice(0, 300)} was not chosen by the user.`);
+      return writeProject(real, request.text, request.sidecar);
     },
 
     saveProjectAs: saveAs,
 
-    /** Asks for a model.json and reads it together with the weight files it names from the same folder. */
+    /**
+     * Asks for a model.json and reads it with the weights files its manifest
+     * names: plain `.bin` names beside it, regular files, at most 2 GiB in all,
+     * and matching the checksum NetCanvas wrote with them. Grants nothing.
+     */
     async importModel(): Promise<OpenedModel | null> {
-      const [file] = await dialogs.showOpen({
+      const [picked] = await dialogs.showOpen({
         title: 'Import Model JSON',
         filters: [{ name: 'TensorFlow.js model', extensions: ['json'] }],
       });
-      if (!file) return null;
-      const text = await fs.readFile(grants.grantFile(file), 'utf8');
-      const weights: { name: string; data: ArrayBuffer }[] = [];
+      if (!picked) return null;
+      const file = await realPath(picked);
+      const text = (await readChosenFile(file, MAX_TEXT)).toString('utf8');
+      let identified: ReturnType<typeof identifyFile>;
       try {
-        const identified = identifyFile(text);
-        const names = identified.kind === 'layers-model' ? identified.companions : [];
-        for (const name of names) {
-          if (!safeFileName.safeParse(name).success) continue;
-          const bytes = await fs.readFile(path.join(path.dirname(file), name)).catch(() => null);
-          if (bytes)
-            weights.push({
-              name,
-              data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-            });
-        }
+        identified = identifyFile(text);
       } catch {
-        // Not JSON: the renderer's importer reports that with the file name.
+        // Not JSON (or too deep to read): the renderer's importer reports that with the file name.
+        return { name: path.basename(file), path: file, text };
+      }
+      // Only the weights of a Layers model, by plain `.bin` names beside it.
+      const names = [...new Set(identified.kind === 'layers-model' ? identified.companions : [])].filter(
+        (name) => safeFileName.safeParse(name).success && /\.bin$/i.test(name),
+      );
+      const metadata = (identified.json as { userDefinedMetadata?: { netcanvas?: { weights?: unknown } } })
+        .userDefinedMetadata;
+      const record = metadata?.netcanvas?.weights;
+      const weights: { name: string; data: ArrayBuffer }[] = [];
+      let total = 0;
+      for (const name of names) {
+        const bytes = await readChosenFile(path.join(path.dirname(file), name), MAX_WEIGHTS_BYTES, true).catch(
+          () => null,
+        );
+        if (!bytes) continue; // missing: the importer says which weights it lacks
+        total += bytes.byteLength;
+        if (total > MAX_WEIGHTS_BYTES)
+          throw new PayloadError(
+            `${file} names over ${bytesText(MAX_WEIGHTS_BYTES)} of weights; NetCanvas reads at most that.`,
+          );
+        if (isWeightsRecord(record) && record.file === name) {
+          const mismatch = weightsMismatch(record, bytes);
+          if (mismatch)
+            throw new PayloadError(
+              `${path.basename(file)} cannot be imported with its weights: ${mismatch} (an export was interrupted, or the files come from different models).`,
+            );
+        }
+        weights.push({ name, data: arrayBufferOf(bytes) });
       }
       return { name: path.basename(file), path: file, text, ...(weights.length ? { weights } : {}) };
     },
 
-    /** Writes model.json and its weight shards side by side in the folder the user picks. */
+    /**
+     * Writes an exported model as `<name>.weights.bin` then `<name>.model.json`
+     * in the folder the user picks, `<name>` taken from the file chosen. Main
+     * names both files itself whatever the renderer sends: the weight shards
+     * the manifest lists are joined into the one weights file, and the
+     * manifest (written last) points at it with its size and checksum.
+     */
     async exportModel(payload: unknown): Promise<SaveResult> {
       const request = parse(exportModelSchema, payload);
-      let model: unknown;
+      let model: Record<string, unknown>;
       try {
-        model = JSON.parse(request.modelJson);
-      } catch {
-        throw new PayloadError('Refused request: modelJson is not JSON.');
+        model = parseJsonText(request.modelJson) as Record<string, unknown>;
+      } catch (e) {
+        throw new PayloadError(`Refused request: modelJson is not JSON NetCanvas reads (${(e as Error).message}).`);
       }
-      if (typeof model !== 'object' || model === null || !('modelTopology' in model))
+      if (typeof model !== 'object' || model === null || Array.isArray(model) || !('modelTopology' in model))
         throw new PayloadError('Refused request: modelJson has no modelTopology.');
+      const groups = Array.isArray(model.weightsManifest)
+        ? (model.weightsManifest as { paths?: unknown; weights?: unknown }[])
+        : [];
+      const shardNames = groups.flatMap((g) => (Array.isArray(g?.paths) ? g.paths : []));
+      const sent = new Map((request.weights ?? []).map((w) => [w.name, new Uint8Array(w.data)]));
+      const missing = shardNames.filter((n) => typeof n !== 'string' || !sent.has(n));
+      if (missing.length)
+        throw new PayloadError(
+          `Refused request: the manifest lists weights that were not sent (${String(missing[0]).slice(0, 100)}).`,
+        );
       const chosen = await dialogs.showSave({
         title: 'Export Model JSON',
         defaultPath: request.suggestedName,
@@ -253,16 +371,38 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
       });
       if (!chosen) return { status: 'cancelled' };
       try {
-        const dir = path.dirname(chosen);
-        for (const w of request.weights ?? []) await writeFileAtomic(path.join(dir, w.name), new Uint8Array(w.data));
-        await writeFileAtomic(chosen, request.modelJson);
+        const dir = await realPath(path.dirname(chosen));
+        const name = exportBaseName(chosen);
+        const modelFile = path.join(dir, `${name}.model.json`);
+        if (shardNames.length) {
+          const shards = shardNames.map((n) => sent.get(n as string) as Uint8Array);
+          const data = new Uint8Array(shards.reduce((a, b) => a + b.byteLength, 0));
+          let offset = 0;
+          for (const shard of shards) {
+            data.set(shard, offset);
+            offset += shard.byteLength;
+          }
+          const weightsFile = `${name}.weights.bin`;
+          model.weightsManifest = [
+            { paths: [weightsFile], weights: groups.flatMap((g) => (Array.isArray(g?.weights) ? g.weights : [])) },
+          ];
+          const metadata = (model.userDefinedMetadata ?? {}) as Record<string, unknown>;
+          model.userDefinedMetadata = { ...metadata, netcanvas: { weights: weightsRecord(weightsFile, data) } };
+          await writeFileAtomic(path.join(dir, weightsFile), data);
+        }
+        await writeFileAtomic(modelFile, `${JSON.stringify(model)}\n`);
+        return { status: 'saved', name: path.basename(modelFile), path: modelFile };
       } catch (e) {
         return failed(e);
       }
-      return { status: 'saved', name: path.basename(chosen), path: chosen };
     },
 
-    /** Asks for a dataset folder (or the CIFAR-10 archive) and reads the files core needs from it, with progress. */
+    /**
+     * Asks for a dataset folder (or the CIFAR-10 archive) and reads the files
+     * core needs from it, with progress: once, read-only, and without
+     * granting anything (a dataset folder never becomes readable or writable
+     * through the project calls).
+     */
     async openDataset(payload: unknown, onProgress: (p: DatasetProgress) => void): Promise<OpenedDataset | null> {
       const kind = parse(z.enum(DATASET_FILES_KINDS as [string, ...string[]]), payload) as OpenedDataset['kind'];
       const chosen =
@@ -277,11 +417,7 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
               title: kind === 'image-folder' ? 'Open image folder (one subfolder per class)' : 'Open dataset folder',
             });
       if (!chosen) return null;
-      return readDatasetFiles(
-        kind,
-        kind === 'cifar10-archive' ? grants.grantFile(chosen) : grants.grantFolder(chosen),
-        onProgress,
-      );
+      return readDatasetFiles(kind, await realPath(chosen), onProgress);
     },
 
     /** Writes a summary report where the user picks. */
@@ -322,9 +458,11 @@ export function createAutosaveHandlers(autosave: Autosave) {
       if (!design) return autosave.clear();
       let value: unknown;
       try {
-        value = JSON.parse(design.text);
-      } catch {
-        throw new PayloadError('Refused request: the autosaved project is not JSON.');
+        value = parseJsonText(design.text);
+      } catch (e) {
+        throw new PayloadError(
+          `Refused request: the autosaved project is not JSON NetCanvas reads (${(e as Error).message}).`,
+        );
       }
       await autosave.store(value, design.fileName);
     },

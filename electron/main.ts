@@ -1,7 +1,8 @@
 /**
  * The Electron main process: thin wiring around the plain modules beside it
  * (security settings, IPC handlers, menu model, recent files, window state,
- * autosave), which hold the logic and the tests.
+ * autosave), which hold the logic and the tests. tests/electron/main.test.ts
+ * runs this file in Node against a small fake of the Electron API.
  */
 import {
   app,
@@ -39,8 +40,13 @@ let recentFiles: string[] = [];
 let dirty = false;
 /** Set when the user chose Save in the close prompt. */
 let closeAfterSave = false;
-// TODO(#5): the renderer will report training runs over the bridge; until then Stop stays disabled.
-const training = false;
+/** What the renderer last reported: a run in progress, and whether the design can be trained (Train menu). */
+let training = false;
+let canTrain = false;
+/** Whether the page has loaded and listens for menu commands. */
+let rendererReady = false;
+/** A file to open once the page is ready: double-clicked (macOS `open-file`) or given while the app starts. */
+let pendingFile: string | undefined;
 
 const dialogs: Dialogs = {
   async showOpen(options) {
@@ -72,15 +78,26 @@ const handlers = createIpcHandlers(dialogs, {
 // Created once the app is ready: the data folder's path is known only then.
 let autosave: ReturnType<typeof createAutosaveHandlers> | undefined;
 
+/** An opened or saved file goes to the top of File → Open Recent (it was granted when the user chose it). */
 function rememberRecent(file: string): void {
   recentFiles = pushRecent(recentFiles, file);
-  handlers.grants.grantFile(file);
-  void saveRecent(stateFile('recent.json'), recentFiles);
+  storeRecent();
   refreshMenu();
+}
+
+/** Keeps the recent list for the next start; a list that cannot be written is only a missed convenience. */
+function storeRecent(): void {
+  saveRecent(stateFile('recent.json'), recentFiles).catch(() => undefined);
 }
 
 function send(command: string, arg?: string): void {
   window?.webContents.send(CHANNEL.menuCommand, command, arg);
+}
+
+/** Opens `file` (already granted) in the page now, or as soon as the page has loaded. */
+function openWhenReady(file: string): void {
+  if (window && rendererReady) send('open-recent', file);
+  else pendingFile = file;
 }
 
 function toElectronMenu(items: readonly MenuItemModel[]): MenuItemConstructorOptions[] {
@@ -102,10 +119,7 @@ function toElectronMenu(items: readonly MenuItemModel[]): MenuItemConstructorOpt
       case 'zoom-out':
         return { ...base, role: 'zoomOut' };
       case 'clear-recent':
-        return {
-          ...base,
-          click: () => ((recentFiles = []), void saveRecent(stateFile('recent.json'), []), refreshMenu()),
-        };
+        return { ...base, click: () => clearRecent() };
       case 'about':
         return { ...base, click: () => app.showAboutPanel() };
       default:
@@ -114,8 +128,16 @@ function toElectronMenu(items: readonly MenuItemModel[]): MenuItemConstructorOpt
   });
 }
 
+/** Empties File → Open Recent and revokes what only the list granted (files chosen this session stay granted). */
+function clearRecent(): void {
+  recentFiles = [];
+  handlers.grants.revokeRecent();
+  storeRecent();
+  refreshMenu();
+}
+
 function refreshMenu(): void {
-  const model = buildMenu({ platform: process.platform, recentFiles, training, canTrain: true });
+  const model = buildMenu({ platform: process.platform, recentFiles, training, canTrain });
   Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(model)));
 }
 
@@ -169,6 +191,15 @@ function registerIpc(): void {
     // Fire and forget: a refused or failed autosave must never interrupt editing.
     void autosave?.store(design).catch(() => undefined);
   });
+  ipcMain.on(CHANNEL.trainingState, (event, state: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) return;
+    const report = state as { training?: unknown; canTrain?: unknown } | null;
+    if (typeof report?.training !== 'boolean' || typeof report.canTrain !== 'boolean') return;
+    if (report.training === training && report.canTrain === canTrain) return;
+    training = report.training;
+    canTrain = report.canTrain;
+    refreshMenu();
+  });
   ipcMain.on(CHANNEL.setDirty, (event, isDirty: unknown, title: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) return;
     dirty = isDirty === true;
@@ -181,7 +212,7 @@ function registerIpc(): void {
   });
 }
 
-async function createWindow(fileToOpen?: string): Promise<void> {
+async function createWindow(): Promise<void> {
   const saved = fitToScreens(
     await loadWindowState(stateFile('window.json')),
     screen.getAllDisplays().map((d) => d.workArea),
@@ -213,13 +244,18 @@ async function createWindow(fileToOpen?: string): Promise<void> {
   });
   if (saved.maximized) window.maximize();
   window.once('ready-to-show', () => window?.show());
-  window.webContents.once('did-finish-load', () => fileToOpen && send('open-recent', fileToOpen));
+  rendererReady = false;
+  window.webContents.once('did-finish-load', () => {
+    rendererReady = true;
+    if (pendingFile) send('open-recent', pendingFile);
+    pendingFile = undefined;
+  });
   window.on('close', (event) => {
     if (!window) return;
-    void saveWindowState(stateFile('window.json'), {
+    saveWindowState(stateFile('window.json'), {
       bounds: window.getNormalBounds(),
       maximized: window.isMaximized(),
-    });
+    }).catch(() => undefined);
     if (!dirty) return;
     const choice = dialog.showMessageBoxSync(window, {
       type: 'warning',
@@ -237,62 +273,74 @@ async function createWindow(fileToOpen?: string): Promise<void> {
       send('save');
     }
   });
-  window.on('closed', () => (window = null));
+  window.on('closed', () => {
+    window = null;
+    rendererReady = false;
+  });
   await window.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
-/** A project path given on the command line (double-click on a `.netcanvas.json` file). */
-function fileFromArgs(argv: readonly string[]): string | undefined {
+/** A project path given on the command line (double-click on a `.netcanvas.json` file), granted. */
+async function fileFromArgs(argv: readonly string[]): Promise<string | undefined> {
   const file = argv.slice(1).find((a) => a.endsWith(PROJECT_EXTENSION));
-  return file ? handlers.grants.grantFile(file) : undefined;
+  return file ? handlers.grants.grantProject(file) : undefined;
 }
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event, url) => allowNavigation(url) || event.preventDefault());
-  contents.on('will-redirect', (event, url) => allowNavigation(url) || event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
-
-if (!app.requestSingleInstanceLock()) app.quit();
-app.on('second-instance', (_event, argv) => {
-  const file = fileFromArgs(argv);
-  if (window) {
-    if (window.isMinimized()) window.restore();
-    window.focus();
-    if (file) send('open-recent', file);
-  }
-});
-app.on('open-file', (event, file) => {
-  event.preventDefault();
-  const granted = handlers.grants.grantFile(file);
-  if (window) send('open-recent', granted);
-});
-
-app.whenReady().then(async () => {
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
-    callback(allowPermission(permission)),
-  );
-  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
-  protocol.handle('app', async (request) => {
-    const file = resolveAppFile(RENDERER_ROOT, request.url);
-    if (!file) return new Response('Not found', { status: 404 });
-    try {
-      const body = await fs.readFile(file);
-      return new Response(body, {
-        headers: { 'content-type': contentType(file), 'content-security-policy': CONTENT_SECURITY_POLICY },
-      });
-    } catch {
-      return new Response('Not found', { status: 404 });
-    }
+/** Everything this instance does; a second instance hands its file to the first and quits without it. */
+function start(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => allowNavigation(url) || event.preventDefault());
+    contents.on('will-redirect', (event, url) => allowNavigation(url) || event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
-  autosave = createAutosaveHandlers(new Autosave(path.join(app.getPath('userData'), 'autosave')));
-  recentFiles = await loadRecent(stateFile('recent.json'));
-  for (const file of recentFiles) handlers.grants.grantFile(file);
-  registerIpc();
-  refreshMenu();
-  await createWindow(fileFromArgs(process.argv));
-  app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && void createWindow());
-});
 
-app.on('window-all-closed', () => process.platform !== 'darwin' && app.quit());
+  app.on('second-instance', (_event, argv) => {
+    void fileFromArgs(argv).then((file) => {
+      if (window) {
+        if (window.isMinimized()) window.restore();
+        window.focus();
+      }
+      if (file) openWhenReady(file);
+    });
+  });
+  // macOS sends a double-clicked file here, also while the app is still starting.
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    void handlers.grants.grantProject(file).then(openWhenReady);
+  });
+
+  app.whenReady().then(async () => {
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
+      callback(allowPermission(permission)),
+    );
+    session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
+    protocol.handle('app', async (request) => {
+      const file = resolveAppFile(RENDERER_ROOT, request.url);
+      if (!file) return new Response('Not found', { status: 404 });
+      try {
+        const body = await fs.readFile(file);
+        return new Response(body, {
+          headers: { 'content-type': contentType(file), 'content-security-policy': CONTENT_SECURITY_POLICY },
+        });
+      } catch {
+        return new Response('Not found', { status: 404 });
+      }
+    });
+    autosave = createAutosaveHandlers(new Autosave(path.join(app.getPath('userData'), 'autosave')));
+    recentFiles = await loadRecent(stateFile('recent.json'));
+    for (const file of recentFiles) await handlers.grants.grantProject(file, 'recent');
+    registerIpc();
+    refreshMenu();
+    const fromArgs = await fileFromArgs(process.argv);
+    // A file double-clicked while the app started came later than the command line: it wins.
+    if (fromArgs && !pendingFile) pendingFile = fromArgs;
+    await createWindow();
+    app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && void createWindow());
+  });
+
+  app.on('window-all-closed', () => process.platform !== 'darwin' && app.quit());
+}
+
+if (app.requestSingleInstanceLock()) start();
+else app.quit();

@@ -35,6 +35,7 @@ const bridge: NetCanvasBridge = {
     return () => ipcRenderer.removeListener(CHANNEL.menuCommand, wrapped);
   },
   setDirty: (dirty, title) => ipcRenderer.send(CHANNEL.setDirty, dirty, title),
+  setTrainingState: (state) => ipcRenderer.send(CHANNEL.trainingState, state),
 };
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge);

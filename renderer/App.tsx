@@ -4,7 +4,7 @@
  * menu commands to the edit and file commands.
  */
 import { ReactFlowProvider, useReactFlow, useStoreApi } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { NetCanvasBridge } from '../electron/contract';
 import { isPageCommand, type CommandContext, type PageCommandId } from '../core/commands';
 import { Canvas } from './canvas/Canvas';
@@ -47,11 +47,13 @@ import {
   saveProject,
 } from './state/file-commands';
 import { useAutosave } from './state/use-autosave';
+import { useTrainingState } from './state/use-training-state';
 import { useFileDrop } from './state/use-file-drop';
 import { ProblemsPanel } from './summary/ProblemsPanel';
 import { SummaryPanel } from './summary/SummaryPanel';
 import { TrainView } from './training/view/TrainView';
 import { createTrainingController } from './training/run/create-controller';
+import { isRunning } from './training/run/run-state';
 
 function Editor() {
   const { store, bridge } = useEditor();
@@ -152,6 +154,12 @@ function Editor() {
     },
     [handlers],
   );
+  // The desktop's Train menu follows the real run; the page's Train button always opens the Train view,
+  // which says why a design cannot train.
+  const trainingRunning = useSyncExternalStore(trainingController.subscribe, () =>
+    isRunning(trainingController.getState().run.phase),
+  );
+  useTrainingState(bridge, trainingRunning);
   const context: CommandContext = {
     canUndo: state.past.length > 0,
     canRedo: state.future.length > 0,

@@ -136,4 +136,6 @@ export const webBridge: NetCanvasBridge = {
   setDirty: (dirty, title) => {
     document.title = `${dirty ? '• ' : ''}${title} — NetCanvas`;
   },
+  // A page has no host menu to keep in step; its own toolbar reads the same state.
+  setTrainingState: () => undefined,
 };

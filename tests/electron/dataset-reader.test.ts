@@ -104,6 +104,7 @@ describe('reading picked datasets in the main process', () => {
     const opened = await handlers.openDataset('idx', () => undefined);
     expect(asked).toBe(true);
     expect(opened?.files.map((f) => f.path)).toEqual(['train-images-idx3-ubyte']);
-    expect(handlers.grants.allows(path.join(dir, 'train-images-idx3-ubyte'))).toBe(true);
+    // Read once, read-only: the folder grants nothing to the project calls.
+    expect(await handlers.grants.projectPath(path.join(dir, 'train-images-idx3-ubyte'))).toBeNull();
   });
 });

@@ -63,17 +63,38 @@ describe('project files', () => {
 });
 
 describe('path grants', () => {
-  it('allows only what the user chose, and nothing that climbs out of a granted folder', () => {
+  it('allows exactly the project files the user chose, at their real path', async () => {
     const grants = new PathGrants();
-    const chosen = grants.grantFile(path.join(dir, 'a.netcanvas.json'));
-    grants.grantFolder(path.join(dir, 'data'));
-    expect(grants.allows(chosen)).toBe(true);
-    expect(grants.allows(path.join(dir, 'data', 'mnist', 'train-images-idx3-ubyte'))).toBe(true);
-    expect(grants.allows(path.join(dir, 'b.netcanvas.json'))).toBe(false);
-    expect(grants.allows(path.join(dir, 'data', '..', 'secret.txt'))).toBe(false);
-    expect(grants.allows('/etc/passwd')).toBe(false);
-    expect(grants.allows(42)).toBe(false);
-    expect(grants.allows(`${chosen}\0.png`)).toBe(false);
+    const chosen = await grants.grantProject(path.join(dir, 'a.netcanvas.json'));
+    expect(chosen).toBe(path.join(await fs.realpath(dir), 'a.netcanvas.json'));
+    expect(await grants.projectPath(chosen)).toBe(chosen);
+    expect(await grants.projectPath(path.join(dir, 'sub', '..', 'a.netcanvas.json'))).toBe(chosen);
+    expect(await grants.projectPath(path.join(dir, 'b.netcanvas.json'))).toBeNull();
+    expect(await grants.projectPath('/etc/passwd')).toBeNull();
+    expect(await grants.projectPath(42)).toBeNull();
+    expect(await grants.projectPath(`${chosen}\0.png`)).toBeNull();
+  });
+
+  it('follows symbolic links before checking: a link to a granted file is that file, a link elsewhere is not', async () => {
+    const grants = new PathGrants();
+    await fs.writeFile(path.join(dir, 'a.netcanvas.json'), '{}');
+    const chosen = await grants.grantProject(path.join(dir, 'a.netcanvas.json'));
+    await fs.symlink(path.join(dir, 'a.netcanvas.json'), path.join(dir, 'alias.json'));
+    await fs.symlink('/etc/hostname', path.join(dir, 'b.netcanvas.json'));
+    expect(await grants.projectPath(path.join(dir, 'alias.json'))).toBe(chosen);
+    expect(await grants.projectPath(path.join(dir, 'b.netcanvas.json'))).toBeNull();
+  });
+
+  it('Clear Recent revokes what only the recent list granted', async () => {
+    const grants = new PathGrants();
+    const recent = await grants.grantProject(path.join(dir, 'old.netcanvas.json'), 'recent');
+    const chosen = await grants.grantProject(path.join(dir, 'open.netcanvas.json'), 'chosen');
+    const both = await grants.grantProject(path.join(dir, 'both.netcanvas.json'), 'recent');
+    await grants.grantProject(both, 'chosen');
+    grants.revokeRecent();
+    expect(await grants.projectPath(recent)).toBeNull();
+    expect(await grants.projectPath(chosen)).toBe(chosen);
+    expect(await grants.projectPath(both)).toBe(both);
   });
 });
 

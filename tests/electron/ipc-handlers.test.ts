@@ -51,7 +51,11 @@ describe('IPC handlers', () => {
     const target = path.join(dir, 'net.netcanvas.json');
     const { handlers, events } = setup({ save: [target] });
     const first = await handlers.saveProject({ text: projectText(), suggestedName: 'net.netcanvas.json' });
-    expect(first).toEqual({ status: 'saved', name: 'net.netcanvas.json', path: target });
+    expect(first).toEqual({
+      status: 'saved',
+      name: 'net.netcanvas.json',
+      path: path.join(await fs.realpath(dir), 'net.netcanvas.json'),
+    });
     const second = await handlers.saveProject({
       text: projectText(),
       suggestedName: 'net.netcanvas.json',
@@ -110,27 +114,34 @@ describe('IPC handlers', () => {
     const file = path.join(dir, 'r.netcanvas.json');
     await fs.writeFile(file, projectText());
     const { handlers, events } = setup({ open: [[file]] });
-    expect(await handlers.openProject()).toEqual({ name: 'r.netcanvas.json', path: file, text: projectText() });
-    expect(await handlers.openProject(file)).toMatchObject({ path: file });
+    const real = path.join(await fs.realpath(dir), 'r.netcanvas.json');
+    expect(await handlers.openProject()).toEqual({ name: 'r.netcanvas.json', path: real, text: projectText() });
+    expect(await handlers.openProject(file)).toMatchObject({ path: real });
     expect(events).toEqual(['opened r.netcanvas.json', 'opened r.netcanvas.json']);
   });
 
-  it('exports model.json with its weight shards side by side, and imports them back', async () => {
-    const target = path.join(dir, 'out', 'model.json');
+  it('exports <name>.model.json with its weights in <name>.weights.bin, and imports them back', async () => {
+    const target = path.join(dir, 'out', 'lenet.model.json');
     await fs.mkdir(path.dirname(target));
     const { handlers } = setup({ save: [target], open: [[target]] });
-    const modelJson = JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [] }] });
+    const weights = [{ name: 'k', shape: [4], dtype: 'float32' }];
+    const modelJson = JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights }] });
     const data = new Uint8Array([1, 2, 3, 4]).buffer;
     expect(
       await handlers.exportModel({ modelJson, suggestedName: 'model.json', weights: [{ name: 'weights.bin', data }] }),
-    ).toMatchObject({
+    ).toEqual({
       status: 'saved',
+      name: 'lenet.model.json',
+      path: path.join(await fs.realpath(dir), 'out', 'lenet.model.json'),
     });
-    expect([...(await fs.readFile(path.join(dir, 'out', 'weights.bin')))]).toEqual([1, 2, 3, 4]);
+    expect((await fs.readdir(path.join(dir, 'out'))).sort()).toEqual(['lenet.model.json', 'lenet.weights.bin']);
+    expect([...(await fs.readFile(path.join(dir, 'out', 'lenet.weights.bin')))]).toEqual([1, 2, 3, 4]);
     const imported = await handlers.importModel();
-    expect(imported?.text).toBe(modelJson);
+    const written = JSON.parse(imported!.text);
+    expect(written.weightsManifest).toEqual([{ paths: ['lenet.weights.bin'], weights }]);
+    expect(written.userDefinedMetadata.netcanvas.weights).toMatchObject({ file: 'lenet.weights.bin', bytes: 4 });
     expect(imported?.weights?.map((w) => [w.name, [...new Uint8Array(w.data)]])).toEqual([
-      ['weights.bin', [1, 2, 3, 4]],
+      ['lenet.weights.bin', [1, 2, 3, 4]],
     ]);
   });
 });
@@ -156,7 +167,7 @@ describe('opening a recent file that has gone', () => {
   it('says so in one line instead of an error from the file system', async () => {
     const file = path.join(dir, 'gone.netcanvas.json');
     const { handlers } = setup({});
-    handlers.grants.grantFile(file);
-    await expect(handlers.openProject(file)).rejects.toThrow(`${file} no longer exists`);
+    const granted = await handlers.grants.grantProject(file, 'recent');
+    await expect(handlers.openProject(file)).rejects.toThrow(`${granted} no longer exists`);
   });
 });

@@ -57,6 +57,7 @@ class MemoryBridge implements NetCanvasBridge {
     return () => undefined;
   }
   setDirty(): void {}
+  setTrainingState(): void {}
 }
 
 function design(hiddenUnits = 8): Graph {
