@@ -22,6 +22,8 @@ import { CliError } from './command';
 
 /** The name tfjs's `loadLayersModel('file://…')` and every tfjs example expect. */
 export const MODEL_JSON_FILE_NAME = 'model.json';
+/** Written beside model.json when the model needs layer classes defined before it loads elsewhere. */
+export const README_FILE_NAME = 'README.md';
 
 function reason(error: unknown): string {
   // mkdir -p reports a file in the way as EEXIST.
@@ -51,7 +53,8 @@ export async function requireParentFolder(file: string, shown: string = file): P
 
 /**
  * The files of a TensorFlow.js Layers model folder: the weights file its
- * manifest names (unless the export is topology-only) and `model.json`,
+ * manifest names (unless the export is topology-only), a README.md when the
+ * model holds layers NetCanvas adds to tfjs (Maxout, Subtract), and `model.json`,
  * which records the weights' size and checksum (`userDefinedMetadata.netcanvas`)
  * so weights from another model are refused when the pair is read back.
  */
@@ -66,6 +69,7 @@ export function tfjsModelFiles(exported: TfjsExport): ModelFolderFile[] {
     files.push({ name: weightsFile, data });
     json = { ...modelJson, userDefinedMetadata: { netcanvas: { weights: weightsRecord(weightsFile, data) } } };
   }
+  if (exported.readme !== null) files.push({ name: README_FILE_NAME, data: exported.readme });
   files.push({ name: MODEL_JSON_FILE_NAME, data: `${JSON.stringify(json)}\n` });
   return files;
 }

@@ -1,15 +1,18 @@
 /**
  * Every network template, in gallery order: the teaching models first, then
- * the ImageNet classics, then the CIFAR ResNets.
+ * the ImageNet classics, then the CIFAR ResNets, then segmentation.
  */
-import { alexnet } from './alexnet';
+import { alexnet, alexnet2012 } from './alexnet';
 import { cifarCnn } from './cifar-cnn';
+import { googlenet } from './googlenet';
 import { lenet5 } from './lenet5';
 import { linear } from './linear';
 import { mlp } from './mlp';
+import { mobilenetV2 } from './mobilenet-v2';
 import { resnet101, resnet152, resnet18, resnet34, resnet50 } from './resnet';
 import { resnet110, resnet20, resnet32, resnet44, resnet56 } from './resnet-cifar';
 import type { Template } from './template';
+import { unet } from './unet';
 import { vgg11, vgg11Bn, vgg13, vgg13Bn, vgg16, vgg16Bn, vgg19, vgg19Bn } from './vgg';
 
 export type { Template, TemplateOptions } from './template';
@@ -21,6 +24,7 @@ export const templates: readonly Template[] = [
   mlp,
   lenet5,
   cifarCnn,
+  alexnet2012,
   alexnet,
   vgg11,
   vgg11Bn,
@@ -35,11 +39,14 @@ export const templates: readonly Template[] = [
   resnet50,
   resnet101,
   resnet152,
+  googlenet,
+  mobilenetV2,
   resnet20,
   resnet32,
   resnet44,
   resnet56,
   resnet110,
+  unet,
 ];
 
 const byId = new Map<string, Template>();

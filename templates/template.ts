@@ -26,6 +26,12 @@ export interface Template {
   defaultInput: readonly number[];
   /** Class count used when none is given. */
   defaultClasses: number;
+  /**
+   * What the last layer gives: a vector of class probabilities (`classes`,
+   * when absent) or a map of them the size of the input (`map`, for
+   * segmentation such as U-Net).
+   */
+  output?: 'classes' | 'map';
   /** Builds the graph, laid out, with residual blocks and stages as groups. */
   build(options?: TemplateOptions): Graph;
 }

@@ -28,16 +28,26 @@ export interface FeatureMap {
   width: number;
 }
 
-/** A PyTorch sliding window along one axis: `kernel_size`, `stride`, `padding`. */
+/** A PyTorch sliding window along one axis: `kernel_size`, `stride`, `padding`, and pooling's `ceil_mode`. */
 export interface TorchWindow {
   kernel: number;
   stride: number;
   padding: number;
+  /** Round the output length up (`MaxPool2d(ceil_mode=True)`, as GoogLeNet pools). */
+  ceil?: boolean;
 }
 
-/** PyTorch's output length `⌊(n + 2p − k) / s⌋ + 1`. */
-export const torchOutputLength = (n: number, w: TorchWindow): number =>
-  Math.floor((n + 2 * w.padding - w.kernel) / w.stride) + 1;
+/**
+ * PyTorch's output length `⌊(n + 2p − k) / s⌋ + 1`, or with `ceil` rounded
+ * up, except that a last window starting past the input and its left
+ * padding is dropped (PyTorch's rule).
+ */
+export function torchOutputLength(n: number, w: TorchWindow): number {
+  const span = n + 2 * w.padding - w.kernel;
+  if (!w.ceil) return Math.floor(span / w.stride) + 1;
+  const out = Math.ceil(span / w.stride) + 1;
+  return (out - 1) * w.stride >= n + w.padding ? out - 1 : out;
+}
 
 /**
  * The zeros (before, after) Keras must add on one axis so that a "valid"
@@ -46,9 +56,10 @@ export const torchOutputLength = (n: number, w: TorchWindow): number =>
 export function torchAxisPadding(n: number, w: TorchWindow): [before: number, after: number] {
   const out = torchOutputLength(n, w);
   const reached = (out - 1) * w.stride + w.kernel; // positions the windows cover, padding included
-  // Padding PyTorch adds after the data but never reaches changes nothing, so leave it out.
-  const after = Math.max(0, Math.min(w.padding, reached - n - w.padding));
-  return [w.padding, after];
+  // Padding PyTorch adds after the data but never reaches changes nothing, so leave it out. In ceil
+  // mode the last window may reach past the padding too: PyTorch lets it, ignoring what is outside.
+  const after = Math.max(0, reached - n - w.padding);
+  return [w.padding, w.ceil ? after : Math.min(w.padding, after)];
 }
 
 /** Whether Keras "same" pads this axis exactly as PyTorch does. */
@@ -120,13 +131,38 @@ export function torchConv2d(b: GraphBuilder, x: FeatureMap, o: TorchConvOptions)
 export function torchMaxPool2d(
   b: GraphBuilder,
   x: FeatureMap,
-  o: { name: string; kernel: number; stride: number; padding?: number },
+  o: { name: string; kernel: number; stride: number; padding?: number; ceilMode?: boolean },
 ): FeatureMap {
-  const window = { kernel: o.kernel, stride: o.stride, padding: o.padding ?? 0 };
+  const window = { kernel: o.kernel, stride: o.stride, padding: o.padding ?? 0, ceil: o.ceilMode ?? false };
   const { source, padding, height, width } = padLikeTorch(b, x, window, `${o.name}_pad`);
   const id = b.layer(
     'MaxPooling2D',
     { poolSize: [o.kernel, o.kernel], strides: [o.stride, o.stride], padding },
+    source,
+    o.name,
+  );
+  return { id, height, width };
+}
+
+/**
+ * `nn.Conv2d(c, c, kernel, stride, padding, groups=c, bias)` — a depthwise
+ * convolution, one kernel per channel — as (ZeroPadding2D +) DepthwiseConv2D.
+ */
+export function torchDepthwiseConv2d(
+  b: GraphBuilder,
+  x: FeatureMap,
+  o: { name: string; kernel: number; stride?: number; padding?: number; useBias?: boolean },
+): FeatureMap {
+  const window = { kernel: o.kernel, stride: o.stride ?? 1, padding: o.padding ?? 0 };
+  const { source, padding, height, width } = padLikeTorch(b, x, window, `${o.name}_pad`);
+  const id = b.layer(
+    'DepthwiseConv2D',
+    {
+      kernelSize: [o.kernel, o.kernel],
+      strides: [window.stride, window.stride],
+      padding,
+      useBias: o.useBias ?? true,
+    },
     source,
     o.name,
   );

@@ -14,7 +14,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { compileGraph, type CompileOptions } from '../compile/compile';
 import type { Graph } from '../graph/graph';
-import type { Tfjs } from '../layers/layer-spec';
+import type { CustomClassNote, Tfjs } from '../layers/layer-spec';
+import { layerSpecs } from '../layers/registry';
 
 /** The weights file name tfjs's own downloads use; `weightsManifest` points to it. */
 export const DEFAULT_WEIGHTS_FILE_NAME = 'model.weights.bin';
@@ -37,11 +38,58 @@ export interface TfjsModelJson {
   weightsManifest?: WeightsManifestGroup[];
 }
 
-/** What {@link exportTfjsModel} returns: the two files' contents. */
+/** What {@link exportTfjsModel} returns: the files' contents. */
 export interface TfjsExport {
   modelJson: TfjsModelJson;
   /** The bytes of the weights file named in `modelJson.weightsManifest`; `null` in a topology-only export. */
   weightData: ArrayBuffer | null;
+  /**
+   * README.md text for a model holding layers NetCanvas adds to TensorFlow.js
+   * (Maxout, Subtract): the code to define them before loading it elsewhere.
+   * `null` when every layer is one tfjs and Keras have.
+   */
+  readme: string | null;
+}
+
+/** The layer types in `classNames` that tfjs has no class for, each with how to load it elsewhere. */
+export function customLayersIn(classNames: Iterable<string>): { type: string; note: CustomClassNote }[] {
+  const present = new Set(classNames);
+  return layerSpecs.flatMap((spec) =>
+    spec.customClass && present.has(spec.type) ? [{ type: spec.type, note: spec.customClass }] : [],
+  );
+}
+
+/**
+ * The README.md that goes beside a model.json holding layers NetCanvas adds
+ * to TensorFlow.js: which ones, and the code that defines them for
+ * TensorFlow.js and for Keras. `null` when `classNames` needs none.
+ */
+export function customLayersReadme(classNames: Iterable<string>): string | null {
+  const custom = customLayersIn(classNames);
+  if (!custom.length) return null;
+  const names = custom.map((c) => c.type).join(', ');
+  return [
+    '# Loading this model',
+    '',
+    `This model uses layer types that TensorFlow.js has no class for: ${names}. NetCanvas defines them itself;`,
+    'any other program must define them before it loads `model.json`.',
+    '',
+    '## TensorFlow.js',
+    '',
+    "Run this once, after `import * as tf from '@tensorflow/tfjs'` and before `tf.loadLayersModel(...)`:",
+    '',
+    '```js',
+    ...custom.map((c) => c.note.tfjs),
+    '```',
+    '',
+    '## Keras (Python, with the `tensorflowjs` package)',
+    '',
+    ...custom.flatMap((c) =>
+      c.note.keras.includes('\n')
+        ? [`${c.type}:`, '', '```python', c.note.keras, '```', '']
+        : [`${c.type}: ${c.note.keras}`, ''],
+    ),
+  ].join('\n');
 }
 
 /** Options for {@link exportTfjsModel}. */
@@ -83,6 +131,7 @@ export async function exportTfjsModel(
 }
 
 async function exportModel(model: tfjs.LayersModel, tf: Tfjs, options: TfjsExportOptions): Promise<TfjsExport> {
+  const readme = customLayersReadme(model.layers.map((l) => l.getClassName()));
   if (options.weights === false) {
     // The same topology model.save writes, without reading every weight back from the backend.
     const modelTopology = model.toJSON(null, false) as Record<string, unknown>;
@@ -94,6 +143,7 @@ async function exportModel(model: tfjs.LayersModel, tf: Tfjs, options: TfjsExpor
         modelTopology,
       },
       weightData: null,
+      readme,
     };
   }
   let saved: tfjs.io.ModelArtifacts | undefined;
@@ -116,5 +166,5 @@ async function exportModel(model: tfjs.LayersModel, tf: Tfjs, options: TfjsExpor
   ];
   const weightData =
     saved.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(saved.weightData);
-  return { modelJson, weightData };
+  return { modelJson, weightData, readme };
 }

@@ -1,5 +1,5 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
-import { explainWindowAxis, pairText, windowOutput } from './window-math';
+import { convSummary, explainWindow2d, windowOutput, windowParams } from './window-math';
 import { kernelAndBias, onnxActivation, onnxPads, torchPair, torchWindowPadding, windowPadding } from './nchw-export';
 import {
   kerasActivation,
@@ -22,10 +22,7 @@ export const conv2d = defineLayer({
   params: {
     filters: int({ min: 1, default: 32, help: 'Number of kernels, and so the depth of the output.' }),
     kernelSize: intPair({ min: 1, default: [3, 3], help: 'Height and width F of each kernel.' }),
-    strides: intPair({ min: 1, default: [1, 1], help: 'Step S between kernel positions.' }),
-    padding: oneOf(['valid', 'same'] as const, 'valid', {
-      help: '"valid" uses no padding; "same" pads with zeros so the output is ⌈N / S⌉.',
-    }),
+    ...windowParams,
     dilationRate: intPair({ min: 1, default: [1, 1], help: 'Spacing between kernel taps (atrous convolution).' }),
     activation: oneOf(ACTIVATIONS, 'linear'),
     useBias: bool(true, { help: 'Add one learned bias per filter.' }),
@@ -57,22 +54,9 @@ export const conv2d = defineLayer({
       : `${perFilter}·${p.filters} = ${total.toLocaleString('en-US')} (no bias)`;
   },
   window: (p) => ({ kernel: p.kernelSize, strides: p.strides, dilation: p.dilationRate }),
-  summarize: (p) =>
-    [
-      pairText(p.kernelSize),
-      `×${p.filters}`,
-      p.strides[0] !== 1 || p.strides[1] !== 1
-        ? `/${p.strides[0] === p.strides[1] ? p.strides[0] : pairText(p.strides)}`
-        : '',
-      p.padding,
-      p.dilationRate[0] !== 1 || p.dilationRate[1] !== 1 ? `d${p.dilationRate[0]}` : '',
-      p.activation !== 'linear' ? p.activation : '',
-    ]
-      .filter(Boolean)
-      .join(' '),
+  summarize: convSummary,
   explain: ([[, h, w]], p) => [
-    `height: ${explainWindowAxis(h, p.kernelSize[0], p.strides[0], p.padding, p.dilationRate[0])}`,
-    `width: ${explainWindowAxis(w, p.kernelSize[1], p.strides[1], p.padding, p.dilationRate[1])}`,
+    ...explainWindow2d([h, w], p.kernelSize, p.strides, p.padding, p.dilationRate),
     `depth: ${p.filters} filters`,
   ],
   fromKeras: (c) => {

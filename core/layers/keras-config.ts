@@ -21,6 +21,11 @@ function refuse(key: string, detail: string): never {
   throw new ValidationError([key], detail);
 }
 
+/** Refuses a config at `key` with `detail`, as every helper here does: for a layer's own checks. */
+export function refuseKey(key: string, detail: string): never {
+  return refuse(key, detail);
+}
+
 /** The value of a key Keras always writes for this layer; refuses the config when it is missing. */
 function required(config: KerasConfig, key: string): unknown {
   const value = config[key];
@@ -70,6 +75,18 @@ export function kerasPadding(config: KerasConfig, key = 'padding'): 'valid' | 's
   const lower = typeof value === 'string' ? value.toLowerCase() : value;
   if (lower === 'valid' || lower === 'same') return lower;
   return refuse(key, `padding ${quote(value)} is not supported; NetCanvas offers "valid" and "same"`);
+}
+
+/** One of `options`, or `fallback` when absent or null; refuses any other value, naming the ones offered. */
+export function kerasChoice<T extends string>(
+  config: KerasConfig,
+  key: string,
+  options: readonly T[],
+  fallback: NoInfer<T>,
+): T {
+  const value = config[key] ?? fallback;
+  if (typeof value === 'string' && (options as readonly string[]).includes(value)) return value as T;
+  return refuse(key, `${quote(value)} is not supported; NetCanvas offers ${options.map((o) => `"${o}"`).join(', ')}`);
 }
 
 /** Keras names for functions NetCanvas offers under another name: Keras 3 calls swish `silu`. */
@@ -225,12 +242,18 @@ export function kerasInputShape(config: KerasConfig, options: InputShapeOptions 
 }
 
 /**
- * A normalisation axis that must be the last one (BatchNormalization,
- * LayerNormalization: NetCanvas normalises the channels). Keras writes `-1`,
- * or the positive index (`3` for a feature map, `1` after a Dense), or, in
- * Keras 3, a one-element list; `inputShape` tells which positive index is last.
+ * An axis that must be the last one (BatchNormalization and
+ * LayerNormalization normalise the channels, Softmax runs over them). Keras
+ * writes `-1`, or the positive index (`3` for a feature map, `1` after a
+ * Dense), or a one-element list; `inputShape` tells which positive index is
+ * last. `doing` names the operation for the refusal ("normalising").
  */
-export function kerasLastAxis(config: KerasConfig, inputShape: Shape | undefined, key = 'axis'): void {
+export function kerasLastAxis(
+  config: KerasConfig,
+  inputShape: Shape | undefined,
+  key = 'axis',
+  doing = 'normalising',
+): void {
   const raw = config[key] ?? -1;
   const value = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
   if (value === -1) return;
@@ -239,19 +262,18 @@ export function kerasLastAxis(config: KerasConfig, inputShape: Shape | undefined
   if (isInt(value) && value >= 0 && rank === undefined)
     refuse(key, `cannot tell whether axis ${quote(raw)} is the last one: the shape of the layer's input is unknown`);
   const last = rank === undefined ? '-1' : `-1, here also ${rank - 1}`;
-  refuse(
-    key,
-    `normalising axis ${quote(raw)} is not supported; NetCanvas normalises the last axis, the channels (${last})`,
-  );
+  refuse(key, `${doing} axis ${quote(raw)} is not supported; NetCanvas works on the last axis, the channels (${last})`);
 }
 
 /**
- * ZeroPadding2D's `padding` in its three Keras forms: `1` (all sides),
- * `[1, 2]` (symmetric height, width), `[[1, 1], [2, 2]]` ((top, bottom),
- * (left, right)); returned as `[top, bottom, left, right]`.
+ * ZeroPadding2D's `padding` (and Cropping2D's `cropping`) in its three Keras
+ * forms: `1` (all sides), `[1, 2]` (symmetric height, width), `[[1, 1], [2,
+ * 2]]` ((top, bottom), (left, right)); returned as `[top, bottom, left,
+ * right]`. `fallback` is Keras's default when the key is absent (1 for
+ * padding, 0 for cropping).
  */
-export function kerasZeroPadding(config: KerasConfig, key = 'padding'): [number, number, number, number] {
-  const value = config[key] ?? 1;
+export function kerasZeroPadding(config: KerasConfig, key = 'padding', fallback = 1): [number, number, number, number] {
+  const value = config[key] ?? fallback;
   const ok = (d: unknown): d is number => isInt(d) && d >= 0;
   if (ok(value)) return [value, value, value, value];
   if (Array.isArray(value) && value.length === 2) {

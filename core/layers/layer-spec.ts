@@ -244,6 +244,20 @@ export interface LayerSpec<P extends ParamSpecs = ParamSpecs> {
   pytorch: TorchMapping<ParamValues<P>>;
   /** The layer in ONNX: the nodes it adds (`nchw-export.ts`). */
   onnx: OnnxMapping<ParamValues<P>>;
+  /**
+   * For a type TensorFlow.js has no layer class for, whose `toTfjs` builds
+   * one of NetCanvas's own (`custom-tfjs.ts`): what a program outside
+   * NetCanvas needs before it can load a model.json holding the layer.
+   */
+  customClass?: CustomClassNote;
+}
+
+/** How to load a layer NetCanvas adds to TensorFlow.js, elsewhere. */
+export interface CustomClassNote {
+  /** JavaScript that defines the tfjs class and registers it; run it before `tf.loadLayersModel`. */
+  tfjs: string;
+  /** For Keras (Python): the class to define and how to load with it, or why nothing is needed. */
+  keras: string;
 }
 
 /** What the importer knows about a layer beyond its config. */

@@ -140,6 +140,66 @@ export const TORCH_HELPERS = {
     summed = F.avg_pool2d(F.pad(x, pad), kernel_size, stride, divisor_override=1)
     counts = F.avg_pool2d(F.pad(torch.ones_like(x[:1, :1]), pad), kernel_size, stride, divisor_override=1)
     return summed / counts`,
+  SeparableConv2d: `class SeparableConv2d(nn.Module):
+    """TensorFlow's SeparableConv2D: a depthwise convolution (one group per input channel, no bias), then a
+    1x1 convolution mixing the channels."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, depth_multiplier=1, bias=True):
+        super().__init__()
+        middle = in_channels * depth_multiplier
+        self.depthwise = nn.Conv2d(in_channels, middle, kernel_size, stride, padding, groups=in_channels, bias=False)
+        self.pointwise = nn.Conv2d(middle, out_channels, 1, bias=bias)
+
+    def forward(self, x):
+        return self.pointwise(self.depthwise(x))`,
+  TfPReLU: `class TfPReLU(nn.Module):
+    """PReLU with TensorFlow's slopes: x where x >= 0, alpha * x below. alpha keeps TensorFlow's shape (height,
+    width, channels for a feature map, 1 where a slope is shared), turned channels-first to meet NCHW inputs."""
+
+    def __init__(self, shape, channels_first=False):
+        super().__init__()
+        self.alpha = nn.Parameter(torch.zeros(shape))
+        self.channels_first = channels_first
+
+    def forward(self, x):
+        alpha = self.alpha.permute(2, 0, 1) if self.channels_first else self.alpha
+        return torch.where(x >= 0, x, alpha * x)`,
+  GaussianNoise: `class GaussianNoise(nn.Module):
+    """Keras's GaussianNoise: adds N(0, stddev^2) noise while training; nothing in evaluation."""
+
+    def __init__(self, stddev):
+        super().__init__()
+        self.stddev = stddev
+
+    def forward(self, x):
+        return x + torch.randn_like(x) * self.stddev if self.training else x`,
+  GaussianDropout: `class GaussianDropout(nn.Module):
+    """Keras's GaussianDropout: multiplies by noise of mean 1 and variance rate / (1 - rate) while training;
+    nothing in evaluation."""
+
+    def __init__(self, rate):
+        super().__init__()
+        self.rate = rate
+
+    def forward(self, x):
+        if not self.training or self.rate == 0:
+            return x
+        return x * (1 + torch.randn_like(x) * math.sqrt(self.rate / (1 - self.rate)))`,
+  tf_bilinear_upsample: `def tf_bilinear_upsample(x, scale_h, scale_w):
+    """TensorFlow.js's bilinear up-sampling by whole factors: output row i reads input row i / scale (no
+    half-pixel shift, unlike F.interpolate), blending the two nearest rows, the last one repeated."""
+
+    def along(x, scale, dim):
+        n = x.shape[dim]
+        position = torch.arange(n * scale, dtype=x.dtype, device=x.device) / scale
+        low = position.floor().long()
+        high = (low + 1).clamp(max=n - 1)
+        shape = [1] * x.dim()
+        shape[dim] = -1
+        weight = (position - low).view(shape)
+        return x.index_select(dim, low) * (1 - weight) + x.index_select(dim, high) * weight
+
+    return along(along(x, scale_h, 2), scale_w, 3)`,
 } as const;
 /** The name of a helper in {@link TORCH_HELPERS}. */
 export type TorchHelperName = keyof typeof TORCH_HELPERS;

@@ -4,9 +4,17 @@
  * shows a learner.
  */
 import { ShapeError, type Problem } from '../errors';
-import type { ShapeContext } from './layer-spec';
+import { intPair, oneOf, type ShapeContext } from './layer-spec';
 
 export type Padding = 'valid' | 'same';
+
+/** The stride and padding parameters that Conv2D and SeparableConv2D declare alike. */
+export const windowParams = {
+  strides: intPair({ min: 1, default: [1, 1], help: 'Step S between kernel positions.' }),
+  padding: oneOf(['valid', 'same'] as const, 'valid', {
+    help: '"valid" uses no padding; "same" pads with zeros so the output is ⌈N / S⌉.',
+  }),
+};
 
 /** The span a kernel of size `k` covers with dilation `d`: `(k − 1)·d + 1`. */
 export const effectiveKernel = (k: number, d = 1): number => (k - 1) * d + 1;
@@ -210,6 +218,46 @@ export function windowOutput(
 
 /** `3×3`, or `3` when both sides agree and `short` is set. */
 export const pairText = ([a, b]: readonly [number, number]): string => `${a}×${b}`;
+
+/**
+ * The face of a convolution-like node, e.g. `3×3 ×64 /2 same relu`: kernel,
+ * filters, stride (when not 1), padding, dilation and activation (when set).
+ */
+export function convSummary(p: {
+  kernelSize: readonly [number, number];
+  filters?: number;
+  strides: readonly [number, number];
+  padding: Padding;
+  dilationRate?: readonly [number, number];
+  activation?: string;
+}): string {
+  const strided = p.strides[0] !== 1 || p.strides[1] !== 1;
+  const dilated = p.dilationRate && (p.dilationRate[0] !== 1 || p.dilationRate[1] !== 1);
+  return [
+    pairText(p.kernelSize),
+    p.filters === undefined ? '' : `×${p.filters}`,
+    strided ? `/${p.strides[0] === p.strides[1] ? p.strides[0] : pairText(p.strides)}` : '',
+    p.padding,
+    dilated ? `d${p.dilationRate?.[0]}` : '',
+    p.activation && p.activation !== 'linear' ? p.activation : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** The height and width lines of `explain` for a sliding window over `[h, w]`. */
+export function explainWindow2d(
+  [h, w]: readonly [number | null, number | null],
+  kernel: readonly [number, number],
+  strides: readonly [number, number],
+  padding: Padding,
+  dilation: readonly [number, number] = [1, 1],
+): [string, string] {
+  return [
+    `height: ${explainWindowAxis(h, kernel[0], strides[0], padding, dilation[0])}`,
+    `width: ${explainWindowAxis(w, kernel[1], strides[1], padding, dilation[1])}`,
+  ];
+}
 
 /** The input's spatial dims for messages, e.g. `28×28`. */
 export const spatialText = dims;

@@ -81,6 +81,9 @@ export function TemplateGallery({
               >
                 <strong>{t.title}</strong>
                 <span className="nc-card-text">{t.description}</span>
+                <span className="nc-card-source" data-testid={`template-source-${t.id}`}>
+                  {t.source}
+                </span>
                 {totals && (
                   <span className="nc-card-stats">
                     {formatCompact(totals.params)} params · {formatCompact(totals.macs)} MACs

@@ -6,6 +6,7 @@
 import type { NetCanvasBridge, OpenedFile, SaveResult } from '../../electron/contract';
 import { ValidationError } from '../../core/errors';
 import { UnknownInputSizeError } from '../../core/formats/keras-import';
+import { customLayersIn } from '../../core/formats/tfjs-export';
 import { emptyGraph, type Graph } from '../../core/graph/graph';
 import { summarize } from '../../core/graph/summary';
 import { inferShapes } from '../../core/graph/infer';
@@ -220,7 +221,8 @@ export async function exportModel(store: EditorStore, bridge: NetCanvasBridge): 
   const trained = trainedModelFor(store.getState(), graph);
   if (trained) {
     const request = trainedModelExport(trained, designName(fileName));
-    reportSave(store, await bridge.exportModel(request), request.suggestedName);
+    if (reportSave(store, await bridge.exportModel(request), request.suggestedName))
+      noteCustomLayers(store, graph, request.suggestedName);
     return;
   }
   let modelJson: string;
@@ -232,7 +234,19 @@ export async function exportModel(store: EditorStore, bridge: NetCanvasBridge): 
     return;
   }
   const suggestedName = `${designName(fileName)}.model.json`;
-  reportSave(store, await bridge.exportModel({ modelJson, suggestedName }), suggestedName);
+  if (reportSave(store, await bridge.exportModel({ modelJson, suggestedName }), suggestedName))
+    noteCustomLayers(store, graph, suggestedName);
+}
+
+/** After an export: says which layers a program other than NetCanvas must define before loading the model. */
+function noteCustomLayers(store: EditorStore, graph: Graph, saved: string): void {
+  const custom = customLayersIn(graph.nodes.map((n) => n.type)).map((c) => c.type);
+  if (!custom.length) return;
+  store.notify(
+    'info',
+    `Saved ${saved}. It uses ${custom.join(' and ')}, which TensorFlow.js has no class for: another program must define ` +
+      `${custom.length === 1 ? 'it' : 'them'} before tf.loadLayersModel (\`netcanvas export\` writes the code into README.md).`,
+  );
 }
 
 /** Exports the summary table as CSV or Markdown. */

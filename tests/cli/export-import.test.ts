@@ -267,3 +267,20 @@ describe('the import fixes through the command (fixtures in tests/fixtures/keras
     expect(existsSync(project)).toBe(false);
   });
 });
+
+describe('netcanvas export of layers tfjs lacks', () => {
+  it.concurrent('writes README.md with the code to load Maxout beside model.json', async () => {
+    const b = new GraphBuilder();
+    const x = b.layer('Dense', { units: 8 }, b.input([4], 'x'), 'pieces');
+    b.layer('Dense', { units: 2 }, b.layer('Maxout', { pieces: 2 }, x, 'maxout'), 'out');
+    const project = join(dir, 'maxout.netcanvas.json');
+    writeFileSync(project, serializeProjectFile(createProject(b.build())));
+    const out = join(dir, 'maxout-model');
+    const run = await netcanvas(['export', project, '-o', out]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/written to .*maxout-model\/README\.md, .*maxout-model\/model\.json\n$/);
+    const readme = readFileSync(join(out, 'README.md'), 'utf8');
+    expect(readme).toMatch(/no class for: Maxout\./);
+    expect(readme).toContain('tf.serialization.registerClass(Maxout);');
+  });
+});

@@ -136,6 +136,100 @@ const CASES: Record<string, { inputs: Shape[]; params: Record<string, unknown> }
     },
   ],
   ZeroPadding2D: [{ inputs: [[null, 5, 5, 2]], params: { padding: [1, 2, 3, 4] } }],
+  SeparableConv2D: [
+    { inputs: [[null, 9, 9, 3]], params: {} },
+    {
+      inputs: [[null, 9, 8, 2]],
+      params: { filters: 5, kernelSize: [3, 1], strides: [2, 2], padding: 'same', depthMultiplier: 2 },
+    },
+    { inputs: [[null, 6, 6, 4]], params: { filters: 3, useBias: false, activation: 'relu' } },
+  ],
+  Conv2DTranspose: [
+    { inputs: [[null, 4, 5, 3]], params: {} },
+    { inputs: [[null, 4, 4, 2]], params: { filters: 3, kernelSize: [3, 3], strides: [2, 2], padding: 'same' } },
+    { inputs: [[null, 3, 3, 2]], params: { filters: 2, kernelSize: [3, 2], strides: [1, 2], useBias: false } },
+    // A kernel narrower than its stride: valid gives N·S, not (N − 1)·S + F.
+    { inputs: [[null, 3, 3, 1]], params: { filters: 2, kernelSize: [1, 1], strides: [3, 3] } },
+  ],
+  UpSampling2D: [
+    { inputs: [[null, 3, 4, 2]], params: {} },
+    { inputs: [[null, 3, 4, 2]], params: { size: [2, 3], interpolation: 'bilinear' } },
+  ],
+  Cropping2D: [
+    { inputs: [[null, 6, 7, 2]], params: {} },
+    { inputs: [[null, 6, 7, 2]], params: { cropping: [0, 2, 3, 1] } },
+  ],
+  Rescaling: [
+    { inputs: [[null, 4, 4, 3]], params: {} },
+    { inputs: [[null, 5]], params: { scale: 1 / 127.5, offset: -1 } },
+  ],
+  PReLU: [
+    { inputs: [[null, 4, 5, 3]], params: {} },
+    { inputs: [[null, 4, 5, 3]], params: { alphaPer: 'value' } },
+    { inputs: [[null, 4, 5, 3]], params: { alphaPer: 'layer' } },
+    { inputs: [[null, 6]], params: {} },
+    { inputs: [[null, 2, 6]], params: { alphaPer: 'channel' } },
+  ],
+  Softmax: [
+    { inputs: [[null, 7]], params: {} },
+    { inputs: [[null, 3, 3, 4]], params: {} },
+  ],
+  Maxout: [
+    { inputs: [[null, 12]], params: {} },
+    { inputs: [[null, 3, 3, 12]], params: { pieces: 3 } },
+  ],
+  LayerNormalization: [
+    { inputs: [[null, 8]], params: {} },
+    { inputs: [[null, 4, 4, 6]], params: { center: false, epsilon: 1e-5 } },
+  ],
+  GaussianNoise: [{ inputs: [[null, 3, 3, 2]], params: { stddev: 0.5 } }],
+  GaussianDropout: [{ inputs: [[null, 6]], params: { rate: 0.3 } }],
+  Subtract: [
+    {
+      inputs: [
+        [null, 3, 3, 2],
+        [null, 3, 3, 2],
+      ],
+      params: {},
+    },
+  ],
+  Multiply: [
+    {
+      inputs: [
+        [null, 4],
+        [null, 4],
+        [null, 4],
+      ],
+      params: {},
+    },
+  ],
+  Average: [
+    {
+      inputs: [
+        [null, 2, 2, 3],
+        [null, 2, 2, 3],
+      ],
+      params: {},
+    },
+  ],
+  Maximum: [
+    {
+      inputs: [
+        [null, 5],
+        [null, 5],
+      ],
+      params: {},
+    },
+  ],
+  Minimum: [
+    {
+      inputs: [
+        [null, 5],
+        [null, 5],
+      ],
+      params: {},
+    },
+  ],
 };
 
 const noWarnings = { warn: () => {} };

@@ -44,3 +44,16 @@ describe('the template gallery', () => {
     expect(built.error).toMatch(/resnet18.*3 numbers/);
   });
 });
+
+describe('the gallery cards', () => {
+  it.each([
+    ['googlenet', /Szegedy et al\., "Going deeper with convolutions", CVPR 2015/],
+    ['alexnet2012', /Krizhevsky, Sutskever & Hinton, .*NeurIPS 2012/],
+    ['mobilenet_v2', /Sandler, Howard, Zhu, Zhmoginov & Chen, .*CVPR 2018/],
+    ['unet', /Ronneberger, Fischer & Brox, .*MICCAI 2015/],
+  ])('%s names its paper on its card', (id, paper) => {
+    const m = mountGallery(() => null);
+    const card = m.byTestId(`template-${id}`);
+    expect(card?.querySelector(`[data-testid=template-source-${id}]`)?.textContent).toMatch(paper);
+  });
+});

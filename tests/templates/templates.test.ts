@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../core/graph/graph';
 import { summarize } from '../../core/graph/summary';
-import { InvalidTemplateOptionsError, getTemplate, templates, UnknownTemplateError } from '../../templates/index';
+import {
+  InvalidTemplateOptionsError,
+  getTemplate,
+  templates,
+  UnknownTemplateError,
+  type Template,
+} from '../../templates/index';
 import { buildMlp } from '../../templates/mlp';
 
 /**
@@ -17,6 +23,9 @@ const TRAINABLE: Record<string, number> = {
   lenet5: 61_706,
   // convs 896 + 9,248 + 18,496 + 36,928 + 73,856 + 147,584; fc1 4·4·128·128 + 128; predictions 1,290
   'cifar-cnn': 550_570,
+  // One tower of the 2012 paper's network: conv 34,944 + 614,656 + 885,120 + 1,327,488 + 884,992,
+  // dense 37,752,832 + 16,781,312 + 4,097,000 (the paper's two-GPU split gives 60,965,224).
+  alexnet2012: 62_378_344,
   alexnet: 61_100_840,
   vgg11: 132_863_336,
   vgg11_bn: 132_868_840,
@@ -31,12 +40,20 @@ const TRAINABLE: Record<string, number> = {
   resnet50: 25_557_032,
   resnet101: 44_549_160,
   resnet152: 60_192_808,
+  googlenet: 6_624_904,
+  mobilenet_v2: 3_504_872,
   resnet20: 272_474,
   resnet32: 466_906,
   resnet44: 661_338,
   resnet56: 855_770,
   resnet110: 1_730_714,
+  // Per level, two 3×3 convs (+ bias): down 2,480 + 13,888 + 55,424 + 221,440, bottom 885,248,
+  // up (2×2 up-conv + two convs) 573,824 + 143,552 + 35,936 + 9,008, 1×1 classifier 34.
+  unet: 1_940_834,
 };
+
+/** Batch-norm statistics (running mean and variance) where a source publishes them: torchvision's buffers. */
+const NON_TRAINABLE: Record<string, number> = { resnet50: 53_120, googlenet: 14_560, mobilenet_v2: 34_112 };
 
 /** torchvision's published GFLOPS (multiply-accumulates, in billions), to the digits it publishes. */
 const PUBLISHED_GMACS: Record<string, string> = {
@@ -54,6 +71,8 @@ const PUBLISHED_GMACS: Record<string, string> = {
   resnet50: '4.09',
   resnet101: '7.80',
   resnet152: '11.51',
+  googlenet: '1.50',
+  mobilenet_v2: '0.30',
 };
 
 /** MACs counted to the unit where a source gives them that precisely (per-layer sums of torchvision's AlexNet). */
@@ -70,6 +89,8 @@ const SMALL_INPUT: Record<string, number[]> = {
   lenet5: [28, 28, 1],
   'cifar-cnn': [28, 28, 1],
   alexnet: [64, 64, 3],
+  alexnet2012: [67, 67, 3],
+  unet: [32, 32, 1],
   resnet20: [32, 32, 3],
   resnet32: [32, 32, 3],
   resnet44: [32, 32, 3],
@@ -77,6 +98,10 @@ const SMALL_INPUT: Record<string, number[]> = {
   resnet110: [28, 28, 1],
 };
 const smallInput = (id: string) => SMALL_INPUT[id] ?? (id.startsWith('vgg') ? [32, 32, 3] : [64, 64, 3]);
+
+/** A classifier ends in `[null, classes]`, a segmentation network in a class map the size of its input. */
+const outputShape = (template: Template, input: readonly number[], classes: number) =>
+  template.output === 'map' ? [null, input[0], input[1], classes] : [null, classes];
 
 const blockGroups = (graph: Graph) => graph.groups.filter((g) => / \((BasicBlock|Bottleneck)\)$/.test(g.label));
 
@@ -95,7 +120,10 @@ describe('every template at its defaults', () => {
       expect(summary.totals.trainableParams).toBe(TRAINABLE[id]);
       const [input] = summary.layers;
       expect(input.outputShape).toEqual([null, ...template.defaultInput]);
-      expect(summary.layers.at(-1)?.outputShape).toEqual([null, template.defaultClasses]);
+      expect(summary.layers.at(-1)?.outputShape).toEqual(
+        outputShape(template, template.defaultInput, template.defaultClasses),
+      );
+      if (NON_TRAINABLE[id] !== undefined) expect(summary.totals.nonTrainableParams).toBe(NON_TRAINABLE[id]);
       if (PUBLISHED_GMACS[id]) expect((summary.totals.macs / 1e9).toFixed(2)).toBe(PUBLISHED_GMACS[id]);
       if (EXACT_MACS[id]) expect(summary.totals.macs).toBe(EXACT_MACS[id]);
     },
@@ -156,7 +184,7 @@ describe('every template at a small input and 10 classes', () => {
     const summary = summarize(template.build({ input, classes: 10 }));
     expect(summary.diagnostics).toEqual([]);
     expect(summary.layers[0].outputShape).toEqual([null, ...input]);
-    expect(summary.layers.at(-1)?.outputShape).toEqual([null, 10]);
+    expect(summary.layers.at(-1)?.outputShape).toEqual(outputShape(template, input, 10));
   });
 
   it('keeps the ResNets’ trainable counts except for the classifier (global pooling makes them size-independent)', () => {
@@ -177,7 +205,7 @@ describe('template lookup and options', () => {
   it('refuses an unknown id with a message that lists the known ones', () => {
     expect(() => getTemplate('resnet51')).toThrow(UnknownTemplateError);
     expect(() => getTemplate('resnet51')).toThrow(
-      /Unknown template "resnet51"\. Known templates: linear, mlp, lenet5, .*resnet110$/,
+      /Unknown template "resnet51"\. Known templates: linear, mlp, lenet5, .*resnet110, unet$/,
     );
   });
 

@@ -2,7 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../core/graph/builder';
 import { inferShapes } from '../../core/graph/infer';
-import { torchAxisPadding, torchConv2d, torchMaxPool2d, torchOutputLength } from '../../templates/torch-layers';
+import {
+  torchAxisPadding,
+  torchConv2d,
+  torchDepthwiseConv2d,
+  torchMaxPool2d,
+  torchOutputLength,
+} from '../../templates/torch-layers';
 import { buildTfjsModel } from './build-tfjs-model';
 
 /**
@@ -93,4 +99,81 @@ describe('PyTorch padding in Keras terms', () => {
     expect(tf.max(tf.abs(tf.sub(ours, theirs))).dataSync()[0]).toBe(0);
     model.dispose();
   });
+});
+
+describe('PyTorch ceil_mode pooling and depthwise convolution in Keras terms', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  // Output sizes PyTorch 1.13 gives for max_pool2d(n×n, k, s, p, ceil_mode=True), then with ceil_mode=False.
+  it.each([
+    [112, 3, 2, 0, 56, 55],
+    [56, 3, 2, 0, 28, 27],
+    [28, 3, 2, 0, 14, 13],
+    [14, 2, 2, 0, 7, 7],
+    [13, 3, 2, 0, 6, 6],
+    [16, 3, 2, 0, 8, 7],
+    [5, 3, 3, 1, 2, 2], // the last window would start in the right padding: PyTorch drops it
+    [6, 2, 2, 1, 4, 4],
+    [7, 3, 2, 1, 4, 4],
+    [8, 3, 3, 1, 3, 3],
+    [10, 3, 3, 0, 4, 3],
+    [9, 2, 2, 0, 5, 4],
+    [4, 3, 1, 1, 4, 4],
+  ])('n=%i k=%i s=%i p=%i: %i with ceil_mode, %i without', (n, kernel, stride, padding, ceil, floor) => {
+    expect(torchOutputLength(n, { kernel, stride, padding, ceil: true })).toBe(ceil);
+    expect(torchOutputLength(n, { kernel, stride, padding })).toBe(floor);
+  });
+
+  it.each([
+    [112, 3, 2, 0],
+    [13, 3, 2, 0],
+    [10, 3, 3, 0],
+    [9, 2, 2, 0],
+    [7, 3, 2, 1],
+  ])(
+    'a ceil_mode max pool at n=%i, k=%i, s=%i, p=%i over non-negative values matches PyTorch',
+    (n, kernel, stride, padding) => {
+      const { model } = helperModel(n, 2, (b, x) => {
+        torchMaxPool2d(b, x, { name: 'pool', kernel, stride, padding, ceilMode: true });
+      });
+      const x = tf.relu(tf.randomNormal([1, n, n, 2], 0, 1, 'float32', 5)) as tf.Tensor4D;
+      const ours = model.predict(x) as tf.Tensor4D;
+      // PyTorch's last window may hang past the input: pad the reference far enough after for it to fit.
+      const out = torchOutputLength(n, { kernel, stride, padding, ceil: true });
+      const after = Math.max(padding, (out - 1) * stride + kernel - n - padding);
+      const padded = tf.pad(x, [
+        [0, 0],
+        [padding, after],
+        [padding, after],
+        [0, 0],
+      ]) as tf.Tensor4D;
+      const theirs = tf.maxPool(padded, kernel, stride, 'valid');
+      expect(ours.shape).toEqual([1, out, out, 2]);
+      expect(tf.max(tf.abs(tf.sub(ours, theirs))).dataSync()[0]).toBe(0);
+      model.dispose();
+    },
+  );
+
+  it.each([
+    [112, 3, 2, 1],
+    [7, 3, 2, 1],
+    [8, 3, 1, 1],
+  ])(
+    'a depthwise conv at n=%i, k=%i, s=%i, p=%i computes exactly what PyTorch computes',
+    (n, kernel, stride, padding) => {
+      const { model } = helperModel(n, 3, (b, x) => {
+        torchDepthwiseConv2d(b, x, { name: 'dw', kernel, stride, padding, useBias: false });
+      });
+      const weights = tf.randomNormal([kernel, kernel, 3, 1], 0, 1, 'float32', 9) as tf.Tensor4D;
+      model.getLayer('dw').setWeights([weights]);
+      const x = tf.randomNormal([1, n, n, 3], 0, 1, 'float32', 13) as tf.Tensor4D;
+      const ours = model.predict(x) as tf.Tensor4D;
+      const theirs = torchReference(x, padding, (p) => tf.depthwiseConv2d(p, weights, stride, 'valid'));
+      expect(ours.shape).toEqual(theirs.shape);
+      expect(tf.max(tf.abs(tf.sub(ours, theirs))).dataSync()[0]).toBeLessThan(1e-4);
+      model.dispose();
+    },
+  );
 });

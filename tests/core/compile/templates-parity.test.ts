@@ -12,11 +12,13 @@ beforeAll(async () => {
 /**
  * The smallest input each family builds at: every pooling stage still gets
  * at least one pixel (AlexNet needs 63×63), and the weights stay few enough
- * to allocate quickly. Flat-input templates take a flat vector.
+ * to allocate quickly (AlexNet 2012's unpadded 11×11/4 stem needs 67×67).
+ * Flat-input templates take a flat vector.
  */
 function smallInput(id: string, defaultInput: readonly number[]): number[] {
   if (defaultInput.length === 1) return [64];
   if (id === 'alexnet') return [63, 63, 3];
+  if (id === 'alexnet2012') return [67, 67, 3];
   if (id === 'lenet5') return [32, 32, 1];
   return [32, 32, 3];
 }

@@ -14,6 +14,7 @@ import type { Graph } from '../../../core/graph/graph';
 export function smallInput(id: string, defaultInput: readonly number[]): number[] {
   if (defaultInput.length === 1) return [64];
   if (id === 'alexnet') return [63, 63, 3];
+  if (id === 'alexnet2012') return [67, 67, 3];
   if (id === 'lenet5') return [32, 32, 1];
   return [32, 32, 3];
 }

@@ -50,7 +50,32 @@ function everyLayerDesign(): Graph {
   const drop = b.layer('Dropout', { rate: 0.25 }, act, 'drop');
   const probs = b.layer('Dense', { units: 5, activation: 'softmax', useBias: false }, drop, 'probs');
   const grid = b.layer('Reshape', { targetShape: [6, -1] }, act, 'grid');
-  b.setOutputs([probs, grid]);
+  // The layers of issue #13, Maxout and Subtract among them (classes NetCanvas adds to tfjs).
+  const scaled = b.layer('Rescaling', { scale: 0.5, offset: -1 }, image, 'scaled');
+  const sep = b.layer(
+    'SeparableConv2D',
+    { filters: 6, padding: 'same', depthMultiplier: 2, activation: 'relu' },
+    scaled,
+    'sep',
+  );
+  const pr = b.layer('PReLU', { alphaPer: 'channel' }, sep, 'pr');
+  const ln = b.layer('LayerNormalization', { center: false, epsilon: 1e-4 }, pr, 'ln');
+  const noise = b.layer('GaussianNoise', { stddev: 0.2 }, ln, 'noise');
+  const gdrop = b.layer('GaussianDropout', { rate: 0.1 }, noise, 'gdrop');
+  const up = b.layer('UpSampling2D', { size: [2, 2], interpolation: 'bilinear' }, gdrop, 'up');
+  const crop = b.layer('Cropping2D', { cropping: [6, 8, 7, 7] }, up, 'crop');
+  const tconv = b.layer('Conv2DTranspose', { filters: 4, kernelSize: [3, 3], strides: [1, 1] }, crop, 'tconv');
+  const mo = b.layer('Maxout', { pieces: 2 }, tconv, 'mo');
+  const side = b.layer('Conv2D', { filters: 2, kernelSize: [3, 3], padding: 'same' }, image, 'side');
+  const sub = b.layer('Subtract', {}, [mo, side], 'sub');
+  const mul = b.layer('Multiply', {}, [sub, side], 'mul');
+  const avg = b.layer('Average', {}, [mul, sub], 'avg');
+  const hi = b.layer('Maximum', {}, [avg, mul], 'hi');
+  const lo = b.layer('Minimum', {}, [hi, sub], 'lo');
+  const zooFlat = b.layer('Flatten', {}, lo, 'zoo_flat');
+  const zooScores = b.layer('Dense', { units: 3 }, zooFlat, 'zoo_scores');
+  const zoo = b.layer('Softmax', {}, zooScores, 'zoo');
+  b.setOutputs([probs, grid, zoo]);
   return b.build();
 }
 
@@ -87,7 +112,7 @@ describe('exportTfjsModel', () => {
     expect(loaded.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
     const input = tf.randomNormal([2, 12, 12, 3], 0, 1, 'float32', 3);
     const [expected, actual] = [predictAll(model, input), predictAll(loaded, input)];
-    expect(actual.map((a) => a.length)).toEqual([2 * 5, 2 * 6 * 7]);
+    expect(actual.map((a) => a.length)).toEqual([2 * 5, 2 * 6 * 7, 2 * 3]);
     expect(actual).toEqual(expected);
     input.dispose();
     model.dispose();
@@ -115,6 +140,7 @@ describe('exportTfjsModel', () => {
         output_layers: [
           ['probs', 0, 0],
           ['grid', 0, 0],
+          ['zoo', 0, 0],
         ],
       },
     });

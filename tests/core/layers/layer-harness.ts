@@ -3,6 +3,8 @@
  * `GraphBuilder`, through `inferShapes` and `summarize`, so every message
  * carries the engine's `Type "name": ` prefix.
  */
+import { ValidationError } from '../../../core/errors';
+import { importLayersModel } from '../../../core/formats/keras-import';
 import { GraphBuilder } from '../../../core/graph/builder';
 import type { Graph } from '../../../core/graph/graph';
 import { summarize, type LayerSummary } from '../../../core/graph/summary';
@@ -70,4 +72,32 @@ export function layerFace(type: string, params: Record<string, unknown>): string
   const spec = getLayerSpec(type);
   if (!spec.summarize) throw new Error(`${type} has no summarize()`);
   return spec.summarize(resolveParams(spec.params, params) as ResolvedParams);
+}
+
+/**
+ * The parameters `importLayersModel` reads for one Keras layer of class `cls`
+ * with `config`, fed an input of per-sample `input` shape; or the refusal's
+ * message when it is refused.
+ */
+export function importOne(
+  cls: string,
+  config: Record<string, unknown>,
+  input: readonly number[],
+): Record<string, unknown> | string {
+  const model = {
+    class_name: 'Sequential',
+    config: {
+      name: 'one',
+      layers: [
+        { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, ...input] } },
+        { class_name: cls, config: { name: 'layer', ...config } },
+      ],
+    },
+  };
+  try {
+    return importLayersModel(model).graph.nodes[1].params;
+  } catch (e) {
+    if (e instanceof ValidationError) return e.message;
+    throw e;
+  }
 }

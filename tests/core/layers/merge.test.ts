@@ -1,7 +1,9 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { applyFix } from '../../../core/graph/fixes';
 import { incomingEdges } from '../../../core/graph/graph';
 import { inferShapes } from '../../../core/graph/infer';
+import { getLayerSpec } from '../../../core/layers/registry';
 import { layerFace, runLayer } from './layer-harness';
 
 describe('Add', () => {
@@ -210,5 +212,54 @@ describe('Concatenate', () => {
   it('face names a non-default axis', () => {
     expect(layerFace('Concatenate', {})).toBe('');
     expect(layerFace('Concatenate', { axis: 1 })).toBe('axis 1');
+  });
+});
+
+describe('the other element-wise merges', () => {
+  const pair = [
+    [4, 4, 8],
+    [4, 4, 8],
+  ];
+
+  it.each([
+    ['Multiply', '×', [2, 12, 30]],
+    ['Average', 'mean', [1.5, 3.5, 5.5]],
+    ['Maximum', 'max', [2, 4, 6]],
+    ['Minimum', 'min', [1, 3, 5]],
+    ['Subtract', '−', [-1, -1, -1]],
+  ] as const)('%s keeps equal shapes, shows %s and computes it in tfjs', async (type, face, expected) => {
+    const run = runLayer(type, {}, pair);
+    expect(run.all).toEqual([]);
+    expect(run.shape).toEqual([null, 4, 4, 8]);
+    expect(run.row).toMatchObject({ trainableParams: 0, macs: 0 });
+    expect(layerFace(type, {})).toBe(face);
+    await tf.setBackend('cpu');
+    const a = tf.tensor2d([[1, 3, 5]]);
+    const b = tf.tensor2d([[2, 4, 6]]);
+    const out = getLayerSpec(type).toTfjs({}, tf, `${type}_values`).apply([a, b]) as tf.Tensor;
+    expect(Array.from(out.dataSync())).toEqual(expected);
+    tf.dispose([a, b, out]);
+  });
+
+  it.each(['Multiply', 'Average', 'Maximum', 'Minimum', 'Subtract'])('%s names itself when shapes differ', (type) => {
+    const run = runLayer(type, {}, [
+      [8, 8, 16],
+      [8, 8, 32],
+    ]);
+    expect(run.diagnostics[0].message).toBe(
+      `${type} "layer": input 1 is 8×8×16 but input 2 is 8×8×32; ${type} needs equal shapes`,
+    );
+    expect(run.diagnostics[0].fix?.label).toBe('Match the channels: insert a 1×1 Conv2D with 16 filters on input 2');
+  });
+
+  it('Subtract takes exactly two inputs; the others take any number', () => {
+    const three = [[4], [4], [4]];
+    expect(runLayer('Subtract', {}, three).diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        'too-many-inputs',
+        'Subtract "layer": takes at most 2 inputs but has 3; use an Add or Concatenate to merge tensors',
+      ],
+    ]);
+    expect(runLayer('Average', {}, three).all).toEqual([]);
   });
 });
