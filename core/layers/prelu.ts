@@ -35,7 +35,7 @@ function fromSharedAxes(value: unknown, input: Shape | undefined): AlphaPer {
       `cannot tell which axes ${JSON.stringify(value)} are: the input's shape is unknown`,
     );
   const rank = input.length;
-  const given = [...new Set(list.map((a) => (typeof a === 'number' && a < 0 ? a + rank : a)))].sort();
+  const given = [...new Set(list.map((a) => (typeof a === 'number' && a < 0 ? a + rank : a)))].sort((a, b) => a - b);
   for (const per of ALPHA_PER) if (JSON.stringify(sharedAxes(per, rank)) === JSON.stringify(given)) return per;
   return refuseKey(
     'shared_axes',
