@@ -1,6 +1,6 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
 import { convSummary, type Padding } from './window-math';
-import { kernelAndBias, onnxActivation, torchPair } from './nchw-export';
+import { kernelAndBias, onnxActivation, torchConvModule, torchPair } from './nchw-export';
 import {
   kerasActivation,
   kerasBool,
@@ -110,24 +110,17 @@ export const conv2dTranspose = defineLayer({
     const uneven = axes.some((a) => a.cropAfter !== a.cropBefore);
     const crop = ([h, w]: (number | null)[]) => `[:, :, :${h}, :${w}]`;
     return {
-      module: {
-        ctor: 'nn.ConvTranspose2d',
-        args: [
-          ['in_channels', input[3] as number],
-          ['out_channels', p.filters],
-          ['kernel_size', torchPair(p.kernelSize)],
-        ],
-        kwargs: [
-          ...(p.strides[0] !== 1 || p.strides[1] !== 1 ? [['stride', torchPair(p.strides)] as const] : []),
-          ...(axes.some((a) => a.cropBefore)
-            ? [['padding', torchPair([axes[0].cropBefore, axes[1].cropBefore])] as const]
-            : []),
-          ...(axes.some((a) => a.outputPadding)
-            ? [['output_padding', torchPair([axes[0].outputPadding, axes[1].outputPadding])] as const]
-            : []),
-          ...(p.useBias ? [] : [['bias', false] as const]),
-        ],
-      },
+      module: torchConvModule('nn.ConvTranspose2d', {
+        inChannels: input[3] as number,
+        outChannels: p.filters,
+        kernel: p.kernelSize,
+        strides: p.strides,
+        padding: axes.some((a) => a.cropBefore) ? torchPair([axes[0].cropBefore, axes[1].cropBefore]) : undefined,
+        extra: axes.some((a) => a.outputPadding)
+          ? [['output_padding', torchPair([axes[0].outputPadding, axes[1].outputPadding])]]
+          : [],
+        useBias: p.useBias,
+      }),
       forward: ([x], m) => `${m}(${x})${uneven ? crop([output[1], output[2]]) : ''}`,
       activation: p.activation,
     };

@@ -1,6 +1,14 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
 import { convSummary, explainWindow2d, windowOutput, windowParams } from './window-math';
-import { kernelAndBias, onnxActivation, onnxPads, torchPair, torchWindowPadding, windowPadding } from './nchw-export';
+import {
+  kernelAndBias,
+  onnxActivation,
+  onnxPads,
+  torchConvModule,
+  torchPair,
+  torchWindowPadding,
+  windowPadding,
+} from './nchw-export';
 import {
   kerasActivation,
   kerasBool,
@@ -80,20 +88,15 @@ export const conv2d = defineLayer({
     );
     const dilated = p.dilationRate[0] !== 1 || p.dilationRate[1] !== 1;
     return {
-      module: {
-        ctor: 'nn.Conv2d',
-        args: [
-          ['in_channels', input[3] as number],
-          ['out_channels', p.filters],
-          ['kernel_size', torchPair(p.kernelSize)],
-        ],
-        kwargs: [
-          ...(p.strides[0] !== 1 || p.strides[1] !== 1 ? [['stride', torchPair(p.strides)] as const] : []),
-          ...(padding === undefined ? [] : [['padding', padding] as const]),
-          ...(dilated ? [['dilation', torchPair(p.dilationRate)] as const] : []),
-          ...(p.useBias ? [] : [['bias', false] as const]),
-        ],
-      },
+      module: torchConvModule('nn.Conv2d', {
+        inChannels: input[3] as number,
+        outChannels: p.filters,
+        kernel: p.kernelSize,
+        strides: p.strides,
+        padding,
+        extra: dilated ? [['dilation', torchPair(p.dilationRate)]] : [],
+        useBias: p.useBias,
+      }),
       forward: ([x], m) => `${m}(${pad(x)})`,
       activation: p.activation,
     };

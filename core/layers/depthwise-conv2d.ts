@@ -1,6 +1,14 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
 import { explainWindowAxis, pairText, windowOutput } from './window-math';
-import { kernelAndBias, onnxActivation, onnxPads, torchPair, torchWindowPadding, windowPadding } from './nchw-export';
+import {
+  kernelAndBias,
+  onnxActivation,
+  onnxPads,
+  torchConvModule,
+  torchPair,
+  torchWindowPadding,
+  windowPadding,
+} from './nchw-export';
 import { kerasActivation, kerasBool, kerasInt, kerasPadding, kerasPair, requireChannelsLast } from './keras-config';
 
 /** Depthwise 2-D convolution: one kernel (or `depthMultiplier` kernels) per input channel, channels kept apart. */
@@ -82,20 +90,15 @@ export const depthwiseConv2d = defineLayer({
     const channels = input[3] as number;
     const { padding, pad } = torchWindowPadding(windowPadding(input, p.kernelSize, p.strides, p.padding));
     return {
-      module: {
-        ctor: 'nn.Conv2d',
-        args: [
-          ['in_channels', channels],
-          ['out_channels', channels * p.depthMultiplier],
-          ['kernel_size', torchPair(p.kernelSize)],
-        ],
-        kwargs: [
-          ...(p.strides[0] !== 1 || p.strides[1] !== 1 ? [['stride', torchPair(p.strides)] as const] : []),
-          ...(padding === undefined ? [] : [['padding', padding] as const]),
-          ['groups', channels],
-          ...(p.useBias ? [] : [['bias', false] as const]),
-        ],
-      },
+      module: torchConvModule('nn.Conv2d', {
+        inChannels: channels,
+        outChannels: channels * p.depthMultiplier,
+        kernel: p.kernelSize,
+        strides: p.strides,
+        padding,
+        extra: [['groups', channels]],
+        useBias: p.useBias,
+      }),
       forward: ([x], m) => `${m}(${pad(x)})`,
       activation: p.activation,
     };

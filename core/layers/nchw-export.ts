@@ -298,6 +298,40 @@ export function torchWindowPadding(
   return { padding: undefined, pad: (x) => `F.pad(${x}, ${amounts}${value ? `, value=${value}` : ''})` };
 }
 
+/**
+ * A PyTorch convolution module (`nn.Conv2d`, `nn.ConvTranspose2d`, …): its
+ * channels and kernel size, then as keywords only what differs from
+ * PyTorch's defaults (stride 1, no padding, bias on), with `extra` keywords
+ * (`dilation`, `groups`) between padding and bias.
+ */
+export function torchConvModule(
+  ctor: string,
+  o: {
+    inChannels: number;
+    outChannels: number;
+    kernel: readonly [number, number];
+    strides: readonly [number, number];
+    padding?: PyValue;
+    extra?: readonly (readonly [string, PyValue])[];
+    useBias: boolean;
+  },
+): TorchModule {
+  return {
+    ctor,
+    args: [
+      ['in_channels', o.inChannels],
+      ['out_channels', o.outChannels],
+      ['kernel_size', torchPair(o.kernel)],
+    ],
+    kwargs: [
+      ...(o.strides[0] !== 1 || o.strides[1] !== 1 ? [['stride', torchPair(o.strides)] as const] : []),
+      ...(o.padding === undefined ? [] : [['padding', o.padding] as const]),
+      ...(o.extra ?? []),
+      ...(o.useBias ? [] : [['bias', false] as const]),
+    ],
+  };
+}
+
 /** The weights of a convolution or dense layer: its kernel in `layout`, then its bias when it has one. */
 export function kernelAndBias(layout: 'conv' | 'depthwise' | 'dense', useBias: boolean): ExportedWeight[] {
   const kernel: ExportedWeight = {

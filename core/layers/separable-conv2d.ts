@@ -1,7 +1,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf, type Tfjs } from './layer-spec';
 import { convSummary, explainWindow2d, pairText, windowOutput, windowParams } from './window-math';
-import { onnxActivation, onnxPads, torchPair, torchWindowPadding, windowPadding } from './nchw-export';
+import { onnxActivation, onnxPads, torchConvModule, torchWindowPadding, windowPadding } from './nchw-export';
 import {
   kerasActivation,
   kerasBool,
@@ -82,20 +82,15 @@ export const separableConv2d = defineLayer({
   pytorch: ({ params: p, inputs: [input] }) => {
     const { padding, pad } = torchWindowPadding(windowPadding(input, p.kernelSize, p.strides, p.padding));
     return {
-      module: {
-        ctor: 'SeparableConv2d',
-        args: [
-          ['in_channels', input[3] as number],
-          ['out_channels', p.filters],
-          ['kernel_size', torchPair(p.kernelSize)],
-        ],
-        kwargs: [
-          ...(p.strides[0] !== 1 || p.strides[1] !== 1 ? [['stride', torchPair(p.strides)] as const] : []),
-          ...(padding === undefined ? [] : [['padding', padding] as const]),
-          ...(p.depthMultiplier !== 1 ? [['depth_multiplier', p.depthMultiplier] as const] : []),
-          ...(p.useBias ? [] : [['bias', false] as const]),
-        ],
-      },
+      module: torchConvModule('SeparableConv2d', {
+        inChannels: input[3] as number,
+        outChannels: p.filters,
+        kernel: p.kernelSize,
+        strides: p.strides,
+        padding,
+        extra: p.depthMultiplier !== 1 ? [['depth_multiplier', p.depthMultiplier]] : [],
+        useBias: p.useBias,
+      }),
       forward: ([x], m) => `${m}(${pad(x)})`,
       activation: p.activation,
       helpers: ['SeparableConv2d'],
