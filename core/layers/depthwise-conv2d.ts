@@ -5,7 +5,6 @@ import {
   onnxActivation,
   onnxPads,
   torchConvModule,
-  torchPair,
   torchWindowPadding,
   windowPadding,
 } from './nchw-export';
