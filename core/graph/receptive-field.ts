@@ -3,7 +3,9 @@
  * one of its output positions sees, and how far apart the patches of
  * neighbouring positions are. Worked out along the graph in topological
  * order with the usual recurrence (r = r_in + (k − 1)·d·j_in, j = j_in·s),
- * from each layer spec's `window`.
+ * from each layer spec's `window`; an up-sampling window sees ⌈k / s⌉ input
+ * positions and divides the step (r = r_in + (⌈k / s⌉ − 1)·j_in, j = j_in / s),
+ * so r may hold a fraction of a pixel; it is rounded up once, at the end.
  */
 import type { Shape } from '../layers/layer-spec';
 import { getLayerSpec, isLayerType } from '../layers/registry';
@@ -15,11 +17,20 @@ import type { ShapeReport } from './infer';
 export interface ReceptiveField {
   /** Height and width of the patch, in input pixels (may exceed the image: then it sees all of it). */
   size: [number, number];
-  /** Distance in input pixels between the patches of neighbouring output positions. */
+  /** Distance in input pixels between the patches of neighbouring output positions (below 1 after up-sampling). */
   step: [number, number];
   /** Every output sees the whole input (after a Dense, Flatten or global pooling layer). */
   whole: boolean;
 }
+
+/**
+ * The whole pixels a patch of `span` (in pixels, a fraction after
+ * up-sampling) reaches: 3 neighbouring outputs of a ×3 up-sampling span
+ * 1 + 2/3 pixels, and positions 2, 3, 4 come from pixels 0, 1, 1. Rounded
+ * only at the end, as rounding each layer would add up (tested against
+ * tfjs's gradients).
+ */
+const wholePixels = (span: number): number => Math.ceil(span - 1e-9);
 
 const ONE: ReceptiveField = { size: [1, 1], step: [1, 1], whole: false };
 
@@ -38,19 +49,26 @@ export function receptiveFields(graph: Graph, report: ShapeReport): Map<string, 
     const params = report.params.get(id);
     if (!node || !params || !isLayerType(node.type)) continue;
     const inputs = (incoming.get(id) ?? []).map((e) => fields.get(e.source)).filter((f) => f !== undefined);
-    // A merge sees what the widest of its inputs sees.
-    const from = inputs.reduce<ReceptiveField>(
-      (a, f) => ({
-        size: [Math.max(a.size[0], f.size[0]), Math.max(a.size[1], f.size[1])],
-        step: [Math.max(a.step[0], f.step[0]), Math.max(a.step[1], f.step[1])],
-        whole: a.whole || f.whole,
-      }),
-      ONE,
-    );
+    // A merge sees what the widest of its inputs sees. (Not seeded with ONE:
+    // after up-sampling the step is below one pixel and must stay so.)
+    const from = inputs.length
+      ? inputs.reduce((a, f): ReceptiveField => ({
+          size: [Math.max(a.size[0], f.size[0]), Math.max(a.size[1], f.size[1])],
+          step: [Math.max(a.step[0], f.step[0]), Math.max(a.step[1], f.step[1])],
+          whole: a.whole || f.whole,
+        }))
+      : ONE;
     const window = getLayerSpec(node.type).window?.(params as never);
     if (from.whole || window === 'global') fields.set(id, { ...from, whole: true });
     else if (!window) fields.set(id, from);
-    else {
+    else if (window.transposed) {
+      const seen = (axis: 0 | 1) => Math.ceil(window.kernel[axis] / window.strides[axis]);
+      fields.set(id, {
+        size: [from.size[0] + (seen(0) - 1) * from.step[0], from.size[1] + (seen(1) - 1) * from.step[1]],
+        step: [from.step[0] / window.strides[0], from.step[1] / window.strides[1]],
+        whole: false,
+      });
+    } else {
       const [dh, dw] = window.dilation ?? [1, 1];
       fields.set(id, {
         size: [
@@ -62,7 +80,9 @@ export function receptiveFields(graph: Graph, report: ShapeReport): Map<string, 
       });
     }
   }
-  return fields;
+  const rounded = new Map<string, ReceptiveField>();
+  for (const [id, f] of fields) rounded.set(id, { ...f, size: [wholePixels(f.size[0]), wholePixels(f.size[1])] });
+  return rounded;
 }
 
 /** The image size of the design's input, height × width, if it has one (for saying "all of it"). */

@@ -78,6 +78,7 @@ export const conv2dTranspose = defineLayer({
   // Every input value meets every weight of the kernel once (the count fvcore and PyTorch profilers use).
   macs: ({ inputs: [input], params: p }) =>
     (input[1] ?? 0) * (input[2] ?? 0) * (input[3] as number) * p.kernelSize[0] * p.kernelSize[1] * p.filters,
+  window: (p) => ({ kernel: p.kernelSize, strides: p.strides, transposed: true }),
   summarize: convSummary,
   explain: ([[, h, w]], p) => [
     `height: ${explainAxis(h, p.kernelSize[0], p.strides[0], p.padding)}`,

@@ -171,6 +171,13 @@ export interface LayerWindow {
   kernel: readonly [number, number];
   strides: readonly [number, number];
   dilation?: readonly [number, number];
+  /**
+   * Up-sampling (transposed convolution, UpSampling2D): the stride spreads
+   * the input apart instead of stepping over it, so one output position sees
+   * ⌈kernel / stride⌉ neighbouring input positions, and neighbouring outputs
+   * are the input's step / stride apart.
+   */
+  transposed?: boolean;
 }
 
 /** Arguments every cost function receives. */

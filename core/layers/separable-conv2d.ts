@@ -52,6 +52,7 @@ export const separableConv2d = defineLayer({
     (input[3] as number) *
     p.depthMultiplier *
     (p.kernelSize[0] * p.kernelSize[1] + p.filters),
+  window: (p) => ({ kernel: p.kernelSize, strides: p.strides }),
   summarize: convSummary,
   explain: ([[, h, w, c]], p) => [
     ...explainWindow2d([h, w], p.kernelSize, p.strides, p.padding),

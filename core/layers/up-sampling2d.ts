@@ -26,6 +26,11 @@ export const upSampling2d = defineLayer({
     w === null ? null : w * p.size[1],
     c,
   ],
+  // Nearest copies one input position; bilinear blends two neighbours (a 2·size kernel) unless it repeats nothing.
+  window: (p) => {
+    const span = (s: number) => (p.interpolation === 'bilinear' && s > 1 ? 2 * s : 1);
+    return { kernel: [span(p.size[0]), span(p.size[1])], strides: p.size, transposed: true };
+  },
   summarize: (p) => `×${p.size[0] === p.size[1] ? p.size[0] : pairText(p.size)} ${p.interpolation}`,
   explain: ([[, h, w, c]], p) => [
     `height: ${times(h, p.size[0])}`,

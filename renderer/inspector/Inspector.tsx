@@ -74,6 +74,9 @@ export function Inspector() {
   if (spec.explain && known && checkedParams) explanation = spec.explain(inputs as Shape[], checkedParams);
   if (spec.explainParams && known && checkedParams && output)
     paramFormula = spec.explainParams({ inputs: inputs as Shape[], output, params: checkedParams });
+  // A transposed convolution or a Flatten has its own rule, written out in its lines.
+  const window = checkedParams ? spec.window?.(checkedParams) : undefined;
+  const lectureRule = typeof window === 'object' && !window.transposed;
   // An Input's receptive field is the pixel itself: nothing to say.
   const field = spec.inputs.max > 0 ? fields.get(node.id) : undefined;
   return (
@@ -82,7 +85,13 @@ export function Inspector() {
         <span style={{ color: CATEGORY_COLOR[spec.category] }}>{CATEGORY_TITLE[spec.category]}</span> · {spec.label}
       </div>
       <div className="nc-inspector-body">
-        <Workings explanation={explanation} paramFormula={paramFormula} field={field} image={image} />
+        <Workings
+          explanation={explanation}
+          lectureRule={lectureRule}
+          paramFormula={paramFormula}
+          field={field}
+          image={image}
+        />
         <p className="nc-description">{spec.description}</p>
         <div className="nc-field">
           <label htmlFor="nc-layer-name">Name</label>

@@ -20,11 +20,14 @@ export function fieldText(field: ReceptiveField, image: readonly [number, number
 
 export function Workings({
   explanation,
+  lectureRule,
   paramFormula,
   field,
   image,
 }: {
   explanation: readonly string[];
+  /** The layer slides a window (convolution, pooling), so its output size follows the lecture's rule. */
+  lectureRule: boolean;
   paramFormula: string | undefined;
   field: ReceptiveField | undefined;
   image: readonly [number, number] | null;
@@ -34,7 +37,7 @@ export function Workings({
     <section className="nc-workings" aria-label="Workings">
       {explanation.length > 0 && (
         <div className="nc-explain" data-testid="explain">
-          <div className="nc-muted">Output size, (N − F + 2P) / S + 1:</div>
+          <div className="nc-muted">{lectureRule ? 'Output size, (N − F + 2P) / S + 1:' : 'Output size:'}</div>
           {explanation.map((line) => (
             <div key={line} className="nc-explain-line">
               {line}

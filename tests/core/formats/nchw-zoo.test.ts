@@ -1,26 +1,32 @@
 /**
- * The layer types of issue #13 in the PyTorch export, run under real
- * PyTorch: designs that use every one of them, in the settings whose
- * PyTorch form differs (a transposed convolution whose "same" output is
- * trimmed unevenly or padded after, bilinear up-sampling without half-pixel
- * centres, slopes per channel, per value and per layer on maps and vectors),
- * export with the design's counts and compute tfjs's outputs within 1e-4.
+ * The layer types of issue #13 in the PyTorch and ONNX exports, run for
+ * real: designs that use every one of them, in the settings whose NCHW form
+ * differs (a transposed convolution whose "same" output is trimmed unevenly
+ * or padded after, bilinear up-sampling without half-pixel centres, slopes
+ * per channel, per value and per layer on maps and vectors), export with the
+ * design's counts and compute tfjs's outputs within 1e-4 in PyTorch and in
+ * ONNX Runtime (wasm, in Node), and onnx.checker accepts every ONNX file.
  * Every weight is drawn at random first, slopes and γ, β included, so a
- * weight converted wrongly shows.
+ * weight converted wrongly shows. The four templates of #13 also pass
+ * onnx.checker (their outputs are compared in nchw-export.test.ts).
  */
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-web';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../core/compile/compile';
 import { mulberry32 } from '../../../core/data/random';
+import { exportOnnx } from '../../../core/formats/onnx-export';
 import { exportPytorch } from '../../../core/formats/pytorch/index';
 import { GraphBuilder } from '../../../core/graph/builder';
 import type { Graph } from '../../../core/graph/graph';
 import { summarize } from '../../../core/graph/summary';
-import { CHECK_EXPORTS, describeWithPython, runPython } from '../../python/torch-python';
-import { seededInput, tfjsWeightsOf } from './nchw-fixtures';
+import { parseTrainingSettings } from '../../../core/train/settings';
+import { templates } from '../../../templates/index';
+import { CHECK_EXPORTS, describeWithPython, findPython, runPython } from '../../python/torch-python';
+import { compileWithTestWeights, seededInput, smallInput, tfjsWeightsOf } from './nchw-fixtures';
 
 /** Designs by name, each with its per-sample input shape. */
 const DESIGNS: Record<string, { input: number[]; build: (b: GraphBuilder, x: string) => void }> = {
@@ -122,58 +128,144 @@ interface CheckResult {
   bnStatistics?: number;
   outputShapes?: number[][];
   maxAbsDiff?: (number | null)[];
+  onnxWeights?: number;
+}
+
+/** What one design should come out as, from NetCanvas and tfjs, and what ONNX Runtime gave. */
+interface Expected {
+  trainable: number;
+  /** The output's shape, NetCanvas's axis order (NHWC for 4-D). */
+  output: number[];
+  onnxDiff?: number;
+  onnxError?: string;
+  onnxOutput?: number[];
 }
 
 const BATCH = 2;
+const ZOO_TEMPLATES = ['googlenet', 'mobilenet_v2', 'alexnet2012', 'unet'];
+const python = findPython(['torch', 'numpy', 'onnx']);
+const dir = mkdtempSync(join(tmpdir(), 'netcanvas-nchw-zoo-'));
+const expected = new Map<string, Expected>();
+let results = new Map<string, CheckResult>();
 
-describeWithPython('the new layer types in the PyTorch export, under PyTorch', ['torch', 'numpy'], (python) => {
-  const dir = mkdtempSync(join(tmpdir(), 'netcanvas-pytorch-zoo-'));
-  const expected = new Map<string, { trainable: number; output: number[] }>();
-  let results = new Map<string, CheckResult>();
+/** NHWC values → NCHW, as ONNX Runtime takes and gives a 4-D tensor. */
+function toNchw(values: Float32Array, shape: readonly number[]): Float32Array {
+  if (shape.length !== 4) return values;
+  const [n, h, w, c] = shape;
+  const out = new Float32Array(values.length);
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = values[((b * h + y) * w + x) * c + k];
+  return out;
+}
+const nchwShape = (shape: readonly number[]) =>
+  shape.length === 4 ? [shape[0], shape[3], shape[1], shape[2]] : [...shape];
 
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-    const jobs: unknown[] = [];
-    for (const [k, name] of Object.keys(DESIGNS).entries()) {
-      const graph = design(name);
-      const { input } = DESIGNS[name];
-      const model = compileWithRandomWeights(graph, 50 + k);
-      const folder = join(dir, `design${k}`);
-      mkdirSync(folder);
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  ort.env.wasm.numThreads = 1;
+  const jobs: unknown[] = [];
+  for (const [k, name] of Object.keys(DESIGNS).entries()) {
+    const graph = design(name);
+    const { input } = DESIGNS[name];
+    const model = compileWithRandomWeights(graph, 50 + k);
+    const folder = join(dir, `design${k}`);
+    mkdirSync(folder);
+    try {
+      const weights = await tfjsWeightsOf(tf, model);
+      const x = seededInput(input, BATCH, k);
+      const y = tf.tidy(() => model.predict(tf.tensor(x, [BATCH, ...input])) as tf.Tensor);
+      const want = (await y.data()) as Float32Array;
+      const entry: Expected = { trainable: summarize(graph).totals.trainableParams, output: y.shape };
+      y.dispose();
+      expected.set(name, entry);
+
+      const onnxFile = join(folder, 'model.onnx');
+      const bytes = await exportOnnx(graph, tf, { name, weights });
+      writeFileSync(onnxFile, bytes);
       try {
-        const weights = await tfjsWeightsOf(tf, model);
-        for (const f of exportPytorch(graph, { name, weights })) writeFileSync(join(folder, f.name), f.data);
-        const x = seededInput(input, BATCH, k);
-        const y = tf.tidy(() => model.predict(tf.tensor(x, [BATCH, ...input])) as tf.Tensor);
-        writeFileSync(join(folder, 'input.bin'), x);
-        writeFileSync(join(folder, 'expected.bin'), await y.data());
-        expected.set(name, { trainable: summarize(graph).totals.trainableParams, output: y.shape });
-        y.dispose();
-      } finally {
-        model.dispose();
+        const session = await ort.InferenceSession.create(bytes);
+        const feed = new ort.Tensor('float32', toNchw(x, [BATCH, ...input]), nchwShape([BATCH, ...input]));
+        const out = (await session.run({ [session.inputNames[0]]: feed }))[session.outputNames[0]];
+        entry.onnxOutput = [...out.dims];
+        const got = out.data as Float32Array;
+        const nchw = toNchw(want, entry.output);
+        entry.onnxDiff = got.length === nchw.length ? Math.max(...nchw.map((v, i) => Math.abs(v - got[i]))) : Infinity;
+        await session.release();
+      } catch (e) {
+        entry.onnxError = (e as Error).message;
       }
+
+      if (!python) continue;
+      for (const f of exportPytorch(graph, { name, weights, training: parseTrainingSettings({}) }))
+        writeFileSync(join(folder, f.name), f.data);
+      writeFileSync(join(folder, 'input.bin'), x);
+      writeFileSync(join(folder, 'expected.bin'), want);
       jobs.push({
         id: name,
         dir: folder,
         inputs: [{ file: join(folder, 'input.bin'), shape: [BATCH, ...input] }],
-        expected: [{ file: join(folder, 'expected.bin'), shape: expected.get(name)?.output }],
+        expected: [{ file: join(folder, 'expected.bin'), shape: entry.output }],
+        onnx: onnxFile,
       });
+    } finally {
+      model.dispose();
     }
-    writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
-    await runPython(python, [CHECK_EXPORTS, join(dir, 'jobs.json'), join(dir, 'results.json')]);
-    const list = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as CheckResult[];
-    results = new Map(list.map((r) => [r.id, r]));
-  }, 600_000);
+  }
+  if (!python) return;
+  for (const id of ZOO_TEMPLATES) {
+    const template = templates.find((t) => t.id === id)!;
+    const graph = template.build({ input: smallInput(id, template.defaultInput), classes: 10 });
+    const model = compileWithTestWeights(tf, graph, 7);
+    const onnxFile = join(dir, `${id}.onnx`);
+    try {
+      writeFileSync(
+        onnxFile,
+        await exportOnnx(graph, tf, { name: template.title, weights: await tfjsWeightsOf(tf, model) }),
+      );
+    } finally {
+      model.dispose();
+    }
+    const totals = summarize(graph).totals;
+    expected.set(id, { trainable: totals.trainableParams + totals.nonTrainableParams, output: [] });
+    jobs.push({ id, onnx: onnxFile });
+  }
+  writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
+  await runPython(python, [CHECK_EXPORTS, join(dir, 'jobs.json'), join(dir, 'results.json')]);
+  const list = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as CheckResult[];
+  results = new Map(list.map((r) => [r.id, r]));
+}, 600_000);
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(Object.keys(DESIGNS))('%s: same counts, shapes and outputs as tfjs', (name) => {
-    const result = results.get(name);
+describe('the new layer types in the ONNX export, under ONNX Runtime', () => {
+  it.each(Object.keys(DESIGNS))('%s: same output shape and values as tfjs', (name) => {
     const want = expected.get(name)!;
+    expect(want.onnxError).toBeUndefined();
+    expect(want.onnxOutput).toEqual(nchwShape(want.output));
+    expect(want.onnxDiff).toBeLessThan(1e-4);
+  });
+});
+
+describeWithPython('the new layer types in the PyTorch export, under PyTorch', ['torch', 'numpy', 'onnx'], () => {
+  it.each(Object.keys(DESIGNS))(
+    '%s: same counts, shapes and outputs as tfjs; onnx.checker accepts the ONNX file',
+    (name) => {
+      const result = results.get(name);
+      const want = expected.get(name)!;
+      expect(result?.error).toBeUndefined();
+      expect(result?.trainableParams).toBe(want.trainable);
+      expect(result?.bnStatistics).toBe(0);
+      expect(result?.outputShapes).toEqual([nchwShape(want.output)]);
+      expect(result?.maxAbsDiff?.[0]).toBeLessThan(1e-4);
+      expect(result?.onnxWeights).toBe(want.trainable);
+    },
+  );
+
+  it.each(ZOO_TEMPLATES)('template %s: onnx.checker accepts its ONNX file, every weight in it', (id) => {
+    const result = results.get(id);
     expect(result?.error).toBeUndefined();
-    expect(result?.trainableParams).toBe(want.trainable);
-    expect(result?.bnStatistics).toBe(0);
-    expect(result?.outputShapes).toEqual([want.output]);
-    expect(result?.maxAbsDiff?.[0]).toBeLessThan(1e-4);
+    expect(result?.onnxWeights).toBe(expected.get(id)!.trainable);
   });
 });
