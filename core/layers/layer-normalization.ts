@@ -23,7 +23,13 @@ export const layerNormalization = defineLayer({
     'Normalises each sample on its own over its channels to zero mean and unit variance, then scales (γ) and shifts (β). Works the same in training and at test time, with any batch size, and keeps no moving averages.',
   namePrefix: 'ln',
   params: {
-    epsilon: float({ default: 0.001, min: 0, help: 'Added to the variance to avoid dividing by zero.' }),
+    // Not below 1e-12: tfjs adds ε in double precision, PyTorch and ONNX in
+    // float32, where a smaller ε vanishes and a constant row divides 0 by 0.
+    epsilon: float({
+      default: 0.001,
+      min: 1e-12,
+      help: 'Added to the variance to avoid dividing by zero (at least 1e-12, which float32 still holds).',
+    }),
     center: bool(true, { label: 'Learn shift β' }),
     scale: bool(true, { label: 'Learn scale γ' }),
   },

@@ -14,6 +14,13 @@ describe('LayerNormalization', () => {
     expect([run.row.trainableParams, run.row.nonTrainableParams]).toEqual([weights, 0]);
   });
 
+  it('refuses an ε that float32 (PyTorch, ONNX) would round to 0', () => {
+    expect(runLayer('LayerNormalization', { epsilon: 1e-12 }, [[4]]).all).toEqual([]);
+    expect(runLayer('LayerNormalization', { epsilon: 1e-300 }, [[4]]).diagnostics.map((d) => d.message)).toEqual([
+      expect.stringMatching(/epsilon.*1e-12/),
+    ]);
+  });
+
   it('shows what it does not learn', () => {
     expect(layerFace('LayerNormalization', {})).toBe('');
     expect(layerFace('LayerNormalization', { center: false })).toBe('γ');
