@@ -14,7 +14,7 @@ import { isFile } from './load-design';
 /** What a design file carries besides its graph. */
 export interface DesignExtras {
   weights?: TfjsWeights;
-  /** A project's training settings (without its weights record). */
+  /** A project's training settings (`training.settings`, as the app saves them). */
   training?: Record<string, unknown>;
   /** The `preprocessing.json` that `train --out` wrote beside its model.json. */
   preprocessing?: string;
@@ -50,7 +50,9 @@ export async function readDesignExtras(target: string, cwd: string): Promise<Des
     }
     const training = value.training as Record<string, unknown> | undefined;
     if (typeof training !== 'object' || training === null) return {};
-    const { weights: record, ...settings } = training;
+    // The app saves `training` as { settings, data, weights }: the settings are the Train view's, the data its choice.
+    const settings = (training.settings ?? {}) as Record<string, unknown>;
+    const record = training.weights;
     if (record === undefined) return { training: settings };
     const manifest = (record as { weightsManifest?: unknown }).weightsManifest;
     const weights = await readAll(parseWeightsManifest(manifest, ['training', 'weights', 'weightsManifest']));

@@ -187,13 +187,33 @@ export const COMMANDS = [
     runsIn: 'page',
   },
   {
-    id: 'export-model',
-    label: 'Export Model JSON…',
-    short: 'Export…',
-    description: 'Export as TensorFlow.js model JSON',
+    // The toolbar's one Export button: a dialog with the formats below (the desktop menu lists them directly).
+    id: 'export',
+    label: 'Export…',
+    description: 'Export the design as TensorFlow.js, PyTorch or ONNX',
     keys: [mod('e')],
-    menu: { menu: 'file', section: 2 },
     toolbar: 'file',
+    runsIn: 'page',
+  },
+  {
+    id: 'export-model',
+    label: 'Export TensorFlow.js Model…',
+    description: 'Export as a TensorFlow.js / Keras layers model (model.json, with the trained weights)',
+    menu: { menu: 'file', section: 2 },
+    runsIn: 'page',
+  },
+  {
+    id: 'export-pytorch',
+    label: 'Export PyTorch…',
+    description: 'Export as PyTorch code: model.py, train.py (one GPU or many) and the trained weights',
+    menu: { menu: 'file', section: 2 },
+    runsIn: 'page',
+  },
+  {
+    id: 'export-onnx',
+    label: 'Export ONNX…',
+    description: 'Export as one ONNX file (opset 13) with the trained or initial weights',
+    menu: { menu: 'file', section: 2 },
     runsIn: 'page',
   },
   {

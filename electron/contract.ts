@@ -73,6 +73,34 @@ export interface ExportModelRequest {
   suggestedName: string;
 }
 
+/**
+ * A design exported as PyTorch code. The payload names no files: the host
+ * writes `model.py`, `train.py`, `README.md` and, for a trained design,
+ * `model.weights.bin` with its manifest `model.weights.json` (desktop: into
+ * the folder the user picks; web: one `<name>-pytorch.zip`).
+ */
+export interface PytorchExportRequest {
+  format: 'pytorch';
+  /** The design's name, e.g. `lenet`: the web download's name; the desktop dialog offers a folder named after it. */
+  name: string;
+  modelPy: string;
+  trainPy: string;
+  readme: string;
+  /** The trained weights as tfjs saved them: the bytes and their manifest (`model.weights.json` text). */
+  weights?: { data: ArrayBuffer; manifest: string };
+}
+
+/** A design exported as one ONNX file, which the host names `<name>.onnx` (`onnxFileName`). */
+export interface OnnxExportRequest {
+  format: 'onnx';
+  name: string;
+  /** The serialized `ModelProto`. */
+  onnx: ArrayBuffer;
+}
+
+/** A design exported for PyTorch or ONNX. */
+export type ExportDesignRequest = PytorchExportRequest | OnnxExportRequest;
+
 /** A text report to write (the model summary as CSV or Markdown). */
 export interface ExportTextRequest {
   text: string;
@@ -129,6 +157,11 @@ export interface NetCanvasBridge {
   importModel(): Promise<OpenedModel | null>;
   /** Writes an exported model. */
   exportModel(request: ExportModelRequest): Promise<SaveResult>;
+  /**
+   * Writes a PyTorch or ONNX export under the file names the host fixes
+   * (desktop: into a folder the user picks, each file atomically; web: a download).
+   */
+  exportDesign(request: ExportDesignRequest): Promise<SaveResult>;
   /** Writes a summary report. */
   exportText(request: ExportTextRequest): Promise<SaveResult>;
   /**
@@ -172,6 +205,7 @@ export const CHANNEL = {
   saveProjectAs: 'netcanvas:save-project-as',
   importModel: 'netcanvas:import-model',
   exportModel: 'netcanvas:export-model',
+  exportDesign: 'netcanvas:export-design',
   exportText: 'netcanvas:export-text',
   menuCommand: 'netcanvas:menu-command',
   setDirty: 'netcanvas:set-dirty',

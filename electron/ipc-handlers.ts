@@ -13,12 +13,15 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import onnxProto from 'onnx-proto';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors';
 import { identifyFile } from '../core/formats/design-file';
 import { parseJsonText } from '../core/formats/json-text';
 import { LIMITS, bytesText } from '../core/limits';
 import { PROJECT_EXTENSION, projectFromJson, serializeProjectFile } from '../core/formats/project-file';
+import { onnxFileName, PYTORCH_FILES } from '../core/formats/export-files';
+import { joinWeights, parseWeightsManifest } from '../core/formats/tfjs-weights';
 import { DATASET_FILES_KINDS } from '../core/data/dataset-files';
 import type {
   DatasetProgress,
@@ -115,6 +118,17 @@ const exportModelSchema = z.object({
     .max(1000)
     .optional(),
 });
+const exportDesignSchema = z.discriminatedUnion('format', [
+  z.object({
+    format: z.literal('pytorch'),
+    name: z.string().max(255),
+    modelPy: z.string().max(MAX_TEXT),
+    trainPy: z.string().max(MAX_TEXT),
+    readme: z.string().max(MAX_TEXT),
+    weights: z.object({ data: z.instanceof(ArrayBuffer), manifest: z.string().max(MAX_TEXT) }).optional(),
+  }),
+  z.object({ format: z.literal('onnx'), name: z.string().max(255), onnx: z.instanceof(ArrayBuffer) }),
+]);
 const exportTextSchema = z.object({
   text: z.string().max(MAX_TEXT),
   suggestedName: safeFileName,
@@ -130,6 +144,7 @@ function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
   return result.data;
 }
 
+const { onnx } = onnxProto;
 const PROJECT_FILTER = { name: 'NetCanvas project', extensions: ['json'] };
 
 /**
@@ -171,6 +186,47 @@ function isProjectText(text: string): boolean {
 }
 
 const failed = (e: unknown): SaveResult => ({ status: 'failed', error: e instanceof Error ? e.message : String(e) });
+
+/**
+ * The files of an export request, named here and nowhere else, in the order
+ * they are written: the weights before the code that loads them, `model.py`
+ * (or the `.onnx` file) last. Throws {@link PayloadError} for weights that do
+ * not match their manifest or bytes that are not an ONNX model.
+ */
+function exportDesignFiles(request: z.infer<typeof exportDesignSchema>): { name: string; data: string | Uint8Array }[] {
+  if (request.format === 'onnx') {
+    const bytes = new Uint8Array(request.onnx);
+    let model: ReturnType<typeof onnx.ModelProto.decode>;
+    try {
+      model = onnx.ModelProto.decode(bytes);
+    } catch {
+      throw new PayloadError('Refused request: onnx is not an ONNX model.');
+    }
+    if (!model.graph) throw new PayloadError('Refused request: onnx holds no graph.');
+    return [{ name: onnxFileName(request.name), data: bytes }];
+  }
+  const files: { name: string; data: string | Uint8Array }[] = [];
+  if (request.weights) {
+    const data = new Uint8Array(request.weights.data);
+    try {
+      const groups = parseWeightsManifest(JSON.parse(request.weights.manifest), ['weights', 'manifest']);
+      if (groups.some((g) => g.paths.length !== 1 || g.paths[0] !== PYTORCH_FILES.weights))
+        throw new ValidationError(['weights', 'manifest'], `must name ${PYTORCH_FILES.weights} as its one file`);
+      joinWeights(groups, () => data);
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new PayloadError('Refused request: weights.manifest is not JSON.');
+      if (e instanceof ValidationError) throw new PayloadError(`Refused request: ${e.message}`);
+      throw e;
+    }
+    files.push({ name: PYTORCH_FILES.weights, data }, { name: PYTORCH_FILES.manifest, data: request.weights.manifest });
+  }
+  files.push(
+    { name: PYTORCH_FILES.train, data: request.trainPy },
+    { name: PYTORCH_FILES.readme, data: request.readme },
+    { name: PYTORCH_FILES.model, data: request.modelPy },
+  );
+  return files;
+}
 
 /** The handlers behind each bridge method, with the grants that limit which files they touch. */
 export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants = new PathGrants()) {
@@ -365,7 +421,7 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
           `Refused request: the manifest lists weights that were not sent (${String(missing[0]).slice(0, 100)}).`,
         );
       const chosen = await dialogs.showSave({
-        title: 'Export Model JSON',
+        title: 'Export TensorFlow.js Model',
         defaultPath: request.suggestedName,
         filters: [{ name: 'TensorFlow.js model', extensions: ['json'] }],
       });
@@ -392,6 +448,33 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
         }
         await writeFileAtomic(modelFile, `${JSON.stringify(model)}\n`);
         return { status: 'saved', name: path.basename(modelFile), path: modelFile };
+      } catch (e) {
+        return failed(e);
+      }
+    },
+
+    /**
+     * Writes a PyTorch or ONNX export into the folder the user picks, under
+     * the names main fixes (`PYTORCH_FILES`, `<name>.onnx`), each file
+     * atomically. The weights are checked against their manifest and the
+     * ONNX bytes must decode as a model before anything is asked or written.
+     */
+    async exportDesign(payload: unknown): Promise<SaveResult> {
+      const request = parse(exportDesignSchema, payload);
+      const files = exportDesignFiles(request);
+      const chosen = await dialogs.showFolder({
+        title: request.format === 'onnx' ? 'Export ONNX into folder' : 'Export PyTorch code into folder',
+      });
+      if (!chosen) return { status: 'cancelled' };
+      try {
+        const folder = await realPath(chosen);
+        // model.py loads whatever weights sit beside it: an untrained export must not leave an older export's behind.
+        if (request.format === 'pytorch' && !request.weights)
+          for (const stale of [PYTORCH_FILES.manifest, PYTORCH_FILES.weights])
+            await fs.rm(path.join(folder, stale), { force: true });
+        for (const file of files) await writeFileAtomic(path.join(folder, file.name), file.data);
+        const main = files[files.length - 1].name;
+        return { status: 'saved', name: main, path: path.join(folder, main) };
       } catch (e) {
         return failed(e);
       }

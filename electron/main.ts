@@ -178,6 +178,7 @@ function registerIpc(): void {
   handle(CHANNEL.saveProjectAs, (r) => keepOpenUnlessSaved(handlers.saveProjectAs(r)), true);
   handle(CHANNEL.importModel, () => handlers.importModel());
   handle(CHANNEL.exportModel, (r) => handlers.exportModel(r), true);
+  handle(CHANNEL.exportDesign, (r) => handlers.exportDesign(r), true);
   handle(CHANNEL.exportText, (r) => handlers.exportText(r), true);
   ipcMain.handle(CHANNEL.openDataset, async (event, kind: unknown) => {
     const frame = event.senderFrame;

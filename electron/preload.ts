@@ -14,6 +14,7 @@ const bridge: NetCanvasBridge = {
   saveProjectAs: (request) => ipcRenderer.invoke(CHANNEL.saveProjectAs, request),
   importModel: () => ipcRenderer.invoke(CHANNEL.importModel),
   exportModel: (request) => ipcRenderer.invoke(CHANNEL.exportModel, request),
+  exportDesign: (request) => ipcRenderer.invoke(CHANNEL.exportDesign, request),
   exportText: (request) => ipcRenderer.invoke(CHANNEL.exportText, request),
   async openDataset(kind, onProgress) {
     const forward = (_event: IpcRendererEvent, progress: unknown) => onProgress?.(progress as DatasetProgress);

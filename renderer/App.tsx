@@ -9,6 +9,7 @@ import type { NetCanvasBridge } from '../electron/contract';
 import { isPageCommand, type CommandContext, type PageCommandId } from '../core/commands';
 import { Canvas } from './canvas/Canvas';
 import { SaveNameDialog, UnsavedDialog } from './chrome/FileDialogs';
+import { ExportDialog } from './chrome/ExportDialog';
 import { HelpPanel } from './chrome/HelpPanel';
 import { InputSizeDialog } from './chrome/InputSizeDialog';
 import { StatusBar } from './chrome/StatusBar';
@@ -37,6 +38,7 @@ import { EditorProvider, useDerived, useEditor, useEditorState } from './state/E
 import { isDirty, type EditorStore } from './state/editor-store';
 import {
   designName,
+  exportDesign,
   exportModel,
   exportSummary,
   importModel,
@@ -54,6 +56,7 @@ import { SummaryPanel } from './summary/SummaryPanel';
 import { TrainView } from './training/view/TrainView';
 import { createTrainingController } from './training/run/create-controller';
 import { isRunning } from './training/run/run-state';
+import { trainedModelFor } from './state/trained-model';
 
 function Editor() {
   const { store, bridge } = useEditor();
@@ -62,6 +65,7 @@ function Editor() {
   const [theme, toggleTheme] = useTheme();
   const [gallery, setGallery] = useState(false);
   const [help, setHelp] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [bottomTab, setBottomTab] = useState<'problems' | 'summary' | null>('problems');
   const [training, setTraining] = useState(false);
   /** New or Open waiting while the user says what becomes of unsaved changes. */
@@ -115,7 +119,10 @@ function Editor() {
       save: () => void saveProject(store, bridge),
       'save-as': () => void saveProject(store, bridge, { saveAs: true }),
       'import-model': () => void importModel(store, bridge),
+      export: () => setExporting(true),
       'export-model': () => void exportModel(store, bridge),
+      'export-pytorch': () => void exportDesign(store, bridge, 'pytorch'),
+      'export-onnx': () => void exportDesign(store, bridge, 'onnx'),
       'export-summary': () => void exportSummary(store, bridge, 'markdown'),
       undo: () => store.undo(),
       redo: () => store.redo(),
@@ -143,6 +150,7 @@ function Editor() {
       escape: () => {
         setGallery(false);
         setHelp(false);
+        setExporting(false);
         store.select([]);
       },
     }),
@@ -260,6 +268,13 @@ function Editor() {
       <StatusBar onShowProblems={() => setBottomTab('problems')} />
       {gallery && <TemplateGallery onCreate={createFromTemplate} onClose={() => setGallery(false)} />}
       {help && <HelpPanel onClose={() => setHelp(false)} />}
+      {exporting && (
+        <ExportDialog
+          trainedAccuracy={trainedModelFor(state, state.graph)?.accuracy ?? null}
+          onChoose={(command) => run(command)}
+          onClose={() => setExporting(false)}
+        />
+      )}
       {state.pendingImport && (
         <InputSizeDialog
           pending={state.pendingImport}

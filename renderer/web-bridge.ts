@@ -3,10 +3,13 @@
  * picker and leave as downloads. Nothing is written anywhere else, so a
  * "save" is a download of the project file.
  */
+import { strToU8, zipSync } from 'fflate';
 import { wantsDatasetFile } from '../core/data/dataset-files';
 import { identifyFile } from '../core/formats/design-file';
+import { exportFileStem, onnxFileName, PYTORCH_FILES } from '../core/formats/export-files';
 import { localAutosave } from './state/autosave';
 import type {
+  ExportDesignRequest,
   ExportModelRequest,
   NetCanvasBridge,
   OpenedDataset,
@@ -84,6 +87,28 @@ async function openProjectFiles(): Promise<OpenedFile | null> {
 }
 
 /** Downloads the project, and its weights as a second file when the request carries them. */
+/**
+ * A PyTorch export leaves as one download, `<name>-pytorch.zip`, holding a
+ * folder of the same name with the files the desktop shell would write; an
+ * ONNX export is its one file.
+ */
+function downloadExport(request: ExportDesignRequest): SaveResult {
+  if (request.format === 'onnx') return download(onnxFileName(request.name), request.onnx, 'application/octet-stream');
+  const folder = `${exportFileStem(request.name)}-pytorch`;
+  const files: Record<string, Uint8Array | [Uint8Array, { level: 0 }]> = {
+    [PYTORCH_FILES.model]: strToU8(request.modelPy),
+    [PYTORCH_FILES.train]: strToU8(request.trainPy),
+    [PYTORCH_FILES.readme]: strToU8(request.readme),
+  };
+  if (request.weights) {
+    // Stored, not deflated: float weights hardly compress, and deflating a VGG's half gigabyte takes long.
+    files[PYTORCH_FILES.weights] = [new Uint8Array(request.weights.data), { level: 0 }];
+    files[PYTORCH_FILES.manifest] = strToU8(request.weights.manifest);
+  }
+  const zip = zipSync({ [folder]: files });
+  return download(`${folder}.zip`, zip, 'application/zip');
+}
+
 function downloadProject(request: SaveProjectRequest): SaveResult {
   const result = download(request.suggestedName, request.text, 'application/json');
   if (request.sidecar) download(request.sidecar.name, request.sidecar.data, 'application/octet-stream');
@@ -110,6 +135,7 @@ export const webBridge: NetCanvasBridge = {
     for (const shard of request.weights ?? []) download(shard.name, shard.data, 'application/octet-stream');
     return result;
   },
+  exportDesign: async (request) => downloadExport(request),
   exportText: async (request) =>
     download(request.suggestedName, request.text, request.format === 'csv' ? 'text/csv' : 'text/markdown'),
   async openDataset(kind, onProgress): Promise<OpenedDataset | null> {

@@ -13,6 +13,7 @@
  */
 import { join, resolve } from 'node:path';
 import { ValidationError } from '../../core/errors';
+import { onnxFileName } from '../../core/formats/export-files';
 import { ExportError } from '../../core/formats/nchw-graph';
 import { exportPytorch } from '../../core/formats/pytorch/index';
 import { hasErrors, inferShapes } from '../../core/graph/infer';
@@ -29,17 +30,11 @@ const FORMATS = ['tfjs', 'pytorch', 'onnx'] as const;
 /** The training settings a design file carries (defaults for a template or a model.json). */
 function settingsOf(extras: DesignExtras, file: string) {
   try {
-    return parseTrainingSettings(extras.training ?? {}, ['training']);
+    return parseTrainingSettings(extras.training ?? {}, ['training', 'settings']);
   } catch (e) {
     if (e instanceof ValidationError) throw new CliError(`${file}: ${e.message}`);
     throw e;
   }
-}
-
-/** `<name>.onnx`, the design's name kept but for characters a file name should not hold. */
-export function onnxFileName(name: string): string {
-  const stem = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
-  return `${stem || 'model'}.onnx`;
 }
 
 export const exportCommand: Command = {

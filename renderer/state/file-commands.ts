@@ -3,10 +3,11 @@
  * bridge. Parsing and validation are core's; a file that fails leaves the
  * design as it was and the notice says why.
  */
-import type { NetCanvasBridge, OpenedFile, SaveResult } from '../../electron/contract';
+import type { ExportDesignRequest, NetCanvasBridge, OpenedFile, SaveResult } from '../../electron/contract';
 import { ValidationError } from '../../core/errors';
 import { UnknownInputSizeError } from '../../core/formats/keras-import';
 import { customLayersIn } from '../../core/formats/tfjs-export';
+import { ExportError } from '../../core/formats/nchw-graph';
 import { emptyGraph, type Graph } from '../../core/graph/graph';
 import { summarize } from '../../core/graph/summary';
 import { inferShapes } from '../../core/graph/infer';
@@ -16,7 +17,7 @@ import { identifyFile, openDesignFile, type IdentifiedFile } from '../../core/fo
 import { summaryToCsv, summaryToMarkdown } from '../summary/summary-text';
 import { bridgeErrorMessage } from '../bridge';
 import type { EditorStore } from './editor-store';
-import { exportModelJson } from './model-formats';
+import { exportModelJson, onnxExport, pytorchExport } from './model-formats';
 import { requestLayout } from '../canvas/layout-client';
 import { applyLayout } from '../../core/graph/geometry';
 import { trainedModelExport, trainedModelFor } from './trained-model';
@@ -206,14 +207,19 @@ export async function importModelFile(
   store.replaceLoaded(imported.graph, await arranged);
 }
 
+/** Why the design cannot be exported (empty, or with errors), or null when it can. */
+function exportBlocker(graph: Graph): string | null {
+  if (!graph.nodes.length) return 'the design is empty';
+  const errors = inferShapes(graph).diagnostics.filter((d) => d.severity === 'error');
+  if (!errors.length) return null;
+  return `fix the ${errors.length} problem${errors.length === 1 ? '' : 's'} listed under Problems first`;
+}
+
 /** Exports the design as a TensorFlow.js layers-model `model.json` (topology; tfjs initialises weights on load). */
 export async function exportModel(store: EditorStore, bridge: NetCanvasBridge): Promise<void> {
   const { graph, fileName } = store.getState();
-  const errors = inferShapes(graph).diagnostics.filter((d) => d.severity === 'error');
-  if (!graph.nodes.length || errors.length) {
-    const why = graph.nodes.length
-      ? `fix the ${errors.length} problem${errors.length === 1 ? '' : 's'} listed under Problems first`
-      : 'the design is empty';
+  const why = exportBlocker(graph);
+  if (why) {
     store.notify('error', `Cannot export the model: ${why}.`);
     return;
   }
@@ -247,6 +253,45 @@ function noteCustomLayers(store: EditorStore, graph: Graph, saved: string): void
     `Saved ${saved}. It uses ${custom.join(' and ')}, which TensorFlow.js has no class for: another program must define ` +
       `${custom.length === 1 ? 'it' : 'them'} before tf.loadLayersModel (\`netcanvas export\` writes the code into README.md).`,
   );
+}
+
+const FORMAT_NAMES = { pytorch: 'PyTorch', onnx: 'ONNX' } as const;
+
+/**
+ * Exports the design as PyTorch code (`model.py`, `train.py`, README) or as
+ * an ONNX file, with the weights it was trained to (or opened with) when the
+ * design is still the one they fit. A layer with no exact form in the format
+ * stops the export with the export's own list of reasons.
+ */
+export async function exportDesign(
+  store: EditorStore,
+  bridge: NetCanvasBridge,
+  format: 'pytorch' | 'onnx',
+): Promise<void> {
+  const { graph, fileName, training } = store.getState();
+  const what = FORMAT_NAMES[format];
+  const why = exportBlocker(graph);
+  if (why) {
+    store.notify('error', `Cannot export to ${what}: ${why}.`);
+    return;
+  }
+  const trained = trainedModelFor(store.getState(), graph);
+  const design = { graph, name: designName(fileName), training: withoutWeights(training), trained };
+  let request: ExportDesignRequest;
+  try {
+    request = format === 'pytorch' ? await pytorchExport(design) : await onnxExport(design);
+  } catch (e) {
+    if (!(e instanceof ExportError) && !(e instanceof ValidationError) && !(e instanceof CompileError)) throw e;
+    store.notify('error', `Cannot export to ${what}: ${e.message}`);
+    return;
+  }
+  const result = await bridge.exportDesign(request);
+  if (result.status === 'failed') store.notify('error', `Could not export to ${what}: ${result.error}`);
+  else if (result.status === 'saved')
+    store.notify(
+      'info',
+      `Exported ${what} ${trained ? 'with the trained weights' : '(untrained)'}: ${result.path ?? result.name}.`,
+    );
 }
 
 /** Exports the summary table as CSV or Markdown. */

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import onnxProto from 'onnx-proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProject, serializeProjectFile } from '../../core/formats/project-file';
 import { GraphBuilder } from '../../core/graph/builder';
@@ -143,6 +144,81 @@ describe('IPC handlers', () => {
     expect(imported?.weights?.map((w) => [w.name, [...new Uint8Array(w.data)]])).toEqual([
       ['lenet.weights.bin', [1, 2, 3, 4]],
     ]);
+  });
+});
+
+describe('PyTorch and ONNX export on the desktop', () => {
+  const pytorch = (extra: object = {}) => ({
+    format: 'pytorch',
+    name: 'LeNet',
+    modelPy: 'class Net: pass\n',
+    trainPy: 'print("train")\n',
+    readme: '# LeNet\n',
+    ...extra,
+  });
+  const weights = {
+    data: new Float32Array([1, 2, 3]).buffer,
+    manifest: JSON.stringify([
+      { paths: ['model.weights.bin'], weights: [{ name: 'd/kernel', shape: [3], dtype: 'float32' }] },
+    ]),
+  };
+  const list = async (folder: string) => (await fs.readdir(folder)).sort();
+
+  it('writes the files main names into the folder the user picks, and an untrained export removes stale weights', async () => {
+    const folder = path.join(dir, 'export');
+    await fs.mkdir(folder);
+    await fs.writeFile(path.join(folder, 'notes.txt'), 'mine');
+    const { handlers } = setup({ folder: [folder, folder] });
+    expect(await handlers.exportDesign(pytorch({ weights }))).toEqual({
+      status: 'saved',
+      name: 'model.py',
+      path: path.join(folder, 'model.py'),
+    });
+    expect(await list(folder)).toEqual([
+      'README.md',
+      'model.py',
+      'model.weights.bin',
+      'model.weights.json',
+      'notes.txt',
+      'train.py',
+    ]);
+    expect([...new Float32Array((await fs.readFile(path.join(folder, 'model.weights.bin'))).buffer.slice(0))]).toEqual([
+      1, 2, 3,
+    ]);
+    // Exported again untrained: model.py would load the old weights beside it, so they go; the user's file stays.
+    expect((await handlers.exportDesign(pytorch())).status).toBe('saved');
+    expect(await list(folder)).toEqual(['README.md', 'model.py', 'notes.txt', 'train.py']);
+    expect(await fs.readFile(path.join(folder, 'model.py'), 'utf8')).toBe('class Net: pass\n');
+  });
+
+  it('names the ONNX file after the design, never with a folder in it', async () => {
+    const bytes = onnxProto.onnx.ModelProto.encode({ irVersion: 7, graph: { name: 'g' } }).finish();
+    const onnx = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const { handlers } = setup({ folder: [dir, null] });
+    expect(await handlers.exportDesign({ format: 'onnx', name: '../../my net/v2', onnx })).toEqual({
+      status: 'saved',
+      name: 'my-net-v2.onnx',
+      path: path.join(dir, 'my-net-v2.onnx'),
+    });
+    expect([...(await fs.readFile(path.join(dir, 'my-net-v2.onnx')))]).toEqual([...bytes]);
+    expect(await handlers.exportDesign({ format: 'onnx', name: 'x', onnx })).toEqual({ status: 'cancelled' });
+  });
+
+  it('refuses weights that do not match their manifest and bytes that are not ONNX, before asking for a folder', async () => {
+    const { handlers } = setup({ folder: [dir] });
+    await expect(handlers.exportDesign(pytorch({ weights: { ...weights, data: new ArrayBuffer(8) } }))).rejects.toThrow(
+      /Refused request: At model\.weights\.bin: holds 8 bytes; the manifest describes 12/,
+    );
+    await expect(
+      handlers.exportDesign(
+        pytorch({ weights: { ...weights, manifest: weights.manifest.replace('model.weights.bin', '../x') } }),
+      ),
+    ).rejects.toThrow(/must name model\.weights\.bin/);
+    await expect(
+      handlers.exportDesign({ format: 'onnx', name: 'x', onnx: new Uint8Array([255, 255, 255]).buffer }),
+    ).rejects.toThrow(/not an ONNX model/);
+    await expect(handlers.exportDesign({ format: 'keras', name: 'x' })).rejects.toThrow(PayloadError);
+    expect(await list(dir)).toEqual([]);
   });
 });
 

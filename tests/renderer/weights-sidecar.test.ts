@@ -1,12 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ExportModelRequest, NetCanvasBridge, OpenedFile, SaveProjectRequest } from '../../electron/contract';
+import * as ort from 'onnxruntime-web';
+import type {
+  ExportDesignRequest,
+  ExportModelRequest,
+  NetCanvasBridge,
+  OpenedFile,
+  SaveProjectRequest,
+} from '../../electron/contract';
 import { compileGraph } from '../../core/compile/compile';
 import { exportTfjsModel } from '../../core/formats/tfjs-export';
 import { GraphBuilder } from '../../core/graph/builder';
 import type { Graph } from '../../core/graph/graph';
 import { EditorStore, isDirty } from '../../renderer/state/editor-store';
-import { exportModel, openProject, saveProject } from '../../renderer/state/file-commands';
+import { exportDesign, exportModel, openProject, saveProject } from '../../renderer/state/file-commands';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -17,6 +24,7 @@ class MemoryBridge implements NetCanvasBridge {
   readonly host = 'web' as const;
   saved: SaveProjectRequest | null = null;
   exported: ExportModelRequest | null = null;
+  exportedDesigns: ExportDesignRequest[] = [];
   /** What the next open returns (defaults to what was saved, with its weights). */
   nextOpen: OpenedFile | null = null;
 
@@ -42,6 +50,10 @@ class MemoryBridge implements NetCanvasBridge {
   async exportModel(request: ExportModelRequest) {
     this.exported = request;
     return { status: 'saved' as const, name: request.suggestedName };
+  }
+  async exportDesign(request: ExportDesignRequest) {
+    this.exportedDesigns.push(request);
+    return { status: 'saved' as const, name: request.format === 'onnx' ? `${request.name}.onnx` : 'model.py' };
   }
   async exportText(request: { suggestedName: string }) {
     return { status: 'saved' as const, name: request.suggestedName };
@@ -142,6 +154,46 @@ describe('trained weights saved beside the project', () => {
     expect([...exportedWeights.keys()].sort()).toEqual([...trainedWeights.keys()].sort());
     for (const [name, values] of trainedWeights) expect(exportedWeights.get(name)).toEqual(values);
     expect(reopened.getState().notice?.text).toBe('Saved Untitled.model.json.');
+  });
+
+  it('exports a reopened project to ONNX and PyTorch with its trained weights and its training settings', async () => {
+    const store = new EditorStore(design());
+    store.setTraining({ settings: { epochs: 3, learningRate: 0.02 }, data: { dataset: 'mnist', limit: null } });
+    const trainedModel = await train(store);
+    const bridge = new MemoryBridge();
+    await saveProject(store, bridge);
+    const reopened = new EditorStore();
+    await openProject(reopened, bridge);
+
+    await exportDesign(reopened, bridge, 'onnx');
+    expect(reopened.getState().notice?.text).toBe('Exported ONNX with the trained weights: Untitled.onnx.');
+    await exportDesign(reopened, bridge, 'pytorch');
+    expect(reopened.getState().notice?.text).toBe('Exported PyTorch with the trained weights: model.py.');
+    const [onnx, pytorch] = bridge.exportedDesigns;
+
+    // ONNX Runtime gives the trained model's outputs from the exported bytes.
+    const inputs = Array.from({ length: 5 * 4 }, (_, i) => Math.cos(i * 0.9));
+    const expected = tf.tidy(() => (trainedModel.predict(tf.tensor2d(inputs, [5, 4])) as tf.Tensor).dataSync());
+    trainedModel.dispose();
+    ort.env.wasm.numThreads = 1;
+    const session = await ort.InferenceSession.create(new Uint8Array((onnx as { onnx: ArrayBuffer }).onnx));
+    const result = await session.run({
+      [session.inputNames[0]]: new ort.Tensor('float32', Float32Array.from(inputs), [5, 4]),
+    });
+    const got = result[session.outputNames[0]].data as Float32Array;
+    await session.release();
+    expect(got.length).toBe(expected.length);
+    for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - expected[i])).toBeLessThan(1e-5);
+
+    // PyTorch: the saved sidecar's bytes and manifest travel as they are; train.py trains with the project's settings.
+    if (pytorch.format !== 'pytorch') throw new Error('expected the PyTorch export second');
+    expect(new Uint8Array(pytorch.weights!.data)).toEqual(new Uint8Array(bridge.saved!.sidecar!.data));
+    expect(JSON.parse(pytorch.weights!.manifest)[0]).toEqual({
+      paths: ['model.weights.bin'],
+      weights: JSON.parse(bridge.saved!.text).training.weights.weightsManifest[0].weights,
+    });
+    expect(pytorch.trainPy).toContain(`\\"learningRate\\":0.02`);
+    expect(pytorch.modelPy).toContain('self.dense1 = nn.Linear(4, 8)');
   });
 
   it('opens a project whose weights no longer fit the design without them, saying why', async () => {

@@ -9,6 +9,7 @@
 import type { Graph } from '../../graph/graph';
 import type { ExportedWeight } from '../../layers/nchw-export';
 import type { KernelInitializerName } from '../../compile/compile';
+import { PYTORCH_FILES } from '../export-files';
 import { ExportError, prepareNchwDesign, type NchwDesign, type NchwNode } from '../nchw-graph';
 import type { TfjsWeights } from '../tfjs-weights';
 import { modulePy } from './model-py';
@@ -38,8 +39,8 @@ export interface PytorchExportOptions {
 }
 
 /** The weights file and its manifest, beside `model.py`. */
-export const PYTORCH_WEIGHTS_FILE = 'model.weights.bin';
-export const PYTORCH_WEIGHTS_MANIFEST = 'model.weights.json';
+export const PYTORCH_WEIGHTS_FILE = PYTORCH_FILES.weights;
+export const PYTORCH_WEIGHTS_MANIFEST = PYTORCH_FILES.manifest;
 
 /** Every weight the design holds, as `layer/weight` (tfjs's names), with its PyTorch home. */
 function weightTable(design: NchwDesign, modulePaths: Map<string, string>) {
@@ -143,9 +144,9 @@ export function exportPytorch(graph: Graph, options: PytorchExportOptions): Expo
     settings: settingsText(settings),
   });
   const files: ExportedFile[] = [
-    { name: 'model.py', data: lines.join('\n') },
-    { name: 'train.py', data: trainPy },
-    { name: 'README.md', data: readme },
+    { name: PYTORCH_FILES.model, data: lines.join('\n') },
+    { name: PYTORCH_FILES.train, data: trainPy },
+    { name: PYTORCH_FILES.readme, data: readme },
   ];
   if (options.weights) {
     const manifest = [{ paths: [PYTORCH_WEIGHTS_FILE], weights: options.weights.specs }];
