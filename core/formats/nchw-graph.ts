@@ -9,6 +9,7 @@ import { hasErrors, inferShapes, type ShapeReport } from '../graph/infer';
 import type { AnyLayerSpec, ResolvedParams } from '../layers/layer-spec';
 import { ExportRefusal, type ExportIO, type ExportedWeight, type WeightLayout } from '../layers/nchw-export';
 import { getLayerSpec } from '../layers/registry';
+import type { TfjsWeights } from './tfjs-weights';
 
 /**
  * A design that cannot be exported: it has errors, or layers with no exact
@@ -22,6 +23,45 @@ export class ExportError extends Error {
     this.name = 'ExportError';
     this.problems = problems;
   }
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const firstFew = (names: readonly string[]) => `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`;
+
+/**
+ * Refuses trained weights that do not fit the design: every weight the
+ * design has must be there and nothing else, each layer's weights must hold
+ * as many values as the layer has parameters (weights of a design whose sizes
+ * changed since it was trained), and the bytes must be as long as the list
+ * says. Throws {@link ExportError} naming the differences.
+ */
+export function checkDesignWeights(design: NchwDesign, weights: TfjsWeights): void {
+  const sizes = new Map(weights.specs.map((s) => [s.name, s.shape.reduce((a, d) => a * d, 1)]));
+  const expected = design.nodes.flatMap((n) => n.weights.map((w) => `${n.node.name}/${w.tfjs}`));
+  const missing = expected.filter((name) => !sizes.has(name));
+  const extra = [...sizes.keys()].filter((name) => !expected.includes(name));
+  const problems = [
+    ...(missing.length ? [`missing: ${firstFew(missing)}`] : []),
+    ...(extra.length ? [`not in the design: ${firstFew(extra)}`] : []),
+  ];
+  if (!problems.length) {
+    for (const n of design.nodes) {
+      const params = n.spec.countParams?.({ inputs: n.io.inputs, output: n.io.output, params: n.io.params });
+      if (!params || !n.weights.length) continue;
+      const held = n.weights.reduce((sum, w) => sum + (sizes.get(`${n.node.name}/${w.tfjs}`) ?? 0), 0);
+      const wanted = params.trainable + params.nonTrainable;
+      if (held !== wanted)
+        problems.push(
+          `${n.spec.type} "${n.node.name}": the weights hold ${count(held)} values; the layer has ${count(wanted)}`,
+        );
+    }
+    const bytes = 4 * [...sizes.values()].reduce((a, b) => a + b, 0);
+    if (weights.data.byteLength !== bytes)
+      problems.push(
+        `the weights file holds ${count(weights.data.byteLength)} bytes; the list describes ${count(bytes)}`,
+      );
+  }
+  if (problems.length) throw new ExportError('The weights do not fit the design', problems);
 }
 
 /** One layer ready to export. */

@@ -21,7 +21,13 @@ import type { Graph } from '../graph/graph';
 import type { OnnxAttribute, OnnxEmitter } from '../layers/nchw-export';
 import { torchShape } from '../layers/nchw-export';
 import type { Tfjs } from '../layers/layer-spec';
-import { ExportError, mapEveryLayer, prepareNchwDesign, toNchwLayout, type NchwNode } from './nchw-graph';
+import {
+  checkDesignWeights,
+  mapEveryLayer,
+  prepareNchwDesign,
+  toNchwLayout,
+  type NchwNode,
+} from './nchw-graph';
 import { exportTfjsModel } from './tfjs-export';
 import type { TfjsWeights } from './tfjs-weights';
 
@@ -93,6 +99,7 @@ async function initialWeights(graph: Graph, tf: Tfjs, compile: CompileOptions | 
 export async function exportOnnx(graph: Graph, tf: Tfjs, options: OnnxExportOptions): Promise<Uint8Array> {
   const design = prepareNchwDesign(graph);
   const weights = options.weights ?? (await initialWeights(graph, tf, options.compile));
+  checkDesignWeights(design, weights);
   const arrays = new Map<string, { values: Float32Array; shape: number[] }>();
   let offset = 0;
   for (const spec of weights.specs) {
@@ -103,12 +110,6 @@ export async function exportOnnx(graph: Graph, tf: Tfjs, options: OnnxExportOpti
     });
     offset += 4 * count;
   }
-  const expected = design.nodes.flatMap((n) => n.weights.map((w) => `${n.node.name}/${w.tfjs}`));
-  const missing = expected.filter((name) => !arrays.has(name));
-  if (missing.length || arrays.size !== expected.length)
-    throw new ExportError('The weights do not fit the design', [
-      `expected ${expected.length} weights, got ${arrays.size}${missing.length ? `; missing ${missing.slice(0, 5).join(', ')}` : ''}`,
-    ]);
 
   const nodes: Onnx.INodeProto[] = [];
   const initializers: Onnx.ITensorProto[] = [];

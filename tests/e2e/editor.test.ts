@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import onnxProto from 'onnx-proto';
+import * as ort from 'onnxruntime-web';
 import { importLayersModel } from '../../core/formats/keras-import';
 import { summarize } from '../../core/graph/summary';
 import { getTemplate } from '../../templates/index';
@@ -285,7 +287,9 @@ describe('the editor in Chromium', () => {
 
   it('exports model JSON that imports back to the same network, and refuses a broken design', async () => {
     await openTemplate('lenet5');
-    const [exported] = await Promise.all([page.waitForEvent('download'), testId('export-model').click()]);
+    await testId('export').click();
+    expect(await testId('export-weights').textContent()).toMatch(/^The design is untrained/);
+    const [exported] = await Promise.all([page.waitForEvent('download'), testId('export-choice-tfjs').click()]);
     expect(exported.suggestedFilename()).toBe('Untitled.model.json');
     const file = path.join(downloads, 'exported.model.json');
     await exported.saveAs(file);
@@ -293,10 +297,33 @@ describe('the editor in Chromium', () => {
     expect(json.format).toBe('layers-model');
     expect(summarize(importLayersModel(json).graph).totals.params).toBe(61_706);
 
+    // ONNX of the untrained design: initial weights, exactly the design's 61,706, and it runs in ONNX Runtime.
+    await testId('export').click();
+    const [onnxFile] = await Promise.all([page.waitForEvent('download'), testId('export-choice-onnx').click()]);
+    expect(onnxFile.suggestedFilename()).toBe('Untitled.onnx');
+    const bytes = await fs.readFile(await onnxFile.path());
+    const model = onnxProto.onnx.ModelProto.decode(bytes);
+    const weights = model.graph!.initializer!.reduce((n, t) => n + (t.dims as number[]).reduce((a, d) => a * d, 1), 0);
+    expect(weights).toBe(61_706);
+    ort.env.wasm.numThreads = 1;
+    const session = await ort.InferenceSession.create(bytes);
+    const digits = new ort.Tensor('float32', new Float32Array(3 * 32 * 32).fill(0.5), [3, 1, 32, 32]);
+    const scores = (await session.run({ [session.inputNames[0]]: digits }))[session.outputNames[0]];
+    await session.release();
+    expect(scores.dims).toEqual([3, 10]);
+    expect((scores.data as Float32Array).slice(0, 10).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+
     await select('flatten');
     await page.keyboard.press('Delete');
-    await testId('export-model').click();
-    await expect.poll(() => testId('notice').textContent()).toMatch(/Cannot export the model: fix the 1 problem/);
+    for (const [choice, what] of [
+      ['tfjs', 'the model'],
+      ['pytorch', 'to PyTorch'],
+      ['onnx', 'to ONNX'],
+    ]) {
+      await testId('export').click();
+      await testId(`export-choice-${choice}`).click();
+      await expect.poll(() => testId('notice').textContent()).toMatch(`Cannot export ${what}: fix the 1 problem`);
+    }
   });
 
   it('offers to restore unsaved work after a reload', async () => {

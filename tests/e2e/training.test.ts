@@ -14,6 +14,8 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { strFromU8, unzipSync } from 'fflate';
+import * as ort from 'onnxruntime-web';
 import { toyDataset } from '../../core/data/toy';
 import { buildApp, launchChromium, serveStatic, openTemplate as openTemplateIn } from './harness';
 
@@ -176,7 +178,9 @@ describe('training in the app', () => {
     // The editor's export now carries the MLP's trained weights: loaded back into tfjs, it classifies the ring as well.
     const downloads: import('playwright-core').Download[] = [];
     page.on('download', (download) => downloads.push(download));
-    await testId('export-model').click();
+    await testId('export').click();
+    expect(await testId('export-weights').textContent()).toMatch(/^The trained weights \(test accuracy \d+\.\d%\)/);
+    await testId('export-choice-tfjs').click();
     await expect.poll(() => downloads.length).toBe(2);
     const files = new Map<string, Buffer>();
     for (const download of downloads) files.set(download.suggestedFilename(), await fs.readFile(await download.path()));
@@ -197,7 +201,38 @@ describe('training in the app', () => {
     );
     const agree = predicted.filter((p, i) => p === ring.labels[i]).length / ring.count;
     expect(agree).toBeCloseTo(results.mlp, 2);
+
+    // ONNX: the downloaded file, run in ONNX Runtime in Node, gives tfjs's answers on the whole ring test set.
+    await testId('export').click();
+    await testId('export-choice-onnx').click();
+    await expect.poll(() => downloads.length).toBe(3);
+    expect(downloads[2].suggestedFilename()).toBe('Untitled.onnx');
+    ort.env.wasm.numThreads = 1;
+    const session = await ort.InferenceSession.create(await fs.readFile(await downloads[2].path()));
+    const input = new ort.Tensor('float32', Float32Array.from(ring.images), [ring.count, 2]);
+    const onnxScores = (await session.run({ [session.inputNames[0]]: input }))[session.outputNames[0]]
+      .data as Float32Array;
+    await session.release();
+    const tfjsScores = tf.tidy(() =>
+      (model.predict(tf.tensor2d(ring.images, [ring.count, 2])) as tf.Tensor).dataSync(),
+    );
+    expect(onnxScores.length).toBe(tfjsScores.length);
+    expect(Math.max(...onnxScores.map((v, i) => Math.abs(v - tfjsScores[i])))).toBeLessThan(1e-4);
     model.dispose();
+
+    // PyTorch: one zip holding a folder with the code and the very weights the TF.js export wrote.
+    await testId('export').click();
+    await testId('export-choice-pytorch').click();
+    await expect.poll(() => downloads.length).toBe(4);
+    expect(downloads[3].suggestedFilename()).toBe('Untitled-pytorch.zip');
+    const zip = unzipSync(new Uint8Array(await fs.readFile(await downloads[3].path())));
+    expect(Object.keys(zip).sort()).toEqual(
+      ['README.md', 'model.py', 'model.weights.bin', 'model.weights.json', 'train.py'].map(
+        (f) => `Untitled-pytorch/${f}`,
+      ),
+    );
+    expect(Buffer.from(zip['Untitled-pytorch/model.weights.bin'])).toEqual(weights);
+    expect(strFromU8(zip['Untitled-pytorch/model.py'])).toContain('nn.Linear(2, ');
     // The classes are balanced, so a straight line cannot do much better than a coin.
     expect(results.linear).toBeLessThan(0.7);
     expect(results.mlp).toBeGreaterThan(0.9);

@@ -10,7 +10,7 @@ import type { Graph } from '../../graph/graph';
 import type { ExportedWeight } from '../../layers/nchw-export';
 import type { KernelInitializerName } from '../../compile/compile';
 import { PYTORCH_FILES } from '../export-files';
-import { ExportError, prepareNchwDesign, type NchwDesign, type NchwNode } from '../nchw-graph';
+import { checkDesignWeights, prepareNchwDesign, type NchwDesign, type NchwNode } from '../nchw-graph';
 import type { TfjsWeights } from '../tfjs-weights';
 import { modulePy } from './model-py';
 import { exportReadme } from './readme';
@@ -51,18 +51,6 @@ function weightTable(design: NchwDesign, modulePaths: Map<string, string>) {
   return table;
 }
 
-/** Refuses weights that do not fit the design, naming the first difference. */
-function checkWeights(weights: TfjsWeights, expected: readonly string[]): void {
-  const given = new Set(weights.specs.map((s) => s.name));
-  const missing = expected.filter((name) => !given.has(name));
-  const extra = [...given].filter((name) => !expected.includes(name));
-  if (missing.length || extra.length)
-    throw new ExportError('The weights do not fit the design', [
-      ...(missing.length ? [`missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`] : []),
-      ...(extra.length ? [`not in the design: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}`] : []),
-    ]);
-}
-
 /**
  * The files of a PyTorch export of `graph`. Throws `ExportError` when the
  * design has errors, a layer has no exact PyTorch form, or the weights do not
@@ -77,11 +65,7 @@ export function exportPytorch(graph: Graph, options: PytorchExportOptions): Expo
   const className = pyClassName(options.name, 'Net');
   const module = modulePy(design, className, graph.groups);
   const table = weightTable(design, module.modulePaths);
-  if (options.weights)
-    checkWeights(
-      options.weights,
-      table.map((t) => t.tfjs),
-    );
+  if (options.weights) checkDesignWeights(design, options.weights);
   const inputShapes = design.inputs.map((id) => {
     const shape = (design.byId.get(id) as NchwNode).io.output.slice(1) as number[];
     return shape.length === 3 ? [shape[2], shape[0], shape[1]] : shape;
