@@ -16,7 +16,7 @@ import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../cli/datasets-node';
 import { createProject, serializeProjectFile } from '../../core/formats/project-file';
-import { weightsToSave } from '../../renderer/training/weights-sidecar';
+import { weightsToSave } from '../../renderer/state/weights-sidecar';
 import { templates } from '../../templates/index';
 import { CHECK_EXPORTS, describeWithPython, runPython } from '../python/torch-python';
 import { netcanvas } from './run-netcanvas';
