@@ -21,13 +21,7 @@ import type { Graph } from '../graph/graph';
 import type { OnnxAttribute, OnnxEmitter } from '../layers/nchw-export';
 import { torchShape } from '../layers/nchw-export';
 import type { Tfjs } from '../layers/layer-spec';
-import {
-  checkDesignWeights,
-  mapEveryLayer,
-  prepareNchwDesign,
-  toNchwLayout,
-  type NchwNode,
-} from './nchw-graph';
+import { checkDesignWeights, mapEveryLayer, prepareNchwDesign, toNchwLayout, type NchwNode } from './nchw-graph';
 import { exportTfjsModel } from './tfjs-export';
 import type { TfjsWeights } from './tfjs-weights';
 
