@@ -161,7 +161,7 @@ describe('trained weights saved beside the project', () => {
     store.setTraining({ settings: { epochs: 3, learningRate: 0.02 }, data: { dataset: 'mnist', limit: null } });
     const trainedModel = await train(store);
     const bridge = new MemoryBridge();
-    await saveProject(store, bridge);
+    await saveProject(store, bridge, { name: 'Untitled.netcanvas.json' });
     const reopened = new EditorStore();
     await openProject(reopened, bridge);
 
