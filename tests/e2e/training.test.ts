@@ -226,11 +226,13 @@ describe('training in the app', () => {
     await expect.poll(() => downloads.length).toBe(4);
     expect(downloads[3].suggestedFilename()).toBe('Untitled-pytorch.zip');
     const zip = unzipSync(new Uint8Array(await fs.readFile(await downloads[3].path())));
-    expect(Object.keys(zip).sort()).toEqual(
-      ['README.md', 'model.py', 'model.weights.bin', 'model.weights.json', 'train.py'].map(
+    // The folder's own entry, then its files.
+    expect(Object.keys(zip).sort()).toEqual([
+      'Untitled-pytorch/',
+      ...['README.md', 'model.py', 'model.weights.bin', 'model.weights.json', 'train.py'].map(
         (f) => `Untitled-pytorch/${f}`,
       ),
-    );
+    ]);
     expect(Buffer.from(zip['Untitled-pytorch/model.weights.bin'])).toEqual(weights);
     expect(strFromU8(zip['Untitled-pytorch/model.py'])).toContain('nn.Linear(2, ');
     // The classes are balanced, so a straight line cannot do much better than a coin.
