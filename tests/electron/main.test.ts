@@ -97,6 +97,7 @@ describe('main.ts', () => {
         CHANNEL.saveProjectAs,
         CHANNEL.importModel,
         CHANNEL.exportModel,
+        CHANNEL.exportDesign,
         CHANNEL.exportText,
         CHANNEL.openDataset,
         CHANNEL.pendingAutosave,
