@@ -71,6 +71,17 @@ function sameMatches(n: number, w: TorchWindow): boolean {
 }
 
 /**
+ * The name of the ZeroPadding2D before layer `name`: `conv1_pad`, but
+ * `features.0.pad0` for torchvision's `features.0.0`, since a name's parts
+ * are identifiers or indices (core/graph/names.ts) and `0_pad` is neither.
+ */
+export function padLayerName(name: string): string {
+  const dot = name.lastIndexOf('.');
+  const last = name.slice(dot + 1);
+  return /^[0-9]+$/.test(last) ? `${name.slice(0, dot + 1)}pad${last}` : `${name}_pad`;
+}
+
+/**
  * Adds whatever padding a PyTorch window needs on `x` and returns the tensor
  * to slide the window over with the Keras `padding` to use.
  */
@@ -106,7 +117,7 @@ export interface TorchConvOptions {
 /** `nn.Conv2d(in, filters, kernel, stride, padding, bias)` as (ZeroPadding2D +) Conv2D. */
 export function torchConv2d(b: GraphBuilder, x: FeatureMap, o: TorchConvOptions): FeatureMap {
   const window = { kernel: o.kernel, stride: o.stride ?? 1, padding: o.padding ?? 0 };
-  const { source, padding, height, width } = padLikeTorch(b, x, window, `${o.name}_pad`);
+  const { source, padding, height, width } = padLikeTorch(b, x, window, padLayerName(o.name));
   const id = b.layer(
     'Conv2D',
     {
@@ -134,7 +145,7 @@ export function torchMaxPool2d(
   o: { name: string; kernel: number; stride: number; padding?: number; ceilMode?: boolean },
 ): FeatureMap {
   const window = { kernel: o.kernel, stride: o.stride, padding: o.padding ?? 0, ceil: o.ceilMode ?? false };
-  const { source, padding, height, width } = padLikeTorch(b, x, window, `${o.name}_pad`);
+  const { source, padding, height, width } = padLikeTorch(b, x, window, padLayerName(o.name));
   const id = b.layer(
     'MaxPooling2D',
     { poolSize: [o.kernel, o.kernel], strides: [o.stride, o.stride], padding },
@@ -154,7 +165,7 @@ export function torchDepthwiseConv2d(
   o: { name: string; kernel: number; stride?: number; padding?: number; useBias?: boolean },
 ): FeatureMap {
   const window = { kernel: o.kernel, stride: o.stride ?? 1, padding: o.padding ?? 0 };
-  const { source, padding, height, width } = padLikeTorch(b, x, window, `${o.name}_pad`);
+  const { source, padding, height, width } = padLikeTorch(b, x, window, padLayerName(o.name));
   const id = b.layer(
     'DepthwiseConv2D',
     {
