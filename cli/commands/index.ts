@@ -8,6 +8,7 @@ import type { Command } from '../command';
 import { exportCommand } from './export';
 import { importCommand } from './import';
 import { newCommand } from './new';
+import { searchCommand } from './search';
 import { summaryCommand } from './summary';
 import { templatesCommand } from './templates';
 import { trainCommand } from './train';
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   validateCommand,
   newCommand,
   trainCommand,
+  searchCommand,
   exportCommand,
   importCommand,
 ];

@@ -12,20 +12,16 @@
 import { join, resolve } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { DatasetError, describeDataset, limitDataset, splitValidation, type Dataset } from '../../core/data/dataset';
-import { DATASET_ID_FORMS, parseDatasetId } from '../../core/data/dataset-id';
+import { DATASET_ID_FORMS, parseDatasetId, type DatasetSource } from '../../core/data/dataset-id';
 import { ValidationError } from '../../core/errors';
 import type { Graph } from '../../core/graph/graph';
 import { inputNodeIds, outputNodeIds } from '../../core/graph/graph';
 import { inferShapes, trainingBlockers } from '../../core/graph/infer';
-import {
-  checkDesignAgainstData,
-  ioCountProblem,
-  mismatchSentence,
-  settingsMismatches,
-  type DataShape,
-} from '../../core/train/design-check';
+import { dataKindOfSource, DEFAULTED_FIELDS, defaultSettingsFor, TRAINING_DEFAULTS } from '../../core/train/defaults';
+import { ioCountProblem, mismatchSentence, settingsMismatches, type DataShape } from '../../core/train/design-check';
+import { fitDesignToData, previewLines, type FitProposal, type ImageSizeChoice } from '../../core/train/fit-design';
 import { BACKEND_NAMES, BACKEND_ORDER, type BackendName } from '../../core/train/setting-fields';
-import { parseTrainingSettings, type Preprocessing, type TrainingSettings } from '../../core/train/settings';
+import { parseTrainingSettings, type Schedule, type TrainingSettings } from '../../core/train/settings';
 import type { EpochEvent, TrainingResult } from '../../core/train/session';
 import type { Template } from '../../templates/template';
 import { CliError, EXIT, UsageError, type CliIo, type Command } from '../command';
@@ -52,21 +48,41 @@ import { clock, epochLine, percent, progressBar, progressLine, rate } from './tr
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2). */
 export const EXIT_INTERRUPTED = 130;
 
-/**
- * Where the command's defaults differ from the training settings' own, and
- * why. Both were measured with `netcanvas train lenet5 --dataset mnist
- * --epochs 1` (test accuracy after one epoch, Adam, batch 32):
- * - `preprocessing: 'standardize'`: zero mean and unit variance per channel,
- *   as LeCun et al. (1998; "Efficient BackProp") prescribe for tanh networks
- *   like LeNet-5. Seed 1: 97.9% standardized against 96.4% scaled to 0–1.
- * - `learningRate: 0.002`: at Adam's usual 0.001, standardized runs gave
- *   96.8%, 97.2% and 97.9% (three seeds), not reliably the 97% one epoch
- *   should reach; at 0.002, 97.6%, 97.7%, 97.7% and 98.0% (four seeds).
- */
-const CLI_DEFAULTS = { preprocessing: 'standardize', learningRate: 0.002 } as const satisfies {
-  preprocessing: Preprocessing;
-  learningRate: number;
-};
+/** How the run line shows a schedule: nothing for a constant rate. */
+const scheduleText = (schedule: Schedule): string =>
+  schedule.kind === 'cosine'
+    ? ` (cosine down to ${schedule.to})`
+    : schedule.kind === 'step'
+      ? ` (× ${schedule.factor} every ${schedule.every} epochs)`
+      : '';
+
+/** Parses `--schedule`: `none`, `cosine` or `cosine=X` (down to X), `step=EVERY,FACTOR`. */
+export function parseSchedule(text: string): Schedule {
+  const [kind, argument] = text.trim().split('=');
+  const numbers = (argument ?? '').split(',').map(Number);
+  if (kind === 'none' && argument === undefined) return { kind: 'none' };
+  if (kind === 'cosine' && (argument === undefined || (numbers.length === 1 && numbers[0] >= 0)))
+    return { kind: 'cosine', to: argument === undefined ? 0 : numbers[0] };
+  if (
+    kind === 'step' &&
+    numbers.length === 2 &&
+    Number.isInteger(numbers[0]) &&
+    numbers[0] >= 1 &&
+    numbers[1] > 0 &&
+    numbers[1] <= 1
+  )
+    return { kind: 'step', every: numbers[0], factor: numbers[1] };
+  throw new UsageError(
+    `--schedule expects none, cosine, cosine=X (X ≥ 0) or step=EVERY,FACTOR (a whole number ≥ 1, a factor in (0, 1]), got "${text}"`,
+  );
+}
+
+export function positiveNumber(name: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
+    throw new UsageError(`--${name} expects a number > 0, got "${text}"`);
+  return value;
+}
 
 function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(text))
@@ -81,7 +97,7 @@ const CLI_BACKENDS: readonly BackendName[] = [
 ];
 
 /** Everything the flags say, checked, before any file is read. */
-interface TrainPlan {
+export interface TrainPlan {
   target: string;
   datasetId: string;
   settings: TrainingSettings;
@@ -92,17 +108,20 @@ interface TrainPlan {
   classes?: number;
   limit?: number;
   backend?: BackendName;
+  /** How to fit the design to the data (`--fit`); templates are fitted with `auto` when it is absent. */
+  fit?: FitFlag;
   outDir?: string;
   reportFile?: string;
 }
 
-function planFromFlags(positionals: string[], values: Record<string, string | boolean | undefined>): TrainPlan {
+export function planFromFlags(positionals: string[], values: Record<string, string | boolean | undefined>): TrainPlan {
   if (positionals.length !== 1) throw new UsageError('train expects one template id, project file or model.json');
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const datasetId = text('dataset');
   if (datasetId === undefined) throw new UsageError(`train needs --dataset: one of ${DATASET_ID_FORMS.join(', ')}`);
+  let source: DatasetSource;
   try {
-    parseDatasetId(datasetId);
+    source = parseDatasetId(datasetId);
   } catch (e) {
     if (e instanceof DatasetError) throw new UsageError(`--dataset ${e.message}`);
     throw e;
@@ -115,10 +134,19 @@ function planFromFlags(positionals: string[], values: Record<string, string | bo
   const seedGiven = flagged.seed !== undefined;
   const seed = flagged.seed ?? Math.floor(Math.random() * 0x100000000);
   const augmentation = given('augment', parseAugment);
-  const raw = { ...CLI_DEFAULTS, ...flagged, ...(augmentation ? { augmentation } : {}), seed };
+  const schedule = given('schedule', parseSchedule);
+  // What the flags leave out comes from the defaults for this kind of data (core/train/defaults.ts), as in the app.
+  const kind = dataKindOfSource(source);
+  const raw = {
+    ...defaultSettingsFor(kind),
+    ...flagged,
+    ...(schedule ? { schedule } : {}),
+    ...(augmentation ? { augmentation } : {}),
+    seed,
+  };
   let settings: TrainingSettings;
   try {
-    settings = parseTrainingSettings(raw);
+    settings = parseTrainingSettings(raw, [], kind);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     // "At augmentation.crop: Too big…" → "--augment crop: Too big…"
@@ -134,6 +162,7 @@ function planFromFlags(positionals: string[], values: Record<string, string | bo
     classes: given('classes', (v) => positiveInt('classes', v)),
     limit: given('limit', (v) => positiveInt('limit', v)),
     backend: given('backend', (v) => oneOf<BackendName>('backend', v, CLI_BACKENDS)),
+    fit: given('fit', (v) => oneOf<FitFlag>('fit', v, FIT_FLAGS)),
     outDir: text('out'),
     reportFile: text('report'),
   };
@@ -174,27 +203,65 @@ const dataShape = (data: Dataset): DataShape => ({
 });
 
 /** A template or a file, before the dataset says what input and class count a template should be built with. */
-type DesignSource = { kind: 'template'; template: Template } | { kind: 'file'; graph: Graph; label: string };
+export type DesignSource = { kind: 'template'; template: Template } | { kind: 'file'; graph: Graph; label: string };
 
-async function resolveDesign(plan: TrainPlan, cwd: string): Promise<DesignSource> {
+export async function resolveDesign(plan: TrainPlan, cwd: string): Promise<DesignSource> {
   const template = (await isFile(resolve(cwd, plan.target))) ? undefined : findTemplate(plan.target);
   if (template) return { kind: 'template', template };
   const design = await loadDesign(plan.target, { input: plan.input, classes: plan.classes }, cwd);
   return { kind: 'file', graph: design.graph, label: design.label };
 }
 
+/** `--fit`: `auto` takes the solver's recommendation, `pad` and `resize` choose how images of another size are met. */
+const FIT_FLAGS = ['auto', 'pad', 'resize'] as const;
+type FitFlag = (typeof FIT_FLAGS)[number];
+const FIT_CHOICE: Record<Exclude<FitFlag, 'auto'>, ImageSizeChoice> = { pad: 'pad-images', resize: 'resize-input' };
+
+/** The proposal `--fit` asks for; `resize`/`pad` fall back to the only proposal when the data leave no choice. */
+function chooseProposal(proposals: FitProposal[], flag: FitFlag): FitProposal {
+  if (flag === 'auto') return proposals[0];
+  const wanted = FIT_CHOICE[flag];
+  const chosen = proposals.find((p) => p.choice === wanted);
+  if (chosen) return chosen;
+  if (proposals.every((p) => p.choice === null)) return proposals[0];
+  throw new CliError(
+    `--fit ${flag}: not possible for this design and data; ` +
+      `possible: ${proposals.map((p) => `--fit ${p.choice === 'pad-images' ? 'pad' : 'resize'} (${p.label})`).join(', ')}`,
+  );
+}
+
+/** The proposal as lines for the terminal: what it does, each edit, and the shapes that change. */
+function proposalLines(proposal: FitProposal): string[] {
+  const { before, after } = proposal.params;
+  const weights =
+    before === after
+      ? `${after.toLocaleString('en-US')} weights kept`
+      : `${before.toLocaleString('en-US')} → ${after.toLocaleString('en-US')} weights`;
+  return [
+    `${proposal.label} (${weights}):`,
+    ...proposal.edits.map((edit) => `  - ${edit}`),
+    ...previewLines(proposal).map((line) => `    ${line}`),
+  ];
+}
+
 /**
- * The graph to train: a template built for the data (its input and class
- * count from the dataset unless `--input`/`--classes` say otherwise), or the
- * file's design. A mismatch between design and data is refused with the fix.
+ * The graph to train. A template is built for the dataset's class count and
+ * then fitted to its samples by core's solver (`--fit`, default `auto`: LeNet-5
+ * keeps its 32×32 input and pads MNIST's 28×28 digits, as LeCun did); with
+ * `--input` it is built at that shape instead. A file's design is trained as
+ * it is when it fits; otherwise the solver's proposals are shown and `--fit`
+ * applies one.
  */
-function designForData(source: DesignSource, plan: TrainPlan, data: Dataset): { graph: Graph; label: string } {
+export function designForData(
+  source: DesignSource,
+  plan: TrainPlan,
+  data: Dataset,
+): { graph: Graph; label: string; fitted: string[] } {
   const samples = data.inputShape;
   const classCount = data.classNames.length;
+  const target = dataShape(data);
   if (source.kind === 'template') {
     const { template } = source;
-    const input = plan.input ?? samples;
-    const classes = plan.classes ?? classCount;
     if (plan.input && dims(plan.input) !== dims(samples))
       throw new CliError(
         `--input ${flag(plan.input)} does not match ${data.name}, whose samples are ${dims(samples)}; ` +
@@ -205,24 +272,40 @@ function designForData(source: DesignSource, plan: TrainPlan, data: Dataset): { 
         `--classes ${plan.classes} does not match ${data.name}, which has ${classCount} classes; ` +
           `pass --classes ${classCount} or leave --classes out`,
       );
+    const label = `${template.title} (template ${template.id})`;
     let graph: Graph;
     try {
-      graph = buildTemplate(template, { input, classes });
+      graph = buildTemplate(template, { ...(plan.input ? { input: plan.input } : {}), classes: classCount });
     } catch (e) {
       if (e instanceof UsageError)
         throw new CliError(`template ${template.id} cannot take ${data.name}'s ${dims(samples)} samples: ${e.message}`);
       throw e;
     }
-    return { graph, label: `${template.title} (template ${template.id})` };
+    const fit = fitDesignToData(graph, target);
+    if (fit.status === 'impossible') throw new CliError(`template ${template.id}: ${fit.reason}`);
+    if (fit.status === 'fits') return { graph, label, fitted: [] };
+    const proposal = chooseProposal(fit.proposals, plan.fit ?? 'auto');
+    return { graph: proposal.graph, label, fitted: proposalLines(proposal) };
   }
   const { graph, label } = source;
   designInput(graph, label);
-  // The same check as the Train view's Start button: the first mismatch, with its fix in words.
-  const readiness = checkDesignAgainstData(graph, inferShapes(graph), dataShape(data));
-  const [mismatch] = readiness.mismatches;
-  if (mismatch) throw new CliError(`${label}: ${mismatchSentence(mismatch)}`);
-  if (readiness.blocked) throw new CliError(`${label}: ${readiness.blocked}`);
-  return { graph, label };
+  const fit = fitDesignToData(graph, target);
+  if (fit.status === 'impossible') throw new CliError(`${label}: ${fit.reason}`);
+  if (fit.status === 'fits') return { graph, label, fitted: [] };
+  if (plan.fit) {
+    const proposal = chooseProposal(fit.proposals, plan.fit);
+    return { graph: proposal.graph, label, fitted: proposalLines(proposal) };
+  }
+  const options = fit.proposals
+    .map((p, i) => {
+      const flagText = p.choice === null ? '--fit auto' : `--fit ${p.choice === 'pad-images' ? 'pad' : 'resize'}`;
+      return [`${flagText}${i === 0 ? ' (recommended)' : ''}: ${proposalLines(p)[0]}`, ...proposalLines(p).slice(1)];
+    })
+    .flat();
+  throw new CliError(
+    `${label} does not fit ${data.name} (${dims(samples)} samples, ${classCount} classes); train it fitted with:\n` +
+      options.map((line) => `  ${line}`).join('\n'),
+  );
 }
 
 /** The input shape a `folder:` dataset resizes its images to: the design's, or the template's default. */
@@ -239,7 +322,7 @@ function folderImageShape(source: DesignSource, plan: TrainPlan): [number, numbe
   return shape as [number, number, number];
 }
 
-async function loadData(plan: TrainPlan, source: DesignSource): Promise<Dataset> {
+export async function loadData(plan: TrainPlan, source: DesignSource): Promise<Dataset> {
   const kind = parseDatasetId(plan.datasetId).kind;
   try {
     let data = await loadDataset(plan.datasetId, {
@@ -321,7 +404,7 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
 
   const source = await resolveDesign(plan, io.cwd);
   const data = await loadData(plan, source);
-  const { graph, label } = designForData(source, plan, data);
+  const { graph, label, fitted } = designForData(source, plan, data);
   const [settingsProblem] = settingsMismatches(plan.settings, dataShape(data));
   if (settingsProblem) throw new CliError(mismatchSentence(settingsProblem));
 
@@ -341,10 +424,11 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
   const { settings } = plan;
   const model: tfjs.LayersModel = compileGraph(graph, tf, compileOptionsFor(settings));
   io.out(`design: ${label}, ${model.countParams().toLocaleString('en-US')} parameters\n`);
+  if (fitted.length) io.out(`fit to ${data.name}: ${fitted.join('\n')}\n`);
   io.out(`data: ${describeDataset(data)}\n`);
   io.out(`backend: ${backend}${fellBack}\n`);
   io.out(
-    `training: ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, ${settings.optimizer} lr ${settings.learningRate}, ` +
+    `training: ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, ${settings.optimizer} lr ${settings.learningRate}${scheduleText(settings.schedule)}, ` +
       `batch ${settings.batchSize}, seed ${plan.seed}${plan.seedGiven ? '' : ` (repeat with --seed ${plan.seed})`}\n`,
   );
 
@@ -452,6 +536,30 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
+/** The flag of each setting whose default depends on the kind of data, for the reasons in `--help`. */
+const DEFAULT_FLAGS: Record<(typeof DEFAULTED_FIELDS)[number], string> = {
+  optimizer: '--optimizer',
+  learningRate: '--lr',
+  schedule: '--schedule',
+  batchSize: '--batch-size',
+  epochs: '--epochs',
+  preprocessing: '--preprocess',
+};
+
+/** The defaults per kind of data with their reasons, from core/train/defaults.ts (the app shows the same sentences). */
+function defaultsHelp(): string[] {
+  const value = (v: unknown) =>
+    typeof v === 'object' && v !== null ? Object.values(v as Record<string, unknown>).join(' to ') : String(v);
+  return (['images', 'points'] as const).flatMap((kind) => [
+    '',
+    kind === 'images' ? 'Defaults for images (mnist, idx:, cifar10:, folder:):' : 'Defaults for points (toy: sets):',
+    ...DEFAULTED_FIELDS.map((field) => {
+      const entry = TRAINING_DEFAULTS[kind][field];
+      return `  ${`${DEFAULT_FLAGS[field]} ${value(entry.value)}`.padEnd(24)} ${entry.why}`;
+    }),
+  ]);
+}
+
 export const trainCommand: Command = {
   name: 'train',
   usage: '<template-id | file> --dataset ID [options]',
@@ -465,12 +573,16 @@ export const trainCommand: Command = {
     '  toy:<name>         a 2-D set where a linear classifier fails: quadrants, ring, modes',
     '',
     'Training settings:',
-    ...settingFlagHelp((kind) => parseTrainingSettings(CLI_DEFAULTS, [], kind)),
+    ...settingFlagHelp((kind) => parseTrainingSettings(defaultSettingsFor(kind), [], kind)),
+    '  --schedule S             none, cosine (down to 0; cosine=X down to X) or step=EVERY,FACTOR',
     ...augmentHelp(),
     '',
     'Other options:',
     `  --backend NAME           ${CLI_BACKENDS.join(', ')} (default: the first of ${BACKEND_ORDER.node.join(', ')} that can train here)`,
     '  --limit N                use at most N samples of each split (a quick check)',
+    '  --fit auto|pad|resize    fit the design to the data: Input shape, Flatten, output units; for',
+    '                           images of another size pad them (LeNet-5: 28→32) or resize the Input',
+    '                           (templates: auto; a file that does not fit is refused with the choices)',
     "  --input H,W,C            build a template for this input (default: the dataset's)",
     "  --classes N              build a template for N classes (default: the dataset's)",
     '  --out DIR                write the trained model as DIR/model.json + DIR/model.weights.bin, and',
@@ -478,13 +590,15 @@ export const trainCommand: Command = {
     '                           is written whole and atomically, so it must hold nothing but a model)',
     '  --report FILE            write { backend, history, test, samplesPerSecond, ... } as JSON',
     '',
-    "A template is built for the dataset's input shape and class count. A progress bar shows on a",
+    ...defaultsHelp(),
+    '',
+    "A template is built for the dataset's class count and fitted to its samples. A progress bar shows on a",
     'terminal; each epoch prints a line, and the test accuracy comes last. Ctrl-C stops after the',
     'current batch without writing anything (exit 130).',
     '',
     'Examples:',
     '  netcanvas train lenet5 --dataset mnist --epochs 1',
-    '  netcanvas train mlp --dataset toy:ring --epochs 30 --lr 0.01 --report ring.json',
+    '  netcanvas train mlp --dataset toy:ring --report ring.json',
     '  netcanvas train my-net.netcanvas.json --dataset cifar10:~/cifar-10-binary.tar.gz --augment flip,crop=4 --out trained/',
   ].join('\n'),
   options: {
@@ -493,6 +607,8 @@ export const trainCommand: Command = {
     augment: { type: 'string' },
     backend: { type: 'string' },
     limit: { type: 'string' },
+    fit: { type: 'string' },
+    schedule: { type: 'string' },
     input: { type: 'string' },
     classes: { type: 'string' },
     seed: { type: 'string' },

@@ -32,14 +32,7 @@ import {
 import { hasErrors, inferShapes, type ShapeReport } from '../graph/infer';
 import { summarize } from '../graph/summary';
 import { getLayerSpec } from '../layers/registry';
-
-/** What the data offers a design: one sample's shape and the number of classes. */
-export interface DataTarget {
-  inputShape: readonly number[];
-  classCount: number;
-  /** How messages name the data (`mnist`, `toy:ring`); "the data" when absent. */
-  name?: string;
-}
+import type { DataShape } from './design-check';
 
 /**
  * How images of another size than the design's input are met: the Input
@@ -200,7 +193,7 @@ function propose(
   graph: Graph,
   report: ShapeReport,
   input: GraphNode,
-  data: DataTarget,
+  data: DataShape,
   choice: ImageSizeChoice | null,
 ): FitProposal | { impossible: string } {
   const edits: string[] = [];
@@ -259,7 +252,7 @@ function propose(
  * // fit.proposals[0].label: 'Pad the images to 32×32' (61,706 weights kept);
  * // fit.proposals[1].label: 'Resize the Input to 28×28×1' (44,426 weights)
  */
-export function fitDesignToData(graph: Graph, data: DataTarget): FitResult {
+export function fitDesignToData(graph: Graph, data: DataShape): FitResult {
   const report = inferShapes(graph);
   const what = data.name ?? 'the data';
   if (hasErrors(report.diagnostics)) {

@@ -16,6 +16,7 @@ import { createProject, serializeProjectFile } from '../../core/formats/project-
 import { GraphBuilder } from '../../core/graph/builder';
 import { summarize } from '../../core/graph/summary';
 import { buildLenet5 } from '../../templates/lenet5';
+import { TRAINING_DEFAULTS } from '../../core/train/defaults';
 import { BIN, netcanvas, type Run } from './run-netcanvas';
 
 const dir = mkdtempSync(join(tmpdir(), 'netcanvas-train-'));
@@ -31,24 +32,25 @@ interface Report {
 
 const readReport = (path: string): Report => JSON.parse(readFileSync(path, 'utf8')) as Report;
 
-/**
- * Enough for the MLP to bend its boundary into a ring, few enough to stay
- * quick: over seeds 1–5 this run's MLP scored 96.3–97.4% and the linear model 48–55%.
- */
-const EPOCHS = 40;
-const RING_RUN = ['--dataset', 'toy:ring', '--epochs', String(EPOCHS), '--lr', '0.01', '--seed', '3'];
+/** The defaults for points: nothing but the dataset and a seed is given, as the issue asks. */
+const EPOCHS = TRAINING_DEFAULTS.points.epochs.value;
+const SEED = ['--seed', '3'];
 
-describe('netcanvas train on the toy ring', () => {
-  const runs: Record<'linear' | 'mlp', Promise<{ run: Run; report: string }>> = {} as never;
+describe('netcanvas train on the toy sets, with nothing but the dataset chosen', () => {
+  type Run2 = Promise<{ run: Run; report: string }>;
+  const runs: Record<string, Run2> = {};
   beforeAll(() => {
-    for (const id of ['linear', 'mlp'] as const) {
-      const report = join(dir, `${id}-ring.json`);
-      runs[id] = netcanvas(['train', id, ...RING_RUN, '--report', report]).then((run) => ({ run, report }));
-    }
+    for (const id of ['linear', 'mlp'] as const)
+      for (const set of ['ring', 'quadrants'] as const) {
+        const report = join(dir, `${id}-${set}.json`);
+        runs[`${id} ${set}`] = netcanvas(['train', id, '--dataset', `toy:${set}`, ...SEED, '--report', report]).then(
+          (run) => ({ run, report }),
+        );
+      }
   });
 
   it('writes the report the issue describes, one history row per epoch', async () => {
-    const { run, report } = await runs.mlp;
+    const { run, report } = await runs['mlp ring'];
     expect(run.stderr).not.toMatch(/error|Hi, looks like/i);
     expect(run.code).toBe(0);
     const json = readReport(report);
@@ -62,23 +64,33 @@ describe('netcanvas train on the toy ring', () => {
     expect(json.history.at(-1)!.loss).toBeLessThan(json.history[0].loss);
     expect(json.test.count).toBe(1000);
     expect(json.samplesPerSecond).toBeGreaterThan(0);
-    // What the terminal showed is what the report holds.
+    // What the terminal showed is what the report holds, and the defaults for points were used.
     expect(run.stdout).toContain('backend: wasm');
+    expect(run.stdout).toContain(
+      `training: ${EPOCHS} epochs, adam lr ${TRAINING_DEFAULTS.points.learningRate.value} (cosine down to 0), batch 32, seed 3`,
+    );
     expect(run.stdout.match(new RegExp(`^epoch \\d+/${EPOCHS} `, 'gm'))).toHaveLength(EPOCHS);
     expect(run.stdout).toContain(
       `test: loss ${json.test.loss.toFixed(4)}  accuracy ${(json.test.accuracy * 100).toFixed(2)}%`,
     );
   });
 
-  it('shows the lecture’s point: linear stays near chance, the MLP passes 95%', async () => {
-    const [linear, mlp] = [readReport((await runs.linear).report), readReport((await runs.mlp).report)];
-    expect(linear.test.accuracy).toBeLessThan(0.65);
-    expect(mlp.test.accuracy).toBeGreaterThan(0.95);
+  it.each(['ring', 'quadrants'])('shows the lecture’s point on the %s: linear ≤ 75%, the MLP ≥ 95%', async (set) => {
+    const linear = await runs[`linear ${set}`];
+    const mlp = await runs[`mlp ${set}`];
+    expect(linear.run.code).toBe(0);
+    expect(mlp.run.code).toBe(0);
+    expect(readReport(linear.report).test.accuracy).toBeLessThanOrEqual(0.75);
+    expect(readReport(mlp.report).test.accuracy).toBeGreaterThanOrEqual(0.95);
+    // The template drawn for 28×28 digits was fitted to the points: Input 2, Flatten removed.
+    expect(mlp.run.stdout).toContain('Input "input": 28×28×1 → 2, the shape of one sample.');
+    expect(mlp.run.stdout).toContain('Flatten "flatten": remove it: its input is already flat.');
   });
 });
 
 describe('netcanvas train lenet5 on MNIST', () => {
-  it('trains end to end and --out writes a model tfjs loads with its trained weights', async () => {
+  // One full epoch, the issue's figure, shared by every check below: the costliest run in the suite.
+  it('reaches ≥ 97% in one epoch with the defaults, and --out writes a model tfjs loads with its trained weights', async () => {
     const out = join(dir, 'lenet-out');
     const report = join(dir, 'lenet.json');
     const run = await netcanvas([
@@ -86,8 +98,6 @@ describe('netcanvas train lenet5 on MNIST', () => {
       'lenet5',
       '--dataset',
       'mnist',
-      '--limit',
-      '2000',
       '--epochs',
       '1',
       '--seed',
@@ -99,15 +109,18 @@ describe('netcanvas train lenet5 on MNIST', () => {
     ]);
     // stderr carries only progress lines (a pipe gets one every few seconds), no warnings.
     for (const line of run.stderr.split('\n').filter(Boolean))
-      expect(line).toMatch(/^ {2}epoch 1\/1 {2}batch \d+\/57 /);
+      expect(line).toMatch(/^ {2}epoch 1\/1 {2}batch \d+\/1688 /);
     expect(run.code).toBe(0);
-    // The template is built for MNIST's 28×28×1 digits (not its 32×32 default).
-    const params = summarize(buildLenet5({ input: [28, 28, 1], classes: 10 })).totals.params;
-    expect(run.stdout).toContain(`design: LeNet-5 (template lenet5), ${params.toLocaleString('en-US')} parameters`);
-    expect(run.stdout).toContain('data: mnist: 1800 train, 200 validation, 2000 test, 28×28×1, 10 classes');
+    // LeCun's way: the published 32×32 network, MNIST's 28×28 digits padded by 2 inside the model.
+    const params = summarize(buildLenet5()).totals.params;
+    expect(params).toBe(61_706);
+    expect(run.stdout).toContain(`design: LeNet-5 (template lenet5), 61,706 parameters`);
+    expect(run.stdout).toContain('fit to mnist: Pad the images to 32×32 (61,706 weights kept):');
+    expect(run.stdout).toContain('data: mnist: 54000 train, 6000 validation, 10000 test, 28×28×1, 10 classes');
+    expect(run.stdout).toContain('training: 1 epoch, adam lr 0.002, batch 32, seed 1');
     const { test } = readReport(report);
-    expect(test.count).toBe(2000);
-    expect(test.accuracy).toBeGreaterThan(0.6);
+    expect(test.count).toBe(10_000);
+    expect(test.accuracy).toBeGreaterThanOrEqual(0.97);
 
     const modelJson = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
     const weightsFile = modelJson.weightsManifest[0].paths[0] as string;
@@ -141,9 +154,9 @@ describe('netcanvas train lenet5 on MNIST', () => {
         .dataSync()[0];
     });
     model.dispose();
-    expect(accuracy).toBeGreaterThan(0.6);
-    expect(Math.abs(accuracy - test.accuracy)).toBeLessThan(0.1);
-  });
+    expect(accuracy).toBeGreaterThan(0.9);
+    expect(Math.abs(accuracy - test.accuracy)).toBeLessThan(0.05);
+  }, 900_000);
 });
 
 describe('netcanvas train: Ctrl-C', () => {
@@ -227,7 +240,7 @@ describe('netcanvas train refuses, in one line', () => {
     [
       ['train', 'lenet5', '--dataset', 'toy:ring'],
       1,
-      /^netcanvas: template lenet5 cannot take toy:ring's 2 samples: .*height × width × channels/,
+      /^netcanvas: template lenet5: This design cannot take toy:ring's 2 samples: Conv2D "c1": expects a 4-D input/,
     ],
     [
       ['train', 'lenet5', '--dataset', 'mnist', '--input', '32,32,1'],
@@ -240,9 +253,14 @@ describe('netcanvas train refuses, in one line', () => {
       /^netcanvas: --classes 10 does not match toy:ring, which has 2 classes; pass --classes 2/,
     ],
     [
-      ['train', projectFile, '--dataset', 'mnist', '--limit', '10'],
-      1,
-      /: The network's input is 32×32×3 but mnist's samples are 28×28×1; set the Input shape to 28×28×1\.\n$/,
+      ['train', 'mlp', '--dataset', 'toy:ring', '--fit', 'squash'],
+      2,
+      /^netcanvas: --fit expects one of auto, pad, resize, got "squash"/,
+    ],
+    [
+      ['train', 'mlp', '--dataset', 'toy:ring', '--schedule', 'cosine=-1'],
+      2,
+      /^netcanvas: --schedule expects none, cosine, cosine=X \(X ≥ 0\) or step=EVERY,FACTOR/,
     ],
     [
       ['train', 'mlp', '--dataset', `idx:${join(dir, 'no-such-folder')}`],
@@ -260,5 +278,46 @@ describe('netcanvas train refuses, in one line', () => {
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(run.code).toBe(code);
+  });
+
+  it('shows a design file that does not fit the data its fitted versions, and --fit trains one', async () => {
+    const refused = await netcanvas(['train', projectFile, '--dataset', 'mnist', '--limit', '10']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(') does not fit mnist (28×28×1 samples, 10 classes); train it fitted with:');
+    expect(refused.stderr).toContain('--fit pad (recommended): Pad the images to 32×32 (30,730 → 10,250 weights):');
+    expect(refused.stderr).toContain('--fit resize: Resize the Input to 28×28×1 (30,730 → 7,850 weights):');
+    expect(refused.stderr).toContain('pixels (InputLayer)  32×32×3 → 28×28×1');
+    const fitted = await netcanvas([
+      'train',
+      projectFile,
+      '--dataset',
+      'mnist',
+      '--limit',
+      '64',
+      '--epochs',
+      '1',
+      '--fit',
+      'resize',
+    ]);
+    expect(fitted.stderr).toBe('');
+    expect(fitted.code).toBe(0);
+    expect(fitted.stdout).toContain('fit to mnist: Resize the Input to 28×28×1 (30,730 → 7,850 weights):');
+    expect(fitted.stdout).toMatch(/^test: .* \(64 samples\)/m);
+
+    // Images larger than the design's input cannot be padded to it.
+    const b = new GraphBuilder();
+    b.layer(
+      'Dense',
+      { units: 10, activation: 'softmax' },
+      b.layer('Flatten', {}, b.input([16, 16, 1], 'small'), 'f'),
+      'out',
+    );
+    const small = join(dir, 'small.netcanvas.json');
+    writeFileSync(small, serializeProjectFile(createProject(b.build(), 'small')));
+    const padded = await netcanvas(['train', small, '--dataset', 'mnist', '--limit', '10', '--fit', 'pad']);
+    expect(padded.stderr).toMatch(
+      /^netcanvas: --fit pad: not possible for this design and data; possible: --fit resize \(Resize the Input to 28×28×1\)\n$/,
+    );
+    expect(padded.code).toBe(1);
   });
 });

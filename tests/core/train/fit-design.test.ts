@@ -4,7 +4,8 @@ import { applyFix } from '../../../core/graph/fixes';
 import { findNode, type Graph } from '../../../core/graph/graph';
 import { hasErrors, inferShapes } from '../../../core/graph/infer';
 import { summarize } from '../../../core/graph/summary';
-import { fitDesignToData, previewLines, type DataTarget, type FitProposal } from '../../../core/train/fit-design';
+import type { DataShape } from '../../../core/train/design-check';
+import { fitDesignToData, previewLines, type FitProposal } from '../../../core/train/fit-design';
 import { GraphBuilder } from '../../../core/graph/builder';
 import { templates } from '../../../templates/index';
 import { buildLenet5 } from '../../../templates/lenet5';
@@ -20,7 +21,7 @@ const outputShape = (graph: Graph) => {
   return report.shapes.get(report.order.at(-1)!);
 };
 
-function proposals(graph: Graph, data: DataTarget): FitProposal[] {
+function proposals(graph: Graph, data: DataShape): FitProposal[] {
   const fit = fitDesignToData(graph, data);
   if (fit.status !== 'proposals') throw new Error(`expected proposals, got ${JSON.stringify(fit)}`);
   return fit.proposals;
