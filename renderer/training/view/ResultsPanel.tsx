@@ -128,9 +128,11 @@ export function ResultsPanel({
               >
                 {p.picture && <PictureCanvas picture={p.picture} size={40} />}
                 <figcaption>
-                  {classes[p.predicted]}
-                  {p.label !== p.predicted && <s> {classes[p.label]}</s>}
+                  {p.label === p.predicted
+                    ? classes[p.predicted]
+                    : `true ${classes[p.label]} · predicted ${classes[p.predicted]}`}
                 </figcaption>
+                <ProbabilityBars probabilities={p.probabilities} classes={classes} truth={p.label} />
               </figure>
             ))}
           </div>
@@ -232,5 +234,38 @@ export function ResultsPanel({
         </>
       )}
     </section>
+  );
+}
+
+/** How many of a prediction's most probable classes get a bar. */
+const BARS_PER_PREDICTION = 3;
+
+/** A prediction's most probable classes as bars, the true class marked, so a near miss shows as one. */
+function ProbabilityBars({
+  probabilities,
+  classes,
+  truth,
+}: {
+  probabilities: readonly number[];
+  classes: readonly string[];
+  truth: number;
+}) {
+  const top = probabilities
+    .map((probability, index) => ({ probability, index }))
+    .sort((a, b) => b.probability - a.probability)
+    .slice(0, BARS_PER_PREDICTION);
+  return (
+    <ol className="nc-prob-bars" data-testid="probability-bars" aria-label="class probabilities">
+      {top.map(({ probability, index }) => (
+        <li
+          key={index}
+          className={index === truth ? 'nc-prob-true' : undefined}
+          title={`${classes[index]}: ${percent(probability)}`}
+        >
+          <span className="nc-prob-label">{classes[index]}</span>
+          <span className="nc-prob-bar" style={{ width: `${Math.round(probability * 100)}%` }} />
+        </li>
+      ))}
+    </ol>
   );
 }
