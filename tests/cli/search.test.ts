@@ -53,7 +53,7 @@ describe('netcanvas search', () => {
     expect(run.stdout).toContain(
       `train with it: netcanvas train mlp --dataset toy:ring --lr ${report.best.learningRate}`,
     );
-  });
+  }, 300_000);
 
   it('refuses --lr, which it chooses itself, and a range upside down', async () => {
     const withLr = await netcanvas(['search', 'mlp', '--dataset', 'toy:ring', '--lr', '0.1']);

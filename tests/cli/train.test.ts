@@ -73,7 +73,7 @@ describe('netcanvas train on the toy sets, with nothing but the dataset chosen',
     expect(run.stdout).toContain(
       `test: loss ${json.test.loss.toFixed(4)}  accuracy ${(json.test.accuracy * 100).toFixed(2)}%`,
     );
-  });
+  }, 600_000); // four CLI runs at once; minutes on a loaded machine
 
   it.each(['ring', 'quadrants'])('shows the lecture’s point on the %s: linear ≤ 75%, the MLP ≥ 95%', async (set) => {
     const linear = await runs[`linear ${set}`];
@@ -320,5 +320,5 @@ describe('netcanvas train refuses, in one line', () => {
       /^netcanvas: --fit pad: not possible for this design and data; possible: --fit resize \(Resize the Input to 28×28×1\)\n$/,
     );
     expect(padded.code).toBe(1);
-  });
+  }, 600_000);
 });
