@@ -24,10 +24,10 @@ describe('netcanvas train flags generated from the descriptions', () => {
       expect(line, flag.name).toBeDefined();
       expect(line).toContain(flag.setting.help);
     }
-    // The command's own starting points (CLI_DEFAULTS in cli/commands/train.ts) and the schema's.
-    expect(text).toMatch(/--lr X .*Default 0\.002\./);
+    // The starting points per kind of data (core/train/defaults.ts) and the schema's.
+    expect(text).toMatch(/--lr X .*Default 0\.002 for images, 0\.03 for points\./);
     expect(text).toMatch(/--preprocess NAME .*One of none, scale, center, standardize; default standardize\./);
-    expect(text).toMatch(/--epochs N .*Default 5\./);
+    expect(text).toMatch(/--epochs N .*Default 5 for images, 30 for points\./);
     expect(text).toMatch(/--seed N .*Default random\./);
     const backendLine = text.split('\n').find((l) => l.startsWith('  --backend NAME'))!;
     for (const name of BACKEND_NAMES) expect(backendLine).toContain(name);
