@@ -165,7 +165,7 @@ describe('training in the app', () => {
           'train-validation': '0.1',
           'train-seed': '1',
         },
-        { 'train-backend': 'wasm', 'train-preprocessing': 'none', 'train-optimizer': 'adam' },
+        { 'train-backend': 'wasm', 'train-preprocessing': 'none', 'train-optimizer': 'adam', 'train-schedule': 'none' },
       );
       const run = await trainAndReadAccuracy(120_000);
       results[template] = run.accuracy;
@@ -238,6 +238,25 @@ describe('training in the app', () => {
     // The classes are balanced, so a straight line cannot do much better than a coin.
     expect(results.linear).toBeLessThan(0.7);
     expect(results.mlp).toBeGreaterThan(0.9);
+    expect(pageErrors).toEqual([]);
+  }, 240_000);
+
+  it("starts the ring from core's defaults for points and reaches the command line's figure with nothing else chosen", async () => {
+    await openTemplate('mlp', '2', '2');
+    await testId('train-open').click();
+    // A new design starts from the image defaults; choosing a toy set moves every untouched setting to the points'.
+    expect(await testId('train-lr').inputValue()).toBe('0.002');
+    await testId('dataset-toy-ring').click();
+    expect(await testId('train-lr').inputValue()).toBe('0.03');
+    expect(await testId('train-epochs').inputValue()).toBe('30');
+    expect(await testId('train-schedule').inputValue()).toBe('cosine');
+    // Only the backend is picked: WebGL here is a software renderer.
+    await configure({}, { 'train-backend': 'wasm' });
+    const run = await trainAndReadAccuracy(180_000);
+    console.log(
+      `[training e2e] mlp on ring with the defaults: test accuracy ${run.text} in ${run.seconds.toFixed(1)} s`,
+    );
+    expect(run.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(pageErrors).toEqual([]);
   }, 240_000);
 

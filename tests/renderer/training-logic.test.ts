@@ -19,7 +19,13 @@ import { openProject, saveProject } from '../../renderer/state/file-commands';
 import { classifyFault, faultAdvice } from '../../renderer/training/worker/faults';
 import { checkDesignAgainstData } from '../../core/train/design-check';
 import { boundaryPicture, CLASS_COLOURS, filterPicture, samplePicture } from '../../renderer/training/view/pictures';
-import { DEFAULT_CONFIG, readTrainingConfig, writeTrainingConfig } from '../../renderer/state/project-training';
+import {
+  DEFAULT_CONFIG,
+  readTrainingConfig,
+  withDataset,
+  writeTrainingConfig,
+} from '../../renderer/state/project-training';
+import { defaultSettingsFor } from '../../core/train/defaults';
 import { payloadBuffers, planSplits, prepareRunData } from '../../renderer/training/run/run-data';
 import {
   IDLE,
@@ -254,6 +260,17 @@ describe('training settings in the project file', () => {
     const reopened = new EditorStore();
     await openProject(reopened, bridge);
     expect(readTrainingConfig(reopened.getState().training)).toEqual({ config, problem: null });
+  });
+
+  it('start from the same defaults as netcanvas train, and move untouched ones with the kind of data', () => {
+    expect(DEFAULT_CONFIG.settings).toMatchObject(defaultSettingsFor('images'));
+    const ring = withDataset(DEFAULT_CONFIG, 'toy-ring');
+    expect(ring.data.dataset).toBe('toy-ring');
+    expect(ring.settings).toMatchObject(defaultSettingsFor('points'));
+    // A setting the user changed stays as they set it; the rest follow the data back.
+    const edited = withDataset({ ...ring, settings: { ...ring.settings, epochs: 12 } }, 'mnist');
+    expect(edited.settings).toMatchObject({ ...defaultSettingsFor('images'), epochs: 12 });
+    expect(withDataset(DEFAULT_CONFIG, 'cifar10').settings).toEqual(DEFAULT_CONFIG.settings);
   });
 
   it('fall back to the defaults, naming the bad field, when a file holds settings this build cannot use', () => {

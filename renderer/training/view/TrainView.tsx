@@ -10,11 +10,10 @@ import { BACKEND_CHOICES, type BackendName } from '../../../core/train/setting-f
 import { useDerived, useEditor, useEditorState } from '../../state/EditorContext';
 import { AugmentPreview } from './AugmentPreview';
 import { DataPanel } from './DataPanel';
-import { toyName } from '../../state/project-training';
+import { readTrainingConfig, toyName, withDataset, writeTrainingConfig } from '../../state/project-training';
 import { faultAdvice } from '../worker/faults';
 import { checkDesignAgainstData } from '../../../core/train/design-check';
 import { PointsPlot } from './PointsPlot';
-import { readTrainingConfig, writeTrainingConfig } from '../../state/project-training';
 import { ResultsPanel } from './ResultsPanel';
 import { RunCharts } from './RunCharts';
 import { isImageData } from '../run/run-data';
@@ -81,7 +80,7 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
           modelInput={modelInput}
           disabled={running}
           onChoose={(choice, picked) => {
-            store.setTraining(writeTrainingConfig({ ...config, data: { ...config.data, dataset: choice } }));
+            store.setTraining(writeTrainingConfig(withDataset(config, choice)));
             void controller.chooseDataset(choice, picked);
           }}
           onLimit={(limit) => store.setTraining(writeTrainingConfig({ ...config, data: { ...config.data, limit } }))}
