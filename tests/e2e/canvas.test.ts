@@ -435,9 +435,15 @@ describe('chrome that fits a laptop', () => {
     await page.locator('.nc-palette').locator('button, input').last().focus();
     const visited: string[] = [];
     for (let i = 0; i < expected.length; i++) {
+      const before = (await active()).label;
       await page.keyboard.press('Tab');
-      // A line out of view is brought into view first, then focused.
-      await expect.poll(async () => (await active()).onCanvas).toBe(true);
+      // A line out of view is brought into view first, then focused (two frames later): wait for focus to move on.
+      await expect
+        .poll(async () => {
+          const now = await active();
+          return now.onCanvas && now.label !== before;
+        })
+        .toBe(true);
       visited.push((await active()).label);
     }
     expect(visited.map((label, i) => (label.startsWith(expected[i]) ? expected[i] : label))).toEqual(expected);
