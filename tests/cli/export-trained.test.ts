@@ -33,7 +33,22 @@ const N = 10_000;
 beforeAll(async () => {
   // 9,000 training digits in batches of 32: 282 steps.
   const train = await netcanvas(
-    ['train', 'lenet5', '--dataset', 'mnist', '--limit', '10000', '--epochs', '1', '--seed', '5', '--out', trained],
+    [
+      'train',
+      'lenet5',
+      '--dataset',
+      'mnist',
+      '--input',
+      '28,28,1',
+      '--limit',
+      '10000',
+      '--epochs',
+      '1',
+      '--seed',
+      '5',
+      '--out',
+      trained,
+    ],
     dir,
   );
   expect(train.code, train.stderr).toBe(0);
@@ -49,7 +64,7 @@ beforeAll(async () => {
     }),
   );
   // The trained model saved as the app saves a project trained in it: the weights as a sidecar, their manifest inside.
-  // `train lenet5 --dataset mnist` built the template at MNIST's size.
+  // `--input 28,28,1` built the template at MNIST's size (without it, train pads the digits to LeNet-5's 32×32).
   const graph = templates.find((t) => t.id === 'lenet5')!.build({ input: [28, 28, 1], classes: 10 });
   const saved = weightsToSave(
     {
