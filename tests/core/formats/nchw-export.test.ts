@@ -26,6 +26,7 @@ import { templates } from '../../../templates/index';
 import { CHECK_EXPORTS, describeWithPython, findPython, runPython } from '../../python/torch-python';
 import { randomGraph } from '../random-graphs';
 import { compileWithTestWeights, seededInput, smallInput, tfjsWeightsOf } from './nchw-fixtures';
+import { nchwShape, toNchw } from './nchw-layout';
 
 interface PythonResult {
   id: string;
@@ -63,18 +64,6 @@ const BATCH = 2;
 const DEFAULT_SETTINGS = parseTrainingSettings({});
 const RANDOM_GRAPHS = 30;
 
-const toNchw = (values: Float32Array, shape: readonly number[]): Float32Array => {
-  if (shape.length !== 4) return values;
-  const [n, h, w, c] = shape;
-  const out = new Float32Array(values.length);
-  for (let b = 0; b < n; b++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++)
-        for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = values[((b * h + y) * w + x) * c + k];
-  return out;
-};
-const nchwShape = (shape: readonly number[]) =>
-  shape.length === 4 ? [shape[0], shape[3], shape[1], shape[2]] : [...shape];
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));

@@ -27,6 +27,7 @@ import { parseTrainingSettings } from '../../../core/train/settings';
 import { templates } from '../../../templates/index';
 import { CHECK_EXPORTS, describeWithPython, findPython, runPython } from '../../python/torch-python';
 import { compileWithTestWeights, seededInput, smallInput, tfjsWeightsOf } from './nchw-fixtures';
+import { nchwShape, toNchw } from './nchw-layout';
 
 /** Designs by name, each with its per-sample input shape. */
 const DESIGNS: Record<string, { input: number[]; build: (b: GraphBuilder, x: string) => void }> = {
@@ -147,20 +148,6 @@ const python = findPython(['torch', 'numpy', 'onnx']);
 const dir = mkdtempSync(join(tmpdir(), 'netcanvas-nchw-zoo-'));
 const expected = new Map<string, Expected>();
 let results = new Map<string, CheckResult>();
-
-/** NHWC values → NCHW, as ONNX Runtime takes and gives a 4-D tensor. */
-function toNchw(values: Float32Array, shape: readonly number[]): Float32Array {
-  if (shape.length !== 4) return values;
-  const [n, h, w, c] = shape;
-  const out = new Float32Array(values.length);
-  for (let b = 0; b < n; b++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++)
-        for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = values[((b * h + y) * w + x) * c + k];
-  return out;
-}
-const nchwShape = (shape: readonly number[]) =>
-  shape.length === 4 ? [shape[0], shape[3], shape[1], shape[2]] : [...shape];
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
