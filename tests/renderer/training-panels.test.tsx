@@ -72,8 +72,11 @@ describe('the Train view before a run', () => {
       "The network's output is 10 but the data has 2 classes.",
     );
     expect((mounted!.byTestId('train-start') as HTMLButtonElement).disabled).toBe(true);
+    // The solver's proposal, with the shape it changes and the weights it leaves.
     const fix = mounted!.byTestId('train-fix');
-    expect(fix?.textContent).toBe('Set "scores" to 2 units');
+    expect(fix?.textContent).toBe('Fit the design to the data');
+    expect(mounted!.byTestId('train-fit-proposals')?.textContent).toMatch(/scores \(Dense\)10→2/);
+    expect(mounted!.byTestId('train-fit-weights')?.textContent).toBe('1,674 weights → 642 weights');
     await click(fix);
     expect(mounted!.byTestId('train-blocked')).toBeNull();
     expect((mounted!.byTestId('train-start') as HTMLButtonElement).disabled).toBe(false);
@@ -82,6 +85,55 @@ describe('the Train view before a run', () => {
     expect(mounted!.byTestId('train-blocked')?.textContent).toContain('but the data has 2 classes');
     // The choice is saved with the project.
     expect(readTrainingConfig(store.getState().training).config.data.dataset).toBe('toy-ring');
+  });
+
+  it('fits the linear classifier to the ring in one undoable click: Input, Flatten and output together', async () => {
+    const store = new EditorStore(getTemplate('linear').build());
+    mount(store);
+    await click(mounted!.byTestId('dataset-toy-ring'));
+    expect(mounted!.byTestId('train-blocked')?.textContent).toContain(
+      "The network's input is 28×28×1 but the samples are 2.",
+    );
+    const preview = mounted!.byTestId('train-fit-proposals')?.textContent;
+    expect(preview).toMatch(/input \(InputLayer\)28×28×1→2/);
+    expect(preview).toMatch(/flatten \(Flatten\)784→removed/);
+    expect(preview).toMatch(/scores \(Dense\)10→2/);
+    expect(mounted!.byTestId('train-fit-weights')?.textContent).toBe('7,850 weights → 6 weights');
+    expect(mounted!.byTestId('train-fix-alternative')).toBeNull();
+    await click(mounted!.byTestId('train-fix'));
+    expect(mounted!.byTestId('train-blocked')).toBeNull();
+    expect((mounted!.byTestId('train-start') as HTMLButtonElement).disabled).toBe(false);
+    expect(store.getState().graph.nodes.map((n) => n.type)).toEqual(['InputLayer', 'Dense']);
+    // One undo step takes the whole proposal back.
+    await act(async () => store.undo());
+    expect(store.getState().graph.nodes.map((n) => n.type)).toEqual(['InputLayer', 'Flatten', 'Dense']);
+  });
+
+  it('says why a convolutional design cannot take 2-D points, and offers no fix', async () => {
+    mount(new EditorStore(getTemplate('lenet5').build()));
+    await click(mounted!.byTestId('dataset-toy-ring'));
+    expect(mounted!.byTestId('train-fit-impossible')?.textContent).toMatch(
+      /^This design cannot take toy:ring's 2 samples: .*Conv2D "c1"/,
+    );
+    expect(mounted!.byTestId('train-fix')).toBeNull();
+    expect((mounted!.byTestId('train-start') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("offers a design error's own fix when the design is blocked by it", async () => {
+    // The trap the issue found: Input set to 2 by hand leaves a Flatten with nothing to unroll.
+    const graph = getTemplate('linear').build();
+    const input = graph.nodes.find((n) => n.type === 'InputLayer')!;
+    const store = new EditorStore({
+      ...graph,
+      nodes: graph.nodes.map((n) => (n === input ? { ...n, params: { ...n.params, shape: [2] } } : n)),
+    });
+    mount(store);
+    await click(mounted!.byTestId('dataset-toy-ring'));
+    expect(mounted!.byTestId('train-blocked')?.textContent).toMatch(/^The design has errors: Flatten "flatten"/);
+    await click(mounted!.byTestId('train-design-fix'));
+    // Then the output is the only mismatch left, and the solver fits it.
+    await click(mounted!.byTestId('train-fix'));
+    expect(mounted!.byTestId('train-blocked')).toBeNull();
   });
 
   it('opens with the toy set the project was saved with', async () => {

@@ -9,7 +9,8 @@ import type { Dataset } from '../../../core/data/dataset';
 import type { DatasetFilesKind, DatasetProgress } from '../../../electron/contract';
 import { bridgeErrorMessage } from '../../bridge';
 import { useEditor } from '../../state/EditorContext';
-import { DATASET_CHOICES, type DatasetChoiceId } from '../../state/project-training';
+import { BUILT_IN_DATASETS } from '../../../core/data/catalogue';
+import { DATASET_CHOICES, toyName, type DatasetChoiceId } from '../../state/project-training';
 import { groupImageFolder, relativePath } from '../run/datasets';
 import { PictureCanvas } from './PictureCanvas';
 import { samplePicture } from './pictures';
@@ -28,6 +29,17 @@ interface DataPanelProps {
   onLimit(limit: number | null): void;
 }
 
+/**
+ * Where a choice's data come from, in one sentence: core's catalogue for the
+ * built-in sets (CIFAR-10 names the file to download), the choice's own
+ * description for an image folder, which is the user's.
+ */
+export function datasetSource(id: DatasetChoiceId): string {
+  const toy = toyName(id);
+  const entry = BUILT_IN_DATASETS.find((d) => d.id === (toy ? `toy:${toy}` : id));
+  return entry?.source ?? `Your own images: ${DATASET_CHOICES.find((c) => c.id === id)?.detail ?? id}.`;
+}
+
 /** Samples shown in the preview grid. */
 const PREVIEW_COUNT = 24;
 
@@ -36,6 +48,9 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
   const cifarFolder = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const dataset = data.dataset;
+  // The source line follows the pointer and the keyboard over the buttons, so CIFAR-10's file is named before its picker opens.
+  const [pointed, setPointed] = useState<DatasetChoiceId | null>(null);
+  const shownSource = pointed ?? data.choice;
 
   const folderShape = (): [number, number, number] => {
     const [h, w, c] = modelInput ?? [];
@@ -97,6 +112,10 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
             aria-checked={data.choice === choice.id}
             className={`nc-dataset${data.choice === choice.id ? ' nc-dataset-chosen' : ''}`}
             onClick={() => pick(choice.id)}
+            onMouseEnter={() => setPointed(choice.id)}
+            onMouseLeave={() => setPointed(null)}
+            onFocus={() => setPointed(choice.id)}
+            onBlur={() => setPointed(null)}
             disabled={disabled}
             title={choice.detail}
             data-testid={`dataset-${choice.id}`}
@@ -114,6 +133,9 @@ export function DataPanel({ data, limit, validationSplit, modelInput, disabled, 
           </button>
         )}
       </div>
+      <p className="nc-dataset-source nc-muted" data-testid="dataset-source">
+        {shownSource ? datasetSource(shownSource) : 'Point at a dataset to see where its data come from.'}
+      </p>
       <input
         ref={cifarInput}
         type="file"

@@ -12,7 +12,9 @@ import { AugmentPreview } from './AugmentPreview';
 import { DataPanel } from './DataPanel';
 import { readTrainingConfig, toyName, withDataset, writeTrainingConfig } from '../../state/project-training';
 import { faultAdvice } from '../worker/faults';
-import { checkDesignAgainstData } from '../../../core/train/design-check';
+import { checkDesignAgainstData, type DataShape } from '../../../core/train/design-check';
+import { applyFix } from '../../../core/graph/fixes';
+import { FitProposals } from './FitProposals';
 import { PointsPlot } from './PointsPlot';
 import { ResultsPanel } from './ResultsPanel';
 import { RunCharts } from './RunCharts';
@@ -41,15 +43,23 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
     if (controller.getState().data.choice === null && toyName(savedChoice)) void controller.chooseDataset(savedChoice);
   }, [controller, savedChoice]);
 
+  const dataShape = useMemo<DataShape | null>(
+    () =>
+      dataset ? { inputShape: dataset.inputShape, classCount: dataset.classNames.length, name: dataset.name } : null,
+    [dataset],
+  );
+  // The check's messages say "the samples"; the solver names the data in its reasons.
   const readiness = useMemo(
     () =>
       checkDesignAgainstData(
         editor.graph,
         report,
-        dataset ? { inputShape: dataset.inputShape, classCount: dataset.classNames.length } : null,
+        dataShape && { inputShape: dataShape.inputShape, classCount: dataShape.classCount },
       ),
-    [editor.graph, report, dataset],
+    [editor.graph, report, dataShape],
   );
+  // The design's first error, when it has a one-click fix, is offered here too (as in the Problems panel).
+  const designFix = useMemo(() => report.diagnostics.find((d) => d.severity === 'error')?.fix ?? null, [report]);
   const modelInput = useMemo(() => {
     const [input] = inputNodeIds(editor.graph);
     const shape = input ? report.shapes.get(input) : undefined;
@@ -173,17 +183,18 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
       {readiness.blocked && (
         <div className="nc-train-blocked" role="status" data-testid="train-blocked">
           <span>{readiness.blocked}</span>
-          {readiness.mismatches
-            .filter((m) => m.fix)
-            .map((m) => (
+          {readiness.mismatches.length > 0 && dataShape ? (
+            <FitProposals graph={editor.graph} data={dataShape} onApply={(graph) => store.commit(graph)} />
+          ) : (
+            designFix && (
               <button
-                key={m.fix?.label}
-                onClick={() => m.fix && store.commit(m.fix.apply(store.getState().graph))}
-                data-testid="train-fix"
+                onClick={() => store.commit(applyFix(store.getState().graph, designFix))}
+                data-testid="train-design-fix"
               >
-                {m.fix?.label}
+                {designFix.label}
               </button>
-            ))}
+            )
+          )}
         </div>
       )}
       {run.fault && (
