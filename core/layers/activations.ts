@@ -45,6 +45,7 @@ export const relu = defineLayer({
   inputs: anyRank,
   inferShape: same,
   summarize: (p) => (p.maxValue === null ? '' : `≤ ${p.maxValue}`),
+  outputActivation: (p) => (p.maxValue === 6 ? 'relu6' : 'relu'),
   fromKeras: (c) => {
     requireValue(c, 'negative_slope', 0, 'a slope below zero is a Leaky ReLU; use a LeakyReLU layer');
     requireValue(c, 'threshold', 0, "NetCanvas's ReLU switches at zero");

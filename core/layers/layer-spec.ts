@@ -209,6 +209,12 @@ export interface LayerSpec<P extends ParamSpecs = ParamSpecs> {
   /** The parameters in short for a node's face, e.g. `3×3 ×64 /2 same`. */
   summarize?(params: ParamValues<P>): string;
   /**
+   * The non-linearity this layer applies to its output, for a layer whose
+   * params do not name it as `activation` (the ReLU layer). Layer health
+   * (`core/train/layer-health.ts`) reads it to count dead or saturated units.
+   */
+  outputActivation?(params: ParamValues<P>): ActivationName;
+  /**
    * How the output size follows from the input, in real numbers, as a lecture
    * would write it: `(32 − 5 + 2·0) / 1 + 1 = 28`. One line per axis.
    */

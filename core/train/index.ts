@@ -4,6 +4,7 @@ export * from './backends';
 export * from './batches';
 export * from './design-check';
 export * from './evaluate';
+export * from './layer-health';
 export * from './memory';
 export * from './metrics';
 export * from './optimizers';

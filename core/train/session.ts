@@ -5,7 +5,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { DatasetSplit } from '../data/dataset';
-import { seededPermutation, selectSamples } from '../data/dataset';
+import { sampleSize, seededPermutation, selectSamples } from '../data/dataset';
 import { mulberry32 } from '../data/random';
 import type { Tfjs } from '../layers/layer-spec';
 import { augments } from './augment';
@@ -13,6 +13,7 @@ import type { TrainingData } from './batches';
 import { batchRanges, makeBatch } from './batches';
 import { interfaceMismatches, ioCountProblem, mismatchSentence, settingsMismatches } from './design-check';
 import { lossAndAccuracy } from './evaluate';
+import { healthSampleCount, LayerHealthMonitor, type HealthLayer, type LayerHealthReport } from './layer-health';
 import { correct, crossEntropy, outputIsProbability, probabilities } from './metrics';
 import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizers';
 import type { Normalization } from './preprocess';
@@ -65,6 +66,16 @@ export interface TrainCallbacks {
   signal?: AbortSignal;
   onBatchEnd?(event: BatchEvent): void | Promise<void>;
   onEpochEnd?(event: EpochEvent): void | Promise<void>;
+  /**
+   * Watch these layers' health (`layer-health.ts`): the first and last steps
+   * of each epoch record gradient norms and update ratios, and after validation the
+   * first validation samples measure dead and saturated units. `onReport`
+   * gets the figures after `onEpochEnd`.
+   */
+  health?: {
+    layers: readonly HealthLayer[];
+    onReport?(report: LayerHealthReport): void | Promise<void>;
+  };
 }
 
 /** How a run ended, with what it learned about the data. */
@@ -82,6 +93,8 @@ export interface TrainingResult {
   validationCount: number;
   /** The settings with defaults filled in. */
   settings: TrainingSettings;
+  /** The last epoch's layer health, when it was watched (`callbacks.health`). */
+  health?: LayerHealthReport;
 }
 
 /** A model and a dataset (or settings) that cannot be trained together; the message says why. */
@@ -211,6 +224,11 @@ export async function train(
   const totalSamples = trainSplit.count * settings.epochs;
 
   const optimizer = createOptimizer(tf, settings.optimizer, settings.learningRate);
+  const monitor = callbacks.health ? new LayerHealthMonitor(tf, model, callbacks.health.layers) : null;
+  // Health looks at the same samples every epoch, so a change in its figures is the network's, not the data's.
+  const healthSplit = validation ?? trainSplit;
+  const healthCount = healthSampleCount(healthSplit.count, sampleSize(data.inputShape), settings.batchSize);
+  let lastHealth: LayerHealthReport | undefined;
   const history: EpochEvent[] = [];
   const started = now();
   let lastYield = started;
@@ -225,6 +243,7 @@ export async function train(
     trainCount: trainSplit.count,
     validationCount: validation?.count ?? 0,
     settings,
+    ...(lastHealth ? { health: lastHealth } : {}),
   });
   const eta = () => {
     const elapsed = (now() - started) / 1000;
@@ -252,17 +271,18 @@ export async function train(
         let readout: tfjs.Tensor | undefined;
         let values: Float32Array | Int32Array | Uint8Array;
         try {
-          cost = optimizer.minimize(
-            () => {
-              const probs = probabilities(tf, model.apply(batch.xs, { training: true }) as tfjs.Tensor, isProbability);
-              accuracy = tf.keep(tf.mean(correct(tf, batch.ys, probs)) as tfjs.Scalar);
-              let total: tfjs.Scalar = tf.mean(crossEntropy(tf, batch.ys, probs)) as tfjs.Scalar;
-              for (const penalty of model.calculateLosses()) total = tf.add(total, penalty) as tfjs.Scalar;
-              return total;
-            },
-            true,
-            variables,
-          );
+          const loss = () => {
+            const probs = probabilities(tf, model.apply(batch.xs, { training: true }) as tfjs.Tensor, isProbability);
+            accuracy = tf.keep(tf.mean(correct(tf, batch.ys, probs)) as tfjs.Scalar);
+            let total: tfjs.Scalar = tf.mean(crossEntropy(tf, batch.ys, probs)) as tfjs.Scalar;
+            for (const penalty of model.calculateLosses()) total = tf.add(total, penalty) as tfjs.Scalar;
+            return total;
+          };
+          // Health watches each epoch's first and last steps: the same steps, with their gradients looked at.
+          cost =
+            monitor && (batchIndex === 0 || batchIndex === ranges.length - 1)
+              ? monitor.measuredStep(optimizer, loss, variables)
+              : optimizer.minimize(loss, true, variables);
           readout = tf.stack([cost as tfjs.Scalar, accuracy as tfjs.Scalar]);
           values = await readout.data();
         } finally {
@@ -306,9 +326,20 @@ export async function train(
       };
       history.push(event);
       await callbacks.onEpochEnd?.(event);
+      if (monitor && healthCount > 0) {
+        const indices = Array.from({ length: healthCount }, (_, i) => i);
+        const { xs, ys } = makeBatch(tf, healthSplit, indices, batchOptions);
+        try {
+          lastHealth = await monitor.report(xs, epoch, { rateFactor: learningRate / settings.learningRate });
+        } finally {
+          tf.dispose([xs, ys]);
+        }
+        await callbacks.health?.onReport?.(lastHealth);
+      }
     }
     return finish(callbacks.signal?.aborted ? 'cancelled' : 'completed');
   } finally {
+    monitor?.dispose();
     disposeOptimizer(optimizer);
   }
 }
