@@ -115,6 +115,26 @@ describe('the run state', () => {
     expect(progressFraction(state, 3)).toBe(1);
   });
 
+  it("starts each run's curves empty, whatever earlier runs drew", () => {
+    let first = startingRun('wasm');
+    for (let i = 0; i < 4; i++) first = reduceRun(first, { type: 'batch', event: batch(0, i, 1) });
+    first = reduceRun(first, { type: 'epoch', event: epochRow(0, 0.6) });
+    const second = reduceRun(startingRun('wasm'), { type: 'batch', event: batch(0, 0, 2) });
+    // Only the second run's own batch: no line jumping back to epoch 1 from the first run.
+    expect(second.batches.map((b) => b.loss)).toEqual([2]);
+    expect(second.epochs).toEqual([]);
+    expect(first.batches).toHaveLength(4);
+    expect(IDLE.batches).toEqual([]);
+  });
+
+  it('says the test set is being evaluated once training is over, instead of an ETA of 0 s', () => {
+    let state = reduceRun(startingRun('wasm'), { type: 'batch', event: { ...batch(2, 3, 0.3), etaSeconds: 0 } });
+    expect(progressText(state, 3)).toBe('Epoch 3/3 · batch 4/4 · 640 samples/s · ETA 0 s');
+    state = reduceRun(state, { type: 'evaluating', testCount: 10000 });
+    expect(progressText(state, 3)).toBe('Evaluating on the test set (10,000 samples)…');
+    expect(progressFraction(state, 3)).toBe(1);
+  });
+
   it('keeps stopping until the run reports back, even if a pause arrives meanwhile', () => {
     let state = reduceRun(startingRun('cpu'), {
       type: 'started',

@@ -10,7 +10,7 @@ import type { BatchEvent, EpochEvent } from '../../../core/train/session';
 import type { FaultKind, FeatureMaps, FirstLayerFilters, FromWorker } from '../worker/worker-protocol';
 
 /** Where a run is. */
-export type RunPhase = 'idle' | 'starting' | 'training' | 'paused' | 'stopping' | 'done' | 'failed';
+export type RunPhase = 'idle' | 'starting' | 'training' | 'paused' | 'stopping' | 'evaluating' | 'done' | 'failed';
 
 /** One point of the per-batch curves. */
 export interface BatchPoint {
@@ -48,6 +48,8 @@ export interface RunState {
   } | null;
   fault: { kind: FaultKind; message: string } | null;
   featureMaps: FeatureMaps | null;
+  /** Samples in the test set being evaluated, while the phase is `evaluating`. */
+  testCount: number;
 }
 
 /** Before any run. */
@@ -64,16 +66,21 @@ export const IDLE: RunState = {
   result: null,
   fault: null,
   featureMaps: null,
+  testCount: 0,
 };
 
-/** A run just asked for: earlier curves and results cleared. */
+/**
+ * A run just asked for: earlier curves and results cleared. The histories are
+ * new arrays: the reducer appends to them in place, so sharing IDLE's would
+ * carry every earlier run's points into this one's charts.
+ */
 export function startingRun(requestedBackend: BackendName): RunState {
-  return { ...IDLE, phase: 'starting', requestedBackend };
+  return { ...IDLE, phase: 'starting', requestedBackend, batches: [], epochs: [] };
 }
 
 /** Whether a run is under way (its worker busy). */
 export const isRunning = (phase: RunPhase): boolean =>
-  phase === 'starting' || phase === 'training' || phase === 'paused' || phase === 'stopping';
+  phase === 'starting' || phase === 'training' || phase === 'paused' || phase === 'stopping' || phase === 'evaluating';
 
 /** Folds one worker message into the state. */
 export function reduceRun(state: RunState, message: FromWorker): RunState {
@@ -111,6 +118,8 @@ export function reduceRun(state: RunState, message: FromWorker): RunState {
       return state.phase === 'stopping' ? state : { ...state, phase: 'paused' };
     case 'resumed':
       return state.phase === 'stopping' ? state : { ...state, phase: 'training' };
+    case 'evaluating':
+      return { ...state, phase: 'evaluating', testCount: message.testCount };
     case 'done':
       return {
         ...state,
@@ -146,6 +155,9 @@ export function duration(seconds: number): string {
 
 /** The progress line: epoch, batch, samples/s, ETA. */
 export function progressText(state: RunState, epochsTotal: number): string {
+  // The last batch's ETA reads 0 s by now, and evaluating a large test set takes seconds.
+  if (state.phase === 'evaluating')
+    return `Evaluating on the test set (${state.testCount.toLocaleString('en-US')} samples)…`;
   const e = state.last;
   if (!e) return state.phase === 'starting' ? 'Starting…' : '';
   return `Epoch ${e.epoch + 1}/${epochsTotal} · batch ${e.batch + 1}/${e.batchesPerEpoch} · ${Math.round(e.samplesPerSecond)} samples/s · ETA ${duration(e.etaSeconds)}`;

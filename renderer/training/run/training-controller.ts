@@ -196,7 +196,8 @@ export class TrainingController {
 
   /** Stops after the current batch; the run then evaluates what it has learned. */
   stop(): void {
-    if (!isRunning(this.state.run.phase)) return;
+    // Once training is over there is nothing left to stop: the test set is being evaluated.
+    if (!isRunning(this.state.run.phase) || this.state.run.phase === 'evaluating') return;
     this.worker?.postMessage({ type: 'stop' });
     this.set({ run: { ...this.state.run, phase: 'stopping' } });
   }

@@ -155,7 +155,7 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
         )}
         <button
           onClick={() => controller.stop()}
-          disabled={!running || run.phase === 'stopping'}
+          disabled={!running || run.phase === 'stopping' || run.phase === 'evaluating'}
           data-testid="train-stop"
         >
           Stop

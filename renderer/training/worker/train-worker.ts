@@ -145,6 +145,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
     onEpochEnd: (event) => post({ type: 'epoch', event }),
   });
   abort = null;
+  post({ type: 'evaluating', testCount: dataset.test.count });
   await drawBoundary();
   const evaluation = await evaluate(tf, model, dataset.test, {
     inputShape: dataset.inputShape,

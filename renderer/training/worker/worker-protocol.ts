@@ -90,6 +90,8 @@ export type FromWorker =
   | { type: 'boundary'; resolution: number; halfSide: number; values: Float32Array }
   | { type: 'paused' }
   | { type: 'resumed' }
+  /** Training is over; the test set is being evaluated (seconds on a large one). */
+  | { type: 'evaluating'; testCount: number }
   | {
       type: 'done';
       status: 'completed' | 'cancelled';
