@@ -8,6 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { ValidationError } from '../core/errors';
 import { openDesignFile, type DesignFile, type OpenOptions } from '../core/formats/design-file';
+import { parseRunRecords } from '../core/train/run-record';
 import { UnknownInputSizeError } from '../core/formats/keras-import';
 import type { Graph } from '../core/graph/graph';
 import { LIMITS } from '../core/limits';
@@ -67,7 +68,11 @@ export function openDesignText<K extends DesignFile['kind']>(
   options: OpenOptions<K> = {},
 ): Extract<DesignFile, { kind: K }> {
   try {
-    return openDesignFile(text, options);
+    const design = openDesignFile(text, options);
+    // A project's kept runs are part of the file, refused with their path as the app refuses them.
+    const opened: DesignFile = design;
+    if (opened.kind === 'project') parseRunRecords(opened.project.training?.runs, ['training', 'runs']);
+    return design;
   } catch (e) {
     if (e instanceof UnknownInputSizeError) {
       const example = e.suggested ? e.suggested.join(',') : e.declared.map((d) => d ?? 'N').join(',');

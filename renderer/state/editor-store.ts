@@ -8,6 +8,8 @@
 import type { OpenedFile } from '../../electron/contract';
 import { emptyGraph, type Graph } from '../../core/graph/graph';
 import type { TrainedModel } from './trained-model';
+import type { RunRecord } from '../../core/train/run-record';
+import { readRuns, withRunAdded, withRunRemoved, withRunRestored } from './project-training';
 
 /** A short message for the user: a refused connection, a failed load, a saved file. */
 export interface Notice {
@@ -266,6 +268,29 @@ export class EditorStore {
    */
   setTraining(training: Record<string, unknown> | undefined, saved = false): void {
     this.set(saved ? { training, savedTraining: training } : { training });
+  }
+
+  /**
+   * Keeps a finished run with the project, numbered after the last one, and
+   * returns its id. Like a settings change it is saved with the project and
+   * not an undo step: runs record what happened, they are not design edits.
+   */
+  keepRun(run: Omit<RunRecord, 'id'>): string {
+    const { training, id } = withRunAdded(this.state.training, run);
+    this.set({ training });
+    return id;
+  }
+
+  /** Deletes the kept run `id`, with a notice that offers it back. */
+  deleteRun(id: string): void {
+    const runs = readRuns(this.state.training);
+    const index = runs.findIndex((r) => r.id === id);
+    if (index < 0) return;
+    this.set({ training: withRunRemoved(this.state.training, id) });
+    this.notify('info', `Deleted ${id}.`, {
+      label: 'Undo',
+      run: () => this.set({ training: withRunRestored(this.state.training, runs[index], index) }),
+    });
   }
 
   /** Asks for an input size to import a model at (`null` closes the question). */

@@ -22,6 +22,7 @@ import { requestLayout } from '../canvas/layout-client';
 import { applyLayout } from '../../core/graph/geometry';
 import { trainedModelExport, trainedModelFor } from './trained-model';
 import { restoreTrainedModel, weightsToSave, withoutWeights } from './weights-sidecar';
+import { readRuns } from './project-training';
 
 /** A message as a clause of a longer notice: without its closing full stop, so the notice does not end up with two. */
 const clause = (message: string): string => message.replace(/\.$/, '');
@@ -73,6 +74,8 @@ export async function openProjectFile(store: EditorStore, file: OpenedFile): Pro
     const identified = identifyFile(file.text);
     if (identified.kind === 'layers-model') return await importModelFile(store, file);
     ({ graph, training } = openDesignFile(identified, { accept: ['project'] }).project);
+    // Kept runs are part of the file: a malformed one refuses it whole, so a later save cannot drop them.
+    readRuns(training);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     store.notify('error', `Could not open ${file.name}: ${clause(e.message)}. Your design is unchanged.`);

@@ -1,13 +1,15 @@
 /**
  * The project file's `training` field as the Train view writes it:
- * `{ settings, data }`, where `settings` is core's TrainingSettings input
- * (validated by `parseTrainingSettings`, so the CLI reads it the same way)
- * and `data` names the dataset (one of {@link DATASET_CHOICES}) and how many
- * training samples to use.
+ * `{ settings, data, runs }`, where `settings` is core's TrainingSettings input
+ * (validated by `parseTrainingSettings`, so the CLI reads it the same way),
+ * `data` names the dataset (one of {@link DATASET_CHOICES}) and how many
+ * training samples to use, and `runs` lists the runs kept with the project
+ * (core's RunRecord, validated by `parseRunRecords`).
  */
 import { ValidationError } from '../../core/errors';
 import { parseTrainingSettings, type TrainingSettings } from '../../core/train/settings';
 import { defaultSettingsFor, retargetDefaults, type DataKind } from '../../core/train/defaults';
+import { nextRunId, parseRunRecords, type RunRecord } from '../../core/train/run-record';
 import type { ToyDatasetName } from '../../core/data/toy';
 
 /** The datasets the data panel offers; `id` becomes the `dataset-<id>` test id. */
@@ -48,6 +50,8 @@ export interface DataChoice {
 export interface TrainingConfig {
   settings: TrainingSettings;
   data: DataChoice;
+  /** The runs kept with the project, oldest first. */
+  runs: readonly RunRecord[];
 }
 
 /** The kind of data a choice gives, which decides its starting settings (core/train/defaults.ts). */
@@ -63,6 +67,7 @@ export function dataKindOfChoice(id: DatasetChoiceId): DataKind {
 export const DEFAULT_CONFIG: TrainingConfig = {
   settings: parseTrainingSettings({ ...defaultSettingsFor('images'), seed: 1 }),
   data: { dataset: 'mnist', limit: null },
+  runs: [],
 };
 
 /**
@@ -73,7 +78,16 @@ export const DEFAULT_CONFIG: TrainingConfig = {
  */
 export function withDataset(config: TrainingConfig, dataset: DatasetChoiceId): TrainingConfig {
   const settings = retargetDefaults(config.settings, dataKindOfChoice(config.data.dataset), dataKindOfChoice(dataset));
-  return { settings, data: { ...config.data, dataset } };
+  return { ...config, settings, data: { ...config.data, dataset } };
+}
+
+/**
+ * The runs kept in a project's `training` field. A malformed one is a
+ * malformed file: opening refuses it whole, naming the bad field
+ * (`At training.runs.0.test.accuracy: …`), so a save never drops the runs.
+ */
+export function readRuns(training: Record<string, unknown> | undefined): RunRecord[] {
+  return parseRunRecords(training?.runs, ['training', 'runs']);
 }
 
 /**
@@ -86,6 +100,14 @@ export function readTrainingConfig(training: Record<string, unknown> | undefined
   problem: string | null;
 } {
   if (!training) return { config: DEFAULT_CONFIG, problem: null };
+  // Checked when the file opened, so this only fails for a record this build wrote wrongly.
+  let runs: RunRecord[] = [];
+  try {
+    runs = readRuns(training);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    return { config: DEFAULT_CONFIG, problem: `The project's runs were not read: ${e.message}` };
+  }
   try {
     const settings = parseTrainingSettings(training.settings ?? {}, ['training', 'settings']);
     const raw = (training.data ?? {}) as Record<string, unknown>;
@@ -99,14 +121,53 @@ export function readTrainingConfig(training: Record<string, unknown> | undefined
         `expected a whole number ≥ 1 or null, got ${JSON.stringify(limit)}`,
       );
     }
-    return { config: { settings, data: { dataset, limit } }, problem: null };
+    return { config: { settings, data: { dataset, limit }, runs }, problem: null };
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
-    return { config: DEFAULT_CONFIG, problem: `The project's training settings were not used: ${e.message}` };
+    // The runs were read: they stay, so the next save keeps them.
+    return {
+      config: runs.length ? { ...DEFAULT_CONFIG, runs } : DEFAULT_CONFIG,
+      problem: `The project's training settings were not used: ${e.message}`,
+    };
   }
 }
 
-/** The `training` field to save. */
+/** The `training` field to save (no `runs` entry while there are none, so older files stay as they were). */
 export function writeTrainingConfig(config: TrainingConfig): Record<string, unknown> {
-  return { settings: structuredClone(config.settings), data: { ...config.data } };
+  return {
+    settings: structuredClone(config.settings),
+    data: { ...config.data },
+    ...(config.runs.length ? { runs: [...config.runs] } : {}),
+  };
+}
+
+/**
+ * `training` with one more run kept, numbered after the last (`run-3` after
+ * `run-2`); returns the new field and the id given.
+ */
+export function withRunAdded(
+  training: Record<string, unknown> | undefined,
+  run: Omit<RunRecord, 'id'>,
+): { training: Record<string, unknown>; id: string } {
+  const runs = readRuns(training);
+  const id = nextRunId(runs);
+  return { training: { ...training, runs: [...runs, { id, ...run }] }, id };
+}
+
+/** `training` with `run` back at `index` (undoing its deletion); unchanged if its id is taken again meanwhile. */
+export function withRunRestored(
+  training: Record<string, unknown> | undefined,
+  run: RunRecord,
+  index: number,
+): Record<string, unknown> | undefined {
+  const runs = readRuns(training);
+  if (runs.some((r) => r.id === run.id)) return training;
+  return { ...training, runs: [...runs.slice(0, index), run, ...runs.slice(index)] };
+}
+
+/** `training` without the run `id`. */
+export function withRunRemoved(training: Record<string, unknown> | undefined, id: string): Record<string, unknown> {
+  const runs = readRuns(training).filter((r) => r.id !== id);
+  const { runs: _old, ...rest } = training ?? {};
+  return runs.length ? { ...rest, runs } : rest;
 }

@@ -84,6 +84,16 @@ describe('netcanvas command line', () => {
     expect(result.stderr).toMatch(/--input and --classes apply to templates/);
   });
 
+  it('refuses a project whose kept runs are malformed, naming the field, as the app does', async () => {
+    const b = new GraphBuilder();
+    b.layer('Dense', { units: 2 }, b.input([2]));
+    const project = createProject(b.build(), 'ring', { runs: [{ id: 'run-1', startedAt: 'today' }] });
+    writeFileSync(join(dir, 'runs.netcanvas.json'), serializeProjectFile(project));
+    const result = await run('validate', 'runs.netcanvas.json');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^netcanvas: runs\.netcanvas\.json: At training\.runs\.0\.design: /);
+  });
+
   it('summarises a broken design anyway, lists its problems and exits 1', async () => {
     const b = new GraphBuilder();
     let x = b.input([8, 8, 3], 'image');

@@ -286,6 +286,60 @@ describe('training in the app', () => {
     expect(pageErrors).toEqual([]);
   }, 180_000);
 
+  it('keeps each run in a list: linear then MLP on the ring, the second charts start empty, ticking overlays the first', async () => {
+    /** One line of the loss chart as drawn (RunCharts writes what it drew after each redraw). */
+    const line = async (label: string) => {
+      const drawn: { label: string; points: number; first: number | null; last: number | null }[] = JSON.parse(
+        (await testId('chart-loss').getAttribute('data-drawn')) ?? '[]',
+      );
+      return drawn.find((d) => d.label === label);
+    };
+    const accuracies: string[] = [];
+    for (const template of ['linear', 'mlp']) {
+      await openTemplate(template, '2', '2');
+      await testId('train-open').click();
+      await testId('dataset-toy-ring').click();
+      // Nothing but the backend chosen: WebGL here is a software renderer.
+      await configure({}, { 'train-backend': 'wasm' });
+      if (template === 'mlp') {
+        await testId('train-start').click();
+        // While the MLP trains, its curves hold its own epochs only, none of the linear run's 30.
+        const progress = () => testId('train-progress-text').textContent();
+        await expect.poll(progress, { timeout: 60_000 }).toMatch(/^Epoch ([3-9]|\d\d)\//);
+        await expect.poll(() => line('train (epoch)')).toBeDefined();
+        const epochLine = await line('train (epoch)');
+        const epoch = Number(/^Epoch (\d+)\//.exec((await progress()) ?? '')?.[1]);
+        expect(epochLine!.points).toBeLessThanOrEqual(epoch);
+        await testId('train-accuracy').waitFor({ timeout: 120_000 });
+        accuracies.push((await testId('train-accuracy').textContent()) ?? '');
+      } else {
+        accuracies.push((await trainAndReadAccuracy(120_000)).text);
+      }
+      await expect.poll(() => testId('run-row').count()).toBe(accuracies.length);
+    }
+    // Two rows, each with its run's test accuracy.
+    expect(await testId('run-accuracy').allTextContents()).toEqual(accuracies);
+    // The current curves are the MLP's 30 epochs, from epoch 1.
+    await expect.poll(() => line('train (epoch)')).toEqual({ label: 'train (epoch)', points: 30, first: 1, last: 30 });
+    expect(await line('run-1 train')).toBeUndefined();
+
+    // Ticking the first run (from the keyboard) overlays it in its own colour, with a legend entry.
+    const tick = testId('run-row').first().getByRole('checkbox', { name: 'Overlay run-1 on the charts' });
+    await tick.focus();
+    await page.keyboard.press('Space');
+    expect(await tick.isChecked()).toBe(true);
+    await expect.poll(() => line('run-1 train')).toMatchObject({ points: 30, first: 1, last: 30 });
+    expect(await testId('chart-legend').textContent()).toContain('run-1 · 2 layers · toy:ring: train');
+    // And it says what differed from the MLP's run: the design, a hidden layer added.
+    const compare = await testId('run-compare').textContent();
+    expect(compare).toContain('What differed: run-1 → run-2');
+    expect(compare).toContain('layers addedhidden:Dense');
+    console.log(
+      `[training e2e] runs kept on the ring with the defaults: linear ${accuracies[0]}, mlp ${accuracies[1]}`,
+    );
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
+
   it('pauses, resumes and stops a run, and stops a diverging one with advice', async () => {
     await openTemplate('mlp', '2', '2');
     await testId('train-open').click();

@@ -271,6 +271,7 @@ describe('training settings in the project file', () => {
         weightDecay: { l1: 0, l2: 1e-4 },
       },
       data: { dataset: 'toy-ring' as const, limit: 1500 },
+      runs: [],
     };
     store.setTraining(writeTrainingConfig(config));
     // On the web an untitled design is saved under the name typed in its name dialog.

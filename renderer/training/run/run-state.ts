@@ -5,6 +5,9 @@
  * on its own.
  */
 import type { BackendName } from '../../../core/train/backends';
+import type { Graph } from '../../../core/graph/graph';
+import { snapshotDesign, type EpochRow, type RunRecord } from '../../../core/train/run-record';
+import type { TrainingSettings } from '../../../core/train/settings';
 import type { EvaluationResult } from '../../../core/train/evaluate';
 import type { BatchEvent, EpochEvent } from '../../../core/train/session';
 import type { FaultKind, FeatureMaps, FirstLayerFilters, FromWorker } from '../worker/worker-protocol';
@@ -50,6 +53,8 @@ export interface RunState {
   featureMaps: FeatureMaps | null;
   /** Samples in the test set being evaluated, while the phase is `evaluating`. */
   testCount: number;
+  /** The id this run is kept under in the project once it has ended (`run-3`), else null. */
+  keptAs: string | null;
 }
 
 /** Before any run. */
@@ -67,6 +72,7 @@ export const IDLE: RunState = {
   fault: null,
   featureMaps: null,
   testCount: 0,
+  keptAs: null,
 };
 
 /**
@@ -138,6 +144,69 @@ export function reduceRun(state: RunState, message: FromWorker): RunState {
       if (state.phase === 'done') return { ...state, fault: { kind: message.kind, message: message.message } };
       return { ...state, phase: 'failed', fault: { kind: message.kind, message: message.message } };
   }
+}
+
+/** What a run's record needs that the worker does not report: what was trained, on what, when. */
+export interface RunSetup {
+  graph: Graph;
+  /** The design's name when it has one (the project's file name). */
+  title?: string;
+  /** The settings with the seed the run used. */
+  settings: TrainingSettings & { seed: number };
+  /** `mnist`, `toy:ring`, …: the dataset's own name. */
+  dataset: string;
+  /** Date.now() at Start. */
+  startedAt: number;
+}
+
+const finite = (value: number | undefined): number | null =>
+  value !== undefined && Number.isFinite(value) ? value : null;
+
+/**
+ * The record kept with the project for a run that has ended: completed or
+ * stopped (with its test result) or diverged (with the epochs before it). A
+ * run that failed for another reason (no memory, a design tfjs refused)
+ * taught nothing to compare and is not kept. Non-finite figures are left out,
+ * as JSON cannot hold them.
+ */
+export function runRecordOf(
+  setup: RunSetup,
+  state: RunState,
+  ended: Extract<FromWorker, { type: 'done' | 'error' }>,
+  now: number,
+): Omit<RunRecord, 'id'> | null {
+  if (ended.type === 'error' && ended.kind !== 'nan') return null;
+  const history: EpochRow[] = [];
+  for (const e of state.epochs) {
+    const [loss, accuracy] = [finite(e.loss), finite(e.accuracy)];
+    if (loss === null || accuracy === null) continue;
+    history.push({
+      epoch: e.epoch + 1,
+      loss,
+      accuracy,
+      valLoss: finite(e.valLoss),
+      valAccuracy: finite(e.valAccuracy),
+      seconds: e.seconds,
+    });
+  }
+  const evaluation = ended.type === 'done' ? ended.evaluation : null;
+  const testLoss = finite(evaluation?.loss);
+  const testAccuracy = finite(evaluation?.accuracy);
+  return {
+    startedAt: new Date(setup.startedAt).toISOString(),
+    design: snapshotDesign(setup.graph, setup.title),
+    dataset: { id: setup.dataset, trainCount: state.trainCount, validationCount: state.validationCount },
+    settings: setup.settings,
+    seed: setup.settings.seed,
+    history,
+    test:
+      evaluation && testLoss !== null && testAccuracy !== null
+        ? { loss: testLoss, accuracy: testAccuracy, count: evaluation.count }
+        : null,
+    backend: state.backend ?? state.requestedBackend ?? 'unknown',
+    seconds: Math.max(0, (now - setup.startedAt) / 1000),
+    status: ended.type === 'error' ? 'diverged' : ended.status,
+  };
 }
 
 /** `97.8%` */

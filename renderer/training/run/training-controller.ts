@@ -12,7 +12,8 @@ import { TOY_BOX_HALF_SIDE } from '../../../core/data/toy';
 import { toyName, type DatasetChoiceId } from '../../state/project-training';
 import { loadCifar10, loadImageFolder, loadMnist, loadToy, type GroupedImages } from './datasets';
 import { payloadBuffers, prepareRunData } from './run-data';
-import { IDLE, isRunning, reduceRun, startingRun, type RunState } from './run-state';
+import { IDLE, isRunning, reduceRun, runRecordOf, startingRun, type RunSetup, type RunState } from './run-state';
+import type { RunRecord } from '../../../core/train/run-record';
 import type { TrainedModel } from '../../state/trained-model';
 import type { FromWorker, ToWorker } from '../worker/worker-protocol';
 
@@ -29,6 +30,18 @@ export interface DataState {
 export interface TrainingViewState {
   data: DataState;
   run: RunState;
+  /** Ids of the kept runs the user ticked to overlay on the charts, in the order ticked. */
+  overlaid: readonly string[];
+}
+
+/**
+ * Where a run's results go: the editor store, which keeps the trained model
+ * (so saving and exporting find it) and the run's record (saved with the
+ * project). `keepRun` returns the id the record was kept under.
+ */
+export interface RunResults {
+  setTrainedModel(model: TrainedModel | null): void;
+  keepRun(run: Omit<RunRecord, 'id'>): string;
 }
 
 /** The part of a Worker the controller uses. */
@@ -50,6 +63,8 @@ export interface StartOptions {
   settings: TrainingSettings;
   limit: number | null;
   backend: BackendName;
+  /** The design's name when it has one (the project's file name), kept with the run. */
+  title?: string;
 }
 
 /** How often per-batch progress is drawn. */
@@ -59,24 +74,27 @@ export const FREQUENT_UPDATE_MS = 250;
 export const PREDICTION_SAMPLES = 48;
 
 export class TrainingController {
-  private state: TrainingViewState = { data: { choice: null, dataset: null, loading: null, error: null }, run: IDLE };
+  private state: TrainingViewState = {
+    data: { choice: null, dataset: null, loading: null, error: null },
+    run: IDLE,
+    overlaid: [],
+  };
   private readonly listeners = new Set<() => void>();
   private worker: WorkerPort | null = null;
   private readonly loaded = new Map<string, Dataset>();
   private loadSerial = 0;
   private featureRequest = 0;
   private runGraph: Graph | null = null;
+  /** What the run under way trains, for its record. */
+  private setup: RunSetup | null = null;
 
   constructor(
     private readonly createWorker: () => WorkerPort,
     /** The app's URL, against which `datasets/mnist/` and the wasm binaries resolve. */
     private readonly baseUrl: string,
     private readonly wasmBinaries: (base: string) => Record<string, string>,
-    /**
-     * Where a finished run's model goes: the editor store, so saving and
-     * exporting find it. Optional only for tests that never finish a run.
-     */
-    private readonly trainedModels: { setTrainedModel(model: TrainedModel | null): void } = { setTrainedModel() {} },
+    /** Where a finished run's model and record go (the editor store). Optional only for tests that never finish a run. */
+    private readonly results: RunResults = { setTrainedModel() {}, keepRun: () => '' },
   ) {}
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -166,7 +184,14 @@ export class TrainingController {
     }
     const worker = this.ensureWorker();
     this.runGraph = options.graph;
-    this.trainedModels.setTrainedModel(null);
+    this.setup = {
+      graph: options.graph,
+      ...(options.title ? { title: options.title } : {}),
+      settings,
+      dataset: dataset.name,
+      startedAt: Date.now(),
+    };
+    this.results.setTrainedModel(null);
     this.set({ run: startingRun(options.backend) });
     const isPoints = dataset.inputShape.length === 1 && dataset.inputShape[0] === 2;
     worker.postMessage(
@@ -202,6 +227,12 @@ export class TrainingController {
     this.set({ run: { ...this.state.run, phase: 'stopping' } });
   }
 
+  /** Ticks or unticks the kept run `id` for the charts' overlay. */
+  toggleOverlay(id: string): void {
+    const { overlaid } = this.state;
+    this.set({ overlaid: overlaid.includes(id) ? overlaid.filter((x) => x !== id) : [...overlaid, id] });
+  }
+
   /** Asks the worker for a layer's output on test image `sample`. */
   requestFeatureMaps(layer: string, sample: number): void {
     if (this.state.run.phase !== 'done') return;
@@ -235,7 +266,7 @@ export class TrainingController {
 
   private receive(message: FromWorker): void {
     if (message.type === 'done' && this.runGraph) {
-      this.trainedModels.setTrainedModel({
+      this.results.setTrainedModel({
         graph: this.runGraph,
         modelJson: message.modelJson,
         weightData: message.weightData,
@@ -243,6 +274,13 @@ export class TrainingController {
       });
     }
     if (message.type === 'feature-maps' && message.maps.requestId !== this.featureRequest) return;
-    this.set({ run: reduceRun(this.state.run, message) }, message.type === 'batch' || message.type === 'boundary');
+    let run = reduceRun(this.state.run, message);
+    // The run has ended (an error after the results is only a failed feature-map request).
+    if ((message.type === 'done' || message.type === 'error') && this.setup && this.state.run.phase !== 'done') {
+      const record = runRecordOf(this.setup, this.state.run, message, Date.now());
+      this.setup = null;
+      if (record) run = { ...run, keptAs: this.results.keepRun(record) };
+    }
+    this.set({ run }, message.type === 'batch' || message.type === 'boundary');
   }
 }

@@ -1,8 +1,10 @@
 /**
- * Live loss and accuracy curves (chart.js): training per batch, training and
- * validation per epoch, against epochs. New points are appended and the
- * charts redrawn at most once a second, without animation, so a fast run
- * never floods the editor's thread.
+ * Live loss and accuracy curves (chart.js): the current run's training per
+ * batch, training and validation per epoch, against epochs, and over them
+ * the runs the user ticked in the run list, each in its own colour (training
+ * solid, validation dashed). New points are appended and the charts redrawn
+ * at most once a second, without animation, so a fast run never floods the
+ * editor's thread. The legend is HTML beside the canvases, so it can be read.
  */
 import {
   CategoryScale,
@@ -18,11 +20,23 @@ import {
 } from 'chart.js';
 import { useEffect, useRef } from 'react';
 import type { EpochEvent } from '../../../core/train/session';
+import type { EpochRow } from '../../../core/train/run-record';
 import type { BatchPoint } from '../run/run-state';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip, Decimation);
 
 type Point = { x: number; y: number };
+
+/** A kept run drawn over the current one. */
+export interface ChartOverlay {
+  id: string;
+  /** What the legend calls it, e.g. `run-1 · toy:ring`. */
+  label: string;
+  colour: string;
+  history: readonly EpochRow[];
+}
+
+const CURRENT_COLOURS = { batch: 'rgb(37 99 235 / 35%)', epoch: 'rgb(37 99 235)', validation: 'rgb(234 88 12)' };
 
 /** The charts redraw at most this often. */
 const CHART_REDRAW_MS = 1000;
@@ -42,17 +56,35 @@ export function curves(
   };
 }
 
+/** A kept run's two curves of one chart, from its history (epochs count from 1 there). */
+export function overlayCurves(metric: Metric, history: readonly EpochRow[]): { epoch: Point[]; validation: Point[] } {
+  const valKey = metric === 'loss' ? 'valLoss' : 'valAccuracy';
+  return {
+    epoch: history.map((row) => ({ x: row.epoch, y: row[metric] })),
+    validation: history
+      .filter((row) => row[valKey] !== null)
+      .map((row) => ({ x: row.epoch, y: row[valKey] as number })),
+  };
+}
+
 function MetricChart({
   metric,
   batches,
   epochs,
+  overlays,
   testId,
 }: {
   metric: Metric;
   batches: readonly BatchPoint[];
   epochs: readonly EpochEvent[];
+  overlays: readonly ChartOverlay[];
   testId: string;
 }) {
+  const box = useRef<HTMLDivElement>(null);
+  // Batch points are appended, not rebuilt: a long run has tens of thousands of them. They are
+  // appended from the run's own array only: another array is another run, whose curve starts afresh.
+  const seen = useRef<{ from: readonly BatchPoint[] | null; count: number }>({ from: null, count: 0 });
+  const lastDraw = useRef(0);
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart<'line', Point[]> | null>(null);
   const frame = useRef<number | null>(null);
@@ -77,9 +109,9 @@ function MetricChart({
       type: 'line',
       data: {
         datasets: [
-          line('train (batch)', 'rgb(37 99 235 / 35%)', { borderWidth: 1 }),
-          line('train (epoch)', 'rgb(37 99 235)', { pointRadius: 3 }),
-          line('validation (epoch)', 'rgb(234 88 12)', { pointRadius: 3 }),
+          line('train (batch)', CURRENT_COLOURS.batch, { borderWidth: 1 }),
+          line('train (epoch)', CURRENT_COLOURS.epoch, { pointRadius: 3 }),
+          line('validation (epoch)', CURRENT_COLOURS.validation, { pointRadius: 3 }),
         ],
       },
       options: {
@@ -95,21 +127,20 @@ function MetricChart({
         },
         plugins: {
           decimation: { enabled: true, algorithm: 'lttb', samples: 1000 },
-          legend: { labels: { boxWidth: 12 } },
+          legend: { display: false },
         },
       },
     });
+    // A new chart holds no points yet (React's strict mode builds it twice).
+    seen.current = { from: null, count: 0 };
     return () => {
       chart.current?.destroy();
       chart.current = null;
     };
   }, [metric]);
 
-  // Batch points are appended, not rebuilt: a long run has tens of thousands of them.
-  const seen = useRef(0);
-  const lastDraw = useRef(0);
-  const latest = useRef({ batches, epochs });
-  latest.current = { batches, epochs };
+  const latest = useRef({ batches, epochs, overlays });
+  latest.current = { batches, epochs, overlays };
   useEffect(() => {
     if (!chart.current || frame.current !== null) return;
     // A redraw costs the editor's thread several milliseconds; once a second keeps the curves live.
@@ -119,41 +150,95 @@ function MetricChart({
       lastDraw.current = performance.now();
       const c = chart.current;
       if (!c) return;
-      const { batches: points, epochs: rows } = latest.current;
+      const { batches: points, epochs: rows, overlays: kept } = latest.current;
       const [perBatch, perEpoch, validation] = c.data.datasets;
-      if (points.length < seen.current) {
+      if (points !== seen.current.from || points.length < seen.current.count) {
         perBatch.data = [];
-        seen.current = 0;
+        seen.current = { from: points, count: 0 };
       }
-      for (let i = seen.current; i < points.length; i++)
+      for (let i = seen.current.count; i < points.length; i++)
         perBatch.data.push({ x: points[i].epochs, y: points[i][metric] });
-      seen.current = points.length;
+      seen.current.count = points.length;
       const data = curves(metric, [], rows);
       perEpoch.data = data.epoch;
       validation.data = data.validation;
+      const overlaid = kept.flatMap((run): ChartDataset<'line', Point[]>[] => {
+        const lines = overlayCurves(metric, run.history);
+        const style = { borderColor: run.colour, backgroundColor: run.colour, borderWidth: 1.5, pointRadius: 2 };
+        return [
+          { label: `${run.id} train`, data: lines.epoch, ...style },
+          { label: `${run.id} validation`, data: lines.validation, ...style, borderDash: [5, 4] },
+        ];
+      });
+      c.data.datasets = [perBatch, perEpoch, validation, ...overlaid];
       c.update('none');
+      // What is drawn, line by line, for tests and tools that cannot read a canvas.
+      box.current?.setAttribute(
+        'data-drawn',
+        JSON.stringify(
+          c.data.datasets.map((d) => ({
+            label: d.label,
+            points: d.data.length,
+            first: d.data[0]?.x ?? null,
+            last: d.data.at(-1)?.x ?? null,
+          })),
+        ),
+      );
     }, wait);
   });
 
   useEffect(
     () => () => {
       if (frame.current !== null) clearTimeout(frame.current);
+      // Left set, it would stop every later redraw after a remount (React's strict mode mounts twice).
+      frame.current = null;
     },
     [],
   );
 
   return (
-    <div className="nc-chart" data-testid={testId}>
-      <canvas ref={canvas} />
+    <div className="nc-chart" data-testid={testId} ref={box}>
+      <canvas ref={canvas} role="img" aria-label={`${metric} per epoch`} />
     </div>
   );
 }
 
-export function RunCharts({ batches, epochs }: { batches: readonly BatchPoint[]; epochs: readonly EpochEvent[] }) {
+function LegendItem({ colour, dashed = false, children }: { colour: string; dashed?: boolean; children: string }) {
   return (
-    <div className="nc-charts">
-      <MetricChart metric="loss" batches={batches} epochs={epochs} testId="chart-loss" />
-      <MetricChart metric="accuracy" batches={batches} epochs={epochs} testId="chart-accuracy" />
+    <li data-testid="chart-legend-item">
+      <span className={`nc-legend-line${dashed ? ' nc-legend-dashed' : ''}`} style={{ borderColor: colour }} />
+      {children}
+    </li>
+  );
+}
+
+export function RunCharts({
+  batches,
+  epochs,
+  overlays = [],
+}: {
+  batches: readonly BatchPoint[];
+  epochs: readonly EpochEvent[];
+  /** Kept runs to draw over the current one. */
+  overlays?: readonly ChartOverlay[];
+}) {
+  return (
+    <div>
+      <div className="nc-charts">
+        <MetricChart metric="loss" batches={batches} epochs={epochs} overlays={overlays} testId="chart-loss" />
+        <MetricChart metric="accuracy" batches={batches} epochs={epochs} overlays={overlays} testId="chart-accuracy" />
+      </div>
+      <ul className="nc-chart-legend" aria-label="Chart legend" data-testid="chart-legend">
+        <LegendItem colour={CURRENT_COLOURS.batch}>this run: train (batch)</LegendItem>
+        <LegendItem colour={CURRENT_COLOURS.epoch}>train (epoch)</LegendItem>
+        <LegendItem colour={CURRENT_COLOURS.validation}>validation (epoch)</LegendItem>
+        {overlays.flatMap((run) => [
+          <LegendItem key={`${run.id}-train`} colour={run.colour}>{`${run.label}: train`}</LegendItem>,
+          <LegendItem key={`${run.id}-validation`} colour={run.colour} dashed>
+            {`${run.label}: validation`}
+          </LegendItem>,
+        ])}
+      </ul>
     </div>
   );
 }

@@ -17,12 +17,13 @@ import { applyFix } from '../../../core/graph/fixes';
 import { FitProposals } from './FitProposals';
 import { PointsPlot } from './PointsPlot';
 import { ResultsPanel } from './ResultsPanel';
-import { RunCharts } from './RunCharts';
+import { RunCharts, type ChartOverlay } from './RunCharts';
+import { RunsPanel, runColour, runLabel } from './RunsPanel';
 import { isImageData } from '../run/run-data';
 import { isRunning, progressFraction, progressText } from '../run/run-state';
 import { SettingsPanel } from './SettingsPanel';
 import { trainedModelFor } from '../../state/trained-model';
-import { exportModel } from '../../state/file-commands';
+import { designName, exportModel } from '../../state/file-commands';
 import type { TrainingController } from '../run/training-controller';
 import './training.css';
 
@@ -72,7 +73,23 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
   const trained = run.phase === 'done' ? trainedModelFor(editor, editor.graph) : null;
 
   const start = () =>
-    controller.start({ graph: editor.graph, settings: config.settings, limit: config.data.limit, backend });
+    controller.start({
+      graph: editor.graph,
+      settings: config.settings,
+      limit: config.data.limit,
+      backend,
+      ...(editor.fileName ? { title: designName(editor.fileName) } : {}),
+    });
+
+  // The ticked runs over the current one; the current run's own record is already drawn as the current lines.
+  const runs = config.runs;
+  const overlays = useMemo(
+    (): ChartOverlay[] =>
+      runs
+        .filter((r) => view.overlaid.includes(r.id) && r.id !== run.keptAs)
+        .map((r) => ({ id: r.id, label: runLabel(r), colour: runColour(r.id), history: r.history })),
+    [runs, view.overlaid, run.keptAs],
+  );
 
   const points = dataset && dataset.inputShape.length === 1 && dataset.inputShape[0] === 2;
   const images = dataset ? isImageData(dataset.inputShape) : false;
@@ -220,7 +237,7 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
                 ? ` · done: ${Math.round(run.result.samplesPerSecond)} samples/s`
                 : ''}
             </p>
-            <RunCharts batches={run.batches} epochs={run.epochs} />
+            <RunCharts batches={run.batches} epochs={run.epochs} overlays={overlays} />
             {points && dataset && (
               <div className="nc-boundary">
                 <h4>Decision boundary</h4>
@@ -228,6 +245,16 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
               </div>
             )}
           </section>
+          <RunsPanel
+            runs={runs}
+            overlaid={view.overlaid}
+            current={run.keptAs}
+            onToggle={(id) => controller.toggleOverlay(id)}
+            onDelete={(id) => {
+              if (view.overlaid.includes(id)) controller.toggleOverlay(id);
+              store.deleteRun(id);
+            }}
+          />
           {run.result && dataset && (
             <ResultsPanel
               evaluation={run.result.evaluation}
