@@ -1,15 +1,7 @@
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf } from './layer-spec';
 import { convSummary, type Padding } from './window-math';
 import { kernelAndBias, onnxActivation, torchConvModule, torchPair } from './nchw-export';
-import {
-  kerasActivation,
-  kerasBool,
-  kerasInt,
-  kerasPadding,
-  kerasPair,
-  requireChannelsLast,
-  requireValue,
-} from './keras-config';
+import { kerasConvWindow, kerasInt, refuseDilation, requireValue } from './keras-config';
 
 /**
  * Output length of a transposed convolution along one axis, as Keras and
@@ -86,19 +78,10 @@ export const conv2dTranspose = defineLayer({
     `depth: ${p.filters} filters`,
   ],
   fromKeras: (c) => {
-    requireChannelsLast(c);
+    const window = kerasConvWindow(c);
     requireValue(c, 'output_padding', undefined, 'NetCanvas computes the output size from the kernel and stride');
-    const dilation = kerasPair(c, 'dilation_rate', [1, 1]);
-    if (dilation[0] !== 1 || dilation[1] !== 1)
-      requireValue(c, 'dilation_rate', undefined, 'TensorFlow.js has no dilated transposed convolution');
-    return {
-      filters: kerasInt(c, 'filters'),
-      kernelSize: kerasPair(c, 'kernel_size'),
-      strides: kerasPair(c, 'strides', [1, 1]),
-      padding: kerasPadding(c),
-      activation: kerasActivation(c),
-      useBias: kerasBool(c, 'use_bias', true),
-    };
+    refuseDilation(c, 'TensorFlow.js has no dilated transposed convolution');
+    return { filters: kerasInt(c, 'filters'), ...window };
   },
   toTfjs: (p, tf, name) => tf.layers.conv2dTranspose({ ...p, name }),
   // tfjs's kernel is (H, W, out, in); the conv layout's HWIO → OIHW turns it into PyTorch's (in, out, H, W).

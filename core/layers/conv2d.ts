@@ -9,15 +9,7 @@ import {
   torchWindowPadding,
   windowPadding,
 } from './nchw-export';
-import {
-  kerasActivation,
-  kerasBool,
-  kerasInt,
-  kerasPadding,
-  kerasPair,
-  requireChannelsLast,
-  requireValue,
-} from './keras-config';
+import { kerasConvWindow, kerasInt, kerasPair, requireValue } from './keras-config';
 
 /** 2-D convolution over [batch, height, width, channels]: `filters` learned kernels slid over the input. */
 export const conv2d = defineLayer({
@@ -68,16 +60,12 @@ export const conv2d = defineLayer({
     `depth: ${p.filters} filters`,
   ],
   fromKeras: (c) => {
-    requireChannelsLast(c);
+    const window = kerasConvWindow(c);
     requireValue(c, 'groups', 1, 'grouped convolution is not offered');
     return {
       filters: kerasInt(c, 'filters'),
-      kernelSize: kerasPair(c, 'kernel_size'),
-      strides: kerasPair(c, 'strides', [1, 1]),
-      padding: kerasPadding(c),
+      ...window,
       dilationRate: kerasPair(c, 'dilation_rate', [1, 1]),
-      activation: kerasActivation(c),
-      useBias: kerasBool(c, 'use_bias', true),
     };
   },
   toTfjs: (p, tf, name) => tf.layers.conv2d({ ...p, name }),

@@ -8,7 +8,7 @@ import {
   torchWindowPadding,
   windowPadding,
 } from './nchw-export';
-import { kerasActivation, kerasBool, kerasInt, kerasPadding, kerasPair, requireChannelsLast } from './keras-config';
+import { kerasConvWindow, kerasInt, kerasPair } from './keras-config';
 
 /** Depthwise 2-D convolution: one kernel (or `depthMultiplier` kernels) per input channel, channels kept apart. */
 export const depthwiseConv2d = defineLayer({
@@ -70,15 +70,10 @@ export const depthwiseConv2d = defineLayer({
     `depth: ${c ?? '?'} channels × ${p.depthMultiplier}`,
   ],
   fromKeras: (c) => {
-    requireChannelsLast(c);
     return {
-      kernelSize: kerasPair(c, 'kernel_size'),
-      strides: kerasPair(c, 'strides', [1, 1]),
-      padding: kerasPadding(c),
+      ...kerasConvWindow(c),
       depthMultiplier: kerasInt(c, 'depth_multiplier', 1),
       dilationRate: kerasPair(c, 'dilation_rate', [1, 1]),
-      activation: kerasActivation(c),
-      useBias: kerasBool(c, 'use_bias', true),
     };
   },
   toTfjs: (p, tf, name) => tf.layers.depthwiseConv2d({ ...p, name }),

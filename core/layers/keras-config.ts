@@ -125,6 +125,37 @@ export function requireChannelsLast(config: KerasConfig): void {
   );
 }
 
+/** The window fields every Keras convolution shares, as its layer spec names them. */
+export interface KerasConvWindow {
+  kernelSize: [number, number];
+  strides: [number, number];
+  padding: 'valid' | 'same';
+  activation: ActivationName;
+  useBias: boolean;
+}
+
+/**
+ * Reads what Conv2D, DepthwiseConv2D, SeparableConv2D and Conv2DTranspose
+ * configs have in common (kernel, strides, padding, activation, bias),
+ * refusing channels-first data first, so the four read them one way.
+ */
+export function kerasConvWindow(config: KerasConfig): KerasConvWindow {
+  requireChannelsLast(config);
+  return {
+    kernelSize: kerasPair(config, 'kernel_size'),
+    strides: kerasPair(config, 'strides', [1, 1]),
+    padding: kerasPadding(config),
+    activation: kerasActivation(config),
+    useBias: kerasBool(config, 'use_bias', true),
+  };
+}
+
+/** Refuses a `dilation_rate` other than 1×1 with `why`: for convolutions tfjs cannot dilate. */
+export function refuseDilation(config: KerasConfig, why: string): void {
+  const [dy, dx] = kerasPair(config, 'dilation_rate', [1, 1]);
+  if (dy !== 1 || dx !== 1) requireValue(config, 'dilation_rate', undefined, why);
+}
+
 /** Refuses a key whose value changes what the layer computes unless it equals the neutral `expected` value. */
 export function requireValue(config: KerasConfig, key: string, expected: unknown, why: string): void {
   const value = config[key];

@@ -2,15 +2,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { ACTIVATIONS, bool, defineLayer, int, intPair, oneOf, type Tfjs } from './layer-spec';
 import { convSummary, explainWindow2d, pairText, windowOutput, windowParams } from './window-math';
 import { onnxActivation, onnxPads, torchConvModule, torchWindowPadding, windowPadding } from './nchw-export';
-import {
-  kerasActivation,
-  kerasBool,
-  kerasInt,
-  kerasPadding,
-  kerasPair,
-  requireChannelsLast,
-  requireValue,
-} from './keras-config';
+import { kerasConvWindow, kerasInt, refuseDilation } from './keras-config';
 
 /**
  * Depthwise separable convolution: a depthwise convolution (one kernel per
@@ -59,19 +51,9 @@ export const separableConv2d = defineLayer({
     `depth: ${c ?? '?'} channels × ${p.depthMultiplier} filtered apart by ${pairText(p.kernelSize)} kernels, then mixed by 1×1 into ${p.filters} filters`,
   ],
   fromKeras: (c) => {
-    requireChannelsLast(c);
-    const dilation = kerasPair(c, 'dilation_rate', [1, 1]);
-    if (dilation[0] !== 1 || dilation[1] !== 1)
-      requireValue(c, 'dilation_rate', undefined, 'dilated separable convolution is not offered');
-    return {
-      filters: kerasInt(c, 'filters'),
-      kernelSize: kerasPair(c, 'kernel_size'),
-      strides: kerasPair(c, 'strides', [1, 1]),
-      padding: kerasPadding(c),
-      depthMultiplier: kerasInt(c, 'depth_multiplier', 1),
-      activation: kerasActivation(c),
-      useBias: kerasBool(c, 'use_bias', true),
-    };
+    const window = kerasConvWindow(c);
+    refuseDilation(c, 'dilated separable convolution is not offered');
+    return { filters: kerasInt(c, 'filters'), ...window, depthMultiplier: kerasInt(c, 'depth_multiplier', 1) };
   },
   toTfjs: (p, tf, name) => new (separableConv2dClass(tf))({ ...p, name }),
   exportedWeights: (p) => [
