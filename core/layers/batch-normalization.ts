@@ -1,23 +1,13 @@
 import { bool, defineLayer, float } from './layer-spec';
 import { kerasBool, kerasLastAxis, kerasNumber, requireValue } from './keras-config';
-import { ExportRefusal, type ExportedWeight } from './nchw-export';
+import { ExportRefusal, requireAffinePair, type ExportedWeight } from './nchw-export';
 
 const statistics: ExportedWeight[] = [
   { tfjs: 'moving_mean', torch: 'running_mean', layout: 'vector', role: 'buffer' },
   { tfjs: 'moving_variance', torch: 'running_var', layout: 'vector', role: 'buffer' },
 ];
 
-/**
- * PyTorch's BatchNorm learns γ and β together (`affine`) or neither; a
- * design that learns only one of them has no PyTorch (or, for ONNX, no
- * weight-exact) form.
- */
-function checkAffine(p: { center: boolean; scale: boolean }): void {
-  if (p.center !== p.scale)
-    throw new ExportRefusal(
-      `learns ${p.center ? 'the shift β but not the scale γ' : 'the scale γ but not the shift β'}; PyTorch's BatchNorm learns both or neither (turn both on or both off)`,
-    );
-}
+const checkAffine = (p: { center: boolean; scale: boolean }): void => requireAffinePair(p, 'BatchNorm');
 
 /**
  * Normalises each channel with the batch's mean and variance, then scales by

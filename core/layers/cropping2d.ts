@@ -1,5 +1,5 @@
 import { ShapeError } from '../errors';
-import { defineLayer, intList } from './layer-spec';
+import { defineLayer, fourEdges } from './layer-spec';
 import { kerasZeroPadding, requireChannelsLast } from './keras-config';
 
 /** `n − a − b`, worked out, or why it leaves nothing. */
@@ -20,13 +20,7 @@ export const cropping2d = defineLayer({
     'Cuts rows off the top and bottom and columns off the left and right of each feature map, so it lines up with a smaller one (the original U-Net crops its skip connections this way). No weights.',
   namePrefix: 'crop',
   params: {
-    cropping: intList({
-      default: [1, 1, 1, 1],
-      min: 0,
-      minLength: 4,
-      maxLength: 4,
-      label: 'Cropping (top, bottom, left, right)',
-    }),
+    cropping: fourEdges('Cropping'),
   },
   inputs: { min: 1, max: 1, rank: 4, describe: 'a feature map (batch, height, width, channels)' },
   inferShape: ([[batch, h, w, c]], p) => {

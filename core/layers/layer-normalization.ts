@@ -1,14 +1,8 @@
 import { bool, defineLayer, float } from './layer-spec';
 import { kerasBool, kerasLastAxis, kerasNumber, requireValue } from './keras-config';
-import { ExportRefusal, torchAxis } from './nchw-export';
+import { requireAffinePair, torchAxis } from './nchw-export';
 
-/** PyTorch's LayerNorm (1.13) learns γ and β together or neither. */
-function checkAffine(p: { center: boolean; scale: boolean }): void {
-  if (p.center !== p.scale)
-    throw new ExportRefusal(
-      `learns ${p.center ? 'the shift β but not the scale γ' : 'the scale γ but not the shift β'}; PyTorch's LayerNorm learns both or neither (turn both on or both off)`,
-    );
-}
+const checkAffine = (p: { center: boolean; scale: boolean }): void => requireAffinePair(p, 'LayerNorm');
 
 /**
  * Normalises each sample over its last axis (its channels) to zero mean and

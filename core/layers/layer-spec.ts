@@ -107,6 +107,9 @@ export const float = (o: Omit<FloatParam, 'kind'>): FloatParam => ({ kind: 'floa
 export const intPair = (o: Omit<IntPairParam, 'kind'>): IntPairParam => ({ kind: 'intPair', ...o });
 /** A list of whole numbers. */
 export const intList = (o: Omit<IntListParam, 'kind'>): IntListParam => ({ kind: 'intList', ...o });
+/** Rows and columns at a feature map's four edges, one each (ZeroPadding2D adds them, Cropping2D cuts them). */
+export const fourEdges = (what: string): IntListParam =>
+  intList({ default: [1, 1, 1, 1], min: 0, minLength: 4, maxLength: 4, label: `${what} (top, bottom, left, right)` });
 /** One of `options`. */
 export const oneOf = <T extends string>(
   options: readonly T[],

@@ -129,6 +129,19 @@ export class ExportRefusal extends Error {
 }
 
 /**
+ * PyTorch's normalisation modules (1.13) learn γ and β together (`affine`,
+ * `elementwise_affine`) or neither; a design that learns only one of them has
+ * no PyTorch (or, for ONNX, no weight-exact) form. `torchModule` names the
+ * module in the refusal.
+ */
+export function requireAffinePair(p: { center: boolean; scale: boolean }, torchModule: string): void {
+  if (p.center !== p.scale)
+    throw new ExportRefusal(
+      `learns ${p.center ? 'the shift β but not the scale γ' : 'the scale γ but not the shift β'}; PyTorch's ${torchModule} learns both or neither (turn both on or both off)`,
+    );
+}
+
+/**
  * Python helpers a layer's expression may call, emitted once at the top of
  * `model.py` when used. Keyed by name so the registry can only ask for
  * helpers that exist.

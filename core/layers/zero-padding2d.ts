@@ -1,4 +1,4 @@
-import { defineLayer, intList } from './layer-spec';
+import { defineLayer, fourEdges } from './layer-spec';
 import { kerasZeroPadding, requireChannelsLast } from './keras-config';
 
 /** Adds rows and columns of zeros around each feature map; torchvision's `padding=` becomes this in Keras. */
@@ -10,13 +10,7 @@ export const zeroPadding2d = defineLayer({
     'Adds a border of zeros around each feature map, so a following convolution can keep the size or cover the edges.',
   namePrefix: 'pad',
   params: {
-    padding: intList({
-      default: [1, 1, 1, 1],
-      min: 0,
-      minLength: 4,
-      maxLength: 4,
-      label: 'Padding (top, bottom, left, right)',
-    }),
+    padding: fourEdges('Padding'),
   },
   inputs: { min: 1, max: 1, rank: 4, describe: 'a feature map (batch, height, width, channels)' },
   inferShape: ([[batch, h, w, c]], p) => {

@@ -102,24 +102,20 @@ export function TemplateGallery({
         >
           <h3>{chosen.title}</h3>
           <p className="nc-muted">{chosen.source}</p>
-          <div className="nc-field">
-            <label htmlFor="nc-template-input">Input size (height × width × channels)</label>
-            <input
-              id="nc-template-input"
-              value={inputText}
-              onChange={(e) => setInputText(e.target.value)}
-              data-testid="template-input"
-            />
-          </div>
-          <div className="nc-field">
-            <label htmlFor="nc-template-classes">Classes</label>
-            <input
-              id="nc-template-classes"
-              value={classesText}
-              onChange={(e) => setClassesText(e.target.value)}
-              data-testid="template-classes"
-            />
-          </div>
+          <TextField
+            id="nc-template-input"
+            label="Input size (height × width × channels)"
+            value={inputText}
+            onChange={setInputText}
+            testId="template-input"
+          />
+          <TextField
+            id="nc-template-classes"
+            label="Classes"
+            value={classesText}
+            onChange={setClassesText}
+            testId="template-classes"
+          />
           {error && (
             <div className="nc-field-error" role="alert" data-testid="template-error">
               {error}
@@ -145,4 +141,26 @@ export function buildTemplate(template: Template, input: number[], classes: numb
     if (e instanceof InvalidTemplateOptionsError) return { graph: null, error: e.message };
     throw e;
   }
+}
+
+/** A labelled line of text in the form (the label names the field for screen readers too). */
+function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  testId,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  testId: string;
+}) {
+  return (
+    <div className="nc-field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId} />
+    </div>
+  );
 }

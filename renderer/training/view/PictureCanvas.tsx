@@ -1,4 +1,4 @@
-/** A small canvas showing one {@link Picture}, scaled up with crisp pixels. */
+/** Small canvases showing {@link Picture}s, scaled up with crisp pixels: one, or a grid of them. */
 import { useEffect, useRef } from 'react';
 import { paint, type Picture } from './pictures';
 
@@ -26,5 +26,28 @@ export function PictureCanvas({
       title={title}
       data-testid={testId}
     />
+  );
+}
+
+/** `count` pictures in a wrapping grid, the i-th drawn by `picture(i)` and titled `title(i)` (filters, channels). */
+export function PictureGrid({
+  count,
+  picture,
+  title,
+  size,
+  testId,
+}: {
+  count: number;
+  picture: (index: number) => Picture;
+  title: (index: number) => string;
+  size: number;
+  testId?: string;
+}) {
+  return (
+    <div className="nc-sample-grid" data-testid={testId}>
+      {Array.from({ length: count }, (_, i) => (
+        <PictureCanvas key={i} picture={picture(i)} size={size} title={title(i)} />
+      ))}
+    </div>
   );
 }

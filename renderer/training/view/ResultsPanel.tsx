@@ -6,7 +6,7 @@
 import { useMemo, useState } from 'react';
 import type { Dataset } from '../../../core/data/dataset';
 import type { EvaluationResult } from '../../../core/train/evaluate';
-import { PictureCanvas } from './PictureCanvas';
+import { PictureCanvas, PictureGrid } from './PictureCanvas';
 import { channelPicture, filterPicture, samplePicture } from './pictures';
 import { isImageData, sampleValues } from '../run/run-data';
 import { percent } from '../run/run-state';
@@ -143,23 +143,22 @@ export function ResultsPanel({
           <h4>
             Filters of the first convolution “{filters.layer}” ({filters.kernelHeight}×{filters.kernelWidth})
           </h4>
-          <div className="nc-sample-grid" data-testid="first-layer-filters">
-            {Array.from({ length: filters.outChannels }, (_, f) => (
-              <PictureCanvas
-                key={f}
-                picture={filterPicture(
-                  filters.values,
-                  filters.kernelHeight,
-                  filters.kernelWidth,
-                  filters.inChannels,
-                  filters.outChannels,
-                  f,
-                )}
-                size={36}
-                title={`filter ${f + 1}`}
-              />
-            ))}
-          </div>
+          <PictureGrid
+            count={filters.outChannels}
+            picture={(f) =>
+              filterPicture(
+                filters.values,
+                filters.kernelHeight,
+                filters.kernelWidth,
+                filters.inChannels,
+                filters.outChannels,
+                f,
+              )
+            }
+            title={(f) => `filter ${f + 1}`}
+            size={36}
+            testId="first-layer-filters"
+          />
         </>
       )}
       {images && layers.length > 0 && (
@@ -205,22 +204,14 @@ export function ResultsPanel({
                 “{featureMaps.layer}”: {featureMaps.height}×{featureMaps.width}×{featureMaps.channels}
               </span>
               {featureMaps.height * featureMaps.width > 1 ? (
-                <div className="nc-sample-grid">
-                  {Array.from({ length: Math.min(featureMaps.channels, 64) }, (_, c) => (
-                    <PictureCanvas
-                      key={c}
-                      picture={channelPicture(
-                        featureMaps.values,
-                        featureMaps.height,
-                        featureMaps.width,
-                        featureMaps.channels,
-                        c,
-                      )}
-                      size={56}
-                      title={`channel ${c + 1}`}
-                    />
-                  ))}
-                </div>
+                <PictureGrid
+                  count={Math.min(featureMaps.channels, 64)}
+                  picture={(c) =>
+                    channelPicture(featureMaps.values, featureMaps.height, featureMaps.width, featureMaps.channels, c)
+                  }
+                  title={(c) => `channel ${c + 1}`}
+                  size={56}
+                />
               ) : (
                 // A flat layer: every unit's value as one strip, on a shared scale.
                 <PictureCanvas
