@@ -8,13 +8,29 @@
  * tests in `tests/cli/train.test.ts` repeat the measurement with fixed seeds.
  */
 import type { DatasetSource } from '../data/dataset-id';
-import type { TrainingSettings } from './settings';
+import type { OptimizerName } from './optimizers';
+import type { Preprocessing } from './setting-fields';
+import type { Schedule, TrainingSettings } from './settings';
 
 /** What a dataset's samples are, as far as good starting settings are concerned. */
 export type DataKind = 'images' | 'points';
 
+/**
+ * The fields whose starting value depends on the kind of data, with their
+ * types written out: the settings' own types are inferred from a schema whose
+ * defaults are these values, so they cannot be borrowed from it.
+ */
+export interface StartingValues {
+  optimizer: OptimizerName;
+  learningRate: number;
+  schedule: Schedule;
+  batchSize: number;
+  epochs: number;
+  preprocessing: Preprocessing;
+}
+
 /** The fields whose starting value depends on the kind of data. */
-export type DefaultedField = 'optimizer' | 'learningRate' | 'schedule' | 'batchSize' | 'epochs' | 'preprocessing';
+export type DefaultedField = keyof StartingValues;
 
 /** One starting value and the one sentence that explains it, shown as help in the app and in `--help`. */
 export interface ExplainedDefault<T> {
@@ -23,7 +39,7 @@ export interface ExplainedDefault<T> {
 }
 
 /** A kind of data's starting values, field by field. */
-export type KindDefaults = { [F in DefaultedField]: ExplainedDefault<TrainingSettings[F]> };
+export type KindDefaults = { [F in DefaultedField]: ExplainedDefault<StartingValues[F]> };
 
 /**
  * The starting settings per kind of data.

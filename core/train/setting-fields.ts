@@ -6,12 +6,14 @@
  * tables, as the layer registry feeds the palette, the inspector and import.
  *
  * A default is what the schema fills in for a field left out, given per kind
- * of data ({@link DataKind}) so that it may differ for images and 2-D points;
- * today every one is the same for both. The starting values of a new run, with
- * their reasons, are `./defaults.ts`'s, applied on top.
+ * of data ({@link DataKind}) so that it may differ for images and 2-D points.
+ * Where a field's good starting value depends on the data (optimizer, rate,
+ * batch, epochs, preprocessing, schedule), the default IS `./defaults.ts`'s
+ * measured starting value: a project file that leaves a field out trains as a
+ * new run in the app and `netcanvas train` would.
  */
 import { KERNEL_INITIALIZERS } from '../compile/compile';
-import type { DataKind } from './defaults';
+import { TRAINING_DEFAULTS, type DataKind, type DefaultedField, type StartingValues } from './defaults';
 
 export type { DataKind } from './defaults';
 import { OPTIMIZERS } from './optimizers';
@@ -24,6 +26,12 @@ export type PerKind<T> = Readonly<Record<DataKind, T>>;
 
 /** The same value for every kind of data. */
 export const forEveryKind = <T>(value: T): PerKind<T> => ({ images: value, points: value });
+
+/** A field's measured starting value per kind of data, from `./defaults.ts`. */
+const startingValue = <F extends DefaultedField>(field: F): PerKind<StartingValues[F]> => ({
+  images: TRAINING_DEFAULTS.images[field].value,
+  points: TRAINING_DEFAULTS.points[field].value,
+});
 
 interface SettingBase<T> {
   /** What the settings panel calls it. */
@@ -85,7 +93,7 @@ export const TRAINING_FIELDS = {
   optimizer: choice({
     label: 'Optimizer',
     options: OPTIMIZERS,
-    default: forEveryKind('adam'),
+    default: startingValue('optimizer'),
     help: 'How each step turns the gradient into weight changes: sgd follows it as is, adam adapts every weight’s step size.',
     flag: { name: 'optimizer', placeholder: 'NAME' },
   }),
@@ -96,7 +104,7 @@ export const TRAINING_FIELDS = {
     minOpen: true,
     max: 1e6,
     maxIsGuard: true,
-    default: forEveryKind(0.001),
+    default: startingValue('learningRate'),
     help: 'How far each step moves the weights along the gradient; the schedule scales it per epoch.',
     flag: { name: 'lr', placeholder: 'X' },
   }),
@@ -106,7 +114,7 @@ export const TRAINING_FIELDS = {
     min: 1,
     max: 65536,
     maxIsGuard: true,
-    default: forEveryKind(32),
+    default: startingValue('batchSize'),
     help: 'Samples per step: larger batches give steadier gradients but fewer steps per epoch and more memory.',
     flag: { name: 'batch-size', placeholder: 'N' },
   }),
@@ -116,7 +124,7 @@ export const TRAINING_FIELDS = {
     min: 1,
     max: 100000,
     maxIsGuard: true,
-    default: forEveryKind(5),
+    default: startingValue('epochs'),
     help: 'Passes over the training data.',
     flag: { name: 'epochs', placeholder: 'N' },
   }),
@@ -133,7 +141,7 @@ export const TRAINING_FIELDS = {
   preprocessing: choice({
     label: 'Preprocessing',
     options: PREPROCESSING,
-    default: forEveryKind('scale'),
+    default: startingValue('preprocessing'),
     help: 'How sample values become inputs: none as stored, scale pixels to 0–1, center also subtracts each channel’s mean, standardize also divides by its standard deviation.',
     flag: { name: 'preprocess', placeholder: 'NAME' },
   }),

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { CompileOptions } from '../compile/compile';
 import { ValidationError } from '../errors';
+import { TRAINING_DEFAULTS } from './defaults';
 import {
   AUGMENTATION_FIELDS,
   DATA_KINDS,
@@ -84,7 +85,7 @@ function settingsSchemaFor(kind: DataKind) {
     .object({
       optimizer,
       learningRate,
-      schedule: scheduleSchema.default({ kind: 'none' }),
+      schedule: scheduleSchema.default(TRAINING_DEFAULTS[kind].schedule.value),
       batchSize,
       epochs,
       validationSplit,

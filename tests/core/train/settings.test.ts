@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../core/errors';
+import { defaultSettingsFor } from '../../../core/train/defaults';
 import { learningRateAt } from '../../../core/train/schedule';
 import { compileOptionsFor, parseTrainingSettings, trainingSettingsSchema } from '../../../core/train/settings';
 
@@ -8,17 +9,28 @@ describe('training settings', () => {
     const settings = parseTrainingSettings({});
     expect(settings).toMatchObject({
       optimizer: 'adam',
-      learningRate: 0.001,
+      learningRate: 0.002,
       schedule: { kind: 'none' },
       batchSize: 32,
+      epochs: 5,
       validationSplit: 0.1,
       loss: 'categoricalCrossentropy',
       weightDecay: { l1: 0, l2: 0 },
       initializer: 'glorotUniform',
-      preprocessing: 'scale',
+      preprocessing: 'standardize',
     });
     expect(settings.augmentation).toMatchObject({ flipHorizontal: 0, crop: 0, rotation: 0, noise: 0 });
     expect(settings.seed).toBeUndefined();
+  });
+
+  it('fills a left-out field with the same starting value a new run takes, per kind of data (one source of defaults)', () => {
+    for (const kind of ['images', 'points'] as const)
+      expect(parseTrainingSettings({}, [], kind)).toMatchObject(defaultSettingsFor(kind));
+    expect(parseTrainingSettings({}, [], 'points')).toMatchObject({
+      learningRate: 0.03,
+      schedule: { kind: 'cosine', to: 0 },
+      epochs: 30,
+    });
   });
 
   it('keeps what is given and fills the rest inside nested objects', () => {
