@@ -71,7 +71,14 @@ describeWithPython('train.py of an exported design', ['torch', 'numpy'], (python
       python,
       [
         '-c',
-        'import model; m = model.build_model("run"); import torch; print(m(torch.tensor([[0.0, 1.5], [0.0, 0.1]])).argmax(1).tolist())',
+        // As a user feeds it: the points normalised as preprocessing.json says (the run's own statistics).
+        [
+          'import json, torch, model',
+          'm = model.build_model("run")',
+          'p = json.load(open("run/preprocessing.json"))',
+          'x = (torch.tensor([[0.0, 1.5], [0.0, 0.1]]) * p["scale"] - torch.tensor(p["mean"])) / torch.tensor(p["std"])',
+          'print(m(x).argmax(1).tolist())',
+        ].join('; '),
       ],
       { cwd: folder },
     );
