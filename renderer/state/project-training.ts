@@ -142,6 +142,14 @@ export function writeTrainingConfig(config: TrainingConfig): Record<string, unkn
 }
 
 /**
+ * What names a kept run across projects: its id with its start time. Ids
+ * repeat (every project has a run-1, and a deleted last run's number comes
+ * back), so ticks and "this run" are held by key, and a tick never passes to
+ * another project's run-1.
+ */
+export const runKey = (run: Pick<RunRecord, 'id' | 'startedAt'>): string => `${run.id}@${run.startedAt}`;
+
+/**
  * `training` with one more run kept, numbered after the last (`run-3` after
  * `run-2`); returns the new field and the id given.
  */

@@ -18,7 +18,7 @@ import { buildMlp } from '../../templates/mlp';
 import { EditorProvider } from '../../renderer/state/EditorContext';
 import { EditorStore, isDirty } from '../../renderer/state/editor-store';
 import { openProjectFile, saveProject } from '../../renderer/state/file-commands';
-import { readRuns, readTrainingConfig, writeTrainingConfig } from '../../renderer/state/project-training';
+import { readRuns, readTrainingConfig, runKey, writeTrainingConfig } from '../../renderer/state/project-training';
 import { TrainingController, type WorkerPort } from '../../renderer/training/run/training-controller';
 import type { FromWorker, ToWorker } from '../../renderer/training/worker/worker-protocol';
 import { TrainView } from '../../renderer/training/view/TrainView';
@@ -158,7 +158,7 @@ describe('a run that ends', () => {
     expect(first.test).toEqual({ loss: 0.31, accuracy: 0.52, count: 1000 });
     expect(Date.parse(first.startedAt)).toBeGreaterThan(0);
     // The current run knows its record, and its curves are its own.
-    expect(controller.getState().run.keptAs).toBe('run-2');
+    expect(controller.getState().run.keptAs).toBe(runKey(runs[1]));
     expect(controller.getState().run.epochs.map((e) => e.epoch)).toEqual([0, 1]);
     // Kept runs are part of the project: an unsaved change until saved.
     expect(isDirty(store.getState())).toBe(true);
@@ -264,7 +264,7 @@ describe('the run list', () => {
     const tick = rows()[0].querySelector<HTMLInputElement>('[data-testid="run-overlay"]')!;
     expect(tick.getAttribute('aria-label')).toBe('Overlay run-1 on the charts');
     await act(async () => tick.click());
-    expect(controller.getState().overlaid).toEqual(['run-1']);
+    expect(controller.getState().overlaid).toEqual([runKey(runs[0])]);
     expect(legend().slice(3)).toEqual([
       'run-1 · 2 layers · toy:ring: train',
       'run-1 · 2 layers · toy:ring: validation',
@@ -282,7 +282,20 @@ describe('the run list', () => {
     // Deleting a ticked run takes it off the charts too.
     await act(async () => rows()[0].querySelector<HTMLButtonElement>('[data-testid="run-delete"]')!.click());
     expect(rows()).toHaveLength(1);
-    expect(controller.getState().overlaid).toEqual(['run-2']);
+    expect(controller.getState().overlaid).toEqual([runKey(runs[1])]);
+
+    // Another project's run-2 is another run: the tick does not pass to it.
+    await act(async () =>
+      store.setTraining(
+        writeTrainingConfig({
+          ...readTrainingConfig(undefined).config,
+          runs: [{ ...record('run-2', mlp, 0.8), startedAt: '2026-11-30T09:00:00.000Z' }],
+        }),
+        true,
+      ),
+    );
+    expect(rows()[0].querySelector<HTMLInputElement>('[data-testid="run-overlay"]')!.checked).toBe(false);
+    expect(legend()).toHaveLength(3);
   });
 
   it('compares the two ticked runs, or the one ticked with the run just finished', () => {

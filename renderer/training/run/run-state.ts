@@ -53,7 +53,7 @@ export interface RunState {
   featureMaps: FeatureMaps | null;
   /** Samples in the test set being evaluated, while the phase is `evaluating`. */
   testCount: number;
-  /** The id this run is kept under in the project once it has ended (`run-3`), else null. */
+  /** The key of this run's record in the project once it has ended (see `runKey`), else null. */
   keptAs: string | null;
 }
 

@@ -9,7 +9,7 @@ import type { Graph } from '../../../core/graph/graph';
 import type { BackendName } from '../../../core/train/backends';
 import type { TrainingSettings } from '../../../core/train/settings';
 import { TOY_BOX_HALF_SIDE } from '../../../core/data/toy';
-import { toyName, type DatasetChoiceId } from '../../state/project-training';
+import { runKey, toyName, type DatasetChoiceId } from '../../state/project-training';
 import { loadCifar10, loadImageFolder, loadMnist, loadToy, type GroupedImages } from './datasets';
 import { payloadBuffers, prepareRunData } from './run-data';
 import { IDLE, isRunning, reduceRun, runRecordOf, startingRun, type RunSetup, type RunState } from './run-state';
@@ -30,7 +30,7 @@ export interface DataState {
 export interface TrainingViewState {
   data: DataState;
   run: RunState;
-  /** Ids of the kept runs the user ticked to overlay on the charts, in the order ticked. */
+  /** Keys (`runKey`) of the kept runs the user ticked to overlay on the charts, in the order ticked. */
   overlaid: readonly string[];
 }
 
@@ -227,10 +227,10 @@ export class TrainingController {
     this.set({ run: { ...this.state.run, phase: 'stopping' } });
   }
 
-  /** Ticks or unticks the kept run `id` for the charts' overlay. */
-  toggleOverlay(id: string): void {
+  /** Ticks or unticks the kept run with key `key` (`runKey`) for the charts' overlay. */
+  toggleOverlay(key: string): void {
     const { overlaid } = this.state;
-    this.set({ overlaid: overlaid.includes(id) ? overlaid.filter((x) => x !== id) : [...overlaid, id] });
+    this.set({ overlaid: overlaid.includes(key) ? overlaid.filter((x) => x !== key) : [...overlaid, key] });
   }
 
   /** Asks the worker for a layer's output on test image `sample`. */
@@ -279,7 +279,7 @@ export class TrainingController {
     if ((message.type === 'done' || message.type === 'error') && this.setup && this.state.run.phase !== 'done') {
       const record = runRecordOf(this.setup, this.state.run, message, Date.now());
       this.setup = null;
-      if (record) run = { ...run, keptAs: this.results.keepRun(record) };
+      if (record) run = { ...run, keptAs: runKey({ id: this.results.keepRun(record), startedAt: record.startedAt }) };
     }
     this.set({ run }, message.type === 'batch' || message.type === 'boundary');
   }

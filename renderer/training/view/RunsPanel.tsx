@@ -81,8 +81,8 @@ export function RunsPanel({
   overlaid: readonly string[];
   /** The run the charts show as the current one, once it is kept. */
   current: string | null;
-  onToggle(id: string): void;
-  onDelete(id: string): void;
+  onToggle(run: RunRecord): void;
+  onDelete(run: RunRecord): void;
 }) {
   const pair = comparedPair(runs, overlaid, current);
   const differences = pair ? compareRuns(pair[0], pair[1]) : [];
@@ -117,7 +117,7 @@ export function RunsPanel({
                     <input
                       type="checkbox"
                       checked={ticked}
-                      onChange={() => onToggle(run.id)}
+                      onChange={() => onToggle(run)}
                       aria-label={`Overlay ${run.id} on the charts`}
                       data-testid="run-overlay"
                     />
@@ -146,7 +146,7 @@ export function RunsPanel({
                   </td>
                   <td>
                     <button
-                      onClick={() => onDelete(run.id)}
+                      onClick={() => onDelete(run)}
                       aria-label={`Delete ${run.id}`}
                       title={`Delete ${run.id}`}
                       data-testid="run-delete"

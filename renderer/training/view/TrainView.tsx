@@ -10,7 +10,7 @@ import { BACKEND_CHOICES, type BackendName } from '../../../core/train/setting-f
 import { useDerived, useEditor, useEditorState } from '../../state/EditorContext';
 import { AugmentPreview } from './AugmentPreview';
 import { DataPanel } from './DataPanel';
-import { readTrainingConfig, toyName, withDataset, writeTrainingConfig } from '../../state/project-training';
+import { readTrainingConfig, runKey, toyName, withDataset, writeTrainingConfig } from '../../state/project-training';
 import { faultAdvice } from '../worker/faults';
 import { checkDesignAgainstData, type DataShape } from '../../../core/train/design-check';
 import { applyFix } from '../../../core/graph/fixes';
@@ -83,12 +83,17 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
 
   // The ticked runs over the current one; the current run's own record is already drawn as the current lines.
   const runs = config.runs;
+  const tickedIds = useMemo(
+    () => runs.filter((r) => view.overlaid.includes(runKey(r))).map((r) => r.id),
+    [runs, view.overlaid],
+  );
+  const currentId = runs.find((r) => runKey(r) === run.keptAs)?.id ?? null;
   const overlays = useMemo(
     (): ChartOverlay[] =>
       runs
-        .filter((r) => view.overlaid.includes(r.id) && r.id !== run.keptAs)
+        .filter((r) => tickedIds.includes(r.id) && r.id !== currentId)
         .map((r) => ({ id: r.id, label: runLabel(r), colour: runColour(r.id), history: r.history })),
-    [runs, view.overlaid, run.keptAs],
+    [runs, tickedIds, currentId],
   );
 
   const points = dataset && dataset.inputShape.length === 1 && dataset.inputShape[0] === 2;
@@ -247,12 +252,12 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
           </section>
           <RunsPanel
             runs={runs}
-            overlaid={view.overlaid}
-            current={run.keptAs}
-            onToggle={(id) => controller.toggleOverlay(id)}
-            onDelete={(id) => {
-              if (view.overlaid.includes(id)) controller.toggleOverlay(id);
-              store.deleteRun(id);
+            overlaid={tickedIds}
+            current={currentId}
+            onToggle={(kept) => controller.toggleOverlay(runKey(kept))}
+            onDelete={(kept) => {
+              if (view.overlaid.includes(runKey(kept))) controller.toggleOverlay(runKey(kept));
+              store.deleteRun(kept.id);
             }}
           />
           {run.result && dataset && (
