@@ -5,11 +5,12 @@
  * on wasm 4.22, recording the kernels it asked for, and comparing every
  * weight's gradient with the cpu backend's: three kernels are missing and one
  * (MaxPoolGrad) gives wrong results; every other kernel it uses matches cpu.
- * Conv2DBackpropInput is replaced too, for speed.
+ * Conv2DBackpropInput is replaced too, and BatchMatMul wrapped, for speed.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { wasmConv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { wasmConv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { wasmBatchMatMulConfig } from './batch-mat-mul';
 import {
   wasmDepthwiseConv2dBackpropFilterConfig,
   wasmDepthwiseConv2dBackpropInputConfig,
@@ -17,16 +18,23 @@ import {
 import { wasmMaxPoolGradConfig } from './max-pool-grad';
 
 /** A kernel this module supplies, and whether it replaces the backend's own. */
-export interface WasmTrainingKernel {
-  config: KernelConfig;
-  /**
-   * False: added only where the backend has none, so a later tfjs-backend-wasm
-   * that ships its own keeps it. True: the backend's own is replaced, because
-   * it gives wrong gradients (MaxPoolGrad) or is several times slower
-   * (Conv2DBackpropInput).
-   */
-  replacesBuiltIn: boolean;
-}
+export type WasmTrainingKernel =
+  | {
+      config: KernelConfig;
+      /**
+       * False: added only where the backend has none, so a later tfjs-backend-wasm
+       * that ships its own keeps it. True: the backend's own is replaced, because
+       * it gives wrong gradients (MaxPoolGrad) or is several times slower
+       * (Conv2DBackpropInput).
+       */
+      replacesBuiltIn: boolean;
+    }
+  | {
+      /** The name of the backend's own kernel that {@link wrap} builds on. */
+      kernelName: string;
+      /** A kernel around the backend's own (which it calls for the cases it leaves alone). */
+      wrap(builtIn: KernelConfig): KernelConfig;
+    };
 
 /** The kernels this module supplies for the wasm backend. */
 export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
@@ -35,7 +43,11 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   { config: wasmDepthwiseConv2dBackpropInputConfig, replacesBuiltIn: false },
   { config: wasmMaxPoolGradConfig, replacesBuiltIn: true },
   { config: wasmConv2dBackpropInputConfig, replacesBuiltIn: true },
+  { kernelName: 'BatchMatMul', wrap: wasmBatchMatMulConfig },
 ];
+
+/** Kernel functions made by a `wrap`, so a second registration leaves them be. */
+const wrappers = new WeakSet<object>();
 
 /**
  * Registers the kernels of {@link WASM_TRAINING_KERNELS} for the wasm backend
@@ -49,7 +61,18 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
  */
 export function registerWasmTrainingKernels(): string[] {
   const registered: string[] = [];
-  for (const { config, replacesBuiltIn } of WASM_TRAINING_KERNELS) {
+  for (const kernel of WASM_TRAINING_KERNELS) {
+    if ('wrap' in kernel) {
+      const builtIn = getKernel(kernel.kernelName, 'wasm');
+      if (builtIn == null || wrappers.has(builtIn.kernelFunc)) continue;
+      const config = kernel.wrap(builtIn);
+      wrappers.add(config.kernelFunc);
+      unregisterKernel(kernel.kernelName, 'wasm');
+      registerKernel(config);
+      registered.push(kernel.kernelName);
+      continue;
+    }
+    const { config, replacesBuiltIn } = kernel;
     const current = getKernel(config.kernelName, 'wasm');
     if (current?.kernelFunc === config.kernelFunc) continue;
     if (current != null) {

@@ -87,7 +87,7 @@ describe('registerWasmTrainingKernels', () => {
     // The built-in MaxPoolGrad sends an all-negative window's gradient to its first element.
     expect(maxPoolWindowGradient([-3, -1, -2, -4])).toEqual([1, 0, 0, 0]);
 
-    expect(registerWasmTrainingKernels()).toEqual([...missing, 'MaxPoolGrad', 'Conv2DBackpropInput']);
+    expect(registerWasmTrainingKernels()).toEqual([...missing, 'MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul']);
     for (const name of missing) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(maxPoolWindowGradient([-3, -1, -2, -4])).toEqual([0, 1, 0, 0]);
     expect(maxPoolWindowGradient([3, 1, 2, 4])).toEqual([0, 0, 0, 1]);
@@ -172,6 +172,57 @@ describe('Conv2D gradients on wasm match cpu', () => {
     joined.set(samples[0].dx);
     joined.set(samples[1].dx, samples[0].dx.length);
     expect(relativeError(batch.dx, joined)).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('BatchMatMul on wasm', () => {
+  beforeAll(() => {
+    registerWasmTrainingKernels();
+  });
+
+  // A Dense layer's gradients are products with a transposed operand; the
+  // wrapped kernel reorders that operand (or, for a result much wider than
+  // tall, takes the product the other way round) and hands it to XNNPACK.
+  it.each<[string, number[], number[], boolean, boolean]>([
+    ['a·b', [5, 7], [7, 3], false, false],
+    ['aᵀ·b (a weight gradient)', [7, 5], [7, 3], true, false],
+    ['a·bᵀ (an input gradient)', [5, 7], [3, 7], false, true],
+    ['aᵀ·bᵀ', [7, 5], [3, 7], true, true],
+    ['a·bᵀ with a wide result (taken as (b·aᵀ)ᵀ)', [2, 7], [9, 7], false, true],
+    ['aᵀ·b with a wide result', [7, 2], [7, 40], true, false],
+    ['aᵀ·bᵀ with a wide result', [7, 3], [70, 7], true, true],
+    ['batched aᵀ·b (left to the built-in)', [2, 7, 5], [2, 7, 3], true, false],
+  ])('computes %s as cpu does', async (_label, aShape, bShape, transposeA, transposeB) => {
+    const results: Float32Array[] = [];
+    const shapes: number[][] = [];
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await tf.setBackend(backend);
+      results.push(
+        tf.tidy(() => {
+          const a = tf.tensor(seeded(aShape, 1), aShape);
+          const b = tf.tensor(seeded(bShape, 2), bShape);
+          const product = tf.matMul(a, b, transposeA, transposeB);
+          shapes.push(product.shape);
+          return product.dataSync() as Float32Array;
+        }),
+      );
+    }
+    expect(shapes[1]).toEqual(shapes[0]);
+    expect(relativeError(results[1], results[0])).toBeLessThan(TOLERANCE);
+  });
+
+  it('frees the transposed copies it makes', async () => {
+    await tf.setBackend('wasm');
+    const a = tf.tensor(seeded([64, 9], 1), [64, 9]);
+    const b = tf.tensor(seeded([64, 4], 2), [64, 4]);
+    const before = tf.memory().numTensors;
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const ids = backend.numDataIds();
+    tf.matMul(a, b, true, false).dispose();
+    tf.matMul(b, a, true, false).dispose(); // 4 × 9: taken the other way round
+    expect(tf.memory().numTensors).toBe(before);
+    expect(backend.numDataIds()).toBe(ids);
+    tf.dispose([a, b]);
   });
 });
 

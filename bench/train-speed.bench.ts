@@ -1,0 +1,263 @@
+/**
+ * Training speed of NetCanvas against PyTorch on this machine's CPU, in the
+ * same run: LeNet-5 (28×28×1) and the CIFAR-10 CNN (32×32×3), batch 32, Adam,
+ * trained by
+ *
+ * - NetCanvas as `netcanvas train` trains (Node, the backend and options the
+ *   CLI picks, `core/train`'s session on raw uint8 images), and
+ * - the same design exported to PyTorch (`exportPytorch`), trained by
+ *   Debian's torch on the CPU with all threads (the figure issue #15 compares
+ *   against) and with one (the same work per core as NetCanvas's one thread),
+ *   the exported model's `logits()` and Adam.
+ *
+ * The two take turns, round after round (NetCanvas, PyTorch, NetCanvas, …), in
+ * one PyTorch process kept open, so a machine whose load changes during the
+ * run colours both sides alike; each line gives the load average when it was
+ * measured. The ratio is the median NetCanvas round over the median PyTorch
+ * round. PyTorch's threads wait for each other at every operation, so on a
+ * machine busier than its cores it loses more than a one-thread engine:
+ * compare the two PyTorch lines' loads before reading the ratio. Then one
+ * NetCanvas step is taken apart: the time of every kernel
+ * (the fastest of several profiled steps, so a preempted kernel does not
+ * count), what is left of the step (tfjs's engine, the JS of the layers and
+ * the optimizer), and the batch preparation.
+ *
+ * Run with `npm run bench train-speed`. Needs a Python with torch and numpy.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { compileGraph } from '../core/compile/compile';
+import { exportPytorch } from '../core/formats/pytorch/index';
+import type { TrainingData } from '../core/train/batches';
+import { makeBatch } from '../core/train/batches';
+import { crossEntropy, outputIsProbability, probabilities } from '../core/train/metrics';
+import { computeNormalization } from '../core/train/preprocess';
+import { train } from '../core/train/session';
+import { selectBackend } from '../core/train/backends';
+import { compileOptionsFor, parseTrainingSettings } from '../core/train/settings';
+import { getTemplate } from '../templates/index';
+import { findPython } from '../tests/python/find-python';
+
+const BATCH_SIZE = 32;
+const ROUNDS = 3;
+
+/** The workloads of issue #15, with samples per timed round sized to a few seconds each on this machine. */
+const WORKLOADS = [
+  { template: 'lenet5', title: 'LeNet-5', input: [28, 28, 1], samples: 1024 },
+  { template: 'cifar-cnn', title: 'CIFAR-10 CNN', input: [32, 32, 3], samples: 256 },
+] as const;
+
+const settings = parseTrainingSettings({
+  optimizer: 'adam',
+  learningRate: 1e-3,
+  batchSize: BATCH_SIZE,
+  epochs: 1,
+  validationSplit: 0,
+  seed: 1,
+});
+
+const load = (): string => `load ${loadavg()[0].toFixed(1)}`;
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1];
+
+/** Random pixels (as a dataset holds them, uint8) and labels: speed does not depend on what is learned. */
+function syntheticData(input: readonly number[], count: number): TrainingData {
+  let state = 12345;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+  const images = new Uint8Array(count * input[0] * input[1] * input[2]).map(() => next() >>> 24);
+  const labels = new Int32Array(count).map(() => next() % 10);
+  return { inputShape: input, classNames: [...Array(10).keys()].map(String), train: { images, labels, count } };
+}
+
+/**
+ * A PyTorch process that trains the exported designs on request: one line
+ * `<name> <samples>` in, one line with samples/s out. Inputs are float
+ * tensors made once (PyTorch's usual way), Adam with tfjs's epsilon.
+ * Threads are set per request: `<name> <samples> <c> <h> <w> <threads>`.
+ */
+const PYTORCH_SERVER = String.raw`
+import importlib.util, os, sys, time, torch, torch.nn.functional as F
+torch.manual_seed(0)
+nets = {}
+def load(name):
+    spec = importlib.util.spec_from_file_location('design_' + name.replace('-', '_'), os.path.join(name, 'model.py'))
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, os.path.abspath(name))
+    spec.loader.exec_module(module)
+    sys.path.pop(0)
+    net = module.build_model(weights=False).train()
+    return net, torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
+def step(net, opt, x, y):
+    opt.zero_grad()
+    F.cross_entropy(net.logits(x), y).backward()
+    opt.step()
+for line in sys.stdin:
+    name, samples, c, h, w, threads = line.split()
+    samples, shape = int(samples), (int(c), int(h), int(w))
+    torch.set_num_threads(int(threads))
+    if name not in nets:
+        nets[name] = load(name)
+    net, opt = nets[name]
+    x = torch.rand(samples, *shape)
+    y = torch.randint(0, 10, (samples,))
+    step(net, opt, x[:${BATCH_SIZE}], y[:${BATCH_SIZE}])
+    start = time.perf_counter()
+    for i in range(0, samples, ${BATCH_SIZE}):
+        step(net, opt, x[i:i + ${BATCH_SIZE}], y[i:i + ${BATCH_SIZE}])
+    print(samples / (time.perf_counter() - start), flush=True)
+`;
+
+/** Starts the PyTorch server in `dir`; `rate(name, samples, input, threads)` asks it for one timed round. */
+function startPytorch(python: string, dir: string) {
+  const child = spawn(python, ['server.py'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async rate(name: string, samples: number, input: readonly number[], threads: number): Promise<number> {
+      child.stdin.write(`${name} ${samples} ${input[2]} ${input[0]} ${input[1]} ${threads}\n`);
+      const { value, done } = await lines.next();
+      if (done) throw new Error('the PyTorch process ended early');
+      return Number(value);
+    },
+    close: () => child.stdin.end(),
+  };
+}
+
+/** One timed NetCanvas round: `train()` over `data`, as `netcanvas train` runs it. */
+async function netcanvasRate(model: tf.LayersModel, data: TrainingData): Promise<number> {
+  const start = performance.now();
+  await train(tf, model, data, settings);
+  return data.train.count / ((performance.now() - start) / 1000);
+}
+
+/**
+ * Takes one training step apart: of several profiled steps, the one that took
+ * least wall time (the one the scheduler interrupted least), split into each
+ * kernel's time and what is left: tfjs's engine and the JS of the layers, the
+ * tape and the optimizer around the kernels. The batch preparation before it
+ * (the fastest of the same steps) is shown beside it.
+ */
+async function stepBreakdown(model: tf.LayersModel, data: TrainingData): Promise<string[]> {
+  const optimizer = tf.train.adam(settings.learningRate);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const isProbability = outputIsProbability(model);
+  const normalization = computeNormalization(data.train.images, data.inputShape, settings.preprocessing);
+  const indices = Int32Array.from({ length: BATCH_SIZE }, (_, i) => i);
+  const batchOptions = { inputShape: data.inputShape, classCount: 10, normalization };
+  let batchMs = Infinity;
+  const step = () => {
+    const start = performance.now();
+    const batch = makeBatch(tf, data.train, indices, batchOptions);
+    batchMs = Math.min(batchMs, performance.now() - start);
+    return () => trainOn(batch);
+  };
+  const trainOn = (batch: ReturnType<typeof makeBatch>) => {
+    const cost = optimizer.minimize(
+      () => {
+        const probs = probabilities(tf, model.apply(batch.xs, { training: true }) as tf.Tensor, isProbability);
+        return tf.mean(crossEntropy(tf, batch.ys, probs)) as tf.Scalar;
+      },
+      true,
+      variables,
+    );
+    cost?.dataSync();
+    tf.dispose([batch.xs, batch.ys, cost as tf.Tensor]);
+  };
+  step()();
+  let best = { wallMs: Infinity, kernels: [] as Awaited<ReturnType<typeof tf.profile>>['kernels'] };
+  for (let i = 0; i < 7; i++) {
+    const train = step();
+    const start = performance.now();
+    const { kernels } = await tf.profile(train);
+    const wallMs = performance.now() - start;
+    if (wallMs < best.wallMs) best = { wallMs, kernels };
+  }
+  optimizer.dispose();
+  const byKernel = new Map<string, number>();
+  let kernelMs = 0;
+  for (const kernel of best.kernels) {
+    // An op that only wraps another kernel (fusedConv2d__op) would count it twice.
+    if (kernel.name.endsWith('__op')) continue;
+    const time = Number(kernel.kernelTimeMs);
+    byKernel.set(kernel.name, (byKernel.get(kernel.name) ?? 0) + time);
+    kernelMs += time;
+  }
+  const { wallMs } = best;
+  const pct = (part: number) => `${((100 * part) / wallMs).toFixed(0).padStart(3)} %`;
+  const ms = (value: number) => `${value.toFixed(2).padStart(7)} ms`;
+  const row = (label: string, time: number) => `    ${label.padEnd(40)} ${ms(time)} ${pct(time)}`;
+  const top = [...byKernel].sort((a, b) => b[1] - a[1]);
+  const shown = top.slice(0, 8);
+  const rest = top.slice(8).reduce((sum, [, time]) => sum + time, 0);
+  return [
+    `  one step, the fastest of 7 profiled (${load()}): ${ms(wallMs)}, ${best.kernels.length} kernel calls`,
+    ...shown.map(([name, time]) => row(name, time)),
+    row(`${top.length - shown.length} other kernels`, rest),
+    row('outside kernels (engine, layers, tape)', wallMs - kernelMs),
+    `  and before it, the batch preparation (uint8 → float, one-hot): ${ms(batchMs)} (${pct(batchMs).trim()} of the step)`,
+  ];
+}
+
+export async function run(): Promise<void> {
+  const python = findPython(['torch', 'numpy']);
+  if (!python) {
+    console.log('No Python with torch and numpy here (Debian: python3-torch python3-numpy); nothing to compare.');
+    return;
+  }
+  const threads = availableParallelism();
+  // The CLI's choice, as `netcanvas train` makes it.
+  const backend = await selectBackend(undefined);
+  console.log(
+    `batch ${BATCH_SIZE}, adam; ${ROUNDS} rounds, NetCanvas and PyTorch in turn; ${threads} cores; NetCanvas on ${backend} (1 thread)`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'netcanvas-bench-speed-'));
+  const pytorch = startPytorch(python, dir);
+  try {
+    writeFileSync(join(dir, 'server.py'), PYTORCH_SERVER);
+    for (const workload of WORKLOADS) {
+      const graph = getTemplate(workload.template).build({ input: [...workload.input], classes: 10 });
+      mkdirSync(join(dir, workload.template));
+      for (const file of exportPytorch(graph, { name: workload.title, training: settings }))
+        writeFileSync(join(dir, workload.template, file.name), file.data);
+      const data = syntheticData(workload.input, workload.samples);
+      const model = compileGraph(graph, tf, compileOptionsFor(settings));
+      // Warm-up: kernels compiled, XNNPACK operators made, PyTorch's module loaded.
+      await train(tf, model, { ...data, train: { ...data.train, count: BATCH_SIZE } }, settings);
+      await pytorch.rate(workload.template, BATCH_SIZE, workload.input, threads);
+
+      console.log(`\n${workload.title} (${workload.input.join('×')}), ${workload.samples} samples a round`);
+      const ours: number[] = [];
+      const all: number[] = [];
+      const one: number[] = [];
+      const f = (n: number) => n.toFixed(0).padStart(6);
+      const ratio = (a: number, b: number) => (a / b).toFixed(2).padStart(5);
+      for (let round = 1; round <= ROUNDS; round++) {
+        ours.push(await netcanvasRate(model, data));
+        const ourLoad = load();
+        all.push(await pytorch.rate(workload.template, workload.samples, workload.input, threads));
+        const allLoad = load();
+        one.push(await pytorch.rate(workload.template, workload.samples, workload.input, 1));
+        console.log(
+          `  round ${round}: NetCanvas ${f(ours[round - 1])} (${ourLoad})   PyTorch ${threads} threads ${f(all[round - 1])} (${allLoad})` +
+            `   PyTorch 1 thread ${f(one[round - 1])} (${load()})   samples/s`,
+        );
+      }
+      console.log(
+        `  median samples/s: NetCanvas ${f(median(ours))}   PyTorch ${threads} threads ${f(median(all))}   PyTorch 1 thread ${f(median(one))}`,
+      );
+      console.log(
+        `  NetCanvas / PyTorch ${threads} threads ${ratio(median(ours), median(all))}   NetCanvas / PyTorch 1 thread ${ratio(median(ours), median(one))}`,
+      );
+      for (const line of await stepBreakdown(model, data)) console.log(line);
+      model.dispose();
+    }
+  } finally {
+    pytorch.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
