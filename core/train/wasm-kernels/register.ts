@@ -5,7 +5,7 @@
  * on wasm 4.22, recording the kernels it asked for, and comparing every
  * weight's gradient with the cpu backend's: three kernels are missing and one
  * (MaxPoolGrad) gives wrong results; every other kernel it uses matches cpu.
- * Conv2DBackpropInput is replaced too, and BatchMatMul wrapped, for speed.
+ * Conv2DBackpropInput and Tanh are replaced too, and BatchMatMul wrapped, for speed.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { wasmConv2dBackpropFilterConfig } from './conv2d-backprop-filter';
@@ -16,6 +16,7 @@ import {
   wasmDepthwiseConv2dBackpropInputConfig,
 } from './depthwise-conv2d-backprop';
 import { wasmMaxPoolGradConfig } from './max-pool-grad';
+import { wasmTanhConfig } from './tanh';
 
 /** A kernel this module supplies, and whether it replaces the backend's own. */
 export type WasmTrainingKernel =
@@ -25,7 +26,7 @@ export type WasmTrainingKernel =
        * False: added only where the backend has none, so a later tfjs-backend-wasm
        * that ships its own keeps it. True: the backend's own is replaced, because
        * it gives wrong gradients (MaxPoolGrad) or is several times slower
-       * (Conv2DBackpropInput).
+       * (Conv2DBackpropInput, Tanh).
        */
       replacesBuiltIn: boolean;
     }
@@ -43,6 +44,7 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   { config: wasmDepthwiseConv2dBackpropInputConfig, replacesBuiltIn: false },
   { config: wasmMaxPoolGradConfig, replacesBuiltIn: true },
   { config: wasmConv2dBackpropInputConfig, replacesBuiltIn: true },
+  { config: wasmTanhConfig, replacesBuiltIn: true },
   { kernelName: 'BatchMatMul', wrap: wasmBatchMatMulConfig },
 ];
 

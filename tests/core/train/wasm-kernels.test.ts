@@ -87,7 +87,13 @@ describe('registerWasmTrainingKernels', () => {
     // The built-in MaxPoolGrad sends an all-negative window's gradient to its first element.
     expect(maxPoolWindowGradient([-3, -1, -2, -4])).toEqual([1, 0, 0, 0]);
 
-    expect(registerWasmTrainingKernels()).toEqual([...missing, 'MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul']);
+    expect(registerWasmTrainingKernels()).toEqual([
+      ...missing,
+      'MaxPoolGrad',
+      'Conv2DBackpropInput',
+      'Tanh',
+      'BatchMatMul',
+    ]);
     for (const name of missing) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(maxPoolWindowGradient([-3, -1, -2, -4])).toEqual([0, 1, 0, 0]);
     expect(maxPoolWindowGradient([3, 1, 2, 4])).toEqual([0, 0, 0, 1]);
@@ -172,6 +178,48 @@ describe('Conv2D gradients on wasm match cpu', () => {
     joined.set(samples[0].dx);
     joined.set(samples[1].dx, samples[0].dx.length);
     expect(relativeError(batch.dx, joined)).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('Tanh on wasm', () => {
+  beforeAll(() => {
+    registerWasmTrainingKernels();
+  });
+
+  it('is within 2.5e-7 of float64 tanh from -20 to 20, and keeps NaN and ±Infinity', async () => {
+    await tf.setBackend('wasm');
+    const inputs = new Float32Array(80_001).map((_, i) => (i - 40_000) / 2000);
+    const outputs = tf.tidy(() => tf.tanh(tf.tensor1d(inputs)).dataSync());
+    let worst = 0;
+    for (let i = 0; i < inputs.length; i++) worst = Math.max(worst, Math.abs(outputs[i] - Math.tanh(inputs[i])));
+    expect(worst).toBeLessThan(2.5e-7);
+    expect(Array.from(tf.tidy(() => tf.tanh(tf.tensor1d([NaN, Infinity, -Infinity, 0])).dataSync()))).toEqual([
+      NaN,
+      1,
+      -1,
+      0,
+    ]);
+  });
+
+  it('gives a tanh layer the gradient cpu gives it', async () => {
+    const gradients: Float32Array[] = [];
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await tf.setBackend(backend);
+      gradients.push(
+        tf.tidy(() => {
+          const x = tf.tensor(seeded([4, 50], 3), [4, 50]).mul(3);
+          return tf
+            .grad((v: tf.Tensor) =>
+              tf
+                .tanh(v)
+                .mul(tf.tensor(seeded([4, 50], 4), [4, 50]))
+                .sum(),
+            )(x)
+            .dataSync() as Float32Array;
+        }),
+      );
+    }
+    expect(relativeError(gradients[1], gradients[0])).toBeLessThan(TOLERANCE);
   });
 });
 
