@@ -339,6 +339,41 @@ describe('training in the app', () => {
     );
     expect(pageErrors).toEqual([]);
   }, 300_000);
+  it('searches the learning rate on the ring: six trials plotted, and the best one trains to 95% with the defaults', async () => {
+    await openTemplate('mlp', '2', '2');
+    await testId('train-open').click();
+    await testId('dataset-toy-ring').click();
+    await configure({}, { 'train-backend': 'wasm' });
+    // Six short trials (the panel's defaults: 5 epochs each over 0.0001…0.3), one after another in the worker.
+    await testId('lr-search-start').click();
+    await expect
+      .poll(() => testId('lr-search-progress-text').textContent(), { timeout: 60_000 })
+      .toMatch(/^Trial \d\/6/);
+    await expect
+      .poll(() => testId('lr-search-progress-text').textContent(), { timeout: 240_000 })
+      .toBe('Done: 6 of 6 trials.');
+    const points = testId('lr-search-point');
+    expect(await points.count()).toBe(6);
+    const titles = await points.locator('title').allTextContents();
+    console.log(`[training e2e] learning-rate search on the ring:\n  ${titles.join('\n  ')}`);
+    expect(titles.every((t) => /^Trial \d \(round [12]\): learning rate [\d.e-]+, /.test(t))).toBe(true);
+    const best = testId('lr-search-plot').locator('[data-best="true"]');
+    expect(await best.count()).toBe(1);
+    const rate = await best.getAttribute('data-rate');
+    await testId('lr-search-apply').click();
+    expect(await testId('train-lr').inputValue()).toBe(rate);
+    // Everything else stays at the points' defaults: 30 epochs, cosine.
+    expect([await testId('train-epochs').inputValue(), await testId('train-schedule').inputValue()]).toEqual([
+      '30',
+      'cosine',
+    ]);
+    const run = await trainAndReadAccuracy(180_000);
+    console.log(
+      `[training e2e] mlp on ring at the searched rate ${rate}: test accuracy ${run.text} in ${run.seconds.toFixed(1)} s`,
+    );
+    expect(run.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(pageErrors).toEqual([]);
+  }, 480_000);
 
   it('pauses, resumes and stops a run, and stops a diverging one with advice', async () => {
     await openTemplate('mlp', '2', '2');

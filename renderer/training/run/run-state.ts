@@ -139,6 +139,11 @@ export function reduceRun(state: RunState, message: FromWorker): RunState {
       };
     case 'feature-maps':
       return { ...state, featureMaps: message.maps };
+    // A learning-rate search has its own state (search-state.ts).
+    case 'search-progress':
+    case 'search-trial':
+    case 'search-done':
+      return state;
     case 'error':
       // A failed feature-map request after a finished run leaves the results in place.
       if (state.phase === 'done') return { ...state, fault: { kind: message.kind, message: message.message } };

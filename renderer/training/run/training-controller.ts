@@ -16,6 +16,8 @@ import { IDLE, isRunning, reduceRun, runRecordOf, startingRun, type RunSetup, ty
 import type { RunRecord } from '../../../core/train/run-record';
 import type { TrainedModel } from '../../state/trained-model';
 import type { FromWorker, ToWorker } from '../worker/worker-protocol';
+import type { RateRange } from '../../../core/train/lr-search';
+import { isSearching, NO_SEARCH, reduceSearch, startingSearch, type SearchState } from './search-state';
 
 /** What the data panel shows. */
 export interface DataState {
@@ -32,6 +34,8 @@ export interface TrainingViewState {
   run: RunState;
   /** Keys (`runKey`) of the kept runs the user ticked to overlay on the charts, in the order ticked. */
   overlaid: readonly string[];
+  /** The learning-rate search: its own state, so a search leaves the last run's results in place. */
+  search: SearchState;
 }
 
 /**
@@ -67,6 +71,13 @@ export interface StartOptions {
   title?: string;
 }
 
+/** How a learning-rate search is started: the run's options, with the trials' count, epochs and range. */
+export interface SearchOptions extends StartOptions {
+  trials: number;
+  epochsPerTrial: number;
+  range: RateRange;
+}
+
 /** How often per-batch progress is drawn. */
 export const FREQUENT_UPDATE_MS = 250;
 
@@ -78,6 +89,7 @@ export class TrainingController {
     data: { choice: null, dataset: null, loading: null, error: null },
     run: IDLE,
     overlaid: [],
+    search: NO_SEARCH,
   };
   private readonly listeners = new Set<() => void>();
   private worker: WorkerPort | null = null;
@@ -163,10 +175,15 @@ export class TrainingController {
     }
   }
 
+  /** Whether the worker is busy with a run or a search: one at a time. */
+  private busy(): boolean {
+    return isRunning(this.state.run.phase) || isSearching(this.state.search.phase);
+  }
+
   /** Starts training `graph` on the loaded dataset in a fresh worker run. */
   start(options: StartOptions): void {
     const dataset = this.state.data.dataset;
-    if (!dataset || isRunning(this.state.run.phase)) return;
+    if (!dataset || this.busy()) return;
     const seed = options.settings.seed ?? Math.floor(Math.random() * 0x100000000);
     const settings = { ...options.settings, seed };
     let payload;
@@ -209,6 +226,53 @@ export class TrainingController {
       },
       payloadBuffers(payload),
     );
+  }
+
+  /**
+   * Starts a learning-rate search: `trials` short runs of `epochsPerTrial`
+   * epochs at rates from `range`, one after another in the worker, on the
+   * same data split a run with these settings would use. The last run's
+   * results stay; {@link stop} cancels the search.
+   */
+  startSearch(options: SearchOptions): void {
+    const dataset = this.state.data.dataset;
+    if (!dataset || this.busy()) return;
+    const seed = options.settings.seed ?? Math.floor(Math.random() * 0x100000000);
+    const settings = { ...options.settings, seed, epochs: options.epochsPerTrial };
+    const searching = startingSearch(options.trials, options.epochsPerTrial, options.range);
+    let payload;
+    try {
+      if (!(settings.validationSplit > 0) && !dataset.validation)
+        throw new Error('A search ranks learning rates by validation accuracy: set a validation share above 0.');
+      payload = prepareRunData(dataset, options.limit, settings, seed);
+    } catch (e) {
+      this.set({
+        search: { ...searching, phase: 'failed', fault: { kind: 'incompatible', message: (e as Error).message } },
+      });
+      return;
+    }
+    const worker = this.ensureWorker();
+    this.set({ search: searching });
+    worker.postMessage(
+      {
+        type: 'search',
+        graph: options.graph,
+        settings,
+        dataset: payload,
+        backend: options.backend,
+        wasmBinaries: this.wasmBinaries(this.baseUrl),
+        trials: options.trials,
+        range: options.range,
+      },
+      payloadBuffers(payload),
+    );
+  }
+
+  /** Cancels a search: the trial under way stops after its current batch and is not scored. */
+  stopSearch(): void {
+    if (this.state.search.phase !== 'searching') return;
+    this.worker?.postMessage({ type: 'stop' });
+    this.set({ search: { ...this.state.search, phase: 'stopping' } });
   }
 
   pause(): void {
@@ -265,6 +329,11 @@ export class TrainingController {
   }
 
   private receive(message: FromWorker): void {
+    // While a search runs, the worker's messages (its backend, an error) are the search's.
+    if (isSearching(this.state.search.phase) || message.type.startsWith('search-')) {
+      this.set({ search: reduceSearch(this.state.search, message) }, message.type === 'search-progress');
+      return;
+    }
     if (message.type === 'done' && this.runGraph) {
       this.results.setTrainedModel({
         graph: this.runGraph,

@@ -21,6 +21,8 @@ import { RunCharts, type ChartOverlay } from './RunCharts';
 import { RunsPanel, runColour, runLabel } from './RunsPanel';
 import { isImageData } from '../run/run-data';
 import { isRunning, progressFraction, progressText } from '../run/run-state';
+import { isSearching } from '../run/search-state';
+import { LrSearchPanel } from './LrSearchPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { trainedModelFor } from '../../state/trained-model';
 import { designName, exportModel } from '../../state/file-commands';
@@ -34,9 +36,11 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
   const view = useSyncExternalStore(controller.subscribe, controller.getState);
   const [backend, setBackend] = useState<BackendName>('webgl');
   const { config, problem } = useMemo(() => readTrainingConfig(editor.training), [editor.training]);
-  const { data, run } = view;
+  const { data, run, search } = view;
   const dataset = data.dataset;
-  const running = isRunning(run.phase);
+  // One job at a time in the worker: a run or a learning-rate search.
+  const training = isRunning(run.phase);
+  const running = training || isSearching(search.phase);
 
   // A project saved with a toy set opens with it loaded (it is generated in an instant); other data waits for a click.
   const savedChoice = config.data.dataset;
@@ -102,9 +106,9 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
   // The setup panels change only with the data, the settings and the design; built once per change,
   // not on every progress update of a run.
   const summaryForMemory = hasErrors(report.diagnostics) || editor.graph.nodes.length === 0 ? null : summary;
-  const setupColumn = useMemo(
+  const setupPanels = useMemo(
     () => (
-      <div className="nc-train-column">
+      <>
         <DataPanel
           data={data}
           limit={config.data.limit}
@@ -130,10 +134,12 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
             <AugmentPreview dataset={dataset} augmentation={config.settings.augmentation} />
           </section>
         )}
-      </div>
+      </>
     ),
     [data, config, modelInput, running, summaryForMemory, images, dataset, store, controller],
   );
+  const searchBlocked =
+    readiness.blocked ?? (data.loading ? 'The data are still loading.' : training ? 'Wait for the run to end.' : null);
 
   return (
     <div className="nc-train" role="region" aria-label="Train" data-testid="train-view">
@@ -177,7 +183,7 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
         )}
         <button
           onClick={() => controller.stop()}
-          disabled={!running || run.phase === 'stopping' || run.phase === 'evaluating'}
+          disabled={!training || run.phase === 'stopping' || run.phase === 'evaluating'}
           data-testid="train-stop"
         >
           Stop
@@ -225,7 +231,27 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
         </p>
       )}
       <div className="nc-train-body">
-        {setupColumn}
+        <div className="nc-train-column">
+          {setupPanels}
+          <LrSearchPanel
+            search={search}
+            blocked={searchBlocked}
+            learningRate={config.settings.learningRate}
+            onStart={(request) =>
+              controller.startSearch({
+                graph: editor.graph,
+                settings: config.settings,
+                limit: config.data.limit,
+                backend,
+                ...request,
+              })
+            }
+            onCancel={() => controller.stopSearch()}
+            onApply={(learningRate) =>
+              store.setTraining(writeTrainingConfig({ ...config, settings: { ...config.settings, learningRate } }))
+            }
+          />
+        </div>
         <div className="nc-train-column nc-train-wide">
           <section className="nc-train-section" aria-label="Progress">
             <h3>Progress</h3>

@@ -14,6 +14,7 @@ import { outputIsProbability, probabilities } from '../../../core/train/metrics'
 import { computeNormalization, normalizeBatch, type Normalization } from '../../../core/train/preprocess';
 import { train, TrainingDivergedError, TrainingError } from '../../../core/train/session';
 import { compileOptionsFor, type TrainingSettings } from '../../../core/train/settings';
+import { compareTrials, searchLearningRate, type Trial, type TrialOutcome } from '../../../core/train/lr-search';
 import { classifyFault } from './faults';
 import type { BoundaryRequest, DatasetPayload, FirstLayerFilters, FromWorker, ToWorker } from './worker-protocol';
 
@@ -170,6 +171,70 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
   );
 }
 
+/** Thrown out of a trial that Stop interrupted, so the half-run trial is not scored. */
+class SearchCancelled extends Error {}
+
+/**
+ * The learning-rate search: each trial compiles the design afresh (the same
+ * seed, so the same initial weights, shuffling and split: only the rate
+ * differs) and trains it for the settings' epochs. The trained model of the
+ * last run stays for its feature maps; a search keeps none of its own.
+ */
+async function search(message: Extract<ToWorker, { type: 'search' }>): Promise<void> {
+  const { graph, dataset, settings } = message;
+  const controller = new AbortController();
+  abort = controller;
+  const backend = await ensureBackend(message.backend, message.wasmBinaries);
+  post({ type: 'backend', backend, requested: message.backend });
+  const trials: Trial[] = [];
+  const runTrial = async (learningRate: number, index: number): Promise<TrialOutcome> => {
+    if (controller.signal.aborted) throw new SearchCancelled();
+    const trialSettings: TrainingSettings = { ...settings, learningRate };
+    const model = compileGraph(graph, tf, compileOptionsFor(trialSettings));
+    const started = performance.now();
+    try {
+      const result = await train(tf, model, dataset, trialSettings, {
+        signal: controller.signal,
+        onEpochEnd: (event) =>
+          post({ type: 'search-progress', trial: index, learningRate, epoch: event.epoch, epochs: settings.epochs }),
+      });
+      if (result.status === 'cancelled') throw new SearchCancelled();
+      const last = result.history.at(-1);
+      return {
+        valAccuracy: last?.valAccuracy ?? NaN,
+        valLoss: last?.valLoss ?? NaN,
+        diverged: false,
+        seconds: (performance.now() - started) / 1000,
+      };
+    } catch (e) {
+      if (!(e instanceof TrainingDivergedError)) throw e;
+      return { valAccuracy: NaN, valLoss: NaN, diverged: true, seconds: (performance.now() - started) / 1000 };
+    } finally {
+      model.dispose();
+    }
+  };
+  try {
+    const result = await searchLearningRate({
+      trials: message.trials,
+      range: message.range,
+      seed: settings.seed ?? 0,
+      runTrial,
+      onTrial: (trial) => {
+        trials.push(trial);
+        post({ type: 'search-trial', trial });
+      },
+      signal: controller.signal,
+    });
+    post({ type: 'search-done', status: result.status, best: result.best, ranges: result.ranges });
+  } catch (e) {
+    if (!(e instanceof SearchCancelled)) throw e;
+    const best = [...trials].sort(compareTrials).find((t) => !t.diverged) ?? null;
+    post({ type: 'search-done', status: 'cancelled', best, ranges: [] });
+  } finally {
+    if (abort === controller) abort = null;
+  }
+}
+
 async function featureMaps(message: Extract<ToWorker, { type: 'feature-maps' }>): Promise<void> {
   if (!current) throw new TrainingError('Train the model first: feature maps come from the trained weights.');
   const { model, dataset, normalization } = current;
@@ -214,6 +279,10 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     case 'start':
       pauseRequested = false;
       run(message).catch(report);
+      return;
+    case 'search':
+      pauseRequested = false;
+      search(message).catch(report);
       return;
     case 'pause':
       pauseRequested = true;

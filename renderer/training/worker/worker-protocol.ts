@@ -9,6 +9,7 @@ import type { BackendName } from '../../../core/train/backends';
 import type { BatchEvent, EpochEvent } from '../../../core/train/session';
 import type { TrainingSettings } from '../../../core/train/settings';
 import type { Normalization } from '../../../core/train/preprocess';
+import type { RateRange, Trial } from '../../../core/train/lr-search';
 
 /** One split of the dataset as sent to the worker. */
 export interface SplitPayload {
@@ -49,6 +50,20 @@ export type ToWorker =
       boundary?: BoundaryRequest;
       /** How many test predictions to send back for the gallery. */
       predictionSamples: number;
+    }
+  /**
+   * A learning-rate search: `trials` short runs of `settings.epochs` epochs each, one after another, at rates
+   * drawn log-uniformly over `range` and then around the best (core/train/lr-search.ts). `stop` cancels it.
+   */
+  | {
+      type: 'search';
+      graph: Graph;
+      settings: TrainingSettings;
+      dataset: DatasetPayload;
+      backend: BackendName;
+      wasmBinaries: Record<string, string>;
+      trials: number;
+      range: RateRange;
     }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -103,4 +118,14 @@ export type FromWorker =
       weightData: ArrayBuffer;
     }
   | { type: 'feature-maps'; maps: FeatureMaps }
+  /** A search's trial `trial` (0-based) finished epoch `epoch` (0-based) of `epochs`. */
+  | { type: 'search-progress'; trial: number; learningRate: number; epoch: number; epochs: number }
+  /** A search's trial ended: its rate and validation figures. */
+  | { type: 'search-trial'; trial: Trial }
+  | {
+      type: 'search-done';
+      status: 'completed' | 'cancelled';
+      best: Trial | null;
+      ranges: { round: 1 | 2; range: RateRange }[];
+    }
   | { type: 'error'; kind: FaultKind; message: string };
