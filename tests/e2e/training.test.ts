@@ -294,6 +294,8 @@ describe('training in the app', () => {
       );
       return drawn.find((d) => d.label === label);
     };
+    // A laptop's width: each chart is under 400 px wide, so chart.js thins a run's 1,710 batch points to fit.
+    await page.setViewportSize({ width: 1024, height: 768 });
     const accuracies: string[] = [];
     for (const template of ['linear', 'mlp']) {
       await openTemplate(template, '2', '2');
@@ -321,6 +323,8 @@ describe('training in the app', () => {
     expect(await testId('run-accuracy').allTextContents()).toEqual(accuracies);
     // The current curves are the MLP's 30 epochs, from epoch 1.
     await expect.poll(() => line('train (epoch)')).toEqual({ label: 'train (epoch)', points: 30, first: 1, last: 30 });
+    // The batch line runs to the end of the run (1,800 / 32 → 57 batches × 30 epochs, thinned but not cut short).
+    await expect.poll(() => line('train (batch)')).toMatchObject({ first: 1 / 57, last: 30 });
     expect(await line('run-1 train')).toBeUndefined();
 
     // Ticking the first run (from the keyboard) overlays it in its own colour, with a legend entry.

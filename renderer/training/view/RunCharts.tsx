@@ -83,7 +83,9 @@ function MetricChart({
   const box = useRef<HTMLDivElement>(null);
   // Batch points are appended, not rebuilt: a long run has tens of thousands of them. They are
   // appended from the run's own array only: another array is another run, whose curve starts afresh.
-  const seen = useRef<{ from: readonly BatchPoint[] | null; count: number }>({ from: null, count: 0 });
+  // The points live here, not in the chart's dataset: once chart.js thins a long line (decimation),
+  // `dataset.data` reads its thinned copy, and points pushed there were lost at the next redraw.
+  const seen = useRef<{ from: readonly BatchPoint[] | null; line: Point[] }>({ from: null, line: [] });
   const lastDraw = useRef(0);
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart<'line', Point[]> | null>(null);
@@ -132,7 +134,7 @@ function MetricChart({
       },
     });
     // A new chart holds no points yet (React's strict mode builds it twice).
-    seen.current = { from: null, count: 0 };
+    seen.current = { from: null, line: [] };
     return () => {
       chart.current?.destroy();
       chart.current = null;
@@ -152,13 +154,12 @@ function MetricChart({
       if (!c) return;
       const { batches: points, epochs: rows, overlays: kept } = latest.current;
       const [perBatch, perEpoch, validation] = c.data.datasets;
-      if (points !== seen.current.from || points.length < seen.current.count) {
-        perBatch.data = [];
-        seen.current = { from: points, count: 0 };
-      }
-      for (let i = seen.current.count; i < points.length; i++)
-        perBatch.data.push({ x: points[i].epochs, y: points[i][metric] });
-      seen.current.count = points.length;
+      if (points !== seen.current.from || points.length < seen.current.line.length)
+        seen.current = { from: points, line: [] };
+      const batchLine = seen.current.line;
+      for (let i = batchLine.length; i < points.length; i++)
+        batchLine.push({ x: points[i].epochs, y: points[i][metric] });
+      perBatch.data = batchLine;
       const data = curves(metric, [], rows);
       perEpoch.data = data.epoch;
       validation.data = data.validation;
