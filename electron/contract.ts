@@ -23,6 +23,12 @@ export interface OpenedFile {
    * together with the project). Absent when there is none.
    */
   sidecar?: ProjectSidecar;
+  /**
+   * Why the weights file the project names was found but not read: it is not
+   * the file written with the project (size or checksum differ). Absent when
+   * it was read, or when there is none to read.
+   */
+  sidecarProblem?: string;
 }
 
 /** A binary file that lives beside a project file: its trained weights (`<name>.weights.bin`). */

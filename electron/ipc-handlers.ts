@@ -280,10 +280,14 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
    * The project's trained weights: the file main itself named when it saved
    * the project (`<project>.weights.bin` beside it, a regular file, not a
    * link), and only when it matches the size and checksum recorded in the
-   * project. Nothing when the project names none, or the file is missing or
-   * does not match (the renderer then opens the design untrained).
+   * project. Nothing when the project names none or the file is missing; the
+   * reason when it does not match (either way the renderer opens the design
+   * untrained, and says why).
    */
-  async function readSidecar(projectFile: string, text: string): Promise<{ sidecar?: ProjectSidecar }> {
+  async function readSidecar(
+    projectFile: string,
+    text: string,
+  ): Promise<{ sidecar?: ProjectSidecar; sidecarProblem?: string }> {
     let record: Record<string, unknown> | null = null;
     const name = weightsFileFor(projectFile);
     try {
@@ -299,7 +303,8 @@ export function createIpcHandlers(dialogs: Dialogs, events: FileEvents, grants =
       () => null,
     );
     if (!bytes) return {};
-    if (isWeightsRecord(record) && weightsMismatch(record, bytes) !== null) return {};
+    const mismatch = isWeightsRecord(record) ? weightsMismatch(record, bytes) : null;
+    if (mismatch !== null) return { sidecarProblem: mismatch };
     return { sidecar: { name, data: arrayBufferOf(bytes) } };
   }
 

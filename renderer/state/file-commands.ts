@@ -82,7 +82,7 @@ export async function openProjectFile(store: EditorStore, file: OpenedFile): Pro
     return;
   }
   // The weights saved beside the project become its trained model again; weights that do not fit are left out, never fatal.
-  const restored = await restoreTrainedModel(graph, training, file.sidecar);
+  const restored = await restoreTrainedModel(graph, training, file.sidecar, file.sidecarProblem);
   store.load(graph, file.name, file.path, true, restored.model);
   // The weights record is rewritten on every save from the trained model, so the Train view never sees it.
   store.setTraining(withoutWeights(training), true);

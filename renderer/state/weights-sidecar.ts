@@ -66,6 +66,7 @@ export async function restoreTrainedModel(
   graph: Graph,
   training: Record<string, unknown> | undefined,
   sidecar: ProjectSidecar | undefined,
+  sidecarProblem?: string,
 ): Promise<{ model: TrainedModel | null; problem: string | null }> {
   const raw = training?.weights;
   if (raw === undefined) return { model: null, problem: null };
@@ -74,7 +75,9 @@ export async function restoreTrainedModel(
   if (!sidecar)
     return {
       model: null,
-      problem: `${file} was not found beside the project (on the web, pick it together with the project)`,
+      // The desktop found the file but it is not the one saved with the project: say so, not "not found".
+      problem:
+        sidecarProblem ?? `${file} was not found beside the project (on the web, pick it together with the project)`,
     };
   const manifest = record?.weightsManifest;
   if (!Array.isArray(manifest) || !manifest.every((g) => Array.isArray(g?.weights)))

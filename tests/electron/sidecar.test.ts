@@ -88,6 +88,26 @@ describe('trained weights beside the project file', () => {
     expect(opened?.sidecar).toBeUndefined();
   });
 
+  it('opens without the weights, saying why, when the file beside the project is not the one saved with it', async () => {
+    const target = path.join(dir, 'net.netcanvas.json');
+    const handlers = handlersFor({ save: [target], open: [[target]] });
+    await handlers.saveProject({
+      text: trainedProjectText(),
+      suggestedName: 'net.netcanvas.json',
+      sidecar: { name: 'net.weights.bin', data: bytes(1, 2) },
+    });
+    // Same length, other bytes: another run's weights copied over this one's.
+    await fs.writeFile(path.join(dir, 'net.weights.bin'), new Uint8Array(bytes(1, 3)));
+    const opened = await handlers.openProject(target);
+    expect(opened?.sidecar).toBeUndefined();
+    expect(opened?.sidecarProblem).toBe(
+      'net.weights.bin is not the weights file written with it (its checksum differs)',
+    );
+    // A missing file is not a mismatch: nothing to say beyond "not found", which the renderer says.
+    await fs.rm(path.join(dir, 'net.weights.bin'));
+    expect((await handlers.openProject(target))?.sidecarProblem).toBeUndefined();
+  });
+
   it('refuses a sidecar name with folders in it and writes nothing', async () => {
     const target = path.join(dir, 'net.netcanvas.json');
     const handlers = handlersFor({ save: [target] });

@@ -233,6 +233,18 @@ describe('trained weights saved beside the project', () => {
     expect(reopened.getState().notice?.text).toBe(
       'Opened Untitled.netcanvas.json without its trained weights: Untitled.weights.bin was not found beside the project (on the web, pick it together with the project).',
     );
+
+    // The desktop found a file but not the one saved with the project: the notice says that instead.
+    bridge.nextOpen = {
+      name: 'Untitled.netcanvas.json',
+      text: bridge.saved!.text,
+      sidecarProblem: 'Untitled.weights.bin is not the weights file written with it (its checksum differs)',
+    };
+    const mismatched = new EditorStore();
+    await openProject(mismatched, bridge);
+    expect(mismatched.getState().notice?.text).toBe(
+      'Opened Untitled.netcanvas.json without its trained weights: Untitled.weights.bin is not the weights file written with it (its checksum differs).',
+    );
   });
 
   it('rejects weights whose names are not those of the design, even when the byte count matches', async () => {
