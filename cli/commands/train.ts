@@ -368,6 +368,7 @@ function reportJson(
     samplesPerSecond: result.samplesPerSecond,
     seconds,
     normalization: result.normalization,
+    health: result.health ?? null,
   };
 }
 
@@ -414,6 +415,7 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
   const { compileGraph } = await import('../../core/compile/compile');
   const { compileOptionsFor } = await import('../../core/train/settings');
   const { train, TrainingError } = await import('../../core/train/session');
+  const { healthLayersOf, healthLine } = await import('../../core/train/layer-health');
   const { evaluate } = await import('../../core/train/evaluate');
   const { exportTfjsModel } = await import('../../core/formats/tfjs-export');
 
@@ -470,6 +472,7 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
         clearBar();
         io.out(`${epochLine(event, settings.epochs)}\n`);
       },
+      health: { layers: healthLayersOf(graph) },
     });
   } catch (e) {
     clearBar();
@@ -501,6 +504,8 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
     `test: loss ${test.loss.toFixed(4)}  accuracy ${percent(test.accuracy)} (${test.count} samples)  ` +
       `${clock(seconds)} in all, ${rate(result.samplesPerSecond)} samples/s training\n`,
   );
+  // Each layer's health after the last epoch, with any problem seen on the way (core/train/layer-health.ts).
+  for (const layer of result.health?.layers ?? []) io.out(`health: ${healthLine(layer)}\n`);
 
   if (outDir) {
     const exported = await exportTfjsModel(model, tf);

@@ -106,7 +106,9 @@ export type HealthProblemId = 'dying' | 'saturating' | 'exploding' | 'not-learni
 export interface HealthProblem {
   id: HealthProblemId;
   label: string;
-  /** The rule, as the legend states it. */
+  /** The threshold in a few words, for a compact legend: `update ratio ≥ 1`. */
+  threshold: string;
+  /** The rule in a sentence. */
   rule: string;
   /** What it means and what to try, in a sentence. */
   advice: string;
@@ -131,6 +133,7 @@ export const HEALTH_PROBLEMS: readonly HealthProblem[] = [
   {
     id: 'exploding',
     label: 'Exploding',
+    threshold: `update ratio ≥ ${EXPLODING_RATIO}`,
     rule: `a step changes the weights by ≥ ${EXPLODING_RATIO} of their size, or the gradient is not finite`,
     advice:
       'The learning rate is far too high for this layer: lower it (an update-to-weight ratio near 1e-3 is healthy).',
@@ -141,6 +144,7 @@ export const HEALTH_PROBLEMS: readonly HealthProblem[] = [
   {
     id: 'dying',
     label: 'Dying',
+    threshold: `≥ ${DEAD_SHARE_LIMIT * 100}% dead units`,
     rule: `≥ ${DEAD_SHARE_LIMIT * 100}% of the ReLU units never fire on the validation batch`,
     advice:
       'Dead ReLUs pass no gradient and do not recover: lower the learning rate, or use Leaky ReLU or batch normalization.',
@@ -149,6 +153,7 @@ export const HEALTH_PROBLEMS: readonly HealthProblem[] = [
   {
     id: 'saturating',
     label: 'Saturating',
+    threshold: `≥ ${SATURATED_SHARE_LIMIT * 100}% saturated`,
     rule: `≥ ${SATURATED_SHARE_LIMIT * 100}% of the outputs beyond ${SATURATION_LEVEL} of the tanh/sigmoid range`,
     advice:
       'Saturated units have almost no slope and learn slowly: standardize the inputs, lower the learning rate, or use ReLU.',
@@ -157,7 +162,8 @@ export const HEALTH_PROBLEMS: readonly HealthProblem[] = [
   {
     id: 'not-learning',
     label: 'Not learning',
-    rule: `a step changes the weights by < ${STALLED_RATIO} of their size (scaled by the schedule's decay)`,
+    threshold: `update ratio < ${STALLED_RATIO.toExponential()}`,
+    rule: `a step changes the weights by < ${STALLED_RATIO.toExponential()} of their size (scaled by the schedule's decay)`,
     advice:
       'The weights hardly move: the learning rate is too low, or no gradient reaches this layer (dead or saturated layers after it).',
     applies: (f, context) => f.updateRatio !== undefined && f.updateRatio < STALLED_RATIO * context.rateFactor,
@@ -176,6 +182,27 @@ export function healthProblems(
 export function worstProblem(ids: Iterable<HealthProblemId>): HealthProblemId | null {
   const present = new Set(ids);
   return HEALTH_PROBLEMS.find((p) => present.has(p.id))?.id ?? null;
+}
+
+/** `4.9e-3` (`0` for zero), the way health figures are printed. */
+export const healthFigure = (value: number): string =>
+  !Number.isFinite(value) ? String(value) : value === 0 ? '0' : value.toExponential(1);
+
+/**
+ * One layer's health in a line, as `netcanvas train` prints it:
+ * `hidden: 18% dead units, gradient norm 2.5e-1, update/weight 1.2e-5, healthy`.
+ */
+export function healthLine(layer: LayerHealth): string {
+  const figures: string[] = [];
+  if (layer.deadShare !== undefined) figures.push(`${Math.round(layer.deadShare * 100)}% dead units`);
+  if (layer.saturatedShare !== undefined) figures.push(`${Math.round(layer.saturatedShare * 100)}% saturated`);
+  if (layer.gradientNorm !== undefined) figures.push(`gradient norm ${healthFigure(layer.gradientNorm)}`);
+  if (layer.updateRatio !== undefined) figures.push(`update/weight ${healthFigure(layer.updateRatio)}`);
+  const seen = HEALTH_PROBLEMS.filter((p) => layer.seen[p.id] !== undefined).map(
+    (p) =>
+      `${p.label.toLowerCase()} (${layer.problems.includes(p.id) ? 'since' : 'in'} epoch ${(layer.seen[p.id] as number) + 1})`,
+  );
+  return `${layer.name}: ${[...figures, ...(seen.length ? seen : ['healthy'])].join(', ')}`;
 }
 
 /** One layer's health at the end of an epoch. */

@@ -24,6 +24,8 @@ import { CanvasMiniMap } from './CanvasMiniMap';
 import { LAYER_DRAG_TYPE } from './drag-type';
 import { FlowCache, groupFlowId, layerIdsOf, toFlow, type FlowEdge, type FlowNode } from './flow-model';
 import { FrameNode, GroupNode } from './GroupNode';
+import { HealthLegend } from './HealthLegend';
+import { healthByNode } from '../state/layer-health';
 import { LayerNode } from './LayerNode';
 import { BOX, collapsedOwners } from '../../core/graph/geometry';
 import { ShapeEdge } from './ShapeEdge';
@@ -43,6 +45,11 @@ export function Canvas({ colorMode, viewRequest }: { colorMode: 'light' | 'dark'
   const measured = useRef(new Map<string, { width: number; height: number }>());
   const [measureTick, setMeasureTick] = useState(0);
 
+  // The last run's layer health, while the design is the one it trained.
+  const health = useMemo(
+    () => ({ byNode: healthByNode(state.layerHealth, state.graph), epoch: state.layerHealth?.report.epoch ?? 0 }),
+    [state.layerHealth, state.graph],
+  );
   const { nodes, edges } = useMemo(
     () =>
       toFlow(
@@ -53,12 +60,13 @@ export function Canvas({ colorMode, viewRequest }: { colorMode: 'light' | 'dark'
           selectedNodes: state.selectedNodes,
           selectedEdges: state.selectedEdges,
           measured: measured.current,
+          health,
         },
         cache.current,
       ),
     // measureTick: re-derive when React Flow has measured boxes (the map itself is mutated in place).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [state.graph, report, summary, state.selectedNodes, state.selectedEdges, measureTick],
+    [state.graph, report, summary, state.selectedNodes, state.selectedEdges, measureTick, health],
   );
 
   // Tab visits the boxes in graph order (a closed group where its first layer is), then the lines.
@@ -248,6 +256,7 @@ export function Canvas({ colorMode, viewRequest }: { colorMode: 'light' | 'dark'
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
         <CanvasMiniMap nodes={nodes} edges={edges} down={(state.graph.direction ?? 'TB') === 'TB'} />
         <Controls showInteractive={false} />
+        {health.byNode.size > 0 && <HealthLegend epoch={health.epoch} />}
         <ConnectionHint previewOf={previewOf} />
       </ReactFlow>
       {layingOut && (

@@ -3,6 +3,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { BadgeProblem, LayerFlowNode } from './flow-model';
 import { CATEGORY_COLOR } from './category-style';
+import { HEALTH_COLOR } from './health-view';
 import { formatCount } from '../summary/summary-text';
 
 /** The problem badge: red for errors, amber for warnings; hovering lists the messages. */
@@ -22,12 +23,34 @@ export function ProblemBadge({ problems }: { problems: readonly BadgeProblem[] }
   );
 }
 
+/** The last run's health of the layer: a coloured mark with its problem or telling figure; hovering lists them all. */
+function HealthBadge({ health }: { health: NonNullable<LayerFlowNode['data']['health']> }) {
+  return (
+    <span
+      className="nc-node-health"
+      style={{ '--health': HEALTH_COLOR[health.status] } as React.CSSProperties}
+      data-testid="node-health"
+      data-health={health.status}
+      title={health.detail}
+      aria-label={`health: ${health.detail}`}
+    >
+      {health.text}
+    </span>
+  );
+}
+
 function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
   const color = CATEGORY_COLOR[data.category];
+  const ailing = data.health && data.health.status !== 'healthy';
   return (
     <div
-      className={`nc-node${selected ? ' nc-selected' : ''}${data.problems.length ? ' nc-has-problem' : ''}`}
-      style={{ '--accent': color } as React.CSSProperties}
+      className={`nc-node${selected ? ' nc-selected' : ''}${data.problems.length ? ' nc-has-problem' : ''}${ailing ? ' nc-ailing' : ''}`}
+      style={
+        {
+          '--accent': color,
+          ...(data.health ? { '--health': HEALTH_COLOR[data.health.status] } : {}),
+        } as React.CSSProperties
+      }
       data-testid={`node-${data.name}`}
     >
       {data.hasInputs && <Handle type="target" position={data.direction === 'LR' ? Position.Left : Position.Top} />}
@@ -53,6 +76,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
         <span className="nc-node-shape" data-testid="node-shape">
           {data.shape || '?'}
         </span>
+        {data.health && <HealthBadge health={data.health} />}
         <span className="nc-node-params" data-testid="node-params" title={`${formatCount(data.params)} parameters`}>
           {data.params ? `${formatCount(data.params)} p` : '—'}
         </span>

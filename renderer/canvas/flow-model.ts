@@ -14,6 +14,8 @@ import type { ModelSummary } from '../../core/graph/summary';
 import type { LayerCategory, ResolvedParams, Shape } from '../../core/layers/layer-spec';
 import { resolveParams } from '../../core/layers/params';
 import { getLayerSpec, isLayerType } from '../../core/layers/registry';
+import type { LayerHealth } from '../../core/train/layer-health';
+import { healthBadgeText, healthLines, healthStatus, type HealthStatus } from './health-view';
 /** Appends `value` to the list under `key` (in place: lists here grow to hundreds of entries). */
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -25,6 +27,15 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export interface BadgeProblem {
   severity: Diagnostic['severity'];
   message: string;
+}
+
+/** A layer's health as its box shows it (see health-view.ts). */
+export interface NodeHealth {
+  status: HealthStatus;
+  /** The short text on the box. */
+  text: string;
+  /** Every figure and problem, one per line, for the tooltip. */
+  detail: string;
 }
 
 /** What a layer box shows. */
@@ -45,6 +56,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   problems: BadgeProblem[];
   /** Which way the design flows, so the handles sit on the sides the lines leave and enter. */
   direction: LayoutDirection;
+  /** The last training run's health of this layer, while the design is the one trained; null otherwise. */
+  health: NodeHealth | null;
 }
 
 /** What a collapsed group box shows. */
@@ -131,6 +144,8 @@ export interface FlowInputs {
   selectedEdges: ReadonlySet<string>;
   /** Sizes React Flow measured, by flow id. */
   measured: ReadonlyMap<string, { width: number; height: number }>;
+  /** Each layer's health from the last training run, by node id (renderer/state/layer-health.ts). */
+  health?: { byNode: ReadonlyMap<string, LayerHealth>; epoch: number };
 }
 
 function problemsByNode(diagnostics: readonly Diagnostic[]): Map<string, BadgeProblem[]> {
@@ -310,12 +325,13 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
     const shape = shapeOf(report.shapes.get(node.id));
     const params = paramsById.get(node.id) ?? 0;
     const nodeProblems = problems.get(node.id);
+    const layerHealth = input.health?.byNode.get(node.id);
     const selected = selectedNodes.has(node.id);
     const size = measured.get(node.id);
     boxes.push(
       cache.node(
         node.id,
-        [node, shape, params, problemsKey(nodeProblems), selected, size?.width, size?.height, direction],
+        [node, shape, params, problemsKey(nodeProblems), selected, size?.width, size?.height, direction, layerHealth],
         () => {
           const face = layerFace(node);
           return {
@@ -333,6 +349,13 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
               frozen: node.trainable === false,
               problems: nodeProblems ?? [],
               direction,
+              health: layerHealth
+                ? {
+                    status: healthStatus(layerHealth),
+                    text: healthBadgeText(layerHealth),
+                    detail: healthLines(layerHealth, input.health?.epoch ?? 0).join('\n'),
+                  }
+                : null,
             },
             selected,
             ...(size ? { measured: size } : {}),

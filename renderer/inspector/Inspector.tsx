@@ -9,6 +9,8 @@ import type { ParamSpecs, Shape } from '../../core/layers/layer-spec';
 import { resolveParams } from '../../core/layers/params';
 import { getLayerSpec, isLayerType } from '../../core/layers/registry';
 import { CATEGORY_COLOR, CATEGORY_TITLE } from '../canvas/category-style';
+import { HEALTH_COLOR, healthLines, healthStatus } from '../canvas/health-view';
+import { healthByNode } from '../state/layer-health';
 import { useDerived, useEditor, useEditorState } from '../state/EditorContext';
 import { deleteSelection, duplicateSelection, rename, setFrozen, setParam } from '../state/edit-commands';
 import { formatCount } from '../summary/summary-text';
@@ -20,10 +22,11 @@ import { ParamField } from './ParamField';
 
 export function Inspector() {
   const { store } = useEditor();
-  const { graph, selectedNodes } = useEditorState();
+  const { graph, selectedNodes, layerHealth } = useEditorState();
   const { report, summary } = useDerived();
   const fields = useMemo(() => receptiveFields(graph, report), [graph, report]);
   const image = useMemo(() => inputImageSize(graph, report), [graph, report]);
+  const health = useMemo(() => healthByNode(layerHealth, graph), [layerHealth, graph]);
 
   if (selectedNodes.size > 1) {
     return (
@@ -79,6 +82,7 @@ export function Inspector() {
   const lectureRule = typeof window === 'object' && !window.transposed;
   // An Input's receptive field is the pixel itself: nothing to say.
   const field = spec.inputs.max > 0 ? fields.get(node.id) : undefined;
+  const nodeHealth = health.get(node.id);
   return (
     <aside className="nc-inspector" aria-label="Inspector" key={node.id}>
       <div className="nc-panel-title" style={{ borderColor: CATEGORY_COLOR[spec.category] }}>
@@ -143,6 +147,21 @@ export function Inspector() {
           <dt>MACs</dt>
           <dd>{formatCount(row?.macs ?? 0)}</dd>
         </dl>
+        {nodeHealth && layerHealth && (
+          <>
+            <h4>
+              Health after epoch {layerHealth.report.epoch + 1}{' '}
+              <span style={{ color: HEALTH_COLOR[healthStatus(nodeHealth)] }}>
+                · {healthStatus(nodeHealth).replace('-', ' ')}
+              </span>
+            </h4>
+            <ul className="nc-health-lines" data-testid="inspector-health">
+              {healthLines(nodeHealth, layerHealth.report.epoch).map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          </>
+        )}
         {problems.length > 0 && (
           <>
             <h4>Problems</h4>

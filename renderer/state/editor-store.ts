@@ -7,6 +7,7 @@
  */
 import type { OpenedFile } from '../../electron/contract';
 import { emptyGraph, type Graph } from '../../core/graph/graph';
+import type { LayerHealthRecord } from './layer-health';
 import type { TrainedModel } from './trained-model';
 import type { RunRecord } from '../../core/train/run-record';
 import { readRuns, withRunAdded, withRunRemoved, withRunRestored } from './project-training';
@@ -72,6 +73,12 @@ export interface EditorState {
    * not a design edit.
    */
   trainedModel: TrainedModel | null;
+  /**
+   * The last training run's layer health (updated every epoch while it runs),
+   * with the design it was measured on: the canvas marks the layers while the
+   * design is still that one. Not part of undo, not saved.
+   */
+  layerHealth: LayerHealthRecord | null;
   /** A web save waiting for a file name; null when none is. */
   pendingSave?: PendingSave | null;
 }
@@ -93,6 +100,7 @@ export function initialEditorState(graph: Graph = emptyGraph()): EditorState {
     notice: null,
     designSerial: 0,
     trainedModel: null,
+    layerHealth: null,
   };
 }
 
@@ -234,6 +242,7 @@ export class EditorStore {
       filePath,
       designSerial: this.state.designSerial + 1,
       trainedModel,
+      layerHealth: null,
     });
   }
 
@@ -255,6 +264,11 @@ export class EditorStore {
   /** Records the model a training run produced (null when a new run starts). */
   setTrainedModel(trainedModel: TrainedModel | null): void {
     this.set({ trainedModel });
+  }
+
+  /** Records the layer health a training run reported (null when a new run starts). */
+  setLayerHealth(layerHealth: LayerHealthRecord | null): void {
+    this.set({ layerHealth });
   }
 
   /** Records a successful save: the current graph is now the saved one. */

@@ -25,8 +25,12 @@ export interface TrainedModel {
 export function trainedModelFor(state: { trainedModel: TrainedModel | null }, graph: Graph): TrainedModel | null {
   const trained = state.trainedModel;
   if (!trained) return null;
-  if (trained.graph === graph || designKey(trained.graph) === designKey(graph)) return trained;
-  return null;
+  return sameDesign(trained.graph, graph) ? trained : null;
+}
+
+/** Whether two graphs are the same network: layers, parameters and wiring alike (positions may differ). */
+export function sameDesign(a: Graph, b: Graph): boolean {
+  return a === b || designKey(a) === designKey(b);
 }
 
 /** What the weights depend on: layers, their parameters and wiring; not where the nodes sit on the canvas. */

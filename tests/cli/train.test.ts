@@ -28,6 +28,7 @@ interface Report {
   test: { loss: number; accuracy: number; count: number };
   samplesPerSecond: number;
   seed: number;
+  health: { epoch: number };
 }
 
 const readReport = (path: string): Report => JSON.parse(readFileSync(path, 'utf8')) as Report;
@@ -73,6 +74,10 @@ describe('netcanvas train on the toy sets, with nothing but the dataset chosen',
     expect(run.stdout).toContain(
       `test: loss ${json.test.loss.toFixed(4)}  accuracy ${(json.test.accuracy * 100).toFixed(2)}%`,
     );
+    // A health line per layer with weights, and the defaults leave both healthy.
+    expect(run.stdout).toMatch(/^health: hidden: \d+% dead units, gradient norm \S+, update\/weight \S+, healthy$/m);
+    expect(run.stdout).toMatch(/^health: scores: gradient norm \S+, update\/weight \S+, healthy$/m);
+    expect(json.health.epoch).toBe(EPOCHS - 1);
   }, 600_000); // four CLI runs at once; minutes on a loaded machine
 
   it.each(['ring', 'quadrants'])('shows the lecture’s point on the %s: linear ≤ 75%, the MLP ≥ 95%', async (set) => {

@@ -96,6 +96,18 @@ async function stopFrameClock(): Promise<number[]> {
   });
 }
 
+/** Each canvas box's layer-health mark (`data-health`), by layer name. */
+async function healthMarks(): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const marks: Record<string, string> = {};
+    for (const mark of document.querySelectorAll<HTMLElement>('[data-testid="node-health"]')) {
+      const box = mark.parentElement?.closest<HTMLElement>('[data-testid^="node-"]');
+      marks[box?.dataset.testid?.slice('node-'.length) ?? '?'] = mark.dataset.health ?? '';
+    }
+    return marks;
+  });
+}
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -261,8 +273,31 @@ describe('training in the app', () => {
       `[training e2e] mlp on ring with the defaults: test accuracy ${run.text} in ${run.seconds.toFixed(1)} s`,
     );
     expect(run.accuracy).toBeGreaterThanOrEqual(0.95);
+    // Layer health: both layers with weights carry a mark, and with the defaults neither is marked ailing.
+    await testId('train-close').click();
+    await testId('health-legend').waitFor();
+    expect(await healthMarks()).toEqual({ hidden: 'healthy', scores: 'healthy' });
     expect(pageErrors).toEqual([]);
   }, 240_000);
+
+  it('marks the layers of an MLP trained on the ring at learning rate 5 on the canvas, with the figures', async () => {
+    await openTemplate('mlp', '2', '2');
+    await testId('train-open').click();
+    await testId('dataset-toy-ring').click();
+    await configure({ 'train-lr': '5', 'train-epochs': '4' }, { 'train-backend': 'wasm' });
+    const run = await trainAndReadAccuracy(120_000);
+    await testId('train-close').click();
+    const marks = await healthMarks();
+    console.log(`[training e2e] mlp on ring at lr 5: test accuracy ${run.text}, health ${JSON.stringify(marks)}`);
+    expect(Object.values(marks).some((status) => status === 'dying' || status === 'exploding')).toBe(true);
+    expect(await testId('health-legend').textContent()).toContain('Layer health · epoch 4');
+    // The inspector gives the selected layer's figures and what to do.
+    await testId('node-hidden').click();
+    const figures = (await testId('inspector-health').textContent()) ?? '';
+    expect(figures).toMatch(/Update \/ weight ratio: .* per step/);
+    expect(figures).toMatch(/(Exploding|Dying).*learning rate/);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 
   it('fits the linear classifier to the ring with the one offered fix, then trains it to the end', async () => {
     // The template as the gallery makes it, for 28×28×1 digits: the solver changes Input, Flatten and output at once.

@@ -120,6 +120,9 @@ export function reduceRun(state: RunState, message: FromWorker): RunState {
         ...state,
         boundary: { resolution: message.resolution, halfSide: message.halfSide, values: message.values },
       };
+    case 'health':
+      // Layer health is the editor's (the canvas marks the layers): the controller hands it to the store.
+      return state;
     case 'paused':
       return state.phase === 'stopping' ? state : { ...state, phase: 'paused' };
     case 'resumed':

@@ -15,6 +15,7 @@ import { payloadBuffers, prepareRunData } from './run-data';
 import { IDLE, isRunning, reduceRun, runRecordOf, startingRun, type RunSetup, type RunState } from './run-state';
 import type { RunRecord } from '../../../core/train/run-record';
 import type { TrainedModel } from '../../state/trained-model';
+import type { LayerHealthRecord } from '../../state/layer-health';
 import type { FromWorker, ToWorker } from '../worker/worker-protocol';
 import type { RateRange } from '../../../core/train/lr-search';
 import { isSearching, NO_SEARCH, reduceSearch, startingSearch, type SearchState } from './search-state';
@@ -41,11 +42,14 @@ export interface TrainingViewState {
 /**
  * Where a run's results go: the editor store, which keeps the trained model
  * (so saving and exporting find it) and the run's record (saved with the
- * project). `keepRun` returns the id the record was kept under.
+ * project), and each epoch's layer health (the canvas marks the layers).
+ * `keepRun` returns the id the record was kept under.
  */
 export interface RunResults {
   setTrainedModel(model: TrainedModel | null): void;
   keepRun(run: Omit<RunRecord, 'id'>): string;
+  /** Each epoch's layer health, with the design trained, for the canvas (null when a new run starts). */
+  setLayerHealth?(record: LayerHealthRecord | null): void;
 }
 
 /** The part of a Worker the controller uses. */
@@ -209,6 +213,7 @@ export class TrainingController {
       startedAt: Date.now(),
     };
     this.results.setTrainedModel(null);
+    this.results.setLayerHealth?.(null);
     this.set({ run: startingRun(options.backend) });
     const isPoints = dataset.inputShape.length === 1 && dataset.inputShape[0] === 2;
     worker.postMessage(
@@ -341,6 +346,10 @@ export class TrainingController {
         weightData: message.weightData,
         accuracy: message.evaluation.accuracy,
       });
+    }
+    if (message.type === 'health') {
+      if (this.runGraph) this.results.setLayerHealth?.({ graph: this.runGraph, report: message.report });
+      return;
     }
     if (message.type === 'feature-maps' && message.maps.requestId !== this.featureRequest) return;
     let run = reduceRun(this.state.run, message);

@@ -10,6 +10,7 @@ import { compileGraph } from '../../../core/compile/compile';
 import { exportTfjsModel } from '../../../core/formats/tfjs-export';
 import { selectBackend, type BackendName } from '../../../core/train/backends';
 import { evaluate } from '../../../core/train/evaluate';
+import { healthLayersOf } from '../../../core/train/layer-health';
 import { outputIsProbability, probabilities } from '../../../core/train/metrics';
 import { computeNormalization, normalizeBatch, type Normalization } from '../../../core/train/preprocess';
 import { train, TrainingDivergedError, TrainingError } from '../../../core/train/session';
@@ -144,6 +145,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
       }
     },
     onEpochEnd: (event) => post({ type: 'epoch', event }),
+    health: { layers: healthLayersOf(graph), onReport: (report) => post({ type: 'health', report }) },
   });
   abort = null;
   post({ type: 'evaluating', testCount: dataset.test.count });

@@ -6,6 +6,7 @@
 import type { Graph } from '../../../core/graph/graph';
 import type { EvaluationResult } from '../../../core/train/evaluate';
 import type { BackendName } from '../../../core/train/backends';
+import type { LayerHealthReport } from '../../../core/train/layer-health';
 import type { BatchEvent, EpochEvent } from '../../../core/train/session';
 import type { TrainingSettings } from '../../../core/train/settings';
 import type { Normalization } from '../../../core/train/preprocess';
@@ -101,6 +102,8 @@ export type FromWorker =
   | { type: 'started'; trainCount: number; validationCount: number; normalization: Normalization }
   | { type: 'batch'; event: BatchEvent }
   | { type: 'epoch'; event: EpochEvent }
+  /** Every layer's health at the end of an epoch. */
+  | { type: 'health'; report: LayerHealthReport }
   /** Probability of the last class at each grid cell, row by row from the top (y = +halfSide). */
   | { type: 'boundary'; resolution: number; halfSide: number; values: Float32Array }
   | { type: 'paused' }

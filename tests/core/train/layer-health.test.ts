@@ -6,6 +6,7 @@ import {
   HEALTH_PROBLEMS,
   healthLayersOf,
   healthProblems,
+  healthLine,
   healthSampleCount,
   LayerHealthMonitor,
   worstProblem,
@@ -238,6 +239,24 @@ describe('thresholds', () => {
   it('does not call a layer stalled when the schedule has brought the learning rate down', () => {
     expect(healthProblems({ updateRatio: 5e-6 }, { rateFactor: 1 })).toEqual(['not-learning']);
     expect(healthProblems({ updateRatio: 5e-6 }, { rateFactor: 0.003 })).toEqual([]);
+  });
+
+  it('prints a layer in one line, with the problems seen and when', () => {
+    const layer = {
+      name: 'hidden',
+      activation: 'relu' as const,
+      deadShare: 0.625,
+      gradientNorm: 0,
+      updateRatio: 0.0123,
+      problems: ['dying' as const],
+      seen: { exploding: 0, dying: 2 },
+    };
+    expect(healthLine(layer)).toBe(
+      'hidden: 63% dead units, gradient norm 0, update/weight 1.2e-2, exploding (in epoch 1), dying (since epoch 3)',
+    );
+    expect(healthLine({ ...layer, deadShare: undefined, saturatedShare: 0.1, problems: [], seen: {} })).toBe(
+      'hidden: 10% saturated, gradient norm 0, update/weight 1.2e-2, healthy',
+    );
   });
 
   it('ranks problems worst first and states each rule', () => {
