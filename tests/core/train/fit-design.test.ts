@@ -4,7 +4,7 @@ import { applyFix } from '../../../core/graph/fixes';
 import { findNode, type Graph } from '../../../core/graph/graph';
 import { hasErrors, inferShapes } from '../../../core/graph/infer';
 import { summarize } from '../../../core/graph/summary';
-import type { DataShape } from '../../../core/train/design-check';
+import { checkDesignAgainstData, type DataShape } from '../../../core/train/design-check';
 import { fitDesignToData, previewLines, type FitProposal } from '../../../core/train/fit-design';
 import { GraphBuilder } from '../../../core/graph/builder';
 import { templates } from '../../../templates/index';
@@ -155,6 +155,10 @@ describe('fitDesignToData', () => {
         const input = graph.nodes.find((n) => n.type === 'InputLayer')!;
         expect(report.shapes.get(input.id)?.slice(1)).toEqual(data.sampleShape);
         expect(outputShape(graph)).toEqual([null, data.classCount]);
+        // What the Train view's Start button asks: nothing blocks the fitted design on this data.
+        expect(
+          checkDesignAgainstData(graph, report, { inputShape: data.sampleShape, classCount: data.classCount }).blocked,
+        ).toBeNull();
         // Fitting again finds nothing left to do.
         expect(fitDesignToData(graph, { inputShape: data.sampleShape, classCount: data.classCount })).toEqual({
           status: 'fits',
