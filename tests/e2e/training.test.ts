@@ -383,7 +383,8 @@ describe('training in the app', () => {
     await testId('train-open').click();
     await testId('dataset-toy-ring').click();
     await configure({}, { 'train-backend': 'wasm' });
-    // Six short trials (the panel's defaults: 5 epochs each over 0.0001…0.3), one after another in the worker.
+    // Six short trials (the panel's defaults: 10 epochs each, a third of the run, over 0.0001…0.3), one after another.
+    expect(await testId('lr-search-epochs').inputValue()).toBe('10');
     await testId('lr-search-start').click();
     await expect
       .poll(() => testId('lr-search-progress-text').textContent(), { timeout: 60_000 })

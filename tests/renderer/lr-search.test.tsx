@@ -25,7 +25,7 @@ import {
   searchProgressText,
   startingSearch,
 } from '../../renderer/training/run/search-state';
-import { logExtent } from '../../renderer/training/view/LrSearchPanel';
+import { defaultTrialEpochs, logExtent } from '../../renderer/training/view/LrSearchPanel';
 import { TrainView } from '../../renderer/training/view/TrainView';
 import { webBridge } from '../../renderer/web-bridge';
 import type { FromWorker, ToWorker } from '../../renderer/training/worker/worker-protocol';
@@ -79,6 +79,8 @@ describe('the learning-rate search in the Train view', () => {
     );
     expect((mounted.byTestId('lr-search-start') as HTMLButtonElement).disabled).toBe(true);
     await click(mounted.byTestId('dataset-toy-ring'));
+    // A trial is a third of the run by default: 10 of the ring's 30 epochs; the user can say otherwise.
+    expect((mounted.byTestId('lr-search-epochs') as HTMLInputElement).value).toBe('10');
     typeInto(mounted.byTestId('lr-search-epochs'), '4');
     await click(mounted.byTestId('lr-search-start'));
 
@@ -190,6 +192,10 @@ describe('the search state', () => {
       'The search stopped on an error.',
     ]);
     expect(searchProgressText(NO_SEARCH)).toBe('');
+  });
+
+  it('trains each trial a third of the run, at least one epoch', () => {
+    expect([30, 5, 1, 2].map(defaultTrialEpochs)).toEqual([10, 2, 1, 1]);
   });
 
   it('spans whole decades on the plot, the range asked for and every rate tried', () => {

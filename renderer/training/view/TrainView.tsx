@@ -237,6 +237,7 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
             search={search}
             blocked={searchBlocked}
             learningRate={config.settings.learningRate}
+            runEpochs={config.settings.epochs}
             onStart={(request) =>
               controller.startSearch({
                 graph: editor.graph,
