@@ -75,8 +75,8 @@ export function LrSearchPanel({
       <h3>Learning-rate search</h3>
       <p className="nc-muted nc-lr-explain">
         Short runs at rates drawn evenly on a log scale, then around the best; each from the same initial weights,
-        ranked by validation accuracy. Each trial trains a third of the run’s epochs: shorter ones favour rates too
-        high for the full run.
+        ranked by validation accuracy. Each trial trains a third of the run’s epochs: shorter ones favour rates too high
+        for the full run.
       </p>
       <div className="nc-lr-fields">
         <NumberField
