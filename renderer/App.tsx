@@ -189,6 +189,7 @@ function Editor() {
     const graph = built.graph;
     // The gallery closes once the template is laid out and on the canvas.
     void openGraph(store, graph, null).then(() => {
+      store.setDesignTitle(template.title);
       setGallery(false);
       store.notify('info', `${template.title}: ${graph.nodes.length} layers. Ctrl+Z returns to the previous design.`);
     });

@@ -81,6 +81,12 @@ export interface EditorState {
   layerHealth: LayerHealthRecord | null;
   /** A web save waiting for a file name; null when none is. */
   pendingSave?: PendingSave | null;
+  /**
+   * What the design is called before it has a file name: the template it was
+   * made from (`Two-layer MLP`). Runs keep it, so the run list can tell them
+   * apart. Cleared whenever another design is loaded.
+   */
+  designTitle?: string | null;
 }
 
 /** Undo keeps this many steps; older ones are dropped. */
@@ -243,7 +249,13 @@ export class EditorStore {
       designSerial: this.state.designSerial + 1,
       trainedModel,
       layerHealth: null,
+      designTitle: null,
     });
+  }
+
+  /** Names the design just loaded after what it was made from (a template's title). */
+  setDesignTitle(designTitle: string | null): void {
+    this.set({ designTitle });
   }
 
   /**

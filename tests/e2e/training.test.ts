@@ -354,8 +354,9 @@ describe('training in the app', () => {
       }
       await expect.poll(() => testId('run-row').count()).toBe(accuracies.length);
     }
-    // Two rows, each with its run's test accuracy.
+    // Two rows, each with its run's test accuracy and the template its design came from.
     expect(await testId('run-accuracy').allTextContents()).toEqual(accuracies);
+    expect(await testId('run-row').nth(1).textContent()).toContain('Two-layer MLP · 3 layers · 642 weights');
     // The current curves are the MLP's 30 epochs, from epoch 1.
     await expect.poll(() => line('train (epoch)')).toEqual({ label: 'train (epoch)', points: 30, first: 1, last: 30 });
     // The batch line runs to the end of the run (1,800 / 32 → 57 batches × 30 epochs, thinned but not cut short).
@@ -368,7 +369,7 @@ describe('training in the app', () => {
     await page.keyboard.press('Space');
     expect(await tick.isChecked()).toBe(true);
     await expect.poll(() => line('run-1 train')).toMatchObject({ points: 30, first: 1, last: 30 });
-    expect(await testId('chart-legend').textContent()).toContain('run-1 · 2 layers · toy:ring: train');
+    expect(await testId('chart-legend').textContent()).toContain('run-1 · Linear classifier · toy:ring: train');
     // And it says what differed from the MLP's run: the design, a hidden layer added.
     const compare = await testId('run-compare').textContent();
     expect(compare).toContain('What differed: run-1 → run-2');

@@ -298,6 +298,25 @@ describe('the run list', () => {
     expect(legend()).toHaveLength(3);
   });
 
+  it('names a run after the template the design came from, until another design is loaded', async () => {
+    const store = new EditorStore(mlp);
+    store.setDesignTitle('Two-layer MLP');
+    const controller = scriptedController(store, [completedRun(0.97)]);
+    mounted = render(
+      <EditorProvider store={store} bridge={webBridge}>
+        <TrainView controller={controller} onClose={() => undefined} />
+      </EditorProvider>,
+    );
+    await act(async () => mounted!.byTestId('dataset-toy-ring')!.click());
+    await act(async () => mounted!.byTestId('train-start')!.click());
+    const row = mounted.byTestId('run-row')!;
+    expect(row.textContent).toContain('run-1 · this run');
+    expect(row.textContent).toContain('Two-layer MLP · 3 layers · 642 weights');
+    expect(row.querySelector('[data-testid="run-accuracy"]')?.textContent).toBe('97.0%');
+    act(() => store.load(linear, null));
+    expect(store.getState().designTitle).toBeNull();
+  });
+
   it('compares the two ticked runs, or the one ticked with the run just finished', () => {
     const runs = [record('run-1', linear, 0.5), record('run-2', mlp, 0.9), record('run-3', mlp, 0.95)];
     expect(comparedPair(runs, ['run-3', 'run-1'], null)?.map((r) => r.id)).toEqual(['run-1', 'run-3']);

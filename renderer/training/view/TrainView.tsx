@@ -76,13 +76,15 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
   );
   const trained = run.phase === 'done' ? trainedModelFor(editor, editor.graph) : null;
 
+  // The project's name, else the template it was made from: what the run list calls the design.
+  const designTitle = editor.fileName ? designName(editor.fileName) : editor.designTitle;
   const start = () =>
     controller.start({
       graph: editor.graph,
       settings: config.settings,
       limit: config.data.limit,
       backend,
-      ...(editor.fileName ? { title: designName(editor.fileName) } : {}),
+      ...(designTitle ? { title: designTitle } : {}),
     });
 
   // The ticked runs over the current one; the current run's own record is already drawn as the current lines.
