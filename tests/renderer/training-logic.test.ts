@@ -133,6 +133,16 @@ describe('the run state', () => {
     state = reduceRun(state, { type: 'evaluating', testCount: 10000 });
     expect(progressText(state, 3)).toBe('Evaluating on the test set (10,000 samples)…');
     expect(progressFraction(state, 3)).toBe(1);
+    state = reduceRun(state, {
+      type: 'done',
+      status: 'completed',
+      evaluation,
+      samplesPerSecond: 700,
+      filters: null,
+      modelJson: '{}',
+      weightData: new ArrayBuffer(0),
+    });
+    expect(progressText(state, 3)).toBe('Epoch 3/3 · batch 4/4');
   });
 
   it('keeps stopping until the run reports back, even if a pause arrives meanwhile', () => {

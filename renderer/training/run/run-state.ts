@@ -237,6 +237,9 @@ export function progressText(state: RunState, epochsTotal: number): string {
     return `Evaluating on the test set (${state.testCount.toLocaleString('en-US')} samples)…`;
   const e = state.last;
   if (!e) return state.phase === 'starting' ? 'Starting…' : '';
+  // A finished run has nothing left to wait for; the view adds its overall speed.
+  if (state.phase === 'done' || state.phase === 'failed')
+    return `Epoch ${e.epoch + 1}/${epochsTotal} · batch ${e.batch + 1}/${e.batchesPerEpoch}`;
   return `Epoch ${e.epoch + 1}/${epochsTotal} · batch ${e.batch + 1}/${e.batchesPerEpoch} · ${Math.round(e.samplesPerSecond)} samples/s · ETA ${duration(e.etaSeconds)}`;
 }
 
