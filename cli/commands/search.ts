@@ -60,9 +60,7 @@ async function runSearch(
 
   const tf = await import('@tensorflow/tfjs');
   const { selectBackend } = await import('../../core/train/backends');
-  const { compileGraph } = await import('../../core/compile/compile');
-  const { compileOptionsFor, parseTrainingSettings } = await import('../../core/train/settings');
-  const { train, TrainingDivergedError } = await import('../../core/train/session');
+  const { runRateTrial } = await import('../../core/train/rate-trial');
   const { searchLearningRate } = await import('../../core/train/lr-search');
   tf.env().set('PROD', true);
   const backend: BackendName = await selectBackend(plan.backend);
@@ -84,26 +82,12 @@ async function runSearch(
   };
   process.on('SIGINT', onSigint);
   const started = performance.now();
+  // A trial Ctrl-C stopped is scored as it stands; the search then stops before the next one.
   const runTrial = async (learningRate: number): Promise<TrialOutcome> => {
-    const trialSettings = parseTrainingSettings({ ...settings, learningRate });
-    // The same seed every trial: the same initial weights, shuffling and split, so only the rate differs.
-    const model = compileGraph(graph, tf, compileOptionsFor(trialSettings));
-    const trialStart = performance.now();
-    try {
-      const result = await train(tf, model, data, trialSettings, { signal: controller.signal });
-      const last = result.history.at(-1);
-      return {
-        valAccuracy: last?.valAccuracy ?? NaN,
-        valLoss: last?.valLoss ?? NaN,
-        diverged: false,
-        seconds: (performance.now() - trialStart) / 1000,
-      };
-    } catch (e) {
-      if (!(e instanceof TrainingDivergedError)) throw e;
-      return { valAccuracy: NaN, valLoss: NaN, diverged: true, seconds: (performance.now() - trialStart) / 1000 };
-    } finally {
-      model.dispose();
-    }
+    const { cancelled: _cancelled, ...outcome } = await runRateTrial(tf, graph, data, settings, learningRate, {
+      signal: controller.signal,
+    });
+    return outcome;
   };
   const show = (trial: Trial) =>
     io.out(

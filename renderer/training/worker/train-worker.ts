@@ -16,6 +16,7 @@ import { computeNormalization, normalizeBatch, type Normalization } from '../../
 import { train, TrainingDivergedError, TrainingError } from '../../../core/train/session';
 import { compileOptionsFor, type TrainingSettings } from '../../../core/train/settings';
 import { compareTrials, searchLearningRate, type Trial, type TrialOutcome } from '../../../core/train/lr-search';
+import { runRateTrial } from '../../../core/train/rate-trial';
 import { classifyFault } from './faults';
 import type { BoundaryRequest, DatasetPayload, FirstLayerFilters, FromWorker, ToWorker } from './worker-protocol';
 
@@ -191,29 +192,13 @@ async function search(message: Extract<ToWorker, { type: 'search' }>): Promise<v
   const trials: Trial[] = [];
   const runTrial = async (learningRate: number, index: number): Promise<TrialOutcome> => {
     if (controller.signal.aborted) throw new SearchCancelled();
-    const trialSettings: TrainingSettings = { ...settings, learningRate };
-    const model = compileGraph(graph, tf, compileOptionsFor(trialSettings));
-    const started = performance.now();
-    try {
-      const result = await train(tf, model, dataset, trialSettings, {
-        signal: controller.signal,
-        onEpochEnd: (event) =>
-          post({ type: 'search-progress', trial: index, learningRate, epoch: event.epoch, epochs: settings.epochs }),
-      });
-      if (result.status === 'cancelled') throw new SearchCancelled();
-      const last = result.history.at(-1);
-      return {
-        valAccuracy: last?.valAccuracy ?? NaN,
-        valLoss: last?.valLoss ?? NaN,
-        diverged: false,
-        seconds: (performance.now() - started) / 1000,
-      };
-    } catch (e) {
-      if (!(e instanceof TrainingDivergedError)) throw e;
-      return { valAccuracy: NaN, valLoss: NaN, diverged: true, seconds: (performance.now() - started) / 1000 };
-    } finally {
-      model.dispose();
-    }
+    const { cancelled, ...outcome } = await runRateTrial(tf, graph, dataset, settings, learningRate, {
+      signal: controller.signal,
+      onEpochEnd: (event) =>
+        post({ type: 'search-progress', trial: index, learningRate, epoch: event.epoch, epochs: settings.epochs }),
+    });
+    if (cancelled) throw new SearchCancelled();
+    return outcome;
   };
   try {
     const result = await searchLearningRate({
