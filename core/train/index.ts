@@ -2,6 +2,7 @@
 export * from './augment';
 export * from './backends';
 export * from './batches';
+export * from './decision-boundary';
 export * from './design-check';
 export * from './evaluate';
 export * from './layer-health';

@@ -96,6 +96,27 @@ async function stopFrameClock(): Promise<number[]> {
   });
 }
 
+/** Starts keeping every picture the decision-boundary plot shows, with the epoch it is for. */
+async function recordBoundaryFrames(): Promise<void> {
+  await page.evaluate(() => {
+    const frames: { epochs: number; image: string }[] = [];
+    (window as unknown as { __boundaryFrames: typeof frames }).__boundaryFrames = frames;
+    new MutationObserver((mutations) => {
+      for (const m of mutations) {
+        const canvas = m.target as HTMLCanvasElement;
+        if (canvas.dataset.testid !== 'decision-boundary' || canvas.dataset.epochs === undefined) continue;
+        frames.push({ epochs: Number(canvas.dataset.epochs), image: canvas.toDataURL() });
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-epochs'] });
+  });
+}
+
+async function boundaryFrames(): Promise<{ epochs: number; image: string }[]> {
+  return page.evaluate(
+    () => (window as unknown as { __boundaryFrames: { epochs: number; image: string }[] }).__boundaryFrames,
+  );
+}
+
 /** Each canvas box's layer-health mark (`data-health`), by layer name. */
 async function healthMarks(): Promise<Record<string, string>> {
   return page.evaluate(() => {
@@ -268,11 +289,20 @@ describe('training in the app', () => {
     expect(await testId('train-schedule').inputValue()).toBe('cosine');
     // Only the backend is picked: WebGL here is a software renderer.
     await configure({}, { 'train-backend': 'wasm' });
+    await recordBoundaryFrames();
     const run = await trainAndReadAccuracy(180_000);
     console.log(
       `[training e2e] mlp on ring with the defaults: test accuracy ${run.text} in ${run.seconds.toFixed(1)} s`,
     );
     expect(run.accuracy).toBeGreaterThanOrEqual(0.95);
+    // The decision boundary was redrawn epoch by epoch, and the regions moved: the first picture is not the last.
+    const frames = await boundaryFrames();
+    console.log(`[training e2e] decision boundary drawn after epochs ${frames.map((f) => f.epochs).join(', ')}`);
+    expect(frames.length).toBeGreaterThanOrEqual(3);
+    expect(frames.map((f) => f.epochs)).toEqual([...frames.map((f) => f.epochs)].sort((a, b) => a - b));
+    expect(frames.at(-1)?.epochs).toBe(30);
+    expect(frames[0].image).not.toBe(frames.at(-1)?.image);
+    expect(await testId('decision-boundary').getAttribute('data-epochs')).toBe('30');
     // Layer health: both layers with weights carry a mark, and with the defaults neither is marked ailing.
     await testId('train-close').click();
     await testId('health-legend').waitFor();

@@ -408,12 +408,22 @@ describe('pictures', () => {
     expect([second.rgba[0], second.rgba[4]]).toEqual([0, 255]);
   });
 
-  it('tints the boundary towards the class the model prefers', () => {
-    const picture = boundaryPicture([0.05], 1);
-    expect(picture.rgba[2]).toBeGreaterThan(picture.rgba[0]); // class 0: blue
-    const two = boundaryPicture([0.05, 0.95, 0.5, 0.5], 2);
-    const [r1, , b1] = two.rgba.subarray(4, 8);
-    expect(r1).toBeGreaterThan(b1); // class 1: orange
+  it('tints each cell of the boundary towards its class, the more the surer the model', () => {
+    const cells = (classes: number[], confidence: number[]) =>
+      boundaryPicture({
+        resolution: 2,
+        classCount: 2,
+        classes: Uint8Array.from(classes),
+        confidence: Float32Array.from(confidence),
+      }).rgba;
+    const rgba = cells([0, 1, 1, 0], [0.95, 0.95, 0.5, 0.6]);
+    const pixel = (i: number) => [...rgba.subarray(i * 4, i * 4 + 3)];
+    expect(pixel(0)[2]).toBeGreaterThan(pixel(0)[0]); // class 0: blue
+    expect(pixel(1)[0]).toBeGreaterThan(pixel(1)[2]); // class 1: orange
+    // A toss-up is faint (closest to white), a sure cell strong.
+    const whiteness = (i: number) => pixel(i).reduce((a, b) => a + b, 0);
+    expect(whiteness(2)).toBeGreaterThan(whiteness(1));
+    expect(whiteness(3)).toBeGreaterThan(whiteness(0));
     expect(CLASS_COLOURS).toHaveLength(2);
   });
 });

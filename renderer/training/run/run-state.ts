@@ -8,6 +8,7 @@ import type { BackendName } from '../../../core/train/backends';
 import type { Graph } from '../../../core/graph/graph';
 import { snapshotDesign, type EpochRow, type RunRecord } from '../../../core/train/run-record';
 import type { TrainingSettings } from '../../../core/train/settings';
+import type { DecisionBoundary } from '../../../core/train/decision-boundary';
 import type { EvaluationResult } from '../../../core/train/evaluate';
 import type { BatchEvent, EpochEvent } from '../../../core/train/session';
 import type { FaultKind, FeatureMaps, FirstLayerFilters, FromWorker } from '../worker/worker-protocol';
@@ -25,12 +26,8 @@ export interface BatchPoint {
   accuracy: number;
 }
 
-/** The decision boundary of a 2-D toy set: last-class probability per grid cell. */
-export interface Boundary {
-  resolution: number;
-  halfSide: number;
-  values: Float32Array;
-}
+/** The decision boundary of a 2-D toy set after the latest epoch: the model's class per grid cell. */
+export type Boundary = DecisionBoundary;
 
 /** What the Train view knows about the current (or last) run. */
 export interface RunState {
@@ -116,10 +113,7 @@ export function reduceRun(state: RunState, message: FromWorker): RunState {
       state.epochs.push(message.event);
       return { ...state };
     case 'boundary':
-      return {
-        ...state,
-        boundary: { resolution: message.resolution, halfSide: message.halfSide, values: message.values },
-      };
+      return { ...state, boundary: message.boundary };
     case 'health':
       // Layer health is the editor's (the canvas marks the layers): the controller hands it to the store.
       return state;

@@ -1,7 +1,9 @@
 /**
- * A 2-D toy set as a scatter plot, with the model's decision boundary drawn
- * underneath when there is one: the picture that shows a straight line
- * failing on the ring and a hidden layer bending around it.
+ * A 2-D toy set as a scatter plot, with the model's decision regions drawn
+ * underneath when there are some: the picture that shows a straight line
+ * failing on the ring and a hidden layer bending around it. During a run the
+ * regions are redrawn after every epoch; the canvas's `data-epochs` says which
+ * epoch the picture on it shows.
  */
 import { useEffect, useRef } from 'react';
 import type { DatasetSplit } from '../../../core/data/dataset';
@@ -34,7 +36,7 @@ export function PointsPlot({
     context.fillRect(0, 0, size, size);
     const half = boundary?.halfSide ?? TOY_BOX_HALF_SIDE;
     if (boundary) {
-      const picture = boundaryPicture(boundary.values, boundary.resolution);
+      const picture = boundaryPicture(boundary);
       const cells = new OffscreenCanvas(picture.width, picture.height);
       cells
         .getContext('2d')
@@ -55,6 +57,9 @@ export function PointsPlot({
       context.arc(toPixel(split.images[2 * i]), size - toPixel(split.images[2 * i + 1]), 1.8, 0, Math.PI * 2);
       context.fill();
     }
+    // Set once the picture is drawn, so whoever watches the attribute sees the regions it names.
+    if (boundary) canvas.dataset.epochs = String(boundary.epochs);
+    else delete canvas.dataset.epochs;
   }, [split, size, boundary]);
   return <canvas ref={ref} className="nc-points" style={{ width: size, height: size }} data-testid={testId} />;
 }

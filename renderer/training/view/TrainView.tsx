@@ -274,7 +274,10 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
             <RunCharts batches={run.batches} epochs={run.epochs} overlays={overlays} />
             {points && dataset && (
               <div className="nc-boundary">
-                <h4>Decision boundary</h4>
+                <h4>
+                  Decision boundary
+                  {run.boundary ? ` · after epoch ${Number(run.boundary.epochs.toFixed(1))}` : ''}
+                </h4>
                 <PointsPlot split={dataset.test} size={260} boundary={run.boundary} testId="decision-boundary" />
               </div>
             )}

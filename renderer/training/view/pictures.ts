@@ -3,6 +3,7 @@
  * maps, filters and the decision boundary, as RGBA arrays a canvas can show.
  * Pure functions, so what a picture shows is tested without a canvas.
  */
+import type { DecisionBoundary } from '../../../core/train/decision-boundary';
 
 /** An RGBA picture. */
 export interface Picture {
@@ -107,16 +108,20 @@ export const CLASS_COLOURS: readonly [number, number, number][] = [
 ];
 
 /**
- * The decision boundary as a picture: each cell tinted towards the colour of
- * the class the model prefers there, stronger where it is surer.
+ * The decision boundary as a picture, one pixel per grid cell: each cell
+ * tinted towards the colour of the class the model gives it, from faint
+ * where the classes are a toss-up to strong where the model is sure.
  */
-export function boundaryPicture(values: ArrayLike<number>, resolution: number): Picture {
+export function boundaryPicture(
+  boundary: Pick<DecisionBoundary, 'resolution' | 'classCount' | 'classes' | 'confidence'>,
+): Picture {
+  const { resolution, classCount, classes, confidence } = boundary;
   const rgba = new Uint8ClampedArray(resolution * resolution * 4);
-  const [a, b] = CLASS_COLOURS;
+  const tossUp = 1 / Math.max(2, classCount);
   for (let i = 0; i < resolution * resolution; i++) {
-    const p = values[i];
-    const colour = p >= 0.5 ? b : a;
-    const strength = 0.15 + 0.45 * Math.abs(p - 0.5) * 2;
+    const colour = CLASS_COLOURS[classes[i] % CLASS_COLOURS.length];
+    const sureness = Math.min(1, Math.max(0, (confidence[i] - tossUp) / (1 - tossUp)));
+    const strength = 0.15 + 0.45 * sureness;
     for (let k = 0; k < 3; k++) rgba[i * 4 + k] = 255 * (1 - strength) + colour[k] * strength;
     rgba[i * 4 + 3] = 255;
   }

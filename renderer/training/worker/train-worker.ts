@@ -9,23 +9,20 @@ import * as tf from '@tensorflow/tfjs';
 import { compileGraph } from '../../../core/compile/compile';
 import { exportTfjsModel } from '../../../core/formats/tfjs-export';
 import { selectBackend, type BackendName } from '../../../core/train/backends';
+import { decisionBoundary } from '../../../core/train/decision-boundary';
 import { evaluate } from '../../../core/train/evaluate';
 import { healthLayersOf } from '../../../core/train/layer-health';
-import { outputIsProbability, probabilities } from '../../../core/train/metrics';
 import { computeNormalization, normalizeBatch, type Normalization } from '../../../core/train/preprocess';
 import { train, TrainingDivergedError, TrainingError } from '../../../core/train/session';
 import { compileOptionsFor, type TrainingSettings } from '../../../core/train/settings';
 import { compareTrials, searchLearningRate, type Trial, type TrialOutcome } from '../../../core/train/lr-search';
 import { runRateTrial } from '../../../core/train/rate-trial';
 import { classifyFault } from './faults';
-import type { BoundaryRequest, DatasetPayload, FirstLayerFilters, FromWorker, ToWorker } from './worker-protocol';
+import type { DatasetPayload, FirstLayerFilters, FromWorker, ToWorker } from './worker-protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const post = (message: FromWorker, transfer: Transferable[] = []) => self.postMessage(message, transfer);
-
-/** The boundary is redrawn at most this often while training. */
-const BOUNDARY_EVERY_MS = 250;
 
 interface Trained {
   model: tf.LayersModel;
@@ -51,33 +48,6 @@ function inputs(
     const scaled = Float32Array.from(values, (v) => v * normalization.scale);
     return normalizeBatch(tf, tf.tensor(scaled, [count, ...dataset.inputShape]), normalization);
   });
-}
-
-/** Last-class probability over a grid covering the toy box, top row first. */
-async function boundaryValues(
-  model: tf.LayersModel,
-  dataset: DatasetPayload,
-  normalization: Normalization,
-  request: BoundaryRequest,
-): Promise<Float32Array> {
-  const { resolution, halfSide } = request;
-  const points = new Float32Array(resolution * resolution * 2);
-  for (let row = 0; row < resolution; row++) {
-    for (let column = 0; column < resolution; column++) {
-      const i = row * resolution + column;
-      points[2 * i] = -halfSide + ((column + 0.5) / resolution) * 2 * halfSide;
-      points[2 * i + 1] = halfSide - ((row + 0.5) / resolution) * 2 * halfSide;
-    }
-  }
-  const lastClass = tf.tidy(() => {
-    const output = model.predict(inputs(dataset, points, resolution * resolution, normalization)) as tf.Tensor;
-    const classes = output.shape[1] ?? 1;
-    const probs = probabilities(tf, output, outputIsProbability(model));
-    return probs.slice([0, classes - 1], [-1, 1]).reshape([-1]);
-  });
-  const values = (await lastClass.data()) as Float32Array;
-  lastClass.dispose();
-  return values;
 }
 
 function firstLayerFilters(model: tf.LayersModel): FirstLayerFilters | null {
@@ -124,20 +94,18 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
     validationCount: dataset.validation?.count ?? 0,
     normalization,
   });
-  let lastBoundary = 0;
+  // The boundary is drawn after every epoch (the picture moves epoch by epoch), and once more for a run stopped early.
+  let epochsDone = 0;
   const drawBoundary = async () => {
     if (!boundary) return;
-    const values = await boundaryValues(model, dataset, normalization, boundary);
-    post({ type: 'boundary', resolution: boundary.resolution, halfSide: boundary.halfSide, values }, [values.buffer]);
+    const drawn = await decisionBoundary(tf, model, boundary, normalization, epochsDone);
+    post({ type: 'boundary', boundary: drawn }, [drawn.classes.buffer, drawn.confidence.buffer]);
   };
   const result = await train(tf, model, dataset, settings, {
     signal: controller.signal,
     onBatchEnd: async (event) => {
       post({ type: 'batch', event });
-      if (boundary && performance.now() - lastBoundary > BOUNDARY_EVERY_MS) {
-        lastBoundary = performance.now();
-        await drawBoundary();
-      }
+      epochsDone = event.epoch + (event.batch + 1) / event.batchesPerEpoch;
       if (pauseRequested && !controller.signal.aborted) {
         post({ type: 'paused' });
         await new Promise<void>((resolve) => (resumeRun = resolve));
@@ -145,12 +113,16 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
         if (!controller.signal.aborted) post({ type: 'resumed' });
       }
     },
-    onEpochEnd: (event) => post({ type: 'epoch', event }),
+    onEpochEnd: async (event) => {
+      post({ type: 'epoch', event });
+      epochsDone = event.epoch + 1;
+      await drawBoundary();
+    },
     health: { layers: healthLayersOf(graph), onReport: (report) => post({ type: 'health', report }) },
   });
   abort = null;
   post({ type: 'evaluating', testCount: dataset.test.count });
-  await drawBoundary();
+  if (result.status === 'cancelled') await drawBoundary();
   const evaluation = await evaluate(tf, model, dataset.test, {
     inputShape: dataset.inputShape,
     classCount: dataset.classNames.length,

@@ -6,6 +6,7 @@
 import type { Graph } from '../../../core/graph/graph';
 import type { EvaluationResult } from '../../../core/train/evaluate';
 import type { BackendName } from '../../../core/train/backends';
+import type { BoundaryGrid, DecisionBoundary } from '../../../core/train/decision-boundary';
 import type { LayerHealthReport } from '../../../core/train/layer-health';
 import type { BatchEvent, EpochEvent } from '../../../core/train/session';
 import type { TrainingSettings } from '../../../core/train/settings';
@@ -30,14 +31,6 @@ export interface DatasetPayload {
   test: SplitPayload;
 }
 
-/** Which class probabilities to draw as a decision boundary: a square grid over the toy sets' box. */
-export interface BoundaryRequest {
-  /** Cells per side. */
-  resolution: number;
-  /** Half the side of the square, centred on the origin. */
-  halfSide: number;
-}
-
 /** Main thread → worker. */
 export type ToWorker =
   | {
@@ -48,7 +41,8 @@ export type ToWorker =
       backend: BackendName;
       /** Base URL of the wasm backend's binaries. */
       wasmBinaries: Record<string, string>;
-      boundary?: BoundaryRequest;
+      /** Draw the decision boundary on this grid after every epoch (2-D toy sets). */
+      boundary?: BoundaryGrid;
       /** How many test predictions to send back for the gallery. */
       predictionSamples: number;
     }
@@ -104,8 +98,8 @@ export type FromWorker =
   | { type: 'epoch'; event: EpochEvent }
   /** Every layer's health at the end of an epoch. */
   | { type: 'health'; report: LayerHealthReport }
-  /** Probability of the last class at each grid cell, row by row from the top (y = +halfSide). */
-  | { type: 'boundary'; resolution: number; halfSide: number; values: Float32Array }
+  /** The model's class on every cell of the boundary grid, after an epoch. */
+  | { type: 'boundary'; boundary: DecisionBoundary }
   | { type: 'paused' }
   | { type: 'resumed' }
   /** Training is over; the test set is being evaluated (seconds on a large one). */
