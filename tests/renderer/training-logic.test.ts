@@ -78,6 +78,18 @@ const evaluation = {
   count: 10,
 };
 
+/** The worker's report of a completed run. */
+const completed = () =>
+  ({
+    type: 'done',
+    status: 'completed',
+    evaluation,
+    samplesPerSecond: 700,
+    filters: null,
+    modelJson: '{}',
+    weightData: new ArrayBuffer(8),
+  }) as const;
+
 describe('the run state', () => {
   it('follows a run from start to results: backend, batches, epochs, pause, resume, done', () => {
     let state = startingRun('webgl');
@@ -101,15 +113,7 @@ describe('the run state', () => {
     expect(state.phase).toBe('paused');
     state = reduceRun(state, { type: 'resumed' });
     expect(state.phase).toBe('training');
-    state = reduceRun(state, {
-      type: 'done',
-      status: 'completed',
-      evaluation,
-      samplesPerSecond: 700,
-      filters: null,
-      modelJson: '{}',
-      weightData: new ArrayBuffer(8),
-    });
+    state = reduceRun(state, completed());
     expect(state.phase).toBe('done');
     expect(state.result?.evaluation.accuracy).toBe(0.978);
     expect(progressFraction(state, 3)).toBe(1);
@@ -133,15 +137,7 @@ describe('the run state', () => {
     state = reduceRun(state, { type: 'evaluating', testCount: 10000 });
     expect(progressText(state, 3)).toBe('Evaluating on the test set (10,000 samples)…');
     expect(progressFraction(state, 3)).toBe(1);
-    state = reduceRun(state, {
-      type: 'done',
-      status: 'completed',
-      evaluation,
-      samplesPerSecond: 700,
-      filters: null,
-      modelJson: '{}',
-      weightData: new ArrayBuffer(0),
-    });
+    state = reduceRun(state, completed());
     expect(progressText(state, 3)).toBe('Epoch 3/3 · batch 4/4');
   });
 

@@ -151,7 +151,7 @@ export function reduceRun(state: RunState, message: FromWorker): RunState {
 /** What a run's record needs that the worker does not report: what was trained, on what, when. */
 export interface RunSetup {
   graph: Graph;
-  /** The design's name when it has one (the project's file name). */
+  /** The design's name when it has one: the project's file name, else the template's title. */
   title?: string;
   /** The settings with the seed the run used. */
   settings: TrainingSettings & { seed: number };
