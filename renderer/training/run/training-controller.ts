@@ -71,7 +71,7 @@ export interface StartOptions {
   settings: TrainingSettings;
   limit: number | null;
   backend: BackendName;
-  /** The design's name when it has one (the project's file name), kept with the run. */
+  /** The design's name when it has one (the project's file name, else the template's title), kept with the run. */
   title?: string;
 }
 
