@@ -25,7 +25,14 @@ import { Autosave } from './autosave';
 import { createAutosaveHandlers, createIpcHandlers, PayloadError, type Dialogs } from './ipc-handlers';
 import { buildMenu, RENDERER_COMMANDS, type MenuItemModel } from './menu-model';
 import { loadRecent, pushRecent, saveRecent } from './recent-files';
-import { allowNavigation, allowPermission, APP_ORIGIN, CONTENT_SECURITY_POLICY, isTrustedSender } from './security';
+import {
+  allowNavigation,
+  allowPermission,
+  APP_ORIGIN,
+  CONTENT_SECURITY_POLICY,
+  CROSS_ORIGIN_ISOLATION_HEADERS,
+  isTrustedSender,
+} from './security';
 import { fitToScreens, loadWindowState, saveWindowState } from './window-state';
 
 const RENDERER_ROOT = path.join(__dirname, '..', 'renderer');
@@ -322,7 +329,11 @@ function start(): void {
       try {
         const body = await fs.readFile(file);
         return new Response(body, {
-          headers: { 'content-type': contentType(file), 'content-security-policy': CONTENT_SECURITY_POLICY },
+          headers: {
+            'content-type': contentType(file),
+            'content-security-policy': CONTENT_SECURITY_POLICY,
+            ...CROSS_ORIGIN_ISOLATION_HEADERS,
+          },
         });
       } catch {
         return new Response('Not found', { status: 404 });

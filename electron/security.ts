@@ -9,12 +9,15 @@ export const APP_ORIGIN = 'app://netcanvas';
 
 /**
  * The Content-Security-Policy of the app's pages: our own scripts only; wasm
- * compilation for the tfjs wasm backend; blob: workers for training; images
- * from data:/blob: for dataset previews; no network at all.
+ * compilation for the tfjs wasm backend; blob: workers for training, and
+ * blob: scripts in them (tfjs's threaded wasm build starts each of its
+ * threads as a blob: worker that loads the module from a blob: script, and a
+ * worker inherits this policy); images from data:/blob: for dataset
+ * previews; no network at all.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  "script-src 'self' 'wasm-unsafe-eval'",
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
   "worker-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
@@ -25,6 +28,20 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
   "object-src 'none'",
 ].join('; ');
+
+/**
+ * Headers that make the app's pages cross-origin isolated
+ * (`crossOriginIsolated`): only then may workers share memory, which tfjs's
+ * threaded wasm build needs to train on every core. The app loads nothing
+ * from another origin, so requiring CORP of every resource costs nothing.
+ * Sent by the app:// protocol and by Vite's dev and preview servers; a static
+ * server hosting the web build should send them too (without them, wasm
+ * trains on one thread).
+ */
+export const CROSS_ORIGIN_ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+} as const;
 
 /** Whether `url` is one of the app's own pages. */
 export function isAppUrl(url: string): boolean {

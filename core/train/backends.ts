@@ -38,6 +38,15 @@ export interface BackendOptions {
    */
   wasmBinaries?: string | ((fileName: WasmBinaryName) => string);
   /**
+   * Threads the wasm backend may compute with (XNNPACK's pool), 1 by default.
+   * More than one takes tfjs's threaded SIMD build, which runs only where the
+   * runtime shares memory between workers: a cross-origin-isolated page or
+   * worker (`crossOriginIsolated`). Elsewhere (Node, a page served without
+   * COOP/COEP headers) tfjs finds no thread support and wasm runs on one
+   * thread; {@link wasmThreadCount} tells which it got.
+   */
+  wasmThreads?: number;
+  /**
    * Told about each backend tried and passed over, with the reason (an
    * initialisation error, or a failed training check), so the UI can explain
    * why training runs on a slower backend than the user asked for.
@@ -54,13 +63,17 @@ function defaultOrder(): BackendName[] {
 /**
  * Loads the wasm backend package (lazily, so apps and tests that never use
  * wasm do not register it), points it at its binaries, and adds the training
- * kernels it lacks. The threaded build is turned off: it cannot load in Node
- * workers, needs cross-origin isolation in browsers, and the added kernels run
- * on the calling thread anyway.
+ * kernels it lacks. The threaded build is turned off unless threads are asked
+ * for: it needs cross-origin isolation, and tfjs's own check for it is what
+ * decides (it says no in Node). The kernels NetCanvas adds run on the calling
+ * thread; the XNNPACK products and convolutions they call use the pool.
  */
 async function prepareWasm(options: BackendOptions): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const threads = Math.max(1, Math.floor(options.wasmThreads ?? 1));
+  if (threads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // Read once, when the module starts; a later call changes nothing.
+  else wasm.setThreadsCount(threads);
   const { wasmBinaries } = options;
   if (typeof wasmBinaries === 'string') {
     wasm.setWasmPaths(wasmBinaries);
@@ -101,6 +114,16 @@ async function tryBackend(name: BackendName, options: BackendOptions): Promise<s
     // to load throws or rejects; either way the next candidate is tried.
     return error instanceof Error ? error.message : String(error);
   }
+}
+
+/**
+ * The threads the active wasm backend computes with (1 for the single-threaded
+ * build), or null when wasm is not the active backend.
+ */
+export async function wasmThreadCount(): Promise<number | null> {
+  if (tf.getBackend() !== 'wasm') return null;
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  return wasm.getThreadsCount();
 }
 
 /**

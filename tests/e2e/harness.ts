@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../../electron/security';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -69,6 +70,8 @@ export async function serveStatic(dir: string): Promise<{ url: string; close(): 
         res.writeHead(200, {
           'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
           'cache-control': 'no-store',
+          // As Vite's servers and the desktop app send them: the training worker's wasm runs threaded.
+          ...CROSS_ORIGIN_ISOLATION_HEADERS,
         });
         createReadStream(file).pipe(res);
       },

@@ -186,6 +186,26 @@ describe('training in the app', () => {
     expect(pageErrors).toEqual([]);
   }, 300_000);
 
+  it('runs cross-origin isolated, so wasm trains on every core, and says so beside the samples/s', async () => {
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    await openTemplate('mlp', '2', '2');
+    await testId('train-open').click();
+    await testId('dataset-toy-ring').click();
+    await configure(
+      { 'train-limit': '', 'train-epochs': '2', 'train-batch': '32', 'train-validation': '0.1', 'train-seed': '1' },
+      { 'train-backend': 'wasm' },
+    );
+    const run = await trainAndReadAccuracy(120_000);
+    expect(await testId('train-backend-used').textContent()).toBe(
+      `Training on wasm, ${cores} thread${cores === 1 ? '' : 's'}`,
+    );
+    expect(await testId('train-progress-text').textContent()).toMatch(/done: \d+ samples\/s/);
+    // Two epochs on the ring: threads change the order of sums, not what is learned.
+    expect(run.accuracy).toBeGreaterThan(0.6);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
   it('trains linear and MLP classifiers on the ring: the line fails, the hidden layer succeeds', async () => {
     const results: Record<string, number> = {};
     for (const template of ['linear', 'mlp']) {

@@ -79,6 +79,9 @@ describe('main.ts', () => {
     const page = await serve(new Request('app://netcanvas/index.html'));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    // Cross-origin isolated, so the training worker's wasm can run threaded.
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     expect(await page.text()).toContain('<div id="root">');
     for (const url of [
       'app://netcanvas/../../package.json',

@@ -34,6 +34,7 @@ import {
   progressText,
   reduceRun,
   startingRun,
+  backendSentence,
 } from '../../renderer/training/run/run-state';
 import { memoryAdvice } from '../../renderer/training/view/SettingsPanel';
 import { curves } from '../../renderer/training/view/RunCharts';
@@ -94,7 +95,14 @@ describe('the run state', () => {
   it('follows a run from start to results: backend, batches, epochs, pause, resume, done', () => {
     let state = startingRun('webgl');
     expect(state.phase).toBe('starting');
-    state = reduceRun(state, { type: 'backend', backend: 'wasm', requested: 'webgl' });
+    state = reduceRun(state, { type: 'backend', backend: 'wasm', requested: 'webgl', wasmThreads: 2 });
+    expect(backendSentence(state)).toBe('Training on wasm, 2 threads (webgl unavailable)');
+    expect(backendSentence({ backend: 'wasm', requestedBackend: 'wasm', wasmThreads: 1 })).toBe(
+      'Training on wasm, 1 thread',
+    );
+    expect(backendSentence({ backend: 'webgl', requestedBackend: 'webgl', wasmThreads: null })).toBe(
+      'Training on webgl',
+    );
     state = reduceRun(state, {
       type: 'started',
       trainCount: 128,

@@ -34,6 +34,8 @@ export interface RunState {
   phase: RunPhase;
   requestedBackend: BackendName | null;
   backend: BackendName | null;
+  /** Threads the wasm backend computes with, when it is the one chosen. */
+  wasmThreads: number | null;
   trainCount: number;
   validationCount: number;
   batches: BatchPoint[];
@@ -59,6 +61,7 @@ export const IDLE: RunState = {
   phase: 'idle',
   requestedBackend: null,
   backend: null,
+  wasmThreads: null,
   trainCount: 0,
   validationCount: 0,
   batches: [],
@@ -81,6 +84,19 @@ export function startingRun(requestedBackend: BackendName): RunState {
   return { ...IDLE, phase: 'starting', requestedBackend, batches: [], epochs: [] };
 }
 
+/**
+ * What the Train view says about the backend of the run: `Training on wasm,
+ * 2 threads`, with the backend asked for when another was chosen.
+ */
+export function backendSentence(run: Pick<RunState, 'backend' | 'requestedBackend' | 'wasmThreads'>): string {
+  if (!run.backend) return '';
+  const threads =
+    run.backend === 'wasm' && run.wasmThreads ? `, ${run.wasmThreads} thread${run.wasmThreads === 1 ? '' : 's'}` : '';
+  const fellBack =
+    run.requestedBackend && run.backend !== run.requestedBackend ? ` (${run.requestedBackend} unavailable)` : '';
+  return `Training on ${run.backend}${threads}${fellBack}`;
+}
+
 /** Whether a run is under way (its worker busy). */
 export const isRunning = (phase: RunPhase): boolean =>
   phase === 'starting' || phase === 'training' || phase === 'paused' || phase === 'stopping' || phase === 'evaluating';
@@ -89,7 +105,7 @@ export const isRunning = (phase: RunPhase): boolean =>
 export function reduceRun(state: RunState, message: FromWorker): RunState {
   switch (message.type) {
     case 'backend':
-      return { ...state, backend: message.backend };
+      return { ...state, backend: message.backend, wasmThreads: message.wasmThreads ?? null };
     case 'started':
       return {
         ...state,

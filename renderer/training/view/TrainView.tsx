@@ -20,7 +20,7 @@ import { ResultsPanel } from './ResultsPanel';
 import { RunCharts, type ChartOverlay } from './RunCharts';
 import { RunsPanel, runColour, runLabel } from './RunsPanel';
 import { isImageData } from '../run/run-data';
-import { isRunning, progressFraction, progressText } from '../run/run-state';
+import { backendSentence, isRunning, progressFraction, progressText } from '../run/run-state';
 import { isSearching } from '../run/search-state';
 import { LrSearchPanel } from './LrSearchPanel';
 import { SettingsPanel } from './SettingsPanel';
@@ -196,9 +196,7 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
           </button>
         )}
         <span className="nc-train-backend" data-testid="train-backend-used">
-          {run.backend
-            ? `Training on ${run.backend}${run.requestedBackend && run.backend !== run.requestedBackend ? ` (${run.requestedBackend} unavailable)` : ''}`
-            : ''}
+          {backendSentence(run)}
         </span>
         <button
           className="nc-train-close"

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { compileGraph } from '../../../core/compile/compile';
 import { exportTfjsModel } from '../../../core/formats/tfjs-export';
-import { selectBackend, type BackendName } from '../../../core/train/backends';
+import { selectBackend, wasmThreadCount, type BackendName } from '../../../core/train/backends';
 import { decisionBoundary } from '../../../core/train/decision-boundary';
 import { evaluate } from '../../../core/train/evaluate';
 import { healthLayersOf } from '../../../core/train/layer-health';
@@ -65,10 +65,36 @@ function firstLayerFilters(model: tf.LayersModel): FirstLayerFilters | null {
   };
 }
 
+/**
+ * Threads for the wasm backend: every core, where the page is cross-origin
+ * isolated (COOP/COEP headers) so wasm threads can share memory; else one.
+ */
+const wasmThreads = (): number => (self.crossOriginIsolated ? Math.max(1, navigator.hardwareConcurrency) : 1);
+
+/**
+ * Runs `start` (the wasm module's start) with `navigator.hardwareConcurrency`
+ * reading twice the cores: tfjs-backend-wasm sizes its pool at most half the
+ * logical cores the module reads there, taking every core for two hardware
+ * threads, which leaves half of them idle on machines whose cores are not
+ * split that way (every 2-core virtual machine gets one thread). The worker's
+ * own value is back as soon as the module has started.
+ */
+async function withCoresDoubled<T>(start: () => Promise<T>): Promise<T> {
+  const cores = navigator.hardwareConcurrency;
+  Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * cores, configurable: true });
+  try {
+    return await start();
+  } finally {
+    delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
+
 async function ensureBackend(requested: BackendName, wasmBinaries: Record<string, string>): Promise<BackendName> {
   if (!backendReady || backendFor !== requested) {
     backendFor = requested;
-    backendReady = selectBackend(requested, { wasmBinaries: (name) => wasmBinaries[name] });
+    const threads = wasmThreads();
+    const select = () => selectBackend(requested, { wasmBinaries: (name) => wasmBinaries[name], wasmThreads: threads });
+    backendReady = threads > 1 ? withCoresDoubled(select) : select();
   }
   return backendReady;
 }
@@ -82,7 +108,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
   const controller = new AbortController();
   abort = controller;
   const backend = await ensureBackend(message.backend, message.wasmBinaries);
-  post({ type: 'backend', backend, requested: message.backend });
+  post({ type: 'backend', backend, requested: message.backend, wasmThreads: (await wasmThreadCount()) ?? undefined });
 
   const model = compileGraph(graph, tf, compileOptionsFor(settings));
   // The same statistics train() computes from this training split, so the boundary and feature maps see what the network sees.

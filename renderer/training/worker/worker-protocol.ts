@@ -92,7 +92,8 @@ export type FaultKind = 'nan' | 'out-of-memory' | 'incompatible' | 'other';
 
 /** Worker → main thread. */
 export type FromWorker =
-  | { type: 'backend'; backend: BackendName; requested: BackendName }
+  /** The backend chosen; for wasm, the threads it computes with (more than 1 only in a cross-origin-isolated page). */
+  | { type: 'backend'; backend: BackendName; requested: BackendName; wasmThreads?: number }
   | { type: 'started'; trainCount: number; validationCount: number; normalization: Normalization }
   | { type: 'batch'; event: BatchEvent }
   | { type: 'epoch'; event: EpochEvent }

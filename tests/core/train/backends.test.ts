@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../core/train/backends';
+import { selectBackend, wasmThreadCount } from '../../../core/train/backends';
 
 /** One fit step of a tiny conv net on the active backend; returns its loss. */
 async function trainOneStep(): Promise<number> {
@@ -23,7 +23,9 @@ async function trainOneStep(): Promise<number> {
 
 describe('selectBackend in Node', () => {
   it('picks wasm by default, with its training kernels, so a conv net trains', async () => {
-    expect(await selectBackend()).toBe('wasm');
+    // Threads asked for: tfjs finds no thread support in Node, so wasm runs its single-threaded build.
+    expect(await selectBackend(undefined, { wasmThreads: 4 })).toBe('wasm');
+    expect(await wasmThreadCount()).toBe(1);
     expect(tf.getBackend()).toBe('wasm');
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
     expect(Number.isFinite(await trainOneStep())).toBe(true);
@@ -32,6 +34,7 @@ describe('selectBackend in Node', () => {
   it('honours an explicit cpu preference', async () => {
     expect(await selectBackend('cpu')).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
+    expect(await wasmThreadCount()).toBeNull();
   });
 
   it('falls back from webgl, which Node does not have, to wasm, and says why', async () => {
