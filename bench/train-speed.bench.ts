@@ -4,7 +4,11 @@
  * trained by
  *
  * - NetCanvas as `netcanvas train` trains (Node, the backend and options the
- *   CLI picks, `core/train`'s session on raw uint8 images), and
+ *   CLI picks, `core/train`'s session on raw uint8 images),
+ * - the app in headless Chromium: the built page (cross-origin isolated, as
+ *   its servers send it), the template opened at the workload's size, MNIST
+ *   or a CIFAR-10 archive of random images, one epoch in the training worker,
+ *   and the samples/s the Train view reports with the backend it names, and
  * - the same design exported to PyTorch (`exportPytorch`), trained by
  *   Debian's torch on the CPU with all threads (the figure issue #15 compares
  *   against) and with one (the same work per core as NetCanvas's one thread),
@@ -24,7 +28,7 @@
  *
  * Run with `npm run bench train-speed`. Needs a Python with torch and numpy.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +45,7 @@ import { train } from '../core/train/session';
 import { selectBackend } from '../core/train/backends';
 import { compileOptionsFor, parseTrainingSettings } from '../core/train/settings';
 import { getTemplate } from '../templates/index';
+import { buildApp, launchChromium, openTemplate, serveStatic } from '../tests/e2e/harness';
 import { findPython } from '../tests/python/find-python';
 
 const BATCH_SIZE = 32;
@@ -202,6 +207,82 @@ async function stepBreakdown(model: tf.LayersModel, data: TrainingData): Promise
   ];
 }
 
+/** The built app served and a headless Chromium, for the app's rounds. */
+async function startApp() {
+  const dir = await buildApp();
+  const server = await serveStatic(dir, { crossOriginIsolated: true });
+  const browser = await launchChromium();
+  return {
+    url: server.url,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `cifar-10-binary.tar.gz` as downloaded, with `count` random training images and 32 test images, in `dir`. */
+function cifarArchive(dir: string, count: number): string {
+  const batches = join(dir, 'cifar', 'cifar-10-batches-bin');
+  mkdirSync(batches, { recursive: true });
+  const records = (n: number, seed: number) => {
+    let state = seed;
+    return new Uint8Array(n * 3073).map((_, i) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return i % 3073 === 0 ? (state >>> 24) % 10 : state >>> 24;
+    });
+  };
+  writeFileSync(join(batches, 'data_batch_1.bin'), records(count, 1));
+  writeFileSync(join(batches, 'test_batch.bin'), records(32, 2));
+  const archive = join(dir, 'cifar-10-binary.tar.gz');
+  execFileSync('tar', ['czf', archive, '-C', join(dir, 'cifar'), 'cifar-10-batches-bin']);
+  return archive;
+}
+
+/**
+ * One round in the app: a fresh page, the template at the workload's size,
+ * its data (MNIST's first `samples` digits, or the CIFAR archive), one epoch
+ * of Adam at batch 32 on wasm; returns the samples/s and the backend the
+ * Train view reports once the test accuracy is in.
+ */
+async function appRound(
+  app: Awaited<ReturnType<typeof startApp>>,
+  workload: (typeof WORKLOADS)[number],
+  archive: string,
+): Promise<{ rate: number; backend: string }> {
+  const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } });
+  try {
+    const testId = (id: string) => page.getByTestId(id);
+    await page.goto(app.url);
+    await testId('palette-item-Conv2D').waitFor();
+    await openTemplate(page, workload.template, workload.input.join('×'), '10');
+    await testId('train-open').click();
+    if (workload.template === 'lenet5') await testId('dataset-mnist').click();
+    else await testId('cifar-files').setInputFiles(archive);
+    await testId('dataset-facts').waitFor();
+    const fields = { 'train-limit': String(workload.samples), 'train-epochs': '1', 'train-batch': String(BATCH_SIZE) };
+    for (const [id, value] of Object.entries({
+      ...fields,
+      'train-lr': '0.001',
+      'train-validation': '0',
+      'train-seed': '1',
+    }))
+      await testId(id).fill(value);
+    await testId('train-backend').selectOption('wasm');
+    await testId('train-optimizer').selectOption('adam');
+    await testId('train-start').click();
+    await testId('train-accuracy').waitFor({ timeout: 900_000 });
+    const progress = (await testId('train-progress-text').textContent()) ?? '';
+    const done = /done: (\d+) samples\/s/.exec(progress);
+    if (!done) throw new Error(`the Train view reported no throughput: "${progress}"`);
+    return { rate: Number(done[1]), backend: (await testId('train-backend-used').textContent()) ?? '' };
+  } finally {
+    await page.close();
+  }
+}
+
 export async function run(): Promise<void> {
   const python = findPython(['torch', 'numpy']);
   if (!python) {
@@ -212,10 +293,12 @@ export async function run(): Promise<void> {
   // The CLI's choice, as `netcanvas train` makes it.
   const backend = await selectBackend(undefined);
   console.log(
-    `batch ${BATCH_SIZE}, adam; ${ROUNDS} rounds, NetCanvas and PyTorch in turn; ${threads} cores; NetCanvas on ${backend} (1 thread)`,
+    `batch ${BATCH_SIZE}, adam; ${ROUNDS} rounds, each engine in turn; ${threads} cores; ` +
+      `CLI: NetCanvas in Node on ${backend} (1 thread); app: the web build in headless Chromium`,
   );
   const dir = mkdtempSync(join(tmpdir(), 'netcanvas-bench-speed-'));
   const pytorch = startPytorch(python, dir);
+  const app = await startApp();
   try {
     writeFileSync(join(dir, 'server.py'), PYTORCH_SERVER);
     for (const workload of WORKLOADS) {
@@ -224,39 +307,55 @@ export async function run(): Promise<void> {
       for (const file of exportPytorch(graph, { name: workload.title, training: settings }))
         writeFileSync(join(dir, workload.template, file.name), file.data);
       const data = syntheticData(workload.input, workload.samples);
+      const archive = cifarArchive(join(dir, `${workload.template}-data`), workload.samples);
       const model = compileGraph(graph, tf, compileOptionsFor(settings));
       // Warm-up: kernels compiled, XNNPACK operators made, PyTorch's module loaded.
       await train(tf, model, { ...data, train: { ...data.train, count: BATCH_SIZE } }, settings);
       await pytorch.rate(workload.template, BATCH_SIZE, workload.input, threads);
 
-      console.log(`\n${workload.title} (${workload.input.join('×')}), ${workload.samples} samples a round`);
-      const ours: number[] = [];
-      const all: number[] = [];
-      const one: number[] = [];
-      const f = (n: number) => n.toFixed(0).padStart(6);
-      const ratio = (a: number, b: number) => (a / b).toFixed(2).padStart(5);
+      console.log(`\n${workload.title} (${workload.input.join('×')}), ${workload.samples} samples a round, samples/s:`);
+      const rates = { cli: [] as number[], app: [] as number[], all: [] as number[], one: [] as number[] };
+      let appBackend = '';
+      const f = (n: number) => n.toFixed(0).padStart(5);
       for (let round = 1; round <= ROUNDS; round++) {
-        ours.push(await netcanvasRate(model, data));
-        const ourLoad = load();
-        all.push(await pytorch.rate(workload.template, workload.samples, workload.input, threads));
-        const allLoad = load();
-        one.push(await pytorch.rate(workload.template, workload.samples, workload.input, 1));
-        console.log(
-          `  round ${round}: NetCanvas ${f(ours[round - 1])} (${ourLoad})   PyTorch ${threads} threads ${f(all[round - 1])} (${allLoad})` +
-            `   PyTorch 1 thread ${f(one[round - 1])} (${load()})   samples/s`,
+        const line: string[] = [];
+        const measure = async (key: keyof typeof rates, label: string, rate: () => Promise<number>) => {
+          rates[key].push(await rate());
+          line.push(`${label} ${f(rates[key][round - 1])} (${load()})`);
+        };
+        await measure('cli', 'CLI', () => netcanvasRate(model, data));
+        await measure('all', `PyTorch ${threads} threads`, () =>
+          pytorch.rate(workload.template, workload.samples, workload.input, threads),
         );
+        await measure('app', 'app', async () => {
+          const result = await appRound(app, workload, archive);
+          appBackend = result.backend;
+          return result.rate;
+        });
+        await measure('one', 'PyTorch 1 thread', () =>
+          pytorch.rate(workload.template, workload.samples, workload.input, 1),
+        );
+        console.log(`  round ${round}: ${line.join('   ')}`);
       }
+      const m = Object.fromEntries(Object.entries(rates).map(([key, values]) => [key, median(values)])) as Record<
+        keyof typeof rates,
+        number
+      >;
+      const ratio = (a: number, b: number) => (a / b).toFixed(2);
       console.log(
-        `  median samples/s: NetCanvas ${f(median(ours))}   PyTorch ${threads} threads ${f(median(all))}   PyTorch 1 thread ${f(median(one))}`,
+        `  median: CLI ${f(m.cli)}   app ${f(m.app)} (${appBackend})   PyTorch ${threads} threads ${f(m.all)}   PyTorch 1 thread ${f(m.one)}`,
       );
       console.log(
-        `  NetCanvas / PyTorch ${threads} threads ${ratio(median(ours), median(all))}   NetCanvas / PyTorch 1 thread ${ratio(median(ours), median(one))}`,
+        `  ratios: CLI / PyTorch ${threads} threads ${ratio(m.cli, m.all)}, app / PyTorch ${threads} threads ${ratio(m.app, m.all)};` +
+          ` CLI / PyTorch 1 thread ${ratio(m.cli, m.one)}, app / PyTorch 1 thread ${ratio(m.app, m.one)}`,
       );
+      console.log("  the CLI's step taken apart:");
       for (const line of await stepBreakdown(model, data)) console.log(line);
       model.dispose();
     }
   } finally {
     pytorch.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -55,8 +55,17 @@ export async function buildApp(): Promise<string> {
   return outDir;
 }
 
-/** Serves `dir` on 127.0.0.1 at a free port. */
-export async function serveStatic(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Serves `dir` on 127.0.0.1 at a free port; `crossOriginIsolated` adds the
+ * COOP/COEP headers Vite's servers and the desktop app send, so the training
+ * worker's wasm runs threaded. Off by default: threads make each small op
+ * wait for the pool, which on a machine loaded many times over its cores
+ * slows the toy-data runs most tests make, and those test what is learned.
+ */
+export async function serveStatic(
+  dir: string,
+  { crossOriginIsolated = false } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = path.join(dir, urlPath === '/' ? 'index.html' : urlPath);
@@ -70,8 +79,7 @@ export async function serveStatic(dir: string): Promise<{ url: string; close(): 
         res.writeHead(200, {
           'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
           'cache-control': 'no-store',
-          // As Vite's servers and the desktop app send them: the training worker's wasm runs threaded.
-          ...CROSS_ORIGIN_ISOLATION_HEADERS,
+          ...(crossOriginIsolated ? CROSS_ORIGIN_ISOLATION_HEADERS : {}),
         });
         createReadStream(file).pipe(res);
       },

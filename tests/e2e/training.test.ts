@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { strFromU8, unzipSync } from 'fflate';
 import * as ort from 'onnxruntime-web';
@@ -187,6 +187,12 @@ describe('training in the app', () => {
   }, 300_000);
 
   it('runs cross-origin isolated, so wasm trains on every core, and says so beside the samples/s', async () => {
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    // Served as `npm run web`, `vite preview` and the desktop app serve it.
+    const isolated = await serveStatic(outDir, { crossOriginIsolated: true });
+    onTestFinished(() => isolated.close());
+    await page.goto(isolated.url);
+    await testId('palette-item-Conv2D').waitFor();
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     await openTemplate('mlp', '2', '2');
