@@ -54,14 +54,28 @@ export function useGraphTabOrder(
     if (!root) return;
     const viewportOf = () => root.querySelector('.react-flow__viewport');
 
+    // Set while this hook moves focus itself, so `onFocusIn` leaves that focus where it was put. Moving the
+    // view to a line can take the focused box out of the page; the line, focused two frames later, then
+    // arrives from nowhere (no relatedTarget) and would otherwise be taken for Tab coming in from before the
+    // canvas and sent back to the first box.
+    let focusing = false;
+    const focus = (el: HTMLElement | null) => {
+      focusing = true;
+      try {
+        el?.focus();
+      } finally {
+        focusing = false;
+      }
+    };
+
     /** Focuses `item`, moving the view to it first when it is not drawn. */
     const focusItem = (item: CanvasItem) => {
       const drawn = root.querySelector<HTMLElement>(selectorOf(item));
-      if (drawn) return drawn.focus();
+      if (drawn) return focus(drawn);
       latest.current.reveal(item);
       // React Flow draws what came into view on the next frames.
       requestAnimationFrame(() =>
-        requestAnimationFrame(() => root.querySelector<HTMLElement>(selectorOf(item))?.focus()),
+        requestAnimationFrame(() => focus(root.querySelector<HTMLElement>(selectorOf(item)))),
       );
     };
     const ordered = (): CanvasItem[] => [
@@ -92,7 +106,8 @@ export function useGraphTabOrder(
     const onFocusIn = (event: FocusEvent) => {
       const viewport = viewportOf();
       const from = event.relatedTarget as Element | null;
-      if (!tabbing || !viewport || !itemOf(event.target as Element) || (from && viewport.contains(from))) return;
+      if (focusing || !tabbing || !viewport || !itemOf(event.target as Element) || (from && viewport.contains(from)))
+        return;
       const list = ordered();
       if (!list.length) return;
       const forward = !from || Boolean(from.compareDocumentPosition(viewport) & Node.DOCUMENT_POSITION_FOLLOWING);
