@@ -5,8 +5,9 @@
  *
  * - NetCanvas as `netcanvas train` trains (Node, the backend and options the
  *   CLI picks, `core/train`'s session on raw uint8 images),
- * - the app in headless Chromium: the built page (cross-origin isolated, as
- *   its servers send it), the template opened at the workload's size, MNIST
+ * - the app in headless Chromium: the built page, cross-origin isolated as
+ *   its servers send it (wasm threads) and, for comparison, not (one
+ *   thread), the template opened at the workload's size, MNIST
  *   or a CIFAR-10 archive of random images, one epoch in the training worker,
  *   and the samples/s the Train view reports with the backend it names, and
  * - the same design exported to PyTorch (`exportPytorch`), trained by
@@ -207,17 +208,22 @@ async function stepBreakdown(model: tf.LayersModel, data: TrainingData): Promise
   ];
 }
 
-/** The built app served and a headless Chromium, for the app's rounds. */
+/**
+ * The built app served twice, cross-origin isolated (as its servers send it:
+ * wasm threads) and not (one thread), and a headless Chromium.
+ */
 async function startApp() {
   const dir = await buildApp();
-  const server = await serveStatic(dir, { crossOriginIsolated: true });
+  const isolated = await serveStatic(dir, { crossOriginIsolated: true });
+  const plain = await serveStatic(dir);
   const browser = await launchChromium();
   return {
-    url: server.url,
+    urls: { threads: isolated.url, one: plain.url },
     browser,
     async close() {
       await browser.close();
-      await server.close();
+      await isolated.close();
+      await plain.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -249,13 +255,14 @@ function cifarArchive(dir: string, count: number): string {
  */
 async function appRound(
   app: Awaited<ReturnType<typeof startApp>>,
+  url: string,
   workload: (typeof WORKLOADS)[number],
   archive: string,
 ): Promise<{ rate: number; backend: string }> {
   const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } });
   try {
     const testId = (id: string) => page.getByTestId(id);
-    await page.goto(app.url);
+    await page.goto(url);
     await testId('palette-item-Conv2D').waitFor();
     await openTemplate(page, workload.template, workload.input.join('×'), '10');
     await testId('train-open').click();
@@ -314,8 +321,14 @@ export async function run(): Promise<void> {
       await pytorch.rate(workload.template, BATCH_SIZE, workload.input, threads);
 
       console.log(`\n${workload.title} (${workload.input.join('×')}), ${workload.samples} samples a round, samples/s:`);
-      const rates = { cli: [] as number[], app: [] as number[], all: [] as number[], one: [] as number[] };
-      let appBackend = '';
+      const rates = {
+        cli: [] as number[],
+        app: [] as number[],
+        appOne: [] as number[],
+        all: [] as number[],
+        one: [] as number[],
+      };
+      const appBackend = { threads: '', one: '' };
       const f = (n: number) => n.toFixed(0).padStart(5);
       for (let round = 1; round <= ROUNDS; round++) {
         const line: string[] = [];
@@ -327,11 +340,15 @@ export async function run(): Promise<void> {
         await measure('all', `PyTorch ${threads} threads`, () =>
           pytorch.rate(workload.template, workload.samples, workload.input, threads),
         );
-        await measure('app', 'app', async () => {
-          const result = await appRound(app, workload, archive);
-          appBackend = result.backend;
-          return result.rate;
-        });
+        for (const [key, kind] of [
+          ['app', 'threads'],
+          ['appOne', 'one'],
+        ] as const)
+          await measure(key, kind === 'threads' ? 'app' : 'app, not isolated', async () => {
+            const result = await appRound(app, app.urls[kind], workload, archive);
+            appBackend[kind] = result.backend;
+            return result.rate;
+          });
         await measure('one', 'PyTorch 1 thread', () =>
           pytorch.rate(workload.template, workload.samples, workload.input, 1),
         );
@@ -343,11 +360,13 @@ export async function run(): Promise<void> {
       >;
       const ratio = (a: number, b: number) => (a / b).toFixed(2);
       console.log(
-        `  median: CLI ${f(m.cli)}   app ${f(m.app)} (${appBackend})   PyTorch ${threads} threads ${f(m.all)}   PyTorch 1 thread ${f(m.one)}`,
+        `  median: CLI ${f(m.cli)}   app ${f(m.app)} (${appBackend.threads})   app, not isolated ${f(m.appOne)} (${appBackend.one})` +
+          `   PyTorch ${threads} threads ${f(m.all)}   PyTorch 1 thread ${f(m.one)}`,
       );
       console.log(
         `  ratios: CLI / PyTorch ${threads} threads ${ratio(m.cli, m.all)}, app / PyTorch ${threads} threads ${ratio(m.app, m.all)};` +
-          ` CLI / PyTorch 1 thread ${ratio(m.cli, m.one)}, app / PyTorch 1 thread ${ratio(m.app, m.one)}`,
+          ` CLI / PyTorch 1 thread ${ratio(m.cli, m.one)}, app / PyTorch 1 thread ${ratio(m.app, m.one)};` +
+          ` app threaded / app one thread ${ratio(m.app, m.appOne)}`,
       );
       console.log("  the CLI's step taken apart:");
       for (const line of await stepBreakdown(model, data)) console.log(line);
