@@ -15,9 +15,9 @@
  *   weights together. About 1e-3 is healthy; far above, the learning rate is
  *   too high; far below, the layer hardly moves.
  *
- * Each epoch watches two training steps, its first and its last (the first
- * step of a run is where a far too high learning rate shows: one step of Adam
- * at rate 5 moves every weight by about 5), and reports the larger figures;
+ * Each epoch watches its last training step, and the first epoch its first
+ * step too (where a far too high learning rate shows: one step of Adam at
+ * rate 5 moves every weight by about 5), reporting the larger figures;
  * after validation one forward pass over a fixed validation batch measures the
  * activations. So watching costs a few extra tensors per epoch, not a slower
  * run (`npm run bench layer-health`). The thresholds that turn figures into

@@ -67,8 +67,8 @@ export interface TrainCallbacks {
   onBatchEnd?(event: BatchEvent): void | Promise<void>;
   onEpochEnd?(event: EpochEvent): void | Promise<void>;
   /**
-   * Watch these layers' health (`layer-health.ts`): the first and last steps
-   * of each epoch record gradient norms and update ratios, and after validation the
+   * Watch these layers' health (`layer-health.ts`): the run's first step and
+   * each epoch's last record gradient norms and update ratios, and after validation the
    * first validation samples measure dead and saturated units. `onReport`
    * gets the figures after `onEpochEnd`.
    */
@@ -278,9 +278,9 @@ export async function train(
             for (const penalty of model.calculateLosses()) total = tf.add(total, penalty) as tfjs.Scalar;
             return total;
           };
-          // Health watches each epoch's first and last steps: the same steps, with their gradients looked at.
+          // Health watches the run's first step and each epoch's last: the same steps, with their gradients looked at.
           cost =
-            monitor && (batchIndex === 0 || batchIndex === ranges.length - 1)
+            monitor && ((epoch === 0 && batchIndex === 0) || batchIndex === ranges.length - 1)
               ? monitor.measuredStep(optimizer, loss, variables)
               : optimizer.minimize(loss, true, variables);
           readout = tf.stack([cost as tfjs.Scalar, accuracy as tfjs.Scalar]);

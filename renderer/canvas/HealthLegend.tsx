@@ -10,7 +10,7 @@ import { HEALTH_COLOR } from './health-view';
 export function HealthLegend({ epoch }: { epoch: number }) {
   return (
     <Panel position="top-right" className="nc-health-legend" data-testid="health-legend">
-      <h4 title="Measured on each epoch's first and last training steps and on a validation batch; hover a layer's mark for its figures">
+      <h4 title="Measured on each epoch's last training step (and the run's first) and on a validation batch; hover a layer's mark for its figures">
         Layer health · epoch {epoch + 1}
       </h4>
       <ul>

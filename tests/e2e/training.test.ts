@@ -342,8 +342,14 @@ describe('training in the app', () => {
     await testId('dataset-toy-ring').click();
     await configure({ 'train-lr': '5', 'train-epochs': '4' }, { 'train-backend': 'wasm' });
     const run = await trainAndReadAccuracy(120_000);
+    // The Train view lists the same marks as the canvas will show.
+    const rows = await page
+      .getByTestId('health-row')
+      .evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.health));
+    expect(rows).toHaveLength(2);
     await testId('train-close').click();
     const marks = await healthMarks();
+    expect(Object.values(marks)).toEqual(rows);
     console.log(`[training e2e] mlp on ring at lr 5: test accuracy ${run.text}, health ${JSON.stringify(marks)}`);
     expect(Object.values(marks).some((status) => status === 'dying' || status === 'exploding')).toBe(true);
     expect(await testId('health-legend').textContent()).toContain('Layer health · epoch 4');

@@ -12,6 +12,7 @@ import { Inspector } from '../../renderer/inspector/Inspector';
 import { EditorProvider } from '../../renderer/state/EditorContext';
 import { EditorStore } from '../../renderer/state/editor-store';
 import { healthByNode } from '../../renderer/state/layer-health';
+import { LayerHealthPanel } from '../../renderer/training/view/LayerHealthPanel';
 import { TrainingController, type WorkerPort } from '../../renderer/training/run/training-controller';
 import type { FromWorker, ToWorker } from '../../renderer/training/worker/worker-protocol';
 import { webBridge } from '../../renderer/web-bridge';
@@ -126,6 +127,22 @@ describe('layer health in the editor', () => {
     receive({ type: 'error', kind: 'other', message: 'stopped' });
     start();
     expect(store.getState().layerHealth).toBeNull();
+  });
+
+  it('is listed in the Train view, one row per layer, while the design is the one trained', () => {
+    const graph = mlp();
+    mounted = render(<LayerHealthPanel record={{ graph, report }} graph={graph} />);
+    const rows = mounted.allByTestId('health-row');
+    expect(rows.map((r) => r.dataset.health)).toEqual(['exploding', 'healthy']);
+    expect(rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent))).toEqual([
+      ['hidden', '● Exploding', '63% dead', '0', '0'],
+      ['scores', '● Healthy', '—', '2.0e-1', '1.2e-3'],
+    ]);
+    mounted.unmount();
+    mounted = render(
+      <LayerHealthPanel record={{ graph, report }} graph={setParams(graph, idOf(graph, 'hidden'), { units: 8 })} />,
+    );
+    expect(mounted.byTestId('train-health')).toBeNull();
   });
 
   it('shows in the inspector of the selected layer', () => {

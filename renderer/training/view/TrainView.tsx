@@ -15,6 +15,7 @@ import { faultAdvice } from '../worker/faults';
 import { checkDesignAgainstData, type DataShape } from '../../../core/train/design-check';
 import { applyFix } from '../../../core/graph/fixes';
 import { FitProposals } from './FitProposals';
+import { LayerHealthPanel } from './LayerHealthPanel';
 import { PointsPlot } from './PointsPlot';
 import { ResultsPanel } from './ResultsPanel';
 import { RunCharts, type ChartOverlay } from './RunCharts';
@@ -280,6 +281,7 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
               </div>
             )}
           </section>
+          <LayerHealthPanel record={editor.layerHealth} graph={editor.graph} />
           <RunsPanel
             runs={runs}
             overlaid={tickedIds}
