@@ -304,10 +304,10 @@ export async function run(): Promise<void> {
       `CLI: NetCanvas in Node on ${backend} (1 thread); app: the web build in headless Chromium`,
   );
   const dir = mkdtempSync(join(tmpdir(), 'netcanvas-bench-speed-'));
+  writeFileSync(join(dir, 'server.py'), PYTORCH_SERVER);
   const pytorch = startPytorch(python, dir);
   const app = await startApp();
   try {
-    writeFileSync(join(dir, 'server.py'), PYTORCH_SERVER);
     for (const workload of WORKLOADS) {
       const graph = getTemplate(workload.template).build({ input: [...workload.input], classes: 10 });
       mkdirSync(join(dir, workload.template));
