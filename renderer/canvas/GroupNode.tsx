@@ -4,13 +4,18 @@ import { memo } from 'react';
 import { useEditor } from '../state/EditorContext';
 import { toggleGroup } from '../state/edit-commands';
 import { formatCount } from '../summary/summary-text';
-import { ProblemBadge } from './LayerNode';
+import { HealthBadge, ProblemBadge } from './LayerNode';
+import { HEALTH_COLOR } from './health-view';
 import type { FrameFlowNode, GroupFlowNode } from './flow-model';
 
 function GroupNodeView({ data, selected }: NodeProps<GroupFlowNode>) {
   const { store } = useEditor();
   return (
-    <div className={`nc-node nc-group${selected ? ' nc-selected' : ''}`} data-testid={`group-${data.label}`}>
+    <div
+      className={`nc-node nc-group${selected ? ' nc-selected' : ''}${data.health && data.health.status !== 'healthy' ? ' nc-ailing' : ''}`}
+      style={data.health ? ({ '--health': HEALTH_COLOR[data.health.status] } as React.CSSProperties) : undefined}
+      data-testid={`group-${data.label}`}
+    >
       <Handle type="target" position={data.direction === 'LR' ? Position.Left : Position.Top} />
       <div className="nc-node-head">
         <button
@@ -35,6 +40,7 @@ function GroupNodeView({ data, selected }: NodeProps<GroupFlowNode>) {
         <span className="nc-node-shape" data-testid="node-shape">
           {data.outShape || '?'}
         </span>
+        {data.health && <HealthBadge health={data.health} />}
         <span className="nc-node-params" data-testid="node-params">
           {data.params ? `${formatCount(data.params)} p` : '—'}
         </span>

@@ -24,7 +24,7 @@ export function ProblemBadge({ problems }: { problems: readonly BadgeProblem[] }
 }
 
 /** The last run's health of the layer: a coloured mark with its problem or telling figure; hovering lists them all. */
-function HealthBadge({ health }: { health: NonNullable<LayerFlowNode['data']['health']> }) {
+export function HealthBadge({ health }: { health: NonNullable<LayerFlowNode['data']['health']> }) {
   return (
     <span
       className="nc-node-health"

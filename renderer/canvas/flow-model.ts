@@ -15,7 +15,7 @@ import type { LayerCategory, ResolvedParams, Shape } from '../../core/layers/lay
 import { resolveParams } from '../../core/layers/params';
 import { getLayerSpec, isLayerType } from '../../core/layers/registry';
 import type { LayerHealth } from '../../core/train/layer-health';
-import { healthBadgeText, healthLines, healthStatus, type HealthStatus } from './health-view';
+import { groupHealth, healthBadgeText, healthLines, healthStatus, type HealthStatus } from './health-view';
 /** Appends `value` to the list under `key` (in place: lists here grow to hundreds of entries). */
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -70,6 +70,8 @@ export interface GroupNodeData extends Record<string, unknown> {
   params: number;
   problems: BadgeProblem[];
   direction: LayoutDirection;
+  /** The last run's health of its layers in one mark; null when none was measured. */
+  health: NodeHealth | null;
 }
 
 /** The frame drawn behind an expanded group. */
@@ -276,6 +278,10 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
     const outShape = [...new Set(outputs.map((id) => shapeOf(report.shapes.get(id))))].join(', ');
     const params = members.reduce((a, m) => a + (paramsById.get(m.id) ?? 0), 0);
     const groupProblems = members.flatMap((m) => problems.get(m.id) ?? []);
+    const memberHealth = members.flatMap((m) => {
+      const h = input.health?.byNode.get(m.id);
+      return h ? [h] : [];
+    });
     const x = Math.min(...members.map((m) => m.position.x));
     const y = Math.min(...members.map((m) => m.position.y));
     const id = groupFlowId(groupId);
@@ -297,6 +303,7 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
           size?.width,
           size?.height,
           direction,
+          ...memberHealth,
         ],
         () => ({
           id,
@@ -312,6 +319,7 @@ export function toFlow(input: FlowInputs, cache: FlowCache): { nodes: FlowNode[]
             params,
             problems: groupProblems,
             direction,
+            health: groupHealth(memberHealth),
           },
           selected,
           ...(size ? { measured: size } : {}),

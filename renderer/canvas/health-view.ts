@@ -48,6 +48,29 @@ export function healthBadgeText(health: LayerHealth): string {
   return 'ok';
 }
 
+/**
+ * The mark of a closed group: its worst member's status, how many of its
+ * measured layers are ailing, and which (so a collapsed ResNet stage shows
+ * where to look). Null when none of its layers was measured.
+ */
+export function groupHealth(
+  members: readonly LayerHealth[],
+): { status: HealthStatus; text: string; detail: string } | null {
+  if (!members.length) return null;
+  const ailing = members.filter((m) => healthStatus(m) !== 'healthy');
+  const status =
+    worstProblem(ailing.flatMap((m) => Object.keys(m.seen) as HealthProblemId[])) ?? ('healthy' as HealthStatus);
+  return {
+    status,
+    text: ailing.length
+      ? `${ailing.length}/${members.length} ${label(status as HealthProblemId).toLowerCase()}…`
+      : 'healthy',
+    detail: ailing.length
+      ? ailing.map((m) => `${m.name}: ${label(healthStatus(m) as HealthProblemId).toLowerCase()}`).join('\n')
+      : `All ${members.length} measured layers healthy.`,
+  };
+}
+
 /** Every figure and problem of a layer, one per line, for its tooltip and the inspector. */
 export function healthLines(health: LayerHealth, epoch: number): string[] {
   const lines: string[] = [];

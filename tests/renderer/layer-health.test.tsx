@@ -6,7 +6,7 @@ import { summarize } from '../../core/graph/summary';
 import type { LayerHealthReport } from '../../core/train/layer-health';
 import { parseTrainingSettings } from '../../core/train/settings';
 import { getTemplate } from '../../templates/index';
-import { FlowCache, toFlow, type LayerFlowNode } from '../../renderer/canvas/flow-model';
+import { FlowCache, toFlow, type GroupFlowNode, type LayerFlowNode } from '../../renderer/canvas/flow-model';
 import { healthBadgeText, healthLines, healthStatus } from '../../renderer/canvas/health-view';
 import { Inspector } from '../../renderer/inspector/Inspector';
 import { EditorProvider } from '../../renderer/state/EditorContext';
@@ -93,6 +93,31 @@ describe('layer health in the editor', () => {
     expect(box('hidden')).toMatchObject({ status: 'exploding', text: 'exploding' });
     expect(box('hidden')?.detail).toContain('Dead ReLU units: 63%');
     expect(box('scores')).toMatchObject({ status: 'healthy' });
+  });
+
+  it('marks a closed group by its worst layer, saying which layers ail', () => {
+    const trained = mlp();
+    // The same network with its two Dense layers in one closed group.
+    const grouped = {
+      ...trained,
+      nodes: trained.nodes.map((n) => (n.type === 'Dense' ? { ...n, group: 'g' } : n)),
+      groups: [{ id: 'g', label: 'head', collapsed: true }],
+    };
+    const shapes = inferShapes(grouped);
+    const flow = toFlow(
+      {
+        graph: grouped,
+        report: shapes,
+        summary: summarize(grouped, shapes),
+        selectedNodes: new Set(),
+        selectedEdges: new Set(),
+        measured: new Map(),
+        health: { byNode: healthByNode({ graph: trained, report }, grouped), epoch: 2 },
+      },
+      new FlowCache(),
+    );
+    const box = flow.nodes.find((n) => n.type === 'collapsedGroup') as GroupFlowNode;
+    expect(box.data.health).toEqual({ status: 'exploding', text: '1/2 exploding…', detail: 'hidden: exploding' });
   });
 
   it('comes from the training worker into the editor store each epoch, and a new run clears it', async () => {
