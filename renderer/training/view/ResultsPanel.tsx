@@ -20,6 +20,8 @@ interface ResultsPanelProps {
   featureMaps: FeatureMaps | null;
   /** Layers whose outputs can be shown, by name. */
   layers: readonly string[];
+  /** The design's output layer: its "feature map" is the class probabilities, shown as such. */
+  outputLayer?: string;
   onFeatureMaps(layer: string, sample: number): void;
 }
 
@@ -37,6 +39,7 @@ export function ResultsPanel({
   filters,
   featureMaps,
   layers,
+  outputLayer,
   onFeatureMaps,
 }: ResultsPanelProps) {
   const classes = dataset.classNames;
@@ -203,7 +206,15 @@ export function ResultsPanel({
               <span className="nc-muted">
                 “{featureMaps.layer}”: {featureMaps.height}×{featureMaps.width}×{featureMaps.channels}
               </span>
-              {featureMaps.height * featureMaps.width > 1 ? (
+              {featureMaps.layer === outputLayer && featureMaps.channels === classes.length ? (
+                // The output layer's units are the classes: a strip of grey cells would hide what they say.
+                <ProbabilityBars
+                  probabilities={Array.from(featureMaps.values)}
+                  classes={classes}
+                  truth={dataset.test.labels[featureMaps.sample]}
+                  count={classes.length}
+                />
+              ) : featureMaps.height * featureMaps.width > 1 ? (
                 <PictureGrid
                   count={Math.min(featureMaps.channels, 64)}
                   picture={(c) =>
@@ -231,20 +242,22 @@ export function ResultsPanel({
 /** How many of a prediction's most probable classes get a bar. */
 const BARS_PER_PREDICTION = 3;
 
-/** A prediction's most probable classes as bars, the true class marked, so a near miss shows as one. */
+/** A prediction's `count` most probable classes as bars, the true class marked, so a near miss shows as one. */
 function ProbabilityBars({
   probabilities,
   classes,
   truth,
+  count = BARS_PER_PREDICTION,
 }: {
   probabilities: readonly number[];
   classes: readonly string[];
   truth: number;
+  count?: number;
 }) {
   const top = probabilities
     .map((probability, index) => ({ probability, index }))
     .sort((a, b) => b.probability - a.probability)
-    .slice(0, BARS_PER_PREDICTION);
+    .slice(0, count);
   return (
     <ol className="nc-prob-bars" data-testid="probability-bars" aria-label="class probabilities">
       {top.map(({ probability, index }) => (

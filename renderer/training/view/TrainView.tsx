@@ -4,7 +4,7 @@
  * train-worker.ts); this view only draws what the controller reports.
  */
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { inputNodeIds } from '../../../core/graph/graph';
+import { inputNodeIds, outputNodeIds } from '../../../core/graph/graph';
 import { hasErrors } from '../../../core/graph/infer';
 import { BACKEND_CHOICES, type BackendName } from '../../../core/train/setting-fields';
 import { useDerived, useEditor, useEditorState } from '../../state/EditorContext';
@@ -75,6 +75,10 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
     () => editor.graph.nodes.filter((n) => n.type !== 'InputLayer').map((n) => n.name),
     [editor.graph],
   );
+  const outputLayer = useMemo(() => {
+    const [id] = outputNodeIds(editor.graph);
+    return editor.graph.nodes.find((n) => n.id === id)?.name;
+  }, [editor.graph]);
   const trained = run.phase === 'done' ? trainedModelFor(editor, editor.graph) : null;
 
   // The project's name, else the template it was made from: what the run list calls the design.
@@ -300,6 +304,7 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
               filters={run.result.filters}
               featureMaps={run.featureMaps}
               layers={layerNames}
+              outputLayer={outputLayer}
               onFeatureMaps={(layer, sample) => controller.requestFeatureMaps(layer, sample)}
             />
           )}
