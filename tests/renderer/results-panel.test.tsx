@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../core/data/dataset';
+import type { EvaluationResult } from '../../core/train/evaluate';
 import { DIGIT_CLASS_NAMES } from '../../core/data/idx';
 import { ResultsPanel } from '../../renderer/training/view/ResultsPanel';
 import { render, type Mounted } from './render';
@@ -24,21 +25,24 @@ const digits: Dataset = {
 };
 const probabilities = (top: Record<number, number>) => Array.from({ length: 10 }, (_, i) => top[i] ?? 0);
 
+/** A finished run's evaluation on the two test digits, with these predictions. */
+const evaluation = (predictions: EvaluationResult['predictions']): EvaluationResult => ({
+  loss: 0.5,
+  accuracy: 0.5,
+  confusion: Array.from({ length: 10 }, () => Array(10).fill(0)),
+  perClassAccuracy: Array(10).fill(null),
+  predictions,
+  count: 2,
+});
+
 describe('ResultsPanel predictions', () => {
   it('captions a mistake "true 9 · predicted 4" without striking anything, and shows probability bars', () => {
     mounted = render(
       <ResultsPanel
-        evaluation={{
-          loss: 0.5,
-          accuracy: 0.5,
-          confusion: Array.from({ length: 10 }, () => Array(10).fill(0)),
-          perClassAccuracy: Array(10).fill(null),
-          predictions: [
-            { index: 0, label: 9, predicted: 4, probabilities: probabilities({ 4: 0.6, 9: 0.3, 7: 0.1 }) },
-            { index: 1, label: 3, predicted: 3, probabilities: probabilities({ 3: 0.9, 8: 0.1 }) },
-          ],
-          count: 2,
-        }}
+        evaluation={evaluation([
+          { index: 0, label: 9, predicted: 4, probabilities: probabilities({ 4: 0.6, 9: 0.3, 7: 0.1 }) },
+          { index: 1, label: 3, predicted: 3, probabilities: probabilities({ 3: 0.9, 8: 0.1 }) },
+        ])}
         status="completed"
         dataset={digits}
         filters={null}
@@ -66,14 +70,7 @@ describe('ResultsPanel predictions', () => {
     const panel = (layer: string) =>
       render(
         <ResultsPanel
-          evaluation={{
-            loss: 0.5,
-            accuracy: 0.5,
-            confusion: Array.from({ length: 10 }, () => Array(10).fill(0)),
-            perClassAccuracy: Array(10).fill(null),
-            predictions: [],
-            count: 2,
-          }}
+          evaluation={evaluation([])}
           status="completed"
           dataset={digits}
           filters={null}
