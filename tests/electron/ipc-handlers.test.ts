@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProject, serializeProjectFile } from '../../core/formats/project-file';
 import { GraphBuilder } from '../../core/graph/builder';
 import { resolveAppFile } from '../../electron/app-protocol';
-import { createIpcHandlers, PayloadError, type Dialogs } from '../../electron/ipc-handlers';
+import { createIpcHandlers, PayloadError } from '../../electron/ipc-handlers';
+import { scriptedDialogs } from './scripted-dialogs';
 
 let dir: string;
 beforeEach(async () => {
@@ -15,22 +16,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
-
-/** Dialogs that answer as a user would: with the paths queued up front. */
-function scriptedDialogs(answers: {
-  open?: string[][];
-  save?: (string | null)[];
-  folder?: (string | null)[];
-}): Dialogs {
-  const open = [...(answers.open ?? [])];
-  const save = [...(answers.save ?? [])];
-  const folder = [...(answers.folder ?? [])];
-  return {
-    showOpen: async () => open.shift() ?? [],
-    showSave: async () => save.shift() ?? null,
-    showFolder: async () => folder.shift() ?? null,
-  };
-}
 
 const projectText = () => {
   const b = new GraphBuilder();

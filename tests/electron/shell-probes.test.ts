@@ -11,8 +11,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProject, serializeProjectFile } from '../../core/formats/project-file';
 import { GraphBuilder } from '../../core/graph/builder';
-import { createIpcHandlers, type Dialogs } from '../../electron/ipc-handlers';
+import { createIpcHandlers } from '../../electron/ipc-handlers';
 import { idxImages } from '../fixtures-gen/idx';
+import { scriptedDialogs as dialogs } from './scripted-dialogs';
 
 let dir: string;
 beforeEach(async () => {
@@ -21,17 +22,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
-
-function dialogs(answers: { open?: string[][]; save?: (string | null)[]; folder?: (string | null)[] }): Dialogs {
-  const open = [...(answers.open ?? [])];
-  const save = [...(answers.save ?? [])];
-  const folder = [...(answers.folder ?? [])];
-  return {
-    showOpen: async () => open.shift() ?? [],
-    showSave: async () => save.shift() ?? null,
-    showFolder: async () => folder.shift() ?? null,
-  };
-}
 
 const handlersFor = (answers: Parameters<typeof dialogs>[0]) =>
   createIpcHandlers(dialogs(answers), { opened: () => undefined, saved: () => undefined });

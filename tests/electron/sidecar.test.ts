@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProject, serializeProjectFile } from '../../core/formats/project-file';
 import { GraphBuilder } from '../../core/graph/builder';
-import { createIpcHandlers, PayloadError, type Dialogs } from '../../electron/ipc-handlers';
+import { createIpcHandlers, PayloadError } from '../../electron/ipc-handlers';
+import { scriptedDialogs } from './scripted-dialogs';
 
 let dir: string;
 beforeEach(async () => {
@@ -13,17 +14,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
-
-/** Dialogs that answer with the paths queued up front, as a user would pick them. */
-function scriptedDialogs(answers: { open?: string[][]; save?: (string | null)[] }): Dialogs {
-  const open = [...(answers.open ?? [])];
-  const save = [...(answers.save ?? [])];
-  return {
-    showOpen: async () => open.shift() ?? [],
-    showSave: async () => save.shift() ?? null,
-    showFolder: async () => null,
-  };
-}
 
 const handlersFor = (answers: Parameters<typeof scriptedDialogs>[0]) =>
   createIpcHandlers(scriptedDialogs(answers), { opened: () => undefined, saved: () => undefined });
