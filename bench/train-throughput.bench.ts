@@ -23,7 +23,7 @@ import { compileOptionsFor, parseTrainingSettings } from '../core/train/settings
 import { getTemplate } from '../templates/index';
 
 /** Samples per timed epoch: tfjs's plain-JS cpu backend trains LeNet-5 at only a few samples/s. */
-const SAMPLES: Record<BackendName, number> = { cpu: 128, wasm: 1024, webgl: 1024 };
+const SAMPLES: Record<BackendName, number> = { cpu: 128, wasm: 1024, webgl: 1024, webgpu: 1024 };
 const BATCH_SIZE = 64;
 const TIMED_EPOCHS = 1;
 const INPUT = [32, 32, 1] as const;

@@ -9,13 +9,13 @@
  * (the same flags, the same defaults per kind of data, the same fitting).
  */
 import { resolve } from 'node:path';
-import type { BackendName } from '../../core/train/backends';
 import { DEFAULT_RATE_RANGE, type RateRange, type Trial, type TrialOutcome } from '../../core/train/lr-search';
 import { CliError, EXIT, UsageError, type CliIo, type Command } from '../command';
 import { requireParentFolder, writeFileOrFail } from '../model-files-node';
 import { positiveInt } from '../options';
 import { clock, percent } from './train-progress';
 import {
+  chooseBackend,
   designForData,
   EXIT_INTERRUPTED,
   loadData,
@@ -59,18 +59,17 @@ async function runSearch(
   const { graph, label, fitted } = designForData(source, plan, data);
 
   const tf = await import('@tensorflow/tfjs');
-  const { selectBackend } = await import('../../core/train/backends');
   const { runRateTrial } = await import('../../core/train/rate-trial');
   const { searchLearningRate } = await import('../../core/train/lr-search');
   tf.env().set('PROD', true);
-  const backend: BackendName = await selectBackend(plan.backend);
+  const { backend, fellBack } = await chooseBackend(plan.backend);
   const { settings } = plan;
   io.out(`design: ${label}\n`);
   if (fitted.length) io.out(`fit to ${data.name}: ${fitted.join('\n')}\n`);
   io.out(`data: ${data.name}: ${data.train.count} train, ${data.validation.count} validation\n`);
   io.out(
     `search: ${trials} trials of ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, ${settings.optimizer}, ` +
-      `learning rates ${range.low}…${range.high} (log-uniform), then around the best; seed ${plan.seed}, backend ${backend}\n\n`,
+      `learning rates ${range.low}…${range.high} (log-uniform), then around the best; seed ${plan.seed}, backend ${backend}${fellBack}\n\n`,
   );
   io.out(`${row(['trial', 'round', 'lr', 'val acc', 'val loss', 'time'])}\n`);
 

@@ -90,11 +90,31 @@ function oneOf<T extends string>(name: string, text: string, allowed: readonly T
   return text as T;
 }
 
-/** The backends `--backend` takes, those that run in Node first (webgl is accepted and falls back). */
+/** The backends `--backend` takes, those that run in Node first (webgpu and webgl are accepted and fall back, saying why). */
 const CLI_BACKENDS: readonly BackendName[] = [
   ...BACKEND_ORDER.node,
   ...BACKEND_NAMES.filter((name) => !BACKEND_ORDER.node.includes(name)),
 ];
+
+/**
+ * Activates the backend asked for, else the best that can train here, and
+ * says why the one asked for was passed over, as the terminal shows it after
+ * the name: ` (webgpu is not available here: this runtime has no WebGPU …)`;
+ * empty when it was not.
+ */
+export async function chooseBackend(requested?: BackendName): Promise<{ backend: BackendName; fellBack: string }> {
+  const { selectBackend } = await import('../../core/train/backends');
+  let reason = '';
+  const backend = await selectBackend(requested, {
+    onRejected: (name, why) => {
+      if (name === requested) reason = why;
+    },
+  });
+  return {
+    backend,
+    fellBack: requested && requested !== backend ? ` (${requested} is not available here: ${reason})` : '',
+  };
+}
 
 /** Everything the flags say, checked, before any file is read. */
 export interface TrainPlan {
@@ -411,7 +431,6 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
 
   // tfjs and the training engine load only now, so help and flag errors stay instant.
   const tf = await import('@tensorflow/tfjs');
-  const { selectBackend } = await import('../../core/train/backends');
   const { compileGraph } = await import('../../core/compile/compile');
   const { compileOptionsFor } = await import('../../core/train/settings');
   const { train, TrainingError } = await import('../../core/train/session');
@@ -421,8 +440,7 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
 
   // PROD silences tfjs's console advice (install tfjs-node, …), which would interleave with the progress output.
   tf.env().set('PROD', true);
-  const backend = await selectBackend(plan.backend);
-  const fellBack = plan.backend && plan.backend !== backend ? ` (${plan.backend} is not available here)` : '';
+  const { backend, fellBack } = await chooseBackend(plan.backend);
   const { settings } = plan;
   const model: tfjs.LayersModel = compileGraph(graph, tf, compileOptionsFor(settings));
   io.out(`design: ${label}, ${model.countParams().toLocaleString('en-US')} parameters\n`);

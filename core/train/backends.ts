@@ -1,11 +1,14 @@
 /**
- * Choosing the tfjs backend a training session runs on. WebGL is fastest where
- * a GPU is reachable (browser, Electron renderer); wasm (SIMD, with the
- * gradient kernels from `./wasm-kernels` that make convolutions trainable) is
- * the fast CPU path in Node and the fallback in a browser without WebGL; the
- * plain-JS `cpu` backend always works. Each candidate must initialise and then
- * pass a one-step convolution gradient check before it is accepted, so a
- * backend that loads but cannot train is skipped rather than chosen.
+ * Choosing the tfjs backend a training session runs on. A GPU is fastest
+ * where a real one is reachable (browser, Electron renderer): WebGPU where the
+ * runtime has it, else WebGL; wasm (SIMD, with the gradient kernels from
+ * `./wasm-kernels` that make convolutions trainable) is the fast CPU path in
+ * Node and the fallback in a browser without a GPU; the plain-JS `cpu`
+ * backend always works. Each candidate must initialise and then pass a
+ * one-step convolution gradient check before it is accepted, so a backend
+ * that loads but cannot train is skipped, with the reason, rather than chosen.
+ * A GPU backend that runs on a software renderer (SwiftShader, llvmpipe) is
+ * passed over unless asked for by name: wasm is many times faster than it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_ORDER, type BackendName } from './setting-fields';
@@ -47,9 +50,10 @@ export interface BackendOptions {
    */
   wasmThreads?: number;
   /**
-   * Told about each backend tried and passed over, with the reason (an
-   * initialisation error, or a failed training check), so the UI can explain
-   * why training runs on a slower backend than the user asked for.
+   * Told about each backend tried and passed over, with the reason (the
+   * runtime lacks it, an initialisation error, a software GPU, a failed
+   * training check), so the UI can explain why training runs on another
+   * backend than the best one or the one the user asked for.
    */
   onRejected?: (backend: BackendName, reason: string) => void;
 }
@@ -85,30 +89,115 @@ async function prepareWasm(options: BackendOptions): Promise<void> {
 
 /**
  * True when the active backend computes a convolution and both its gradients
- * correctly: the least a backend must do to train a CNN.
+ * correctly: the least a backend must do to train a CNN. Reads the results
+ * asynchronously: a GPU backend refuses or stalls on synchronous reads.
  */
-function canTrainConvolutions(): boolean {
-  return tf.tidy(() => {
+async function canTrainConvolutions(): Promise<boolean> {
+  const expected = { dx: [1, 1, 0, 1, 0, -1, 0, -1, -1], dFilter: [12, 16, 24, 28] };
+  const gradients = tf.tidy(() => {
     const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
     const filter = tf.tensor4d([1, 0, 0, -1], [2, 2, 1, 1]);
-    const [dx, dFilter] = tf.grads((input: tf.Tensor, w: tf.Tensor) =>
+    return tf.grads((input: tf.Tensor, w: tf.Tensor) =>
       tf.conv2d(input as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid').sum(),
     )([x, filter]);
-    const expected = { dx: [1, 1, 0, 1, 0, -1, 0, -1, -1], dFilter: [12, 16, 24, 28] };
-    const close = (actual: tf.Tensor, want: number[]) =>
-      Array.from(actual.dataSync()).every((v, i) => Math.abs(v - want[i]) < 1e-5);
-    return close(dx, expected.dx) && close(dFilter, expected.dFilter);
   });
+  try {
+    const [dx, dFilter] = await Promise.all(gradients.map((g) => g.data()));
+    const close = (actual: ArrayLike<number>, want: number[]) =>
+      actual.length === want.length && want.every((v, i) => Math.abs(actual[i] - v) < 1e-5);
+    return close(dx, expected.dx) && close(dFilter, expected.dFilter);
+  } finally {
+    tf.dispose(gradients);
+  }
 }
 
-/** Makes `name` the active backend if it initialises and can train; otherwise says why not. */
-async function tryBackend(name: BackendName, options: BackendOptions): Promise<string | null> {
+/** What NetCanvas reads of a WebGPU adapter (core has no DOM types). */
+export interface GpuAdapterLike {
+  /** Chromium 114+ (`GPUAdapterInfo`); `isFallbackAdapter` moved here in Chromium 136. */
+  readonly info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  /** Where older runtimes (Electron before Chromium 136) say it. */
+  readonly isFallbackAdapter?: boolean;
+}
+
+/** The part of `navigator.gpu` NetCanvas calls. */
+interface GpuLike {
+  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<GpuAdapterLike | null>;
+}
+
+/** The part of a WebGL context {@link webglSoftwareRenderer} reads. */
+interface WebGLLikeContext {
+  readonly RENDERER: number;
+  getExtension(name: string): unknown;
+  getParameter(name: number): unknown;
+}
+
+/** Words that name a software rasteriser in a GPU's renderer or adapter description. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render|microsoft warp/i;
+
+/**
+ * The name of the software renderer behind a WebGPU adapter, or null for
+ * hardware (see {@link selectBackend} for what is done with it). A fallback adapter is by definition one with "significant
+ * performance caveats": in practice SwiftShader, the CPU emulating a GPU,
+ * which Chromium offers with `--enable-unsafe-webgpu` where no GPU is usable.
+ */
+export function adapterSoftwareName(adapter: GpuAdapterLike): string | null {
+  const { info } = adapter;
+  const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ').trim();
+  if (info?.isFallbackAdapter || adapter.isFallbackAdapter || SOFTWARE_RENDERER.test(name)) return name || 'fallback';
+  return null;
+}
+
+/** The active WebGL backend's renderer when it is a software one (SwiftShader), else null. */
+function webglSoftwareRenderer(): string | null {
+  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLLikeContext } }).gpgpu?.gl;
+  if (!gl) return null;
+  const debugInfo = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null;
+  const renderer = String(gl.getParameter(debugInfo ? debugInfo.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+  return SOFTWARE_RENDERER.test(renderer) ? renderer : null;
+}
+
+/** Why a software GPU is passed over when not asked for by name. */
+const softwareGpuReason = (name: BackendName, renderer: string) =>
+  `its only GPU is a software renderer (${renderer}), slower than the CPU backends; choose ${name} by name to train on it anyway`;
+
+/**
+ * Readies WebGPU: says why not where the runtime has no WebGPU or no adapter
+ * (tfjs's own start would throw a TypeError on a missing adapter) or only a
+ * software one that was not asked for; else loads the backend package, which
+ * registers `webgpu`. Loaded only here, so a build or runtime that never
+ * trains on WebGPU never fetches it.
+ */
+async function prepareWebGpu(askedFor: boolean): Promise<string | null> {
+  const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
+  if (!gpu) return 'this runtime has no WebGPU (navigator.gpu is missing)';
+  // The same preference tfjs passes when it starts the backend, so both see the same adapter.
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) return 'no WebGPU adapter (the browser offers no GPU for WebGPU here, or has WebGPU turned off)';
+  const software = adapterSoftwareName(adapter);
+  if (software && !askedFor) return softwareGpuReason('webgpu', software);
+  await import('@tensorflow/tfjs-backend-webgpu');
+  return null;
+}
+
+/**
+ * Makes `name` the active backend if it initialises and can train; otherwise
+ * says why not. `askedFor`: the user named it, so a software GPU is accepted.
+ */
+async function tryBackend(name: BackendName, options: BackendOptions, askedFor: boolean): Promise<string | null> {
   try {
     if (name === 'wasm') await prepareWasm(options);
+    if (name === 'webgpu') {
+      const problem = await prepareWebGpu(askedFor);
+      if (problem) return problem;
+    }
     // setBackend resolves false (and tfjs logs a warning) when the backend fails to initialise.
     if (!(await tf.setBackend(name))) return 'it failed to initialise';
     await tf.ready();
-    return canTrainConvolutions() ? null : 'it computed a convolution gradient wrongly';
+    if (name === 'webgl' && !askedFor) {
+      const software = webglSoftwareRenderer();
+      if (software) return softwareGpuReason('webgl', software);
+    }
+    return (await canTrainConvolutions()) ? null : 'it computed a convolution gradient wrongly';
   } catch (error) {
     // webgl is not registered in Node, and a wasm package or binary that fails
     // to load throws or rejects; either way the next candidate is tried.
@@ -129,8 +218,10 @@ export async function wasmThreadCount(): Promise<number | null> {
 /**
  * Activates the best tfjs backend that can train a CNN here and returns its
  * name, for the UI and logs to report. Tries `preferred` first, then, in a
- * browser, webgl → wasm → cpu, and in Node, wasm → cpu. When wasm is chosen,
- * the gradient kernels it lacks are registered first.
+ * browser, webgpu → webgl → wasm → cpu (a GPU only when it is hardware, or
+ * when it is `preferred`), and in Node, wasm → cpu. When wasm is chosen, the
+ * gradient kernels it lacks are registered first. Each backend passed over is
+ * told to `options.onRejected` with the reason.
  *
  * @example
  * const backend = await selectBackend();          // 'wasm' in Node
@@ -140,7 +231,7 @@ export async function selectBackend(preferred?: BackendName, options: BackendOpt
   const order = defaultOrder();
   const candidates = preferred ? [preferred, ...order.filter((name) => name !== preferred)] : order;
   for (const name of candidates) {
-    const rejection = await tryBackend(name, options);
+    const rejection = await tryBackend(name, options, name === preferred);
     if (rejection === null) return name;
     options.onRejected?.(name, rejection);
   }

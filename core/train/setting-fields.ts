@@ -315,6 +315,7 @@ export const AUGMENTATION_FIELDS = {
 
 /** The tfjs backends NetCanvas trains on, with what the app calls them. */
 export const BACKEND_CHOICES = [
+  { name: 'webgpu', label: 'WebGPU (GPU)' },
   { name: 'webgl', label: 'WebGL (GPU)' },
   { name: 'wasm', label: 'WebAssembly' },
   { name: 'cpu', label: 'CPU (plain JS)' },
@@ -325,10 +326,12 @@ export type BackendName = (typeof BACKEND_CHOICES)[number]['name'];
 export const BACKEND_NAMES: readonly BackendName[] = BACKEND_CHOICES.map((b) => b.name);
 /**
  * The order backends are tried in when none is asked for, best first: a
- * browser (or the Electron renderer) has WebGL; Node has wasm and cpu only.
+ * browser (or the Electron renderer) may have WebGPU, then WebGL (a GPU on
+ * either is passed over when it is a software one: see `./backends.ts`);
+ * Node has wasm and cpu only.
  */
 export const BACKEND_ORDER: Readonly<Record<'browser' | 'node', readonly BackendName[]>> = {
-  browser: ['webgl', 'wasm', 'cpu'],
+  browser: ['webgpu', 'webgl', 'wasm', 'cpu'],
   node: ['wasm', 'cpu'],
 };
 

@@ -93,6 +93,30 @@ describe('netcanvas train on the toy sets, with nothing but the dataset chosen',
   });
 });
 
+describe('netcanvas train --backend webgpu', () => {
+  it('says Node has no WebGPU and trains on wasm instead', async () => {
+    const report = join(dir, 'webgpu.json');
+    const run = await netcanvas([
+      'train',
+      'linear',
+      '--dataset',
+      'toy:ring',
+      '--epochs',
+      '1',
+      '--backend',
+      'webgpu',
+      ...SEED,
+      '--report',
+      report,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'backend: wasm (webgpu is not available here: this runtime has no WebGPU (navigator.gpu is missing))\n',
+    );
+    expect(readReport(report).backend).toBe('wasm');
+  });
+});
+
 describe('netcanvas train lenet5 on MNIST', () => {
   // One full epoch, the figure, shared by every check below: the costliest run in the suite (about a
   // minute on a quiet machine, over 15 on a loaded one, hence the long timeout).
@@ -241,7 +265,7 @@ describe('netcanvas train refuses, in one line', () => {
     [
       ['train', 'mlp', '--dataset', 'toy:ring', '--backend', 'tpu'],
       2,
-      /^netcanvas: --backend expects one of wasm, cpu, webgl/,
+      /^netcanvas: --backend expects one of wasm, cpu, webgpu, webgl, got "tpu"/,
     ],
     [
       ['train', 'lenet5', '--dataset', 'toy:ring'],

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend, wasmThreadCount } from '../../../core/train/backends';
+import { adapterSoftwareName, selectBackend, wasmThreadCount } from '../../../core/train/backends';
 
 /** One fit step of a tiny conv net on the active backend; returns its loss. */
 async function trainOneStep(): Promise<number> {
@@ -44,5 +44,34 @@ describe('selectBackend in Node', () => {
     expect(rejected).toHaveLength(1);
     expect(rejected[0][0]).toBe('webgl');
     expect(rejected[0][1]).toMatch(/webgl/i);
+  });
+
+  it('passes webgpu over in Node, saying the runtime has no WebGPU, and trains on wasm', async () => {
+    const rejected: [string, string][] = [];
+    expect(await selectBackend('webgpu', { onRejected: (name, reason) => rejected.push([name, reason]) })).toBe('wasm');
+    expect(rejected).toEqual([['webgpu', 'this runtime has no WebGPU (navigator.gpu is missing)']]);
+    expect(tf.getBackend()).toBe('wasm');
+    // The package is loaded only where WebGPU exists: nothing registered it here.
+    expect(tf.engine().registryFactory.webgpu).toBeUndefined();
+  });
+});
+
+describe('adapterSoftwareName', () => {
+  it('names the software adapter headless Chromium offers with --enable-unsafe-webgpu', () => {
+    // What Chromium 156 here answers to navigator.gpu.requestAdapter() (adapter.info).
+    const swiftShader = { vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: true };
+    expect(adapterSoftwareName({ info: swiftShader })).toBe('google swiftshader');
+    // Older runtimes say it on the adapter, and a fallback adapter with no name is still software.
+    expect(adapterSoftwareName({ isFallbackAdapter: true, info: {} })).toBe('fallback');
+    expect(adapterSoftwareName({ info: { vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } })).toBe(
+      'mesa llvmpipe (LLVM 15.0.6, 256 bits)',
+    );
+  });
+
+  it('takes a hardware adapter as hardware', () => {
+    expect(adapterSoftwareName({ info: { vendor: 'nvidia', architecture: 'ampere', isFallbackAdapter: false } })).toBe(
+      null,
+    );
+    expect(adapterSoftwareName({ info: { vendor: 'apple', architecture: 'metal-3' } })).toBeNull();
   });
 });
