@@ -10,6 +10,7 @@ import {
   windowPadding,
 } from './nchw-export';
 import { kerasConvWindow, kerasInt, kerasPair, requireValue } from './keras-config';
+import { lazyGradientConv2d } from './lazy-conv-gradient';
 
 /** 2-D convolution over [batch, height, width, channels]: `filters` learned kernels slid over the input. */
 export const conv2d = defineLayer({
@@ -68,7 +69,7 @@ export const conv2d = defineLayer({
       dilationRate: kerasPair(c, 'dilation_rate', [1, 1]),
     };
   },
-  toTfjs: (p, tf, name) => tf.layers.conv2d({ ...p, name }),
+  toTfjs: (p, tf, name) => new (lazyGradientConv2d(tf))({ ...p, name }),
   exportedWeights: (p) => kernelAndBias('conv', p.useBias),
   pytorch: ({ params: p, inputs: [input] }) => {
     const { padding, pad } = torchWindowPadding(
