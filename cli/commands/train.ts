@@ -9,6 +9,7 @@
  * fit the data (input shape, class count) is refused with the fix, by the
  * same check as the Train view's Start button (`core/train/design-check.ts`).
  */
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { DatasetError, describeDataset, limitDataset, splitValidation, type Dataset } from '../../core/data/dataset';
@@ -20,6 +21,8 @@ import { inferShapes, trainingBlockers } from '../../core/graph/infer';
 import { dataKindOfSource, DEFAULTED_FIELDS, defaultSettingsFor, TRAINING_DEFAULTS } from '../../core/train/defaults';
 import { ioCountProblem, mismatchSentence, settingsMismatches, type DataShape } from '../../core/train/design-check';
 import { fitDesignToData, previewLines, type FitProposal, type ImageSizeChoice } from '../../core/train/fit-design';
+import { MAX_WASM_THREADS, THREADS_PAY_FROM_MACS, wasmThreadsFor } from '../../core/train/wasm-threads';
+import { summarize } from '../../core/graph/summary';
 import { BACKEND_NAMES, BACKEND_ORDER, type BackendName } from '../../core/train/setting-fields';
 import { parseTrainingSettings, type Schedule, type TrainingSettings } from '../../core/train/settings';
 import type { EpochEvent, TrainingResult } from '../../core/train/session';
@@ -90,6 +93,14 @@ function oneOf<T extends string>(name: string, text: string, allowed: readonly T
   return text as T;
 }
 
+/** Parses `--threads`: `auto`, or a whole number of wasm threads from 1 to tfjs's pool limit. */
+export function parseThreads(text: string): number | 'auto' {
+  if (text === 'auto') return 'auto';
+  const threads = Number(text);
+  if (Number.isInteger(threads) && threads >= 1 && threads <= MAX_WASM_THREADS) return threads;
+  throw new UsageError(`--threads expects auto or a whole number from 1 to ${MAX_WASM_THREADS}, got "${text}"`);
+}
+
 /** The backends `--backend` takes, those that run in Node first (webgpu and webgl are accepted and fall back, saying why). */
 const CLI_BACKENDS: readonly BackendName[] = [
   ...BACKEND_ORDER.node,
@@ -100,16 +111,25 @@ const CLI_BACKENDS: readonly BackendName[] = [
  * Activates the backend asked for, else the best that can train here, and
  * says why the one asked for was passed over, as the terminal shows it after
  * the name: ` (webgpu is not available here: this runtime has no WebGPU …)`;
- * empty when it was not.
+ * empty when it was not. Wasm starts with a pool of `threads` threads
+ * (`../wasm-threads-node`); `onSingleThread` hears why when it cannot.
  */
-export async function chooseBackend(requested?: BackendName): Promise<{ backend: BackendName; fellBack: string }> {
+export async function chooseBackend(
+  requested?: BackendName,
+  threads = 1,
+  onSingleThread?: (reason: string) => void,
+): Promise<{ backend: BackendName; fellBack: string }> {
   const { selectBackend } = await import('../../core/train/backends');
+  const { withNodeWasmThreads } = await import('../wasm-threads-node');
   let reason = '';
-  const backend = await selectBackend(requested, {
-    onRejected: (name, why) => {
-      if (name === requested) reason = why;
-    },
-  });
+  const select = () =>
+    selectBackend(requested, {
+      wasmThreads: threads,
+      onRejected: (name, why) => {
+        if (name === requested) reason = why;
+      },
+    });
+  const backend = await withNodeWasmThreads(threads, select, onSingleThread);
   return {
     backend,
     fellBack: requested && requested !== backend ? ` (${requested} is not available here: ${reason})` : '',
@@ -128,6 +148,8 @@ export interface TrainPlan {
   classes?: number;
   limit?: number;
   backend?: BackendName;
+  /** `--threads`: wasm threads, or `auto` (every core for designs big enough that threads pay; see `wasmThreadsFor`). */
+  threads: number | 'auto';
   /** How to fit the design to the data (`--fit`); templates are fitted with `auto` when it is absent. */
   fit?: FitFlag;
   outDir?: string;
@@ -182,6 +204,7 @@ export function planFromFlags(positionals: string[], values: Record<string, stri
     classes: given('classes', (v) => positiveInt('classes', v)),
     limit: given('limit', (v) => positiveInt('limit', v)),
     backend: given('backend', (v) => oneOf<BackendName>('backend', v, CLI_BACKENDS)),
+    threads: given('threads', parseThreads) ?? 'auto',
     fit: given('fit', (v) => oneOf<FitFlag>('fit', v, FIT_FLAGS)),
     outDir: text('out'),
     reportFile: text('report'),
@@ -359,9 +382,13 @@ export async function loadData(plan: TrainPlan, source: DesignSource): Promise<D
   }
 }
 
-/** The `--report` JSON: what the issue fixes (`backend`, `history`, `test`, `samplesPerSecond`) plus the run's context. */
+/**
+ * The `--report` JSON: what the issue fixes (`backend`, `history`, `test`, `samplesPerSecond`) plus the run's
+ * context; `threads` is the wasm pool's size (null on other backends).
+ */
 function reportJson(
   backend: BackendName,
+  threads: number | null,
   design: string,
   data: Dataset,
   result: TrainingResult,
@@ -370,6 +397,7 @@ function reportJson(
 ) {
   return {
     backend,
+    threads,
     design,
     dataset: data.name,
     seed: result.seed,
@@ -431,6 +459,7 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
 
   // tfjs and the training engine load only now, so help and flag errors stay instant.
   const tf = await import('@tensorflow/tfjs');
+  const { wasmThreadCount } = await import('../../core/train/backends');
   const { compileGraph } = await import('../../core/compile/compile');
   const { compileOptionsFor } = await import('../../core/train/settings');
   const { train, TrainingError } = await import('../../core/train/session');
@@ -440,13 +469,27 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
 
   // PROD silences tfjs's console advice (install tfjs-node, …), which would interleave with the progress output.
   tf.env().set('PROD', true);
-  const { backend, fellBack } = await chooseBackend(plan.backend);
   const { settings } = plan;
+  const macsPerSample = summarize(graph).totals.macs;
+  const threads =
+    plan.threads === 'auto' ? wasmThreadsFor(macsPerSample, settings.batchSize, availableParallelism()) : plan.threads;
+  const { backend, fellBack } = await chooseBackend(plan.backend, threads, (reason) =>
+    io.err(`netcanvas: wasm runs on one thread: ${reason}\n`),
+  );
+  const threadCount = await wasmThreadCount();
+  // One thread is the plain case and goes unsaid; more are named with why auto chose them.
+  const threadText =
+    threadCount !== null && threadCount > 1
+      ? `, ${threadCount} threads` +
+        (plan.threads === 'auto'
+          ? ` (auto: ${((macsPerSample * settings.batchSize) / 1e6).toFixed(0)} M multiply-adds a step)`
+          : '')
+      : '';
   const model: tfjs.LayersModel = compileGraph(graph, tf, compileOptionsFor(settings));
   io.out(`design: ${label}, ${model.countParams().toLocaleString('en-US')} parameters\n`);
   if (fitted.length) io.out(`fit to ${data.name}: ${fitted.join('\n')}\n`);
   io.out(`data: ${describeDataset(data)}\n`);
-  io.out(`backend: ${backend}${fellBack}\n`);
+  io.out(`backend: ${backend}${threadText}${fellBack}\n`);
   io.out(
     `training: ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, ${settings.optimizer} lr ${settings.learningRate}${scheduleText(settings.schedule)}, ` +
       `batch ${settings.batchSize}, seed ${plan.seed}${plan.seedGiven ? '' : ` (repeat with --seed ${plan.seed})`}\n`,
@@ -547,6 +590,7 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
   if (reportFile) {
     const report = reportJson(
       backend,
+      threadCount,
       label,
       data,
       result,
@@ -602,6 +646,9 @@ export const trainCommand: Command = {
     '',
     'Other options:',
     `  --backend NAME           ${CLI_BACKENDS.join(', ')} (default: the first of ${BACKEND_ORDER.node.join(', ')} that can train here)`,
+    `  --threads N|auto         wasm threads (1 to ${MAX_WASM_THREADS}); auto: every core when a step takes at least`,
+    `                           ${THREADS_PAY_FROM_MACS / 1e6} M multiply-adds (each op then waits for the threads, which only`,
+    '                           pays on big steps: the CIFAR-10 CNN, not LeNet-5), else 1',
     '  --limit N                use at most N samples of each split (a quick check)',
     '  --fit auto|pad|resize    fit the design to the data: Input shape, Flatten, output units; for',
     '                           images of another size pad them (LeNet-5: 28→32) or resize the Input',
@@ -629,6 +676,7 @@ export const trainCommand: Command = {
     ...settingFlagOptions(),
     augment: { type: 'string' },
     backend: { type: 'string' },
+    threads: { type: 'string' },
     limit: { type: 'string' },
     fit: { type: 'string' },
     schedule: { type: 'string' },

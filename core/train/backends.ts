@@ -44,9 +44,10 @@ export interface BackendOptions {
    * Threads the wasm backend may compute with (XNNPACK's pool), 1 by default.
    * More than one takes tfjs's threaded SIMD build, which runs only where the
    * runtime shares memory between workers: a cross-origin-isolated page or
-   * worker (`crossOriginIsolated`). Elsewhere (Node, a page served without
-   * COOP/COEP headers) tfjs finds no thread support and wasm runs on one
-   * thread; {@link wasmThreadCount} tells which it got.
+   * worker (`crossOriginIsolated`), or Node when the CLI's
+   * `withNodeWasmThreads` starts the module. Elsewhere (a page served without
+   * COOP/COEP headers, plain Node) tfjs finds no thread support and wasm runs
+   * on one thread; {@link wasmThreadCount} tells which it got.
    */
   wasmThreads?: number;
   /**

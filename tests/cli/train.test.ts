@@ -24,6 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Report {
   backend: string;
+  threads: number | null;
   history: { epoch: number; loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null }[];
   test: { loss: number; accuracy: number; count: number };
   samplesPerSecond: number;
@@ -189,6 +190,40 @@ describe('netcanvas train lenet5 on MNIST', () => {
   }, 2_400_000);
 });
 
+describe('netcanvas train --threads', () => {
+  // tfjs's threaded wasm build started in Node (cli/wasm-threads-node.ts): the same seed learns the same, and the
+  // command still exits although the pool's threads never end.
+  it('trains on two wasm threads when asked, learning what one thread learns; auto keeps LeNet-5 on one', async () => {
+    const args = (threads: string) => [
+      'train',
+      'lenet5',
+      '--dataset',
+      'mnist',
+      '--limit',
+      '2000',
+      '--epochs',
+      '1',
+      '--seed',
+      '1',
+      '--threads',
+      threads,
+      '--report',
+      join(dir, `threads-${threads}.json`),
+    ];
+    const [two, auto] = await Promise.all([netcanvas(args('2')), netcanvas(args('auto'))]);
+    expect(two.code).toBe(0);
+    expect(auto.code).toBe(0);
+    expect(two.stdout).toContain('backend: wasm, 2 threads\n');
+    // 13 M multiply-adds a step (0.4 M a sample × 32) is far below the 200 M from which threads pay.
+    expect(auto.stdout).toContain('backend: wasm\n');
+    const [twoReport, autoReport] = ['2', 'auto'].map((t) => readReport(join(dir, `threads-${t}.json`)));
+    expect(twoReport.threads).toBe(2);
+    expect(autoReport.threads).toBe(1);
+    expect(twoReport.test.accuracy).toBeGreaterThanOrEqual(0.8);
+    expect(Math.abs(twoReport.test.accuracy - autoReport.test.accuracy)).toBeLessThanOrEqual(0.01);
+  }, 300_000);
+});
+
 describe('netcanvas train: Ctrl-C', () => {
   it('stops after the current batch, says so, writes nothing and exits 130', async () => {
     const report = join(dir, 'interrupted.json');
@@ -266,6 +301,11 @@ describe('netcanvas train refuses, in one line', () => {
       ['train', 'mlp', '--dataset', 'toy:ring', '--backend', 'tpu'],
       2,
       /^netcanvas: --backend expects one of wasm, cpu, webgpu, webgl, got "tpu"/,
+    ],
+    [
+      ['train', 'mlp', '--dataset', 'toy:ring', '--threads', '9'],
+      2,
+      /^netcanvas: --threads expects auto or a whole number from 1 to 8, got "9"/,
     ],
     [
       ['train', 'lenet5', '--dataset', 'toy:ring'],
