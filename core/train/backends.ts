@@ -59,6 +59,12 @@ export interface BackendOptions {
   onRejected?: (backend: BackendName, reason: string) => void;
 }
 
+/** A backend tried and passed over, and why, as {@link BackendOptions.onRejected} is told it. */
+export interface PassedOverBackend {
+  backend: BackendName;
+  reason: string;
+}
+
 /** The environment's order of preference, best first. */
 function defaultOrder(): BackendName[] {
   // IS_BROWSER is true in windows and web workers (tfjs checks for both), false in Node.

@@ -94,9 +94,16 @@ export async function serveStatic(
   };
 }
 
-/** Headless Chromium with the flags above. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+/**
+ * Lets headless Chromium offer WebGPU: with it, `navigator.gpu.requestAdapter()`
+ * gives SwiftShader's software adapter (`isFallbackAdapter`, even beside
+ * `--disable-gpu`); without it, Debian's Chromium 156 answers null.
+ */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];
+
+/** Headless Chromium with the flags above, and `extraArgs` (e.g. {@link WEBGPU_ARGS}). */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** Opens a template from the gallery (optionally at another input size and class count) and waits for it. */

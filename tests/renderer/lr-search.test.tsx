@@ -99,7 +99,7 @@ describe('the learning-rate search in the Train view', () => {
     // A run cannot start while the search has the worker.
     expect(mounted.byTestId('train-start')).toBeNull();
 
-    await worker.reply({ type: 'backend', backend: 'wasm', requested: 'webgl' });
+    await worker.reply({ type: 'backend', backend: 'wasm', requested: 'webgl', passedOver: [] });
     await worker.reply({ type: 'search-progress', trial: 0, learningRate: 0.00031, epoch: 1, epochs: 4 });
     // Progress reaches the view at most four times a second.
     await act(() => new Promise((resolve) => setTimeout(resolve, FREQUENT_UPDATE_MS + 50)));

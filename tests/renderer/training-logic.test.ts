@@ -35,6 +35,7 @@ import {
   reduceRun,
   startingRun,
   backendSentence,
+  passedOverSentence,
 } from '../../renderer/training/run/run-state';
 import { memoryAdvice } from '../../renderer/training/view/SettingsPanel';
 import { curves } from '../../renderer/training/view/RunCharts';
@@ -95,8 +96,24 @@ describe('the run state', () => {
   it('follows a run from start to results: backend, batches, epochs, pause, resume, done', () => {
     let state = startingRun('webgl');
     expect(state.phase).toBe('starting');
-    state = reduceRun(state, { type: 'backend', backend: 'wasm', requested: 'webgl', wasmThreads: 2 });
+    expect(passedOverSentence(state)).toBe('');
+    const passedOver = [{ backend: 'webgl' as const, reason: 'it failed to initialise' }];
+    state = reduceRun(state, { type: 'backend', backend: 'wasm', requested: 'webgl', passedOver, wasmThreads: 2 });
     expect(backendSentence(state)).toBe('Training on wasm, 2 threads (webgl unavailable)');
+    expect(passedOverSentence(state)).toBe('Passed over: webgl (it failed to initialise)');
+    // Nothing asked for: the best backend here runs, and those before it in the order say why they did not.
+    const best = reduceRun(startingRun(null), {
+      type: 'backend',
+      backend: 'wasm',
+      requested: null,
+      passedOver: [
+        { backend: 'webgpu', reason: 'no WebGPU adapter' },
+        { backend: 'webgl', reason: 'it failed to initialise' },
+      ],
+      wasmThreads: 1,
+    });
+    expect(backendSentence(best)).toBe('Training on wasm, 1 thread');
+    expect(passedOverSentence(best)).toBe('Passed over: webgpu (no WebGPU adapter); webgl (it failed to initialise)');
     expect(backendSentence({ backend: 'wasm', requestedBackend: 'wasm', wasmThreads: 1 })).toBe(
       'Training on wasm, 1 thread',
     );

@@ -53,6 +53,7 @@ describe('the Train view before a run', () => {
     expect(start.disabled).toBe(true);
     expect(mounted!.byTestId('train-blocked')?.textContent).toContain('Choose a dataset.');
     expect([...(mounted!.byTestId('train-backend') as HTMLSelectElement).options].map((o) => o.value)).toEqual([
+      '', // Best available: the first of the browser's order that can train
       'webgpu',
       'webgl',
       'wasm',

@@ -63,7 +63,7 @@ function completedRun(accuracy: number): FromWorker[] {
       },
     }) as const;
   return [
-    { type: 'backend', backend: 'wasm', requested: 'wasm' },
+    { type: 'backend', backend: 'wasm', requested: 'wasm', passedOver: [] },
     {
       type: 'started',
       trainCount: 1800,

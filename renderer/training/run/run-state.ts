@@ -4,7 +4,7 @@
  * the worker so its bookkeeping (histories, pause, faults, results) is tested
  * on its own.
  */
-import type { BackendName } from '../../../core/train/backends';
+import type { BackendName, PassedOverBackend } from '../../../core/train/backends';
 import type { Graph } from '../../../core/graph/graph';
 import { snapshotDesign, type EpochRow, type RunRecord } from '../../../core/train/run-record';
 import type { TrainingSettings } from '../../../core/train/settings';
@@ -32,8 +32,11 @@ export type Boundary = DecisionBoundary;
 /** What the Train view knows about the current (or last) run. */
 export interface RunState {
   phase: RunPhase;
+  /** The backend the run asked for; null: the best that can train here (and before any run). */
   requestedBackend: BackendName | null;
   backend: BackendName | null;
+  /** The backends tried before {@link backend} and why each was passed over. */
+  passedOver: PassedOverBackend[];
   /** Threads the wasm backend computes with, when it is the one chosen. */
   wasmThreads: number | null;
   trainCount: number;
@@ -61,6 +64,7 @@ export const IDLE: RunState = {
   phase: 'idle',
   requestedBackend: null,
   backend: null,
+  passedOver: [],
   wasmThreads: null,
   trainCount: 0,
   validationCount: 0,
@@ -80,7 +84,7 @@ export const IDLE: RunState = {
  * new arrays: the reducer appends to them in place, so sharing IDLE's would
  * carry every earlier run's points into this one's charts.
  */
-export function startingRun(requestedBackend: BackendName): RunState {
+export function startingRun(requestedBackend: BackendName | null): RunState {
   return { ...IDLE, phase: 'starting', requestedBackend, batches: [], epochs: [] };
 }
 
@@ -97,6 +101,16 @@ export function backendSentence(run: Pick<RunState, 'backend' | 'requestedBacken
   return `Training on ${run.backend}${threads}${fellBack}`;
 }
 
+/**
+ * Why the backends tried before the one running were passed over, for the
+ * Train view: `Passed over: webgpu (no WebGPU adapter …)`; empty when the
+ * first one tried runs.
+ */
+export function passedOverSentence(run: Pick<RunState, 'passedOver'>): string {
+  if (run.passedOver.length === 0) return '';
+  return `Passed over: ${run.passedOver.map(({ backend, reason }) => `${backend} (${reason})`).join('; ')}`;
+}
+
 /** Whether a run is under way (its worker busy). */
 export const isRunning = (phase: RunPhase): boolean =>
   phase === 'starting' || phase === 'training' || phase === 'paused' || phase === 'stopping' || phase === 'evaluating';
@@ -105,7 +119,12 @@ export const isRunning = (phase: RunPhase): boolean =>
 export function reduceRun(state: RunState, message: FromWorker): RunState {
   switch (message.type) {
     case 'backend':
-      return { ...state, backend: message.backend, wasmThreads: message.wasmThreads ?? null };
+      return {
+        ...state,
+        backend: message.backend,
+        passedOver: message.passedOver,
+        wasmThreads: message.wasmThreads ?? null,
+      };
     case 'started':
       return {
         ...state,

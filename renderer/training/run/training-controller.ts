@@ -70,7 +70,8 @@ export interface StartOptions {
   graph: Graph;
   settings: TrainingSettings;
   limit: number | null;
-  backend: BackendName;
+  /** The backend asked for; null: the best that can train here. */
+  backend: BackendName | null;
   /** The design's name when it has one (the project's file name, else the template's title), kept with the run. */
   title?: string;
 }

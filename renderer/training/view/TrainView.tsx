@@ -21,7 +21,7 @@ import { ResultsPanel } from './ResultsPanel';
 import { RunCharts, type ChartOverlay } from './RunCharts';
 import { RunsPanel, runColour, runLabel } from './RunsPanel';
 import { isImageData } from '../run/run-data';
-import { backendSentence, isRunning, progressFraction, progressText } from '../run/run-state';
+import { backendSentence, isRunning, passedOverSentence, progressFraction, progressText } from '../run/run-state';
 import { isSearching } from '../run/search-state';
 import { LrSearchPanel } from './LrSearchPanel';
 import { SettingsPanel } from './SettingsPanel';
@@ -35,7 +35,8 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
   const editor = useEditorState();
   const { report, summary } = useDerived();
   const view = useSyncExternalStore(controller.subscribe, controller.getState);
-  const [backend, setBackend] = useState<BackendName>('webgl');
+  // null: the best backend that can train here (core/train/backends.ts's order), what most users want.
+  const [backend, setBackend] = useState<BackendName | null>(null);
   const { config, problem } = useMemo(() => readTrainingConfig(editor.training), [editor.training]);
   const { data, run, search } = view;
   const dataset = data.dataset;
@@ -155,11 +156,12 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
         <label className="nc-inline">
           Backend{' '}
           <select
-            value={backend}
-            onChange={(e) => setBackend(e.target.value as BackendName)}
+            value={backend ?? ''}
+            onChange={(e) => setBackend(e.target.value === '' ? null : (e.target.value as BackendName))}
             disabled={running}
             data-testid="train-backend"
           >
+            <option value="">Best available</option>
             {BACKEND_CHOICES.map((b) => (
               <option key={b.name} value={b.name}>
                 {b.label}
@@ -212,6 +214,11 @@ export function TrainView({ controller, onClose }: { controller: TrainingControl
           ← Editor
         </button>
       </header>
+      {run.passedOver.length > 0 && (
+        <p className="nc-train-passed" data-testid="train-backend-passed">
+          {passedOverSentence(run)}
+        </p>
+      )}
       {problem && <p className="nc-train-warning">{problem}</p>}
       {readiness.blocked && (
         <div className="nc-train-blocked" role="status" data-testid="train-blocked">

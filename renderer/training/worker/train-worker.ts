@@ -1,14 +1,14 @@
 /**
  * The training worker: compiles the design with core, trains it with
- * core/train on the best backend it can get (WebGL through OffscreenCanvas,
- * else wasm, else cpu), and reports every batch and epoch, so the editor's
+ * core/train on the backend asked for or the best it can get (WebGPU, WebGL
+ * through OffscreenCanvas, wasm, cpu; see core/train/backends.ts), and reports every batch and epoch, so the editor's
  * thread only draws. Keeps the trained model for feature maps until the next run.
  */
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
 import { compileGraph } from '../../../core/compile/compile';
 import { exportTfjsModel } from '../../../core/formats/tfjs-export';
-import { selectBackend, wasmThreadCount, type BackendName } from '../../../core/train/backends';
+import { selectBackend, wasmThreadCount, type BackendName, type PassedOverBackend } from '../../../core/train/backends';
 import { decisionBoundary } from '../../../core/train/decision-boundary';
 import { evaluate } from '../../../core/train/evaluate';
 import { healthLayersOf } from '../../../core/train/layer-health';
@@ -34,8 +34,15 @@ let current: Trained | null = null;
 let abort: AbortController | null = null;
 let pauseRequested = false;
 let resumeRun: (() => void) | null = null;
-let backendReady: Promise<BackendName> | null = null;
-let backendFor: BackendName | null = null;
+/** The backend chosen for the last request, and those passed over on the way. */
+interface ChosenBackend {
+  backend: BackendName;
+  passedOver: PassedOverBackend[];
+}
+
+let backendReady: Promise<ChosenBackend> | null = null;
+/** What {@link backendReady} was chosen for: a backend's name, or null for the best one here. */
+let backendFor: BackendName | null | undefined;
 
 /** Values of samples `from … to` of a split as a normalized float tensor `[n, ...inputShape]`. */
 function inputs(
@@ -50,7 +57,8 @@ function inputs(
   });
 }
 
-function firstLayerFilters(model: tf.LayersModel): FirstLayerFilters | null {
+/** Read asynchronously: a GPU backend (WebGPU) stalls on, or refuses, a synchronous read. */
+async function firstLayerFilters(model: tf.LayersModel): Promise<FirstLayerFilters | null> {
   const conv = model.layers.find((layer) => layer.getClassName() === 'Conv2D');
   if (!conv) return null;
   const [kernel] = conv.getWeights();
@@ -61,7 +69,7 @@ function firstLayerFilters(model: tf.LayersModel): FirstLayerFilters | null {
     kernelWidth,
     inChannels,
     outChannels,
-    values: kernel.dataSync() as Float32Array,
+    values: (await kernel.data()) as Float32Array,
   };
 }
 
@@ -89,11 +97,22 @@ async function withCoresDoubled<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
-async function ensureBackend(requested: BackendName, wasmBinaries: Record<string, string>): Promise<BackendName> {
+async function ensureBackend(
+  requested: BackendName | null,
+  wasmBinaries: Record<string, string>,
+): Promise<ChosenBackend> {
   if (!backendReady || backendFor !== requested) {
     backendFor = requested;
     const threads = wasmThreads();
-    const select = () => selectBackend(requested, { wasmBinaries: (name) => wasmBinaries[name], wasmThreads: threads });
+    const select = async (): Promise<ChosenBackend> => {
+      const passedOver: PassedOverBackend[] = [];
+      const backend = await selectBackend(requested ?? undefined, {
+        wasmBinaries: (name) => wasmBinaries[name],
+        wasmThreads: threads,
+        onRejected: (name, reason) => passedOver.push({ backend: name, reason }),
+      });
+      return { backend, passedOver };
+    };
     backendReady = threads > 1 ? withCoresDoubled(select) : select();
   }
   return backendReady;
@@ -107,8 +126,14 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
   // Stop must work from the first moment, while the backend is still being chosen.
   const controller = new AbortController();
   abort = controller;
-  const backend = await ensureBackend(message.backend, message.wasmBinaries);
-  post({ type: 'backend', backend, requested: message.backend, wasmThreads: (await wasmThreadCount()) ?? undefined });
+  const { backend, passedOver } = await ensureBackend(message.backend, message.wasmBinaries);
+  post({
+    type: 'backend',
+    backend,
+    requested: message.backend,
+    passedOver,
+    wasmThreads: (await wasmThreadCount()) ?? undefined,
+  });
 
   const model = compileGraph(graph, tf, compileOptionsFor(settings));
   // The same statistics train() computes from this training split, so the boundary and feature maps see what the network sees.
@@ -155,7 +180,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
     normalization: result.normalization,
     samples: message.predictionSamples,
   });
-  const filters = firstLayerFilters(model);
+  const filters = await firstLayerFilters(model);
   const exported = await exportTfjsModel(model, tf);
   const weightData = exported.weightData ?? new ArrayBuffer(0);
   post(
@@ -185,8 +210,8 @@ async function search(message: Extract<ToWorker, { type: 'search' }>): Promise<v
   const { graph, dataset, settings } = message;
   const controller = new AbortController();
   abort = controller;
-  const backend = await ensureBackend(message.backend, message.wasmBinaries);
-  post({ type: 'backend', backend, requested: message.backend });
+  const { backend, passedOver } = await ensureBackend(message.backend, message.wasmBinaries);
+  post({ type: 'backend', backend, requested: message.backend, passedOver });
   const trials: Trial[] = [];
   const runTrial = async (learningRate: number, index: number): Promise<TrialOutcome> => {
     if (controller.signal.aborted) throw new SearchCancelled();

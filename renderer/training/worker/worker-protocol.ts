@@ -5,7 +5,7 @@
  */
 import type { Graph } from '../../../core/graph/graph';
 import type { EvaluationResult } from '../../../core/train/evaluate';
-import type { BackendName } from '../../../core/train/backends';
+import type { BackendName, PassedOverBackend } from '../../../core/train/backends';
 import type { BoundaryGrid, DecisionBoundary } from '../../../core/train/decision-boundary';
 import type { LayerHealthReport } from '../../../core/train/layer-health';
 import type { BatchEvent, EpochEvent } from '../../../core/train/session';
@@ -38,7 +38,8 @@ export type ToWorker =
       graph: Graph;
       settings: TrainingSettings;
       dataset: DatasetPayload;
-      backend: BackendName;
+      /** The backend asked for; null: the best that can train here. */
+      backend: BackendName | null;
       /** Base URL of the wasm backend's binaries. */
       wasmBinaries: Record<string, string>;
       /** Draw the decision boundary on this grid after every epoch (2-D toy sets). */
@@ -55,7 +56,7 @@ export type ToWorker =
       graph: Graph;
       settings: TrainingSettings;
       dataset: DatasetPayload;
-      backend: BackendName;
+      backend: BackendName | null;
       wasmBinaries: Record<string, string>;
       trials: number;
       range: RateRange;
@@ -92,8 +93,17 @@ export type FaultKind = 'nan' | 'out-of-memory' | 'incompatible' | 'other';
 
 /** Worker → main thread. */
 export type FromWorker =
-  /** The backend chosen; for wasm, the threads it computes with (more than 1 only in a cross-origin-isolated page). */
-  | { type: 'backend'; backend: BackendName; requested: BackendName; wasmThreads?: number }
+  /**
+   * The backend chosen, and those tried before it with why each was passed over; for wasm, the threads it
+   * computes with (more than 1 only in a cross-origin-isolated page).
+   */
+  | {
+      type: 'backend';
+      backend: BackendName;
+      requested: BackendName | null;
+      passedOver: PassedOverBackend[];
+      wasmThreads?: number;
+    }
   | { type: 'started'; trainCount: number; validationCount: number; normalization: Normalization }
   | { type: 'batch'; event: BatchEvent }
   | { type: 'epoch'; event: EpochEvent }
