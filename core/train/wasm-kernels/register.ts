@@ -5,9 +5,10 @@
  * on wasm 4.22, recording the kernels it asked for, and comparing every
  * weight's gradient with the cpu backend's: three kernels are missing and one
  * (MaxPoolGrad) gives wrong results; every other kernel it uses matches cpu.
- * Conv2DBackpropInput and Tanh are replaced too, and BatchMatMul wrapped, for speed.
+ * Conv2DBackpropInput, Tanh and AvgPoolGrad are replaced too, and BatchMatMul wrapped, for speed.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { wasmAvgPoolGradConfig } from './avg-pool-grad';
 import { wasmConv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { wasmConv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { wasmBatchMatMulConfig } from './batch-mat-mul';
@@ -26,7 +27,7 @@ export type WasmTrainingKernel =
        * False: added only where the backend has none, so a later tfjs-backend-wasm
        * that ships its own keeps it. True: the backend's own is replaced, because
        * it gives wrong gradients (MaxPoolGrad) or is several times slower
-       * (Conv2DBackpropInput, Tanh).
+       * (Conv2DBackpropInput, Tanh, AvgPoolGrad).
        */
       replacesBuiltIn: boolean;
     }
@@ -45,6 +46,7 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   { config: wasmMaxPoolGradConfig, replacesBuiltIn: true },
   { config: wasmConv2dBackpropInputConfig, replacesBuiltIn: true },
   { config: wasmTanhConfig, replacesBuiltIn: true },
+  { config: wasmAvgPoolGradConfig, replacesBuiltIn: true },
   { kernelName: 'BatchMatMul', wrap: wasmBatchMatMulConfig },
 ];
 

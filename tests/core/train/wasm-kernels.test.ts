@@ -92,6 +92,7 @@ describe('registerWasmTrainingKernels', () => {
       'MaxPoolGrad',
       'Conv2DBackpropInput',
       'Tanh',
+      'AvgPoolGrad',
       'BatchMatMul',
     ]);
     for (const name of missing) expect(tf.getKernel(name, 'wasm')).toBeDefined();
