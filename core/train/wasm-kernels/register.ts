@@ -17,6 +17,7 @@ import {
   wasmDepthwiseConv2dBackpropInputConfig,
 } from './depthwise-conv2d-backprop';
 import { wasmMaxPoolGradConfig } from './max-pool-grad';
+import { wasmAdamUpdateConfig } from './optimizer-steps';
 import { wasmTanhConfig } from './tanh';
 
 /** A kernel this module supplies, and whether it replaces the backend's own. */
@@ -47,6 +48,7 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   { config: wasmConv2dBackpropInputConfig, replacesBuiltIn: true },
   { config: wasmTanhConfig, replacesBuiltIn: true },
   { config: wasmAvgPoolGradConfig, replacesBuiltIn: true },
+  { config: wasmAdamUpdateConfig, replacesBuiltIn: false },
   { kernelName: 'BatchMatMul', wrap: wasmBatchMatMulConfig },
 ];
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createOptimizer, disposeOptimizer, setLearningRate } from '../../../core/train/optimizers';
 import { registerWasmTrainingKernels } from '../../../core/train/wasm-kernels/register';
 
 type Shape4 = [number, number, number, number];
@@ -93,6 +94,7 @@ describe('registerWasmTrainingKernels', () => {
       'Conv2DBackpropInput',
       'Tanh',
       'AvgPoolGrad',
+      'NetCanvasAdamUpdate',
       'BatchMatMul',
     ]);
     for (const name of missing) expect(tf.getKernel(name, 'wasm')).toBeDefined();
@@ -388,5 +390,59 @@ describe('pooling gradients on wasm match cpu', () => {
       }
       expect(relativeError(results[1], results[0])).toBeLessThan(TOLERANCE);
     }
+  });
+});
+
+describe('Adam on wasm, one kernel a weight', () => {
+  beforeAll(() => {
+    registerWasmTrainingKernels();
+  });
+
+  /**
+   * Weights of odd sizes after `steps` Adam steps on the given seeded
+   * gradients (the second weight gets none at step 2, as `minimize` passes a
+   * weight off the loss's path), with the rate changed halfway as a schedule does; and the
+   * kernels the last step ran.
+   */
+  async function adamRun(backend: 'cpu' | 'wasm', optimizer: () => tf.Optimizer, steps = 6) {
+    await tf.setBackend(backend);
+    const shapes = [[3, 5], [7], [2, 3, 3, 4]];
+    const weights = shapes.map((shape, i) => tf.variable(tf.tensor(seeded(shape, 10 + i), shape), true, `w${i}`));
+    const adam = optimizer();
+    let kernels: string[] = [];
+    for (let step = 0; step < steps; step++) {
+      if (step === steps / 2) setLearningRate(adam, 0.004);
+      const gradients = weights.map((w, i) => ({
+        name: w.name,
+        tensor: (step === 2 && i === 1 ? null : tf.tensor(seeded(w.shape, 100 * step + i), w.shape)) as tf.Tensor,
+      }));
+      kernels = (await tf.profile(() => adam.applyGradients(gradients))).kernels.map((k) => k.name);
+      tf.dispose(gradients.flatMap((g) => (g.tensor ? [g.tensor] : [])));
+    }
+    const state = await adam.getWeights();
+    const result = {
+      weights: weights.map((w) => Array.from(w.dataSync())),
+      state: state.map((s) => [s.name, Array.from(s.tensor.dataSync())]),
+      kernels,
+    };
+    disposeOptimizer(adam);
+    tf.dispose(weights);
+    return result;
+  }
+
+  it('gives the weights and moments tfjs’s Adam gives, step by step, bias correction and rate changes included', async () => {
+    const reference = await adamRun('cpu', () => tf.train.adam(0.01));
+    const fused = await adamRun('wasm', () => createOptimizer(tf, 'adam', 0.01));
+    // Every operation is float32 in tfjs's order on both sides: equal to the last bit.
+    expect(fused.weights).toEqual(reference.weights);
+    expect(fused.state).toEqual(reference.state);
+    expect(fused.kernels.filter((k) => k === 'NetCanvasAdamUpdate')).toHaveLength(3);
+    expect(reference.weights[0]).not.toEqual(Array.from(seeded([3, 5], 10)));
+  });
+
+  it('is tfjs’s own Adam on a backend without the kernel', async () => {
+    const reference = await adamRun('cpu', () => tf.train.adam(0.01), 2);
+    const plain = await adamRun('cpu', () => createOptimizer(tf, 'adam', 0.01), 2);
+    expect(plain).toEqual(reference);
   });
 });
