@@ -142,6 +142,23 @@ describe('Conv2D gradients on wasm match cpu', () => {
         [0, 0],
       ],
     ],
+    // Stride 1 on maps large enough that the filter gradient copies shifted channel planes instead of gathering.
+    ['3×3, stride 1, same, 31×29 map (shifted planes)', [2, 31, 29, 8], [3, 3, 8, 5], 1, 'same'],
+    ['3×3, stride 1, valid, 33×31 map (shifted planes)', [2, 33, 31, 9], [3, 3, 9, 4], 1, 'valid'],
+    [
+      'explicit asymmetric padding, 30×29 map (shifted planes)',
+      [2, 30, 29, 8],
+      [3, 3, 8, 3],
+      1,
+      [
+        [0, 0],
+        [0, 2],
+        [1, 1],
+        [0, 0],
+      ],
+    ],
+    // 243 patch values × 33·31 grid cells a sample: 16 samples a chunk, so 20 take two.
+    ['shifted planes in two chunks of samples', [20, 31, 29, 27], [3, 3, 27, 2], 1, 'same'],
   ])('%s', async (_label, xShape, filterShape, strides, pad) => {
     const op = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.conv2d(x, filter, strides, pad);
     const cpu = await gradients('cpu', op, xShape, filterShape);
