@@ -14,5 +14,6 @@ export function createTrainingController(store: EditorStore): TrainingController
     document.baseURI,
     wasmBinaryUrls,
     store,
+    globalThis.crossOriginIsolated === true ? navigator.hardwareConcurrency : 1,
   );
 }

@@ -7,6 +7,8 @@
 import type { Dataset } from '../../../core/data/dataset';
 import type { Graph } from '../../../core/graph/graph';
 import type { BackendName } from '../../../core/train/backends';
+import { summarize } from '../../../core/graph/summary';
+import { wasmThreadsFor } from '../../../core/train/wasm-threads';
 import type { TrainingSettings } from '../../../core/train/settings';
 import { TOY_BOX_HALF_SIDE } from '../../../core/data/toy';
 import { runKey, toyName, type DatasetChoiceId } from '../../state/project-training';
@@ -98,6 +100,8 @@ export class TrainingController {
   };
   private readonly listeners = new Set<() => void>();
   private worker: WorkerPort | null = null;
+  /** The wasm threads the current worker was asked for: its wasm module starts once, with those. */
+  private workerThreads = 1;
   private readonly loaded = new Map<string, Dataset>();
   private loadSerial = 0;
   private featureRequest = 0;
@@ -112,6 +116,11 @@ export class TrainingController {
     private readonly wasmBinaries: (base: string) => Record<string, string>,
     /** Where a finished run's model and record go (the editor store). Optional only for tests that never finish a run. */
     private readonly results: RunResults = { setTrainedModel() {}, keepRun: () => '' },
+    /**
+     * The cores wasm may compute on: the page's, where it is cross-origin
+     * isolated (wasm threads share memory only there), else 1.
+     */
+    private readonly wasmCores = 1,
   ) {}
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -204,7 +213,8 @@ export class TrainingController {
       });
       return;
     }
-    const worker = this.ensureWorker();
+    const wasmThreads = this.wasmThreadsFor(options.graph, settings);
+    const worker = this.ensureWorker(wasmThreads);
     this.runGraph = options.graph;
     this.setup = {
       graph: options.graph,
@@ -225,6 +235,7 @@ export class TrainingController {
         dataset: payload,
         backend: options.backend,
         wasmBinaries: this.wasmBinaries(this.baseUrl),
+        wasmThreads,
         ...(isPoints && toyName(this.state.data.choice ?? 'mnist')
           ? { boundary: { resolution: 48, halfSide: TOY_BOX_HALF_SIDE } }
           : {}),
@@ -257,7 +268,8 @@ export class TrainingController {
       });
       return;
     }
-    const worker = this.ensureWorker();
+    const wasmThreads = this.wasmThreadsFor(options.graph, settings);
+    const worker = this.ensureWorker(wasmThreads);
     this.set({ search: searching });
     worker.postMessage(
       {
@@ -267,6 +279,7 @@ export class TrainingController {
         dataset: payload,
         backend: options.backend,
         wasmBinaries: this.wasmBinaries(this.baseUrl),
+        wasmThreads,
         trials: options.trials,
         range: options.range,
       },
@@ -315,7 +328,33 @@ export class TrainingController {
     this.worker = null;
   }
 
-  private ensureWorker(): WorkerPort {
+  /**
+   * The wasm threads `graph` trains fastest with (core's rule: every core from
+   * 200 M multiply-adds a step, else one: each op of a small design only waits
+   * for the pool). A design whose multiply-adds cannot be counted gets one.
+   */
+  private wasmThreadsFor(graph: Graph, settings: TrainingSettings): number {
+    if (this.wasmCores <= 1) return 1;
+    let macs = 0;
+    try {
+      macs = summarize(graph).totals.macs;
+    } catch {
+      return 1;
+    }
+    return wasmThreadsFor(macs, settings.batchSize, this.wasmCores);
+  }
+
+  /**
+   * The worker for a run with `wasmThreads`: the current one, unless it was
+   * asked for other threads (its wasm module, started once, keeps them): then
+   * a fresh one, which loses only the last run's model for feature maps.
+   */
+  private ensureWorker(wasmThreads: number): WorkerPort {
+    if (this.worker && this.workerThreads !== wasmThreads) {
+      this.worker.terminate();
+      this.worker = null;
+    }
+    this.workerThreads = wasmThreads;
     if (this.worker) return this.worker;
     const worker = this.createWorker();
     worker.onmessage = (event) => this.receive(event.data);

@@ -74,10 +74,11 @@ async function firstLayerFilters(model: tf.LayersModel): Promise<FirstLayerFilte
 }
 
 /**
- * Threads for the wasm backend: every core, where the page is cross-origin
+ * Threads for the wasm backend: those the controller asked for (every core
+ * for designs big enough that threads pay), where the page is cross-origin
  * isolated (COOP/COEP headers) so wasm threads can share memory; else one.
  */
-const wasmThreads = (): number => (self.crossOriginIsolated ? Math.max(1, navigator.hardwareConcurrency) : 1);
+const wasmThreadsAllowed = (asked: number): number => (self.crossOriginIsolated ? Math.max(1, asked) : 1);
 
 /**
  * Runs `start` (the wasm module's start) with `navigator.hardwareConcurrency`
@@ -100,10 +101,11 @@ async function withCoresDoubled<T>(start: () => Promise<T>): Promise<T> {
 async function ensureBackend(
   requested: BackendName | null,
   wasmBinaries: Record<string, string>,
+  wasmThreads: number,
 ): Promise<ChosenBackend> {
   if (!backendReady || backendFor !== requested) {
     backendFor = requested;
-    const threads = wasmThreads();
+    const threads = wasmThreadsAllowed(wasmThreads);
     const select = async (): Promise<ChosenBackend> => {
       const passedOver: PassedOverBackend[] = [];
       const backend = await selectBackend(requested ?? undefined, {
@@ -126,7 +128,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
   // Stop must work from the first moment, while the backend is still being chosen.
   const controller = new AbortController();
   abort = controller;
-  const { backend, passedOver } = await ensureBackend(message.backend, message.wasmBinaries);
+  const { backend, passedOver } = await ensureBackend(message.backend, message.wasmBinaries, message.wasmThreads);
   post({
     type: 'backend',
     backend,
@@ -210,7 +212,7 @@ async function search(message: Extract<ToWorker, { type: 'search' }>): Promise<v
   const { graph, dataset, settings } = message;
   const controller = new AbortController();
   abort = controller;
-  const { backend, passedOver } = await ensureBackend(message.backend, message.wasmBinaries);
+  const { backend, passedOver } = await ensureBackend(message.backend, message.wasmBinaries, message.wasmThreads);
   post({ type: 'backend', backend, requested: message.backend, passedOver });
   const trials: Trial[] = [];
   const runTrial = async (learningRate: number, index: number): Promise<TrialOutcome> => {

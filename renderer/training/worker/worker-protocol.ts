@@ -42,6 +42,11 @@ export type ToWorker =
       backend: BackendName | null;
       /** Base URL of the wasm backend's binaries. */
       wasmBinaries: Record<string, string>;
+      /**
+       * Threads for the wasm backend when it starts (more than 1 only in a cross-origin-isolated page). A
+       * worker's wasm module starts once: the controller sends a worker one count only.
+       */
+      wasmThreads: number;
       /** Draw the decision boundary on this grid after every epoch (2-D toy sets). */
       boundary?: BoundaryGrid;
       /** How many test predictions to send back for the gallery. */
@@ -58,6 +63,7 @@ export type ToWorker =
       dataset: DatasetPayload;
       backend: BackendName | null;
       wasmBinaries: Record<string, string>;
+      wasmThreads: number;
       trials: number;
       range: RateRange;
     }
