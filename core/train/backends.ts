@@ -143,9 +143,10 @@ const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic
 
 /**
  * The name of the software renderer behind a WebGPU adapter, or null for
- * hardware (see {@link selectBackend} for what is done with it). A fallback adapter is by definition one with "significant
- * performance caveats": in practice SwiftShader, the CPU emulating a GPU,
- * which Chromium offers with `--enable-unsafe-webgpu` where no GPU is usable.
+ * hardware ({@link selectBackend} passes a software one over unless asked
+ * for). A fallback adapter is by definition one with "significant performance
+ * caveats": in practice SwiftShader, the CPU emulating a GPU, which Chromium
+ * offers with `--enable-unsafe-webgpu` where no GPU is usable.
  */
 export function adapterSoftwareName(adapter: GpuAdapterLike): string | null {
   const { info } = adapter;

@@ -1,8 +1,9 @@
 /**
  * The training worker: compiles the design with core, trains it with
  * core/train on the backend asked for or the best it can get (WebGPU, WebGL
- * through OffscreenCanvas, wasm, cpu; see core/train/backends.ts), and reports every batch and epoch, so the editor's
- * thread only draws. Keeps the trained model for feature maps until the next run.
+ * through OffscreenCanvas, wasm, cpu; see core/train/backends.ts), and reports
+ * every batch and epoch, so the editor's thread only draws. Keeps the trained
+ * model for feature maps until the next run.
  */
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
