@@ -3,8 +3,9 @@
  * same run: LeNet-5 (28×28×1) and the CIFAR-10 CNN (32×32×3), batch 32, Adam,
  * trained by
  *
- * - NetCanvas as `netcanvas train` trains (Node, the backend and options the
- *   CLI picks, `core/train`'s session on raw uint8 images),
+ * - `netcanvas train` itself, in its own process (the backend and wasm
+ *   threads it picks; MNIST's digits or the CIFAR-10 archive below; the
+ *   second of two epochs timed),
  * - the app in headless Chromium: the built page, cross-origin isolated as
  *   its servers send it (wasm threads) and, for comparison, not (one
  *   thread), the template opened at the workload's size, MNIST
