@@ -4,11 +4,18 @@
  * asked for by name, the app trains on it (the run must learn, which proves
  * WebGPU trains correctly, not fast); left to choose, the app passes it over
  * for wasm and says why. Without the flag there is no adapter, and the Train
- * view says that instead.
+ * view says that instead. A convolutional network (Conv2D, max pooling, Dense)
+ * opened from a project file trains on the user's own images on WebGPU to the
+ * very weights wasm trains from the same seed.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../../core/graph/builder';
+import { createProject, serializeProjectFile } from '../../core/formats/project-file';
 import { buildApp, launchChromium, openTemplate, serveStatic, WEBGPU_ARGS } from './harness';
 
 let server: { url: string; close(): Promise<void> };
@@ -104,4 +111,133 @@ describe('WebGPU in the Train view', () => {
     expect(run.passedOver).toMatch(/^Passed over: webgpu \(no WebGPU adapter \(/);
     expect(errors).toEqual([]);
   }, 180_000);
+});
+
+/**
+ * The user's own images in the folder layout the Train view reads: `stripes/{train,test}/{horizontal,vertical}/*.png`,
+ * 12×12 grayscale, bright one-pixel stripes at periods 2–4 and every phase, so no single pixel tells the classes apart
+ * and the network must learn the orientation. The test images are drawn in other grey levels, so none is a copy of a
+ * training image. Returns the folder.
+ */
+async function writeStripesFolder(dir: string, perClass: { train: number; test: number }): Promise<string> {
+  const size = 12;
+  const root = path.join(dir, 'stripes');
+  for (const split of ['train', 'test'] as const) {
+    const [bright, dark] = split === 'train' ? [230, 20] : [190, 50];
+    for (const orientation of ['horizontal', 'vertical'] as const) {
+      const folder = path.join(root, split, orientation);
+      await fs.mkdir(folder, { recursive: true });
+      for (let i = 0; i < perClass[split]; i++) {
+        const period = 2 + (i % 3);
+        const phase = Math.floor(i / 3) % period;
+        const png = new PNG({ width: size, height: size });
+        for (let y = 0; y < size; y++)
+          for (let x = 0; x < size; x++) {
+            const level = ((orientation === 'horizontal' ? y : x) + phase) % period === 0 ? bright : dark;
+            png.data.set([level, level, level, 255], (y * size + x) * 4);
+          }
+        await fs.writeFile(path.join(folder, `${i}.png`), PNG.sync.write(png, { colorType: 0 }));
+      }
+    }
+  }
+  return root;
+}
+
+/** A small CNN saved as a project file: 12×12×1 → Conv2D 4@3×3 ReLU → 2×2 max pooling → Flatten → Dense 2 softmax. */
+async function writeSmallCnnProject(dir: string): Promise<string> {
+  const b = new GraphBuilder();
+  let x = b.input([12, 12, 1], 'input');
+  x = b.layer('Conv2D', { filters: 4, kernelSize: [3, 3], activation: 'relu' }, x, 'conv');
+  x = b.layer('MaxPooling2D', { poolSize: [2, 2], strides: [2, 2] }, x, 'pool');
+  x = b.layer('Flatten', {}, x, 'flatten');
+  b.layer('Dense', { units: 2, activation: 'softmax' }, x, 'output');
+  const file = path.join(dir, 'stripes-cnn.netcanvas.json');
+  await fs.writeFile(file, serializeProjectFile(createProject(b.build(), 'stripes-cnn')));
+  return file;
+}
+
+/**
+ * The trained model's weights as "Export trained model…" in the Train view writes them: each weight of the
+ * manifest by name, its float32 values read from the exported weights file.
+ */
+async function exportTrainedWeights(page: Page): Promise<Map<string, Float32Array>> {
+  const downloads: Download[] = [];
+  const onDownload = (download: Download) => downloads.push(download);
+  page.on('download', onDownload);
+  await page.getByTestId('train-export').click();
+  await expect.poll(() => downloads.length).toBe(2);
+  page.off('download', onDownload);
+  const files = new Map<string, Buffer>();
+  for (const download of downloads) files.set(download.suggestedFilename(), await fs.readFile(await download.path()));
+  expect([...files.keys()].sort()).toEqual(['stripes-cnn.model.json', 'stripes-cnn.weights.bin']);
+  const manifest = JSON.parse(files.get('stripes-cnn.model.json')!.toString('utf8')).weightsManifest as {
+    weights: { name: string; shape: number[]; dtype: string }[];
+  }[];
+  const bytes = files.get('stripes-cnn.weights.bin')!;
+  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const weights = new Map<string, Float32Array>();
+  let offset = 0;
+  for (const spec of manifest.flatMap((group) => group.weights)) {
+    expect(spec.dtype).toBe('float32');
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    weights.set(spec.name, values.slice(offset, offset + size));
+    offset += size;
+  }
+  expect(offset).toBe(values.length);
+  return weights;
+}
+
+describe('A convolutional network on WebGPU', () => {
+  it('opens a small CNN, trains it on the user’s own images on WebGPU by name, and learns what wasm learns', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcanvas-webgpu-cnn-'));
+    try {
+      const stripes = await writeStripesFolder(dir, { train: 24, test: 10 });
+      const project = await writeSmallCnnProject(dir);
+      const { page, errors } = await openApp(WEBGPU_ARGS);
+      const testId = (id: string) => page.getByTestId(id);
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), testId('open').click()]);
+      await chooser.setFiles(project);
+      await expect.poll(() => testId('total-params').textContent()).toBe('242');
+      await testId('train-open').click();
+      await testId('folder-files').setInputFiles(stripes);
+      await expect(testId('dataset-facts').textContent()).resolves.toContain('stripes: samples 12×12×1, 2 classes');
+      await testId('train-validation').fill('0');
+      await expect(testId('dataset-split').textContent()).resolves.toBe('48 train · 0 validation · 20 test');
+      await testId('train-epochs').fill('3');
+      await testId('train-batch').fill('8');
+      await testId('train-lr').fill('0.03');
+      await testId('train-seed').fill('1');
+      await testId('train-optimizer').selectOption('adam');
+
+      const gpu = await train(page, 'webgpu');
+      console.log(
+        `[webgpu e2e] small CNN on 12×12 stripes, 3 epochs: ${gpu.used}, ${gpu.progress}, test accuracy ${gpu.accuracy} in ${gpu.seconds.toFixed(1)} s`,
+      );
+      expect(gpu.used).toBe('Training on webgpu');
+      expect(gpu.progress).toMatch(/done: \d+ samples\/s/);
+      const gpuWeights = await exportTrainedWeights(page);
+      const cpu = await train(page, 'wasm');
+      console.log(`[webgpu e2e] the same on wasm: ${cpu.used}, ${cpu.progress}, test accuracy ${cpu.accuracy}`);
+      expect(cpu.used).toBe('Training on wasm, 1 thread');
+      const cpuWeights = await exportTrainedWeights(page);
+      // The convolution learned on WebGPU: its biases start at zero (tfjs's default) and only its gradient moves them.
+      expect(Math.max(...gpuWeights.get('conv/bias')!.map(Math.abs))).toBeGreaterThan(0.01);
+      // Every weight WebGPU trained is the one wasm trained from the same initial weights and batches, to float32
+      // rounding: measured ≤ 1e-7 after 18 Adam steps, while Adam moves a weight by up to the learning rate (0.03) a
+      // step, so a wrong gradient anywhere would show orders of magnitude above the bound.
+      expect([...gpuWeights.keys()]).toEqual(['conv/kernel', 'conv/bias', 'output/kernel', 'output/bias']);
+      for (const [name, values] of cpuWeights) {
+        const trained = gpuWeights.get(name)!;
+        const maxDiff = Math.max(...values.map((v, i) => Math.abs(v - trained[i])));
+        console.log(`[webgpu e2e] ${name} (${values.length}): max |webgpu − wasm| ${maxDiff.toExponential(1)}`);
+        expect(maxDiff).toBeLessThan(1e-4);
+      }
+      // Chance is 50 %; both learn the stripes, and from the same initial weights and batches they agree.
+      expect(gpu.accuracy).toBeGreaterThanOrEqual(0.9);
+      expect(Math.abs(gpu.accuracy - cpu.accuracy)).toBeLessThanOrEqual(0.05);
+      expect(errors).toEqual([]);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 420_000);
 });
