@@ -15,7 +15,7 @@ import { requireParentFolder, writeFileOrFail } from '../model-files-node';
 import { positiveInt } from '../options';
 import { clock, percent } from './train-progress';
 import {
-  chooseBackend,
+  chooseBackendFor,
   designForData,
   EXIT_INTERRUPTED,
   loadData,
@@ -62,14 +62,14 @@ async function runSearch(
   const { runRateTrial } = await import('../../core/train/rate-trial');
   const { searchLearningRate } = await import('../../core/train/lr-search');
   tf.env().set('PROD', true);
-  const { backend, fellBack } = await chooseBackend(plan.backend);
+  const { backend, fellBack, threadText } = await chooseBackendFor(plan, graph, io);
   const { settings } = plan;
   io.out(`design: ${label}\n`);
   if (fitted.length) io.out(`fit to ${data.name}: ${fitted.join('\n')}\n`);
   io.out(`data: ${data.name}: ${data.train.count} train, ${data.validation.count} validation\n`);
   io.out(
     `search: ${trials} trials of ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, ${settings.optimizer}, ` +
-      `learning rates ${range.low}…${range.high} (log-uniform), then around the best; seed ${plan.seed}, backend ${backend}${fellBack}\n\n`,
+      `learning rates ${range.low}…${range.high} (log-uniform), then around the best; seed ${plan.seed}, backend ${backend}${threadText}${fellBack}\n\n`,
   );
   io.out(`${row(['trial', 'round', 'lr', 'val acc', 'val loss', 'time'])}\n`);
 

@@ -114,7 +114,7 @@ const CLI_BACKENDS: readonly BackendName[] = [
  * empty when it was not. Wasm starts with a pool of `threads` threads
  * (`../wasm-threads-node`); `onSingleThread` hears why when it cannot.
  */
-export async function chooseBackend(
+async function chooseBackend(
   requested?: BackendName,
   threads = 1,
   onSingleThread?: (reason: string) => void,
@@ -134,6 +134,36 @@ export async function chooseBackend(
     backend,
     fellBack: requested && requested !== backend ? ` (${requested} is not available here: ${reason})` : '',
   };
+}
+
+/**
+ * {@link chooseBackend} with the wasm threads `--threads` asks for (`auto`:
+ * `wasmThreadsFor` the design's multiply-adds per step), and the words the
+ * terminal shows after the backend's name: nothing for one thread, the count
+ * (with auto's reason) for more, then why a backend asked for was passed over.
+ */
+export async function chooseBackendFor(
+  plan: TrainPlan,
+  graph: Graph,
+  io: CliIo,
+): Promise<{ backend: BackendName; fellBack: string; threadText: string; threads: number | null }> {
+  const macsPerStep = summarize(graph).totals.macs * plan.settings.batchSize;
+  const threads =
+    plan.threads === 'auto'
+      ? wasmThreadsFor(macsPerStep / plan.settings.batchSize, plan.settings.batchSize, availableParallelism())
+      : plan.threads;
+  const { backend, fellBack } = await chooseBackend(plan.backend, threads, (reason) =>
+    io.err(`netcanvas: wasm runs on one thread: ${reason}\n`),
+  );
+  const { wasmThreadCount } = await import('../../core/train/backends');
+  const threadCount = await wasmThreadCount();
+  // One thread is the plain case and goes unsaid; more are named with why auto chose them.
+  const threadText =
+    threadCount !== null && threadCount > 1
+      ? `, ${threadCount} threads` +
+        (plan.threads === 'auto' ? ` (auto: ${(macsPerStep / 1e6).toFixed(0)} M multiply-adds a step)` : '')
+      : '';
+  return { backend, fellBack, threadText, threads: threadCount };
 }
 
 /** Everything the flags say, checked, before any file is read. */
@@ -459,7 +489,6 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
 
   // tfjs and the training engine load only now, so help and flag errors stay instant.
   const tf = await import('@tensorflow/tfjs');
-  const { wasmThreadCount } = await import('../../core/train/backends');
   const { compileGraph } = await import('../../core/compile/compile');
   const { compileOptionsFor } = await import('../../core/train/settings');
   const { train, TrainingError } = await import('../../core/train/session');
@@ -470,21 +499,7 @@ async function runTraining(plan: TrainPlan, io: CliIo): Promise<number> {
   // PROD silences tfjs's console advice (install tfjs-node, …), which would interleave with the progress output.
   tf.env().set('PROD', true);
   const { settings } = plan;
-  const macsPerSample = summarize(graph).totals.macs;
-  const threads =
-    plan.threads === 'auto' ? wasmThreadsFor(macsPerSample, settings.batchSize, availableParallelism()) : plan.threads;
-  const { backend, fellBack } = await chooseBackend(plan.backend, threads, (reason) =>
-    io.err(`netcanvas: wasm runs on one thread: ${reason}\n`),
-  );
-  const threadCount = await wasmThreadCount();
-  // One thread is the plain case and goes unsaid; more are named with why auto chose them.
-  const threadText =
-    threadCount !== null && threadCount > 1
-      ? `, ${threadCount} threads` +
-        (plan.threads === 'auto'
-          ? ` (auto: ${((macsPerSample * settings.batchSize) / 1e6).toFixed(0)} M multiply-adds a step)`
-          : '')
-      : '';
+  const { backend, fellBack, threadText, threads: threadCount } = await chooseBackendFor(plan, graph, io);
   const model: tfjs.LayersModel = compileGraph(graph, tf, compileOptionsFor(settings));
   io.out(`design: ${label}, ${model.countParams().toLocaleString('en-US')} parameters\n`);
   if (fitted.length) io.out(`fit to ${data.name}: ${fitted.join('\n')}\n`);
