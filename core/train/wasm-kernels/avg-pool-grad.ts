@@ -42,6 +42,52 @@ function coveringWindows(
   return { first, end };
 }
 
+/** What {@link inputRowGradient} reads and writes, the same for every row. */
+interface RowContext {
+  dx: Float32Array;
+  dy: Float32Array;
+  cols: { first: Int32Array; end: Int32Array };
+  inWidth: number;
+  outWidth: number;
+  inChannels: number;
+  multiplier: number;
+  /** Scratch: one sum per channel. */
+  sum: Float64Array;
+}
+
+/**
+ * The gradient of one input row (at `dxOffset`), covered by window rows
+ * `firstRow … endRow − 1` of the sample whose gradient starts at `dyBatch`. A
+ * function of its own, called once a row: a loop nest inside a longer kernel
+ * makes V8 (Chromium's newer versions) compile the inner loop alone and throw
+ * that code away where it ends, on every call, so it ran mostly unoptimized in
+ * the app's worker.
+ */
+function inputRowGradient(row: RowContext, dxOffset: number, dyBatch: number, firstRow: number, endRow: number): void {
+  const { dx, dy, cols, inWidth, outWidth, inChannels, multiplier, sum } = row;
+  let offset = dxOffset;
+  for (let c = 0; c < inWidth; c++) {
+    const firstCol = cols.first[c];
+    const endCol = cols.end[c];
+    const windows = (endRow - firstRow) * (endCol - firstCol);
+    if (windows <= 1) {
+      // Windows that do not overlap (the usual 2×2 stride 2) cover each position once, or not at all.
+      const window = dyBatch + (firstRow * outWidth + firstCol) * inChannels;
+      for (let ch = 0; ch < inChannels; ch++) dx[offset + ch] = windows ? dy[window + ch] * multiplier : 0;
+    } else {
+      sum.fill(0);
+      for (let o = firstRow; o < endRow; o++) {
+        for (let p = firstCol; p < endCol; p++) {
+          const window = dyBatch + (o * outWidth + p) * inChannels;
+          for (let ch = 0; ch < inChannels; ch++) sum[ch] += dy[window + ch];
+        }
+      }
+      for (let ch = 0; ch < inChannels; ch++) dx[offset + ch] = sum[ch] * multiplier;
+    }
+    offset += inChannels;
+  }
+}
+
 /** The gradient of average pooling with respect to its NHWC input. */
 function avgPoolGrad(args: {
   inputs: { dy: TensorInfo; input: TensorInfo };
@@ -67,32 +113,11 @@ function avgPoolGrad(args: {
   const dyValues = heapFloat32(backend, dy, 'dy');
   // Sums in float64 and one rounding at the end, as cpu does.
   const sum = new Float64Array(inChannels);
-  let dxOffset = 0;
+  const row = { dx, dy: dyValues, cols, inWidth, outWidth, inChannels, multiplier, sum };
   for (let b = 0; b < batchSize; b++) {
-    const dyBatch = b * outHeight * outWidth * inChannels;
     for (let r = 0; r < inHeight; r++) {
-      const firstRow = rows.first[r];
-      const endRow = rows.end[r];
-      for (let c = 0; c < inWidth; c++) {
-        const firstCol = cols.first[c];
-        const endCol = cols.end[c];
-        const windows = (endRow - firstRow) * (endCol - firstCol);
-        if (windows <= 1) {
-          // Windows that do not overlap (the usual 2×2 stride 2) cover each position once, or not at all.
-          const window = dyBatch + (firstRow * outWidth + firstCol) * inChannels;
-          for (let ch = 0; ch < inChannels; ch++) dx[dxOffset + ch] = windows ? dyValues[window + ch] * multiplier : 0;
-        } else {
-          sum.fill(0);
-          for (let o = firstRow; o < endRow; o++) {
-            for (let p = firstCol; p < endCol; p++) {
-              const window = dyBatch + (o * outWidth + p) * inChannels;
-              for (let ch = 0; ch < inChannels; ch++) sum[ch] += dyValues[window + ch];
-            }
-          }
-          for (let ch = 0; ch < inChannels; ch++) dx[dxOffset + ch] = sum[ch] * multiplier;
-        }
-        dxOffset += inChannels;
-      }
+      const dyBatch = b * outHeight * outWidth * inChannels;
+      inputRowGradient(row, (b * inHeight + r) * inWidth * inChannels, dyBatch, rows.first[r], rows.end[r]);
     }
   }
   return out;

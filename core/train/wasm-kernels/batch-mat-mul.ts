@@ -37,15 +37,24 @@ function transposed(backend: BackendWasm, x: TensorInfo): TensorInfo {
   const from = heapFloat32(backend, x, 'matrix');
   const to = heapFloat32(backend, out, 'transposed matrix');
   for (let r0 = 0; r0 < rows; r0 += TILE) {
-    const rEnd = Math.min(rows, r0 + TILE);
-    for (let c0 = 0; c0 < cols; c0 += TILE) {
-      const cEnd = Math.min(cols, c0 + TILE);
-      for (let r = r0; r < rEnd; r++) {
-        for (let c = c0, src = r * cols + c0; c < cEnd; c++, src++) to[c * rows + r] = from[src];
-      }
-    }
+    for (let c0 = 0; c0 < cols; c0 += TILE) transposeTile(from, to, rows, cols, r0, c0);
   }
   return out;
+}
+
+/**
+ * Copies the tile at rows `r0…`, columns `c0…` of `from` (`rows × cols`) into
+ * `to` transposed. A function of its own, called once a tile: a loop nest
+ * inside a longer kernel makes V8 (Chromium's newer versions) compile the
+ * inner loop alone and throw that code away where it ends, on every call, so
+ * the copy ran mostly unoptimized in the app's worker.
+ */
+function transposeTile(from: Float32Array, to: Float32Array, rows: number, cols: number, r0: number, c0: number): void {
+  const rEnd = Math.min(rows, r0 + TILE);
+  const cEnd = Math.min(cols, c0 + TILE);
+  for (let r = r0; r < rEnd; r++) {
+    for (let c = c0, src = r * cols + c0; c < cEnd; c++, src++) to[c * rows + r] = from[src];
+  }
 }
 
 /**

@@ -12,6 +12,17 @@ import { getKernel, Tanh, type KernelConfig, type KernelFunc, type TensorInfo } 
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { disposeScratch, heapFloat32 } from './wasm-heap';
 
+/**
+ * `out[i] = a·values[i] + b`. The element-wise loops are functions of their
+ * own: a loop inside a longer kernel makes V8 (Chromium's newer versions)
+ * compile it on its own ("on-stack replacement") and throw that code away
+ * where the loop ends, on every call, so it ran mostly unoptimized in the
+ * app's worker; a one-loop function is optimized whole after a few calls.
+ */
+function affine(values: Float32Array, a: number, b: number, out: Float32Array): void {
+  for (let i = 0; i < values.length; i++) out[i] = a * values[i] + b;
+}
+
 /** The hyperbolic tangent of every value of a float32 tensor. */
 function tanh(args: { inputs: { x: TensorInfo }; backend: BackendWasm }): TensorInfo {
   const { inputs, backend } = args;
@@ -22,11 +33,11 @@ function tanh(args: { inputs: { x: TensorInfo }; backend: BackendWasm }): Tensor
   // Views only after the allocation above: it may have grown the heap.
   const values = heapFloat32(backend, x, 'x');
   const twice = heapFloat32(backend, doubled, 'doubled x');
-  for (let i = 0; i < values.length; i++) twice[i] = 2 * values[i];
+  affine(values, 2, 0, twice);
   const out = sigmoid.kernelFunc({ inputs: { x: doubled }, backend, attrs: {} }) as TensorInfo;
   disposeScratch(backend, doubled);
   const result = heapFloat32(backend, out, 'tanh');
-  for (let i = 0; i < result.length; i++) result[i] = 2 * result[i] - 1;
+  affine(result, 2, -1, result);
   return out;
 }
 
