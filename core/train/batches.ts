@@ -59,7 +59,7 @@ export function makeBatch(tf: Tfjs, split: DatasetSplit, indices: ArrayLike<numb
     if (scale === 1 && split.images instanceof Float32Array) {
       values.set(split.images.subarray(from, from + size), i * size);
     } else {
-      for (let k = 0; k < size; k++) values[i * size + k] = split.images[from + k] * scale;
+      scaledCopy(split.images, from, size, scale, values, i * size);
     }
     labels[i] = split.labels[indices[i]];
   }
@@ -73,6 +73,23 @@ export function makeBatch(tf: Tfjs, split: DatasetSplit, indices: ArrayLike<numb
     const ys = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), classCount), 'float32');
     return { xs, ys };
   });
+}
+
+/**
+ * `to[at + k] = from[start + k] · scale` for `count` values. A function of its
+ * own: a loop nest inside `makeBatch` made V8 (Chromium's newer versions, the
+ * app's worker) compile the inner loop alone and throw that code away where it
+ * ended, on every batch.
+ */
+function scaledCopy(
+  from: ArrayLike<number>,
+  start: number,
+  count: number,
+  scale: number,
+  to: Float32Array,
+  at: number,
+): void {
+  for (let k = 0; k < count; k++) to[at + k] = from[start + k] * scale;
 }
 
 /** `0, 1, …, n − 1` cut into consecutive batches of `batchSize` (the last may be smaller). */
