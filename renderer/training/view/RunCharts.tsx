@@ -144,9 +144,16 @@ function MetricChart({
   const latest = useRef({ batches, epochs, overlays });
   latest.current = { batches, epochs, overlays };
   useEffect(() => {
-    if (!chart.current || frame.current !== null) return;
+    if (!chart.current) return;
+    // Another batch array is another run: its empty charts replace the last run's curves at once, not up to a
+    // second later (a fast run is epochs in by then, drawn over the previous run's full curves).
+    const startsRun = batches !== seen.current.from;
+    if (frame.current !== null) {
+      if (!startsRun) return;
+      clearTimeout(frame.current);
+    }
     // A redraw costs the editor's thread several milliseconds; once a second keeps the curves live.
-    const wait = Math.max(0, lastDraw.current + CHART_REDRAW_MS - performance.now());
+    const wait = startsRun ? 0 : Math.max(0, lastDraw.current + CHART_REDRAW_MS - performance.now());
     frame.current = window.setTimeout(() => {
       frame.current = null;
       lastDraw.current = performance.now();
