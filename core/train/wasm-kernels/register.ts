@@ -5,7 +5,7 @@
  * on wasm 4.22, recording the kernels it asked for, and comparing every
  * weight's gradient with the cpu backend's: three kernels are missing and one
  * (MaxPoolGrad) gives wrong results; every other kernel it uses matches cpu.
- * Conv2DBackpropInput, Tanh and AvgPoolGrad are replaced too, and BatchMatMul wrapped, for speed.
+ * Conv2DBackpropInput, Tanh and AvgPoolGrad are replaced too, and BatchMatMul and Sum wrapped, for speed.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { wasmAvgPoolGradConfig } from './avg-pool-grad';
@@ -18,6 +18,7 @@ import {
 } from './depthwise-conv2d-backprop';
 import { wasmMaxPoolGradConfig } from './max-pool-grad';
 import { wasmAdamUpdateConfig } from './optimizer-steps';
+import { wasmSumConfig } from './sum';
 import { wasmTanhConfig } from './tanh';
 
 /** A kernel this module supplies, and whether it replaces the backend's own. */
@@ -50,6 +51,7 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   { config: wasmAvgPoolGradConfig, replacesBuiltIn: true },
   { config: wasmAdamUpdateConfig, replacesBuiltIn: false },
   { kernelName: 'BatchMatMul', wrap: wasmBatchMatMulConfig },
+  { kernelName: 'Sum', wrap: wasmSumConfig },
 ];
 
 /** Kernel functions made by a `wrap`, so a second registration leaves them be. */

@@ -96,6 +96,7 @@ describe('registerWasmTrainingKernels', () => {
       'AvgPoolGrad',
       'NetCanvasAdamUpdate',
       'BatchMatMul',
+      'Sum',
     ]);
     for (const name of missing) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(maxPoolWindowGradient([-3, -1, -2, -4])).toEqual([0, 1, 0, 0]);
@@ -407,6 +408,73 @@ describe('pooling gradients on wasm match cpu', () => {
       }
       expect(relativeError(results[1], results[0])).toBeLessThan(TOLERANCE);
     }
+  });
+});
+
+describe('Sum on wasm', () => {
+  beforeAll(() => {
+    registerWasmTrainingKernels();
+  });
+
+  // Leading axes (a bias gradient's [0, 1, 2]) are summed by the wrapper, the rest by the built-in kernel.
+  it.each<[string, number[], number | number[], boolean]>([
+    ['a bias gradient: all but the channels', [3, 5, 7, 6], [0, 1, 2], false],
+    ['the first axis of a matrix, rows not a multiple of four', [37, 13], 0, false],
+    ['negative and unordered axes, dimensions kept', [4, 3, 5, 2], [-3, 0], true],
+    ['inner axes (the built-in kernel)', [4, 3, 5, 2], [1, 2], false],
+    ['every axis (the built-in kernel)', [4, 3, 5], [0, 1, 2], false],
+  ])('%s', async (_label, shape, axis, keepDims) => {
+    const results = [];
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await tf.setBackend(backend);
+      results.push(tf.tidy(() => tf.sum(tf.tensor(seeded(shape, 6), shape), axis, keepDims)));
+    }
+    const [cpu, wasm] = results;
+    expect(wasm.shape).toEqual(cpu.shape);
+    expect(relativeError(wasm.dataSync(), cpu.dataSync())).toBeLessThan(1e-6);
+    tf.dispose(results);
+  });
+
+  it('leaves integer sums to the built-in kernel, exact', async () => {
+    await tf.setBackend('wasm');
+    const sum = tf.tidy(() => tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), 0));
+    expect(sum.dtype).toBe('int32');
+    expect(Array.from(sum.dataSync())).toEqual([9, 12]);
+    sum.dispose();
+  });
+});
+
+describe('MaxPoolGrad on wasm', () => {
+  beforeAll(() => {
+    registerWasmTrainingKernels();
+  });
+
+  it('gives each window’s gradient to its first maximum, never to a NaN, as cpu does', async () => {
+    // Values from {-1, 0, 1} (most windows hold equal maxima), ±Infinity, and a NaN in some windows: the
+    // 2×2 windows take the branch-free path, the NaN windows and the cut windows of the odd edge the scan.
+    const xShape: Shape4 = [2, 7, 6, 5];
+    const values = Array.from(seeded(xShape, 4), (v, i) =>
+      i % 37 === 0 ? NaN : i % 53 === 0 ? Infinity : i % 59 === 0 ? -Infinity : Math.round(v),
+    );
+    const results = [];
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await tf.setBackend(backend);
+      results.push(
+        tf.tidy(() => {
+          const x = tf.tensor4d(values, xShape);
+          const r = tf.tensor4d(seeded([2, 4, 3, 5], 5), [2, 4, 3, 5]);
+          return tf
+            .grad((a: tf.Tensor) =>
+              tf
+                .maxPool(a as tf.Tensor4D, 2, 2, 'same')
+                .mul(r)
+                .sum(),
+            )(x)
+            .dataSync();
+        }),
+      );
+    }
+    expect(Array.from(results[1])).toEqual(Array.from(results[0]));
   });
 });
 
