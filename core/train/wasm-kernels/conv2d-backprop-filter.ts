@@ -10,6 +10,9 @@
  * only builds `patchesᵀ`, gathering it value by value or, for stride 1 on
  * large maps, copying it in long runs from channel planes
  * ({@link viaShiftedPlanes}); the multiply-adds run in wasm (see `./matmul`).
+ * Small stride-1 convolutions with few output channels (LeNet-5's) skip the
+ * patch matrix: there the gradient is one forward convolution
+ * (`./filter-gradient-by-convolution`).
  */
 import {
   backend_util,
@@ -20,6 +23,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { filterGradientByConvolution, suitsConvolution } from './filter-gradient-by-convolution';
 import { samplesPerChunk, viewAs, wasmMatMul } from './matmul';
 import { gatherPatchesTransposed } from './patches';
 import { disposeScratch, heapFloat32 } from './wasm-heap';
@@ -167,6 +171,7 @@ function conv2dBackpropFilter(args: {
     throw new Error(`wasm Conv2DBackpropFilter supports dataFormat "NHWC" only, got "${dataFormat}"`);
   }
   if (suitsShiftedPlanes(info)) return viaShiftedPlanes(backend, x, dy, info);
+  if (suitsConvolution(info)) return filterGradientByConvolution(backend, x, dy, info);
   const { batchSize, outHeight, outWidth, outChannels, filterHeight, filterWidth, inChannels } = info;
   const patchSize = filterHeight * filterWidth * inChannels;
   const positions = outHeight * outWidth;

@@ -143,6 +143,12 @@ describe('Conv2D gradients on wasm match cpu', () => {
         [0, 0],
       ],
     ],
+    // Stride 1 with at most 16 output channels on maps up to 28×28: the filter gradient is one forward
+    // convolution (the cases above with stride 1 take it too); 17 output channels keep the gathered product.
+    ["LeNet-5's first convolution (one channel, 5×5, valid, 28×28)", [3, 28, 28, 1], [5, 5, 1, 6], 1, 'valid'],
+    ["LeNet-5's second convolution on an uneven map", [3, 13, 11, 6], [5, 5, 6, 16], 1, 'valid'],
+    ['5×5, stride 1, same, 16 output channels, batch 1', [1, 9, 10, 4], [5, 5, 4, 16], 1, 'same'],
+    ['3×3, stride 1, valid, 17 output channels (gathered)', [2, 9, 9, 3], [3, 3, 3, 17], 1, 'valid'],
     // Stride 1 on maps large enough that the filter gradient copies shifted channel planes instead of gathering.
     ['3×3, stride 1, same, 31×29 map (shifted planes)', [2, 31, 29, 8], [3, 3, 8, 5], 1, 'same'],
     ['3×3, stride 1, valid, 33×31 map (shifted planes)', [2, 33, 31, 9], [3, 3, 9, 4], 1, 'valid'],
