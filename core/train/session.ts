@@ -14,7 +14,7 @@ import { batchRanges, makeBatch } from './batches';
 import { interfaceMismatches, ioCountProblem, mismatchSentence, settingsMismatches } from './design-check';
 import { lossAndAccuracy } from './evaluate';
 import { healthSampleCount, LayerHealthMonitor, type HealthLayer, type LayerHealthReport } from './layer-health';
-import { correct, crossEntropy, outputIsProbability, probabilities } from './metrics';
+import { correct, meanCrossEntropy, outputIsProbability, probabilities } from './metrics';
 import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizers';
 import type { Normalization } from './preprocess';
 import { computeNormalization } from './preprocess';
@@ -292,7 +292,7 @@ export async function train(
           const loss = () => {
             const probs = probabilities(tf, model.apply(batch.xs, { training: true }) as tfjs.Tensor, isProbability);
             accuracy = tf.keep(tf.mean(correct(tf, batch.ys, probs)) as tfjs.Scalar);
-            let total: tfjs.Scalar = tf.mean(crossEntropy(tf, batch.ys, probs)) as tfjs.Scalar;
+            let total = meanCrossEntropy(tf, batch.ys, probs);
             for (const penalty of model.calculateLosses()) total = tf.add(total, penalty) as tfjs.Scalar;
             return total;
           };
