@@ -33,3 +33,27 @@ export function zeroedOutput(backend: BackendWasm, shape: number[], dtype: DataT
 export function disposeScratch(backend: BackendWasm, tensor: TensorInfo): void {
   backend.disposeData(tensor.dataId);
 }
+
+/**
+ * A tensor over floats `offset …` of `base`'s memory, without copying: what a
+ * product reads as an operand when its rows already lie in place (see
+ * `viaTapProducts` in ./conv2d-backprop-filter). The alias owns no memory:
+ * release it with {@link releaseAlias}, never with `disposeData` (which would
+ * free memory inside `base`), and before `base` is freed.
+ */
+export function heapAlias(backend: BackendWasm, base: TensorInfo, offset: number, shape: number[]): TensorInfo {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const baseSize = base.shape.reduce((a, b) => a * b, 1);
+  if (base.dtype !== 'float32' || offset < 0 || offset + size > baseSize) {
+    throw new Error(`heapAlias: floats ${offset}…${offset + size} are not inside a float32 tensor of ${baseSize}`);
+  }
+  return backend.makeOutput(shape, 'float32', backend.getMemoryOffset(base.dataId) + offset * 4);
+}
+
+/** Forgets an alias made by {@link heapAlias} (and anything the backend cached for it), leaving the memory be. */
+export function releaseAlias(backend: BackendWasm, alias: TensorInfo): void {
+  const data = backend.dataIdMap.get(alias.dataId);
+  if (data == null) return;
+  backend.wasm.tfjs.disposeData(data.id);
+  backend.dataIdMap.delete(alias.dataId);
+}

@@ -164,8 +164,19 @@ describe('Conv2D gradients on wasm match cpu', () => {
         [0, 0],
       ],
     ],
-    // 243 patch values × 33·31 grid cells a sample: 16 samples a chunk, so 20 take two.
-    ['shifted planes in two chunks of samples', [20, 31, 29, 27], [3, 3, 27, 2], 1, 'same'],
+    ['3×3, stride 1, same, 16×16 map, 8 channels (shifted planes)', [3, 16, 16, 8], [3, 3, 8, 5], 1, 'same'],
+    [
+      '5×4, stride 1, explicit padding wider on one side, 44×41 map (shifted planes)',
+      [2, 44, 41, 9],
+      [5, 4, 9, 3],
+      1,
+      [
+        [0, 0],
+        [4, 1],
+        [0, 3],
+        [0, 0],
+      ],
+    ],
   ])('%s', async (_label, xShape, filterShape, strides, pad) => {
     const op = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.conv2d(x, filter, strides, pad);
     const cpu = await gradients('cpu', op, xShape, filterShape);
@@ -174,31 +185,36 @@ describe('Conv2D gradients on wasm match cpu', () => {
     expect(relativeError(wasm.dx, cpu.dx)).toBeLessThan(TOLERANCE);
   });
 
-  it('splits a batch whose patch matrix exceeds 16 MiB into chunks, for both gradients', async () => {
-    // 65·65 positions × 7·7·27 taps = 5.6 M floats per sample, so a batch of
-    // two takes two chunks while each sample alone is one. The gradients of a
-    // batch are the sum (filter) and concatenation (input) of its samples'.
-    // Stride 2, so the input gradient takes the product path, not a convolution.
-    const xShape: Shape4 = [2, 130, 130, 27];
-    const filterShape: Shape4 = [7, 7, 27, 2];
+  // The gradients of a batch are the sum (filter) and concatenation (input) of its samples' gradients.
+  it.each<[string, Shape4, Shape4, number]>([
+    // 65·65 positions × 7·7·27 taps = 5.6 M floats per sample, so a batch of two takes two chunks while each
+    // sample alone is one. Stride 2, so the input gradient takes the product path, not a convolution.
+    ['a batch whose patch matrix exceeds 16 MiB, for both gradients', [2, 130, 130, 27], [7, 7, 27, 2], 2],
+    // Shifted planes: 481·481 grid cells × (8 + 2) channels = 2.3 M floats per sample, one chunk each.
+    ['a batch whose channel planes exceed 16 MiB (shifted planes)', [2, 480, 480, 8], [3, 3, 8, 2], 1],
+  ])('splits %s into chunks of samples', async (_label, xShape, filterShape, strides) => {
     await tf.setBackend('wasm');
-    const [batch, ...samples] = tf.tidy(() => {
+    // tidy returns the tensors, not their values: it walks what it returns, every element of a typed array too.
+    const tensors = tf.tidy(() => {
       const x = tf.tensor4d(seeded(xShape, 1), xShape);
       const filter = tf.tensor4d(seeded(filterShape, 2), filterShape);
-      const r = tf.tensor4d(seeded([2, 65, 65, 2], 3), [2, 65, 65, 2]);
+      const outShape = tf.conv2d(x, filter, strides, 'same').shape;
+      const r = tf.tensor4d(seeded(outShape, 3), outShape);
       const grads = (xs: tf.Tensor4D, rs: tf.Tensor4D) =>
         tf.grads((a: tf.Tensor, b: tf.Tensor) =>
           tf
-            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')
+            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, 'same')
             .mul(rs)
             .sum(),
         )([xs, filter]);
       const split = (t: tf.Tensor4D, i: number) => t.slice([i, 0, 0, 0], [1, -1, -1, -1]);
-      return [grads(x, r), grads(split(x, 0), split(r, 0)), grads(split(x, 1), split(r, 1))].map(([dx, dFilter]) => ({
-        dx: dx.dataSync() as Float32Array,
-        dFilter: dFilter.dataSync() as Float32Array,
-      }));
+      return [grads(x, r), grads(split(x, 0), split(r, 0)), grads(split(x, 1), split(r, 1))];
     });
+    const [batch, ...samples] = tensors.map(([dx, dFilter]) => ({
+      dx: dx.dataSync() as Float32Array,
+      dFilter: dFilter.dataSync() as Float32Array,
+    }));
+    tf.dispose(tensors);
     const summed = samples[0].dFilter.map((v, i) => v + samples[1].dFilter[i]);
     expect(relativeError(batch.dFilter, summed)).toBeLessThan(TOLERANCE);
     const joined = new Float32Array(batch.dx.length);
