@@ -407,6 +407,9 @@ describe('pooling gradients on wasm match cpu', () => {
     ['3×3, stride 2, same (windows cut by padding)', [2, 7, 9, 3], 3, 2, 'same'],
     ['3×3, stride 1, same (overlapping windows)', [3, 6, 6, 4], 3, 1, 'same'],
     ['2×2, stride 2, valid, odd size', [1, 9, 7, 1], 2, 2, 'valid'],
+    // Windows that tile the input exactly (average pooling copies each window's first row to the others).
+    ['3×3, stride 3, valid, tiling a 9×6 map', [2, 9, 6, 7], 3, 3, 'valid'],
+    ['2×2, stride 2, same on an even map (no padding: tiling)', [3, 6, 10, 2], 2, 2, 'same'],
   ])('%s', async (_label, xShape, size, strides, pad) => {
     for (const pool of [tf.maxPool, tf.avgPool]) {
       const op = (x: tf.Tensor4D) => pool(x, size, strides, pad);
