@@ -12,10 +12,15 @@
  * product, quotient or square root is exactly the double one rounded to
  * float32 (doubles carry more than twice float32's precision), and the wasm
  * backend's element-wise kernels are IEEE float32 operations.
+ *
+ * Large weights ({@link KERNELS_FROM} values or more) take the same operations
+ * as the backend's own SIMD kernels instead of a TypeScript loop: four floats
+ * an instruction, and threaded where the backend has threads. The CIFAR-10
+ * CNN's dense weight (2048×128): 5.7 → 1.4 ms a step; the same bits.
  */
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heapFloat32 } from './wasm-heap';
+import { disposeScratch, heapFloat32 } from './wasm-heap';
 
 const f32 = Math.fround;
 
@@ -44,12 +49,87 @@ export interface AdamUpdateInputs {
 }
 
 /**
+ * Weights with at least this many values are updated by the backend's kernels
+ * (some 13 calls, each costing a few µs whatever its size), smaller ones by
+ * the loop. CPU, fastest of 15: 9,216 values 0.20 → 0.11 ms, 36,864 0.78 →
+ * 0.45, 147,456 3.4 → 0.87.
+ */
+const KERNELS_FROM = 4096;
+
+/** One of the wasm backend's own element-wise kernels, as a function of its inputs (none has attributes). */
+function wasmKernel(name: string): (inputs: Record<string, TensorInfo>, backend: BackendWasm) => TensorInfo {
+  const kernel = getKernel(name, 'wasm');
+  if (kernel == null) throw new Error(`the wasm backend has no ${name} kernel to build the Adam update on`);
+  return (inputs, backend) => kernel.kernelFunc({ inputs, backend, attrs: {} }) as TensorInfo;
+}
+
+/**
+ * {@link adamUpdate} by the backend's SIMD kernels: the same float32
+ * operations in the same order (each rounds once, as the loop's `fround`s do),
+ * with the constants as float32 scalars broadcast over the weight.
+ */
+function adamByKernels(backend: BackendWasm, inputs: AdamUpdateInputs, constants: number[]): TensorInfo[] {
+  const [multiply, add, divide, sqrt, square] = ['Multiply', 'Add', 'RealDiv', 'Sqrt', 'Square'].map(wasmKernel);
+  const scalars = constants.map((value) => {
+    const scalar = backend.makeOutput([], 'float32');
+    heapFloat32(backend, scalar, 'constant')[0] = value;
+    return scalar;
+  });
+  const [beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, step, correction1, correction2] = scalars;
+  const scratch: TensorInfo[] = [...scalars];
+  const temporary = (tensor: TensorInfo) => {
+    scratch.push(tensor);
+    return tensor;
+  };
+  const { value, gradient, firstMoment, secondMoment } = inputs;
+  const m = add(
+    {
+      a: temporary(multiply({ a: firstMoment, b: beta1 }, backend)),
+      b: temporary(multiply({ a: gradient, b: oneMinusBeta1 }, backend)),
+    },
+    backend,
+  );
+  const squared = temporary(square({ x: gradient }, backend));
+  const v = add(
+    {
+      a: temporary(multiply({ a: secondMoment, b: beta2 }, backend)),
+      b: temporary(multiply({ a: squared, b: oneMinusBeta2 }, backend)),
+    },
+    backend,
+  );
+  const root = temporary(sqrt({ x: temporary(divide({ a: v, b: correction2 }, backend)) }, backend));
+  const denominator = temporary(add({ a: root, b: epsilon }, backend));
+  const ratio = temporary(divide({ a: temporary(divide({ a: m, b: correction1 }, backend)), b: denominator }, backend));
+  const newValue = add({ a: temporary(multiply({ a: ratio, b: step }, backend)), b: value }, backend);
+  for (const tensor of scratch) disposeScratch(backend, tensor);
+  return [newValue, m, v];
+}
+
+/**
  * The new weight, first and second moment, as tfjs 4.22's `AdamOptimizer`
  * computes them: m' = β₁m + (1−β₁)g, v' = β₂v + (1−β₂)g², and
  * w' = −lr · (m'/c₁) / (√(v'/c₂) + ε) + w.
  */
 function adamUpdate(args: { inputs: AdamUpdateInputs; backend: BackendWasm; attrs: AdamUpdateAttrs }): TensorInfo[] {
   const { inputs, backend, attrs } = args;
+  // Each constant as the float32 scalar tensor tfjs makes of it.
+  const beta1 = f32(attrs.beta1);
+  const oneMinusBeta1 = f32(1 - attrs.beta1);
+  const beta2 = f32(attrs.beta2);
+  const oneMinusBeta2 = f32(1 - attrs.beta2);
+  const epsilon = f32(attrs.epsilon);
+  const step = f32(-attrs.learningRate);
+  const correction1 = f32(attrs.biasCorrection1);
+  const correction2 = f32(attrs.biasCorrection2);
+  const sizeOf = (tensor: TensorInfo) => tensor.shape.reduce((a, b) => a * b, 1);
+  const size = sizeOf(inputs.value);
+  if ([inputs.gradient, inputs.firstMoment, inputs.secondMoment].some((tensor) => sizeOf(tensor) !== size)) {
+    throw new Error('Adam update: the weight, its gradient and its moments differ in size');
+  }
+  if (size >= KERNELS_FROM && inputs.value.dtype === 'float32' && inputs.gradient.dtype === 'float32') {
+    const constants = [beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, step, correction1, correction2];
+    return adamByKernels(backend, inputs, constants);
+  }
   const shape = [...inputs.value.shape];
   const outValue = backend.makeOutput(shape, 'float32');
   const outFirst = backend.makeOutput(shape, 'float32');
@@ -62,18 +142,6 @@ function adamUpdate(args: { inputs: AdamUpdateInputs; backend: BackendWasm; attr
   const newValue = heapFloat32(backend, outValue, 'new value');
   const newFirst = heapFloat32(backend, outFirst, 'new first moment');
   const newSecond = heapFloat32(backend, outSecond, 'new second moment');
-  if (gradient.length !== value.length || first.length !== value.length || second.length !== value.length) {
-    throw new Error('Adam update: the weight, its gradient and its moments differ in size');
-  }
-  // Each constant as the float32 scalar tensor tfjs makes of it.
-  const beta1 = f32(attrs.beta1);
-  const oneMinusBeta1 = f32(1 - attrs.beta1);
-  const beta2 = f32(attrs.beta2);
-  const oneMinusBeta2 = f32(1 - attrs.beta2);
-  const epsilon = f32(attrs.epsilon);
-  const step = f32(-attrs.learningRate);
-  const correction1 = f32(attrs.biasCorrection1);
-  const correction2 = f32(attrs.biasCorrection2);
   for (let i = 0; i < value.length; i++) {
     const g = gradient[i];
     const m = f32(f32(first[i] * beta1) + f32(g * oneMinusBeta1));
