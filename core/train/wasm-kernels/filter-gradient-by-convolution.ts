@@ -8,7 +8,7 @@
  * filter, `dy'[r, q, b, o]` (its spatial size the output map's): convolving x'
  * padded as the layer pads x gives `[c, fr, fc, o]`, an `fh × fw` map for each
  * input channel. The only data movement left is two transposes (x and dy) and
- * a filter-sized one.
+ * a filter-sized one, all three the backend's own Transpose kernel.
  *
  * Why only small convolutions: the gather of the matrix-product path costs
  * one move per patch value (taps × channels × positions), which is most of a
@@ -17,9 +17,10 @@
  * filter) once per few output rows, which on maps above 28×28 or with more
  * output channels than 16 is slower than the product (see {@link suitsConvolution}).
  */
-import { backend_util, getKernel, type TensorInfo } from '@tensorflow/tfjs';
+import { backend_util, getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { disposeScratch, heapFloat32 } from './wasm-heap';
+import { viewAs } from './matmul';
+import { disposeScratch } from './wasm-heap';
 
 /**
  * Most output channels for which {@link filterGradientByConvolution} pays:
@@ -62,29 +63,21 @@ export function filterGradientByConvolution(
   dy: TensorInfo,
   info: backend_util.Conv2DInfo,
 ): TensorInfo {
-  const conv2d = getKernel('Conv2D', 'wasm');
-  if (conv2d == null) throw new Error('the wasm backend has no Conv2D kernel to build Conv2DBackpropFilter on');
+  const conv2d = wasmKernel(backend, 'Conv2D');
+  const transpose = wasmKernel(backend, 'Transpose');
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth } = info;
-  const samples = backend.makeOutput([inChannels, inHeight, inWidth, batchSize], 'float32');
-  const kernel = backend.makeOutput([outHeight, outWidth, batchSize, outChannels], 'float32');
-  // Views only after the allocations above: they may have grown the heap.
-  const xValues = heapFloat32(backend, x, 'x');
-  const sampleValues = heapFloat32(backend, samples, 'x by channel');
-  const pixels = inHeight * inWidth;
-  for (let c = 0; c < inChannels; c++) {
-    for (let b = 0; b < batchSize; b++) channelOfSample(xValues, sampleValues, b, c, batchSize, pixels, inChannels);
-  }
-  const dyValues = heapFloat32(backend, dy, 'dy');
-  const kernelValues = heapFloat32(backend, kernel, 'dy by position');
-  const positions = outHeight * outWidth;
-  for (let b = 0; b < batchSize; b++) gradientOfSample(dyValues, kernelValues, b, batchSize, positions, outChannels);
-
+  // x [b, pixel, c] → [c, pixel, b]; dy [b, position, o] → [position, b, o]. The backend's Transpose moves
+  // them 2–3× faster than TypeScript loops did (dy of LeNet-5's first layer: 0.19 → 0.10 ms).
+  const samples = transpose({ x: viewAs(x, [batchSize, inHeight * inWidth, inChannels]) }, { perm: [2, 1, 0] });
+  const kernel = transpose({ x: viewAs(dy, [batchSize, outHeight * outWidth, outChannels]) }, { perm: [1, 0, 2] });
   const { top, bottom, left, right } = info.padInfo;
-  const byChannel = conv2d.kernelFunc({
-    inputs: { x: samples, filter: kernel },
-    backend,
-    attrs: {
+  const byChannel = conv2d(
+    {
+      x: viewAs(samples, [inChannels, inHeight, inWidth, batchSize]),
+      filter: viewAs(kernel, [outHeight, outWidth, batchSize, outChannels]),
+    },
+    {
       strides: 1,
       pad: [
         [0, 0],
@@ -95,69 +88,23 @@ export function filterGradientByConvolution(
       dataFormat: 'NHWC',
       dilations: 1,
     },
-  }) as TensorInfo;
+  );
   disposeScratch(backend, samples);
   disposeScratch(backend, kernel);
   // [inC, fh, fw, outC] → the filter's [fh, fw, inC, outC]; one input channel is both.
-  if (inChannels === 1) return { dataId: byChannel.dataId, shape: [...info.filterShape], dtype: 'float32' };
-  const gradient = backend.makeOutput([...info.filterShape], 'float32');
-  const from = heapFloat32(backend, byChannel, 'gradient by channel');
-  const to = heapFloat32(backend, gradient, 'filter gradient');
-  const taps = filterHeight * filterWidth;
-  for (let c = 0; c < inChannels; c++) tapsOfChannel(from, to, c, taps, inChannels, outChannels);
+  if (inChannels === 1) return viewAs(byChannel, [...info.filterShape]);
+  const gradient = transpose(
+    { x: viewAs(byChannel, [inChannels, filterHeight * filterWidth, outChannels]) },
+    { perm: [1, 0, 2] },
+  );
   disposeScratch(backend, byChannel);
-  return gradient;
+  return viewAs(gradient, [...info.filterShape]);
 }
 
-/*
- * The three moves below are functions of their own, each called many times a
- * kernel: as loops nested in one long function, Chromium's V8 (the app's
- * worker) compiles the inner loop alone and throws it away where it ends.
- */
-
-/** Channel c of sample b, `x[b, pixel, c]`, into `to[c, pixel, b]`. */
-function channelOfSample(
-  from: Float32Array,
-  to: Float32Array,
-  b: number,
-  c: number,
-  batchSize: number,
-  pixels: number,
-  channels: number,
-): void {
-  for (let p = 0, src = b * pixels * channels + c, dst = c * pixels * batchSize + b; p < pixels; p++) {
-    to[dst] = from[src];
-    src += channels;
-    dst += batchSize;
-  }
-}
-
-/** Sample b's output gradient, `dy[b, position, o]`, into `to[position, b, o]`. */
-function gradientOfSample(
-  from: Float32Array,
-  to: Float32Array,
-  b: number,
-  batchSize: number,
-  positions: number,
-  channels: number,
-): void {
-  const rowStep = batchSize * channels;
-  for (let p = 0, src = b * positions * channels, dst = b * channels; p < positions; p++, dst += rowStep) {
-    for (let o = 0; o < channels; o++) to[dst + o] = from[src++];
-  }
-}
-
-/** Input channel c's gradient, `from[c, tap, o]`, into `to[tap, c, o]`. */
-function tapsOfChannel(
-  from: Float32Array,
-  to: Float32Array,
-  c: number,
-  taps: number,
-  inChannels: number,
-  outChannels: number,
-): void {
-  for (let t = 0, src = c * taps * outChannels; t < taps; t++) {
-    const dst = (t * inChannels + c) * outChannels;
-    for (let o = 0; o < outChannels; o++) to[dst + o] = from[src++];
-  }
+/** One of the wasm backend's own kernels, as a function run on the heap without the engine. */
+function wasmKernel(backend: BackendWasm, name: string) {
+  const kernel = getKernel(name, 'wasm');
+  if (kernel == null) throw new Error(`the wasm backend has no ${name} kernel to build Conv2DBackpropFilter on`);
+  return (inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>) =>
+    kernel.kernelFunc({ inputs, backend, attrs: attrs as NamedAttrMap }) as TensorInfo;
 }
