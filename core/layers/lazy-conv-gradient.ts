@@ -14,6 +14,14 @@
  * function, as tfjs's other kernels do: the tape calls only those on the path
  * from the weights to the loss. Each is the op tfjs's fused gradient runs, so
  * every number is the same as before; only the unused one is no longer made.
+ *
+ * ReLU convolutions, which tfjs runs unfused while training (Conv2D, then an
+ * Add for the bias and a Relu, each a kernel and a tensor the size of the
+ * output), run as one `FusedConv2D` with the bias and ReLU inside too: the
+ * gradient first masks dy where the output is 0 (ReLU's gradient, read from
+ * the output), then continues as for a linear one. On the CPU backend the
+ * numbers are tfjs's own; on wasm XNNPACK adds the bias inside the
+ * convolution's sums, a different rounding of the same values.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tfjs } from './layer-spec';
@@ -32,24 +40,29 @@ interface ConvInternals {
   activation: { getClassName(): string; apply(x: tfjs.Tensor): tfjs.Tensor };
 }
 
-/** Attributes of the `FusedConv2D` kernel for a linear convolution, as `tf.fused.conv2d` passes them. */
-interface LinearConvAttrs {
+/** The activations {@link lazyGradientConv2d} runs inside the `FusedConv2D` kernel. */
+type FusedActivation = 'linear' | 'relu';
+
+/** Attributes of the `FusedConv2D` kernel as `tf.fused.conv2d` passes them, for the activations above. */
+interface FusedConvAttrs {
   strides: [number, number];
   pad: 'valid' | 'same';
   dataFormat: 'NHWC';
   dilations: [number, number];
-  activation: 'linear';
+  activation: FusedActivation;
 }
 
 const registered = new WeakSet<Tfjs>();
 
 /**
- * Registers the gradient of the `FusedConv2D` kernel for linear convolutions:
- * each input's gradient computed only when asked for, by the ops tfjs's own
- * fused gradient uses (conv2DBackpropInput, conv2DBackpropFilter, a sum over
- * every axis but the channels). Only convolutions run by
- * {@link lazyGradientConv2d} reach it: tfjs runs the kernel inside its own
- * custom gradient, where the tape does not record it.
+ * Registers the gradient of the `FusedConv2D` kernel for linear and ReLU
+ * convolutions: each input's gradient computed only when asked for, by the ops
+ * tfjs's own fused gradient uses (conv2DBackpropInput, conv2DBackpropFilter, a
+ * sum over every axis but the channels), after ReLU's mask `dy · step(y)`
+ * where there is one (tfjs's Relu gradient, on the output: y > 0 exactly where
+ * the convolution was). Only convolutions run by {@link lazyGradientConv2d}
+ * reach it: tfjs runs the kernel inside its own custom gradient, where the
+ * tape does not record it.
  */
 export function registerLazyConvGradient(tf: Tfjs): void {
   if (registered.has(tf)) return;
@@ -57,13 +70,16 @@ export function registerLazyConvGradient(tf: Tfjs): void {
   tf.registerGradient({
     kernelName: FUSED_CONV_2D,
     inputsToSave: ['x', 'filter'],
+    outputsToSave: [true],
     gradFunc: (dy, saved, attrs) => {
-      const [x, filter] = saved as [tfjs.Tensor4D, tfjs.Tensor4D];
-      const { strides, pad, dilations, activation } = attrs as unknown as LinearConvAttrs;
-      if (activation !== 'linear') throw new Error(`FusedConv2D's gradient: activation ${activation} is not linear`);
+      const [x, filter, y] = saved as [tfjs.Tensor4D, tfjs.Tensor4D, tfjs.Tensor4D];
+      const { strides, pad, dilations, activation } = attrs as unknown as FusedConvAttrs;
+      if (activation !== 'linear' && activation !== 'relu')
+        throw new Error(`FusedConv2D's gradient: activation ${activation} is neither linear nor relu`);
       if (dilations[0] !== 1 || dilations[1] !== 1)
         throw new Error(`FusedConv2D's gradient: dilation rates greater than 1 have none (got ${dilations})`);
-      const grad = dy as tfjs.Tensor4D;
+      // Made here, not in the functions below: each runs in a scope of its own that would free it.
+      const grad = (activation === 'relu' ? tf.mul(dy as tfjs.Tensor, tf.step(y)) : dy) as tfjs.Tensor4D;
       return {
         x: () => tf.conv2dTranspose(grad, filter, x.shape, strides, pad),
         filter: () =>
@@ -89,11 +105,11 @@ type Conv2DClass = new (args: Conv2DArgs) => tfjs.layers.Layer;
 const classes = new WeakMap<Tfjs, Conv2DClass>();
 
 /**
- * tfjs's Conv2D layer class with its linear convolutions taken by the
- * `FusedConv2D` kernel directly, so their gradient is the lazy one of
- * {@link registerLazyConvGradient}. Convolutions tfjs computes unfused while
- * training (a ReLU or ELU activation: tfjs fuses those only for inference),
- * channels-first data and dilated ones keep tfjs's own `call`. It keeps tfjs's
+ * tfjs's Conv2D layer class with its linear and ReLU convolutions taken by
+ * the `FusedConv2D` kernel directly (ReLU inside it), so their gradient is the
+ * lazy one of {@link registerLazyConvGradient}; other activations are applied
+ * after the linear convolution. ELU (which tfjs, like ReLU, runs unfused while
+ * training), channels-first data and dilated ones keep tfjs's own `call`. It keeps tfjs's
  * class name (Conv2D) and is not registered for serialization: a saved model
  * holds a plain Conv2D, and a model rebuilt from a layer's constructor (as
  * compiling with a seed does) keeps the subclass. One class per tfjs namespace.
@@ -110,25 +126,25 @@ export function lazyGradientConv2d(tf: Tfjs): Conv2DClass {
     override call(inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: Record<string, unknown>): tfjs.Tensor | tfjs.Tensor[] {
       const conv = this as unknown as ConvInternals;
       const activation = conv.activation.getClassName();
-      // tfjs-layers' own test for the activations it fuses into the convolution (mapActivationToFusedKernel).
-      const fusedByTfjs = activation === 'relu' || activation === 'elu';
+      // ELU: tfjs-layers fuses it for inference (mapActivationToFusedKernel) but this gradient has no ELU.
       const dilated = conv.dilationRate[0] !== 1 || conv.dilationRate[1] !== 1;
-      if (fusedByTfjs || dilated || conv.dataFormat !== 'channelsLast' || conv.padding === 'causal')
+      if (activation === 'elu' || dilated || conv.dataFormat !== 'channelsLast' || conv.padding === 'causal')
         return super.call(inputs, kwargs);
+      const fused: FusedActivation = activation === 'relu' ? 'relu' : 'linear';
       return tf.tidy(() => {
         const x = Array.isArray(inputs) ? inputs[0] : inputs;
-        const attrs: LinearConvAttrs = {
+        const attrs: FusedConvAttrs = {
           strides: conv.strides,
           pad: conv.padding as 'valid' | 'same',
           dataFormat: 'NHWC',
           dilations: conv.dilationRate,
-          activation: 'linear',
+          activation: fused,
         };
         const kernelInputs = { x, filter: conv.kernel.read(), ...(conv.bias ? { bias: conv.bias.read() } : {}) };
         const y = tf
           .engine()
           .runKernel(FUSED_CONV_2D, kernelInputs, attrs as unknown as tfjs.NamedAttrMap) as tfjs.Tensor;
-        return activation === 'linear' ? y : conv.activation.apply(y);
+        return activation === 'linear' || fused === 'relu' ? y : conv.activation.apply(y);
       });
     }
   }
