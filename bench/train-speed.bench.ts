@@ -43,7 +43,7 @@ import { compileGraph } from '../core/compile/compile';
 import { exportPytorch } from '../core/formats/pytorch/index';
 import type { TrainingData } from '../core/train/batches';
 import { makeBatch } from '../core/train/batches';
-import { crossEntropy, outputIsProbability, probabilities } from '../core/train/metrics';
+import { meanCrossEntropy, outputIsProbability, probabilities } from '../core/train/metrics';
 import { computeNormalization } from '../core/train/preprocess';
 import { createOptimizer } from '../core/train/optimizers';
 import { train } from '../core/train/session';
@@ -221,7 +221,7 @@ async function stepBreakdown(model: tf.LayersModel, data: TrainingData): Promise
     const cost = optimizer.minimize(
       () => {
         const probs = probabilities(tf, model.apply(batch.xs, { training: true }) as tf.Tensor, isProbability);
-        return tf.mean(crossEntropy(tf, batch.ys, probs)) as tf.Scalar;
+        return meanCrossEntropy(tf, batch.ys, probs);
       },
       true,
       variables,

@@ -58,7 +58,9 @@ export function meanCrossEntropy(tf: Tfjs, labels: tfjs.Tensor, probs: tfjs.Tens
       },
     };
   });
-  return lossOf(probs) as tfjs.Scalar;
+  // Named as an op (tfjs's `__op` scope), as tfjs's own composite ops are: tf.profile then lists the
+  // custom-gradient kernel under that name, which profiles skip as a wrapper, not as the caller's scope.
+  return tf.tidy(`meanCrossEntropy${tf.OP_SCOPE_SUFFIX}`, () => lossOf(probs) as tfjs.Scalar);
 }
 
 /** Per-sample 1 when the most probable class is the label, else 0. */
