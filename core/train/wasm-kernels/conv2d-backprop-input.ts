@@ -16,7 +16,6 @@
 import {
   backend_util,
   Conv2DBackpropInput,
-  getKernel,
   type Conv2DBackpropInputAttrs,
   type KernelConfig,
   type KernelFunc,
@@ -25,7 +24,7 @@ import {
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { samplesPerChunk, viewAs, wasmMatMul } from './matmul';
 import { scatterPatches } from './patches';
-import { disposeScratch, heapFloat32, zeroedOutput } from './wasm-heap';
+import { disposeScratch, heapFloat32, wasmKernel, zeroedOutput } from './wasm-heap';
 
 /** True when the gradient can be phrased as a stride-1 forward convolution with non-negative padding. */
 function isForwardConvolution(info: backend_util.Conv2DInfo): boolean {
@@ -47,8 +46,7 @@ function viaForwardConvolution(
   filter: TensorInfo,
   info: backend_util.Conv2DInfo,
 ): TensorInfo {
-  const conv2d = getKernel('Conv2D', 'wasm');
-  if (conv2d == null) throw new Error('the wasm backend has no Conv2D kernel to build Conv2DBackpropInput on');
+  const conv2d = wasmKernel(backend, 'Conv2D', 'Conv2DBackpropInput');
   const { filterHeight, filterWidth, inChannels, outChannels } = info;
   const flipped = backend.makeOutput([filterHeight, filterWidth, outChannels, inChannels], 'float32');
   const weights = heapFloat32(backend, filter, 'filter');
@@ -69,11 +67,7 @@ function viaForwardConvolution(
     [filterWidth - 1 - left, filterWidth - 1 - right],
     [0, 0],
   ];
-  const dx = conv2d.kernelFunc({
-    inputs: { x: dy, filter: flipped },
-    backend,
-    attrs: { strides: 1, pad, dataFormat: 'NHWC', dilations: 1 },
-  }) as TensorInfo;
+  const dx = conv2d({ x: dy, filter: flipped }, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1 });
   disposeScratch(backend, flipped);
   return dx;
 }

@@ -17,10 +17,10 @@
  * filter) once per few output rows, which on maps above 28×28 or with more
  * output channels than 16 is slower than the product (see {@link suitsConvolution}).
  */
-import { backend_util, getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { viewAs } from './matmul';
-import { disposeScratch } from './wasm-heap';
+import { disposeScratch, wasmKernel } from './wasm-heap';
 
 /**
  * Most output channels for which {@link filterGradientByConvolution} pays:
@@ -63,8 +63,8 @@ export function filterGradientByConvolution(
   dy: TensorInfo,
   info: backend_util.Conv2DInfo,
 ): TensorInfo {
-  const conv2d = wasmKernel(backend, 'Conv2D');
-  const transpose = wasmKernel(backend, 'Transpose');
+  const conv2d = wasmKernel(backend, 'Conv2D', 'Conv2DBackpropFilter');
+  const transpose = wasmKernel(backend, 'Transpose', 'Conv2DBackpropFilter');
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth } = info;
   // x [b, pixel, c] → [c, pixel, b]; dy [b, position, o] → [position, b, o]. The backend's Transpose moves
@@ -99,12 +99,4 @@ export function filterGradientByConvolution(
   );
   disposeScratch(backend, byChannel);
   return viewAs(gradient, [...info.filterShape]);
-}
-
-/** One of the wasm backend's own kernels, as a function run on the heap without the engine. */
-function wasmKernel(backend: BackendWasm, name: string) {
-  const kernel = getKernel(name, 'wasm');
-  if (kernel == null) throw new Error(`the wasm backend has no ${name} kernel to build Conv2DBackpropFilter on`);
-  return (inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>) =>
-    kernel.kernelFunc({ inputs, backend, attrs: attrs as NamedAttrMap }) as TensorInfo;
 }

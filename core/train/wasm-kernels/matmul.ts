@@ -3,8 +3,9 @@
  * BatchMatMul (XNNPACK, SIMD): some 30× faster than the same multiply-adds as
  * plain loops, which is why the convolution gradients are phrased as products.
  */
-import { getKernel, type TensorInfo } from '@tensorflow/tfjs';
+import type { TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { wasmKernel } from './wasm-heap';
 
 /**
  * `a · b` for rank-3 tensors on the wasm heap; returns a new tensor the caller
@@ -13,13 +14,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
  * transposed modes run several times slower.
  */
 export function wasmMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo {
-  const matMul = getKernel('BatchMatMul', 'wasm');
-  if (matMul == null) throw new Error('the wasm backend has no BatchMatMul kernel to build convolution gradients on');
-  return matMul.kernelFunc({
-    inputs: { a, b },
-    backend,
-    attrs: { transposeA: false, transposeB: false },
-  }) as TensorInfo;
+  const matMul = wasmKernel(backend, 'BatchMatMul', 'convolution gradients');
+  return matMul({ a, b }, { transposeA: false, transposeB: false });
 }
 
 /** The same data as `tensor` seen with another shape of equal size (no copy, no new reference). */

@@ -18,9 +18,9 @@
  * an instruction, and threaded where the backend has threads. The CIFAR-10
  * CNN's dense weight (2048×128): 5.7 → 1.4 ms a step; the same bits.
  */
-import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import { type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { disposeScratch, heapFloat32 } from './wasm-heap';
+import { disposeScratch, heapFloat32, wasmKernel } from './wasm-heap';
 
 const f32 = Math.fround;
 
@@ -56,20 +56,15 @@ export interface AdamUpdateInputs {
  */
 const KERNELS_FROM = 4096;
 
-/** One of the wasm backend's own element-wise kernels, as a function of its inputs (none has attributes). */
-function wasmKernel(name: string): (inputs: Record<string, TensorInfo>, backend: BackendWasm) => TensorInfo {
-  const kernel = getKernel(name, 'wasm');
-  if (kernel == null) throw new Error(`the wasm backend has no ${name} kernel to build the Adam update on`);
-  return (inputs, backend) => kernel.kernelFunc({ inputs, backend, attrs: {} }) as TensorInfo;
-}
-
 /**
  * {@link adamUpdate} by the backend's SIMD kernels: the same float32
  * operations in the same order (each rounds once, as the loop's `fround`s do),
  * with the constants as float32 scalars broadcast over the weight.
  */
 function adamByKernels(backend: BackendWasm, inputs: AdamUpdateInputs, constants: number[]): TensorInfo[] {
-  const [multiply, add, divide, sqrt, square] = ['Multiply', 'Add', 'RealDiv', 'Sqrt', 'Square'].map(wasmKernel);
+  const [multiply, add, divide, sqrt, square] = ['Multiply', 'Add', 'RealDiv', 'Sqrt', 'Square'].map((name) =>
+    wasmKernel(backend, name, 'the Adam update'),
+  );
   const scalars = constants.map((value) => {
     const scalar = backend.makeOutput([], 'float32');
     heapFloat32(backend, scalar, 'constant')[0] = value;
@@ -82,25 +77,19 @@ function adamByKernels(backend: BackendWasm, inputs: AdamUpdateInputs, constants
     return tensor;
   };
   const { value, gradient, firstMoment, secondMoment } = inputs;
-  const m = add(
-    {
-      a: temporary(multiply({ a: firstMoment, b: beta1 }, backend)),
-      b: temporary(multiply({ a: gradient, b: oneMinusBeta1 }, backend)),
-    },
-    backend,
-  );
-  const squared = temporary(square({ x: gradient }, backend));
-  const v = add(
-    {
-      a: temporary(multiply({ a: secondMoment, b: beta2 }, backend)),
-      b: temporary(multiply({ a: squared, b: oneMinusBeta2 }, backend)),
-    },
-    backend,
-  );
-  const root = temporary(sqrt({ x: temporary(divide({ a: v, b: correction2 }, backend)) }, backend));
-  const denominator = temporary(add({ a: root, b: epsilon }, backend));
-  const ratio = temporary(divide({ a: temporary(divide({ a: m, b: correction1 }, backend)), b: denominator }, backend));
-  const newValue = add({ a: temporary(multiply({ a: ratio, b: step }, backend)), b: value }, backend);
+  const m = add({
+    a: temporary(multiply({ a: firstMoment, b: beta1 })),
+    b: temporary(multiply({ a: gradient, b: oneMinusBeta1 })),
+  });
+  const squared = temporary(square({ x: gradient }));
+  const v = add({
+    a: temporary(multiply({ a: secondMoment, b: beta2 })),
+    b: temporary(multiply({ a: squared, b: oneMinusBeta2 })),
+  });
+  const root = temporary(sqrt({ x: temporary(divide({ a: v, b: correction2 })) }));
+  const denominator = temporary(add({ a: root, b: epsilon }));
+  const ratio = temporary(divide({ a: temporary(divide({ a: m, b: correction1 })), b: denominator }));
+  const newValue = add({ a: temporary(multiply({ a: ratio, b: step })), b: value });
   for (const tensor of scratch) disposeScratch(backend, tensor);
   return [newValue, m, v];
 }

@@ -4,7 +4,7 @@
  * growing it detaches every view taken before; so a kernel allocates all its
  * outputs and scratch tensors first and only then takes views.
  */
-import type { DataType, TensorInfo } from '@tensorflow/tfjs';
+import { getKernel, type DataType, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**
@@ -56,4 +56,21 @@ export function releaseAlias(backend: BackendWasm, alias: TensorInfo): void {
   if (data == null) return;
   backend.wasm.tfjs.disposeData(data.id);
   backend.dataIdMap.delete(alias.dataId);
+}
+
+/**
+ * One of the wasm backend's own kernels (XNNPACK's SIMD code) as a function
+ * run straight on the heap: no engine, no tape, no tensor bookkeeping, so
+ * the caller owns what it returns and frees it with {@link disposeScratch}.
+ * `purpose` names what is built on it, for the error a tfjs version without
+ * the kernel would give.
+ */
+export function wasmKernel(
+  backend: BackendWasm,
+  name: string,
+  purpose: string,
+): (inputs: Record<string, TensorInfo>, attrs?: NamedAttrMap) => TensorInfo {
+  const kernel = getKernel(name, 'wasm');
+  if (kernel == null) throw new Error(`the wasm backend has no ${name} kernel to build ${purpose} on`);
+  return (inputs, attrs = {}) => kernel.kernelFunc({ inputs, backend, attrs }) as TensorInfo;
 }
