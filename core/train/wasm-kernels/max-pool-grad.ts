@@ -33,9 +33,8 @@ interface RowContext {
  * pixel stride). A function of its own, called once a row of windows: a loop
  * nest inside a longer kernel makes V8 (Chromium's newer versions, the app's
  * worker) compile the inner loop alone and throw that code away where it ends.
- * The earlier version kept a per-channel running maximum in typed arrays,
- * refilled for every window: 6.9 ms for the CIFAR-10 CNN's first pooling
- * (32×32×32, batch 32) against 1.2 ms this way.
+ * 2×2 windows inside the input take {@link twoByTwoWindow}; the rest (larger
+ * or overlapping windows, windows cut by padding) scan.
  */
 function windowRowGradient(row: RowContext, b: number, outRow: number): void {
   const { x, dx, dy, info } = row;
@@ -78,8 +77,9 @@ function windowRowGradient(row: RowContext, b: number, outRow: number): void {
  * branch on the data: which of four random values is largest is a coin toss
  * the processor mispredicts, and a running-maximum scan (or `Math.max`, or a
  * `?:`) cost ~7 ns a value for it. Here each comparison becomes 0 or 1 and
- * picks an offset by arithmetic: 1.2 ms instead of 7 for the CIFAR-10 CNN's
- * first pooling (32×32×32, batch 32). Strict comparisons keep the first
+ * picks an offset by arithmetic: the kernel takes 2.8 ms instead of 7.7 for
+ * the CIFAR-10 CNN's first pooling (32×32×32, batch 32; restructuring the
+ * scan alone gave 7.4). Strict comparisons keep the first
  * (row-major) of equal maxima, as cpu's scan does.
  */
 function twoByTwoWindow(row: RowContext, corner: number, rowStep: number, dyOffset: number): void {
