@@ -36,29 +36,24 @@ function leadingAxes(axis: number | number[], rank: number): number {
 }
 
 /**
- * Adds `x`'s rows `first … end − 1` (each `sums.length` long) onto `sums`,
- * four rows a pass so each float64 sum is loaded and stored once per four
- * values (one row a pass ran no faster than the built-in's transpose). A
- * function of its own, called once per block of rows: a loop nest inside a
- * longer kernel makes V8 (Chromium's newer versions, the app's worker) compile
- * the inner loop alone and throw that code away where it ends.
+ * Adds the four rows of `x` from `at` (each `sums.length` long) onto `sums`:
+ * each float64 sum is loaded and stored once per four values (one row a pass
+ * ran no faster than the built-in's transpose). A function of its own, called
+ * once per four rows, so V8 optimizes it whole: as loops nested in a longer
+ * function, Chromium's V8 (the app's worker) compiles the inner loop alone and
+ * throws that code away where it ends.
  */
-function addRows(x: Float32Array, sums: Float64Array, first: number, end: number): void {
+function addFourRows(x: Float32Array, sums: Float64Array, at: number): void {
   const width = sums.length;
-  let row = first;
-  for (; row + 4 <= end; row += 4) {
-    const at = row * width;
-    for (let j = 0; j < width; j++) {
-      sums[j] += x[at + j] + x[at + width + j] + x[at + 2 * width + j] + x[at + 3 * width + j];
-    }
-  }
-  for (; row < end; row++) {
-    for (let j = 0, at = row * width; j < width; j++, at++) sums[j] += x[at];
+  for (let j = 0; j < width; j++) {
+    sums[j] += x[at + j] + x[at + width + j] + x[at + 2 * width + j] + x[at + 3 * width + j];
   }
 }
 
-/** Rows summed by one call of {@link addRows}. */
-const ROWS_A_CALL = 64;
+/** Adds the row of `x` from `at` onto `sums`. */
+function addRow(x: Float32Array, sums: Float64Array, at: number): void {
+  for (let j = 0; j < sums.length; j++) sums[j] += x[at + j];
+}
 
 /** The wasm Sum that wraps the backend's own `builtIn` (which does every reduction but leading axes of floats). */
 export function wasmSumConfig(builtIn: KernelConfig): KernelConfig {
@@ -77,8 +72,9 @@ export function wasmSumConfig(builtIn: KernelConfig): KernelConfig {
     const rows = util.sizeFromShape(x.shape.slice(0, leading));
     const sums = new Float64Array(width);
     const values = heapFloat32(backend, x, 'x');
-    for (let first = 0; first < rows; first += ROWS_A_CALL)
-      addRows(values, sums, first, Math.min(rows, first + ROWS_A_CALL));
+    let row = 0;
+    for (; row + 4 <= rows; row += 4) addFourRows(values, sums, row * width);
+    for (; row < rows; row++) addRow(values, sums, row * width);
     const shape = attrs.keepDims
       ? backend_util.expandShapeToKeepDim(
           kept,
