@@ -5,8 +5,9 @@
  *
  * - stride 1 (most convolutions): the input gradient is itself a convolution,
  *   of dy with the filter flipped in space and with in/out channels swapped,
- *   padded by `filter − 1 − pad` on each side; the wasm backend's own Conv2D
- *   (XNNPACK) computes it as fast as the forward pass;
+ *   padded by `filter − 1 − pad` on each side; computed as the forward pass
+ *   is, by Winograd for 3×3 filters where it pays (./winograd), else by the
+ *   wasm backend's own Conv2D (XNNPACK);
  * - otherwise: one matrix product per chunk of samples, `dPatches[n × patch] =
  *   dy[n × outC] · Wᵀ[outC × patch]` in wasm (see `./matmul`), then each
  *   patch's gradient added back onto the input pixels it covered (col2im).
@@ -25,6 +26,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { samplesPerChunk, viewAs, wasmMatMul } from './matmul';
 import { scatterPatches } from './patches';
 import { disposeScratch, heapFloat32, wasmKernel, zeroedOutput } from './wasm-heap';
+import { winogradAvailable, winogradConv3x3, winogradPays } from './winograd';
 
 /** True when the gradient can be phrased as a stride-1 forward convolution with non-negative padding. */
 function isForwardConvolution(info: backend_util.Conv2DInfo): boolean {
@@ -76,6 +78,18 @@ function viaForwardConvolution(
     }
   }
   const { top, bottom, left, right } = info.padInfo;
+  if (
+    filterHeight === 3 &&
+    filterWidth === 3 &&
+    winogradPays(outChannels, inChannels, info.inHeight, info.inWidth) &&
+    winogradAvailable(backend)
+  ) {
+    // The same 3×3 stride-1 convolution as the forward pass, so the same Winograd path (see ./fused-conv2d).
+    const geometry = { padTop: 2 - top, padLeft: 2 - left, outHeight: info.inHeight, outWidth: info.inWidth };
+    const dx = winogradConv3x3(backend, dy, flipped, geometry, null, false);
+    disposeScratch(backend, flipped);
+    return dx;
+  }
   const pad = [
     [0, 0],
     [filterHeight - 1 - top, filterHeight - 1 - bottom],

@@ -5,12 +5,13 @@
  * on wasm 4.22, recording the kernels it asked for, and comparing every
  * weight's gradient with the cpu backend's: three kernels are missing and one
  * (MaxPoolGrad) gives wrong results; every other kernel it uses matches cpu.
- * Conv2DBackpropInput, Tanh and AvgPoolGrad are replaced too, and BatchMatMul and Sum wrapped, for speed.
+ * Conv2DBackpropInput, Tanh and AvgPoolGrad are replaced too, and BatchMatMul, Sum and FusedConv2D wrapped, for speed.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { wasmAvgPoolGradConfig } from './avg-pool-grad';
 import { wasmConv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { wasmConv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { wasmFusedConv2dConfig } from './fused-conv2d';
 import { wasmBatchMatMulConfig } from './batch-mat-mul';
 import {
   wasmDepthwiseConv2dBackpropFilterConfig,
@@ -52,6 +53,7 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   { config: wasmAdamUpdateConfig, replacesBuiltIn: false },
   { kernelName: 'BatchMatMul', wrap: wasmBatchMatMulConfig },
   { kernelName: 'Sum', wrap: wasmSumConfig },
+  { kernelName: 'FusedConv2D', wrap: wasmFusedConv2dConfig },
 ];
 
 /** Kernel functions made by a `wrap`, so a second registration leaves them be. */

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOptimizer, disposeOptimizer, setLearningRate } from '../../../core/train/optimizers';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../core/train/wasm-kernels/register';
+import { winogradConv3x3, winogradPays } from '../../../core/train/wasm-kernels/winograd';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
@@ -97,6 +99,7 @@ describe('registerWasmTrainingKernels', () => {
       'NetCanvasAdamUpdate',
       'BatchMatMul',
       'Sum',
+      'FusedConv2D',
     ]);
     for (const name of missing) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(maxPoolWindowGradient([-3, -1, -2, -4])).toEqual([0, 1, 0, 0]);
@@ -177,6 +180,21 @@ describe('Conv2D gradients on wasm match cpu', () => {
         [0, 0],
       ],
     ],
+    // 3×3 stride 1 with at least 8 channels each way: the input gradient is a Winograd convolution.
+    ['3×3, stride 1, same, odd 7×9 map, 9 → 10 channels (Winograd)', [2, 7, 9, 9], [3, 3, 9, 10], 1, 'same'],
+    ['3×3, stride 1, valid, batch 1, 12 → 8 channels (Winograd)', [1, 10, 11, 12], [3, 3, 12, 8], 1, 'valid'],
+    [
+      '3×3, stride 1, explicit asymmetric padding, 8 → 11 channels (Winograd)',
+      [2, 9, 8, 8],
+      [3, 3, 8, 11],
+      1,
+      [
+        [0, 0],
+        [0, 2],
+        [2, 1],
+        [0, 0],
+      ],
+    ],
   ])('%s', async (_label, xShape, filterShape, strides, pad) => {
     const op = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.conv2d(x, filter, strides, pad);
     const cpu = await gradients('cpu', op, xShape, filterShape);
@@ -221,6 +239,98 @@ describe('Conv2D gradients on wasm match cpu', () => {
     joined.set(samples[0].dx);
     joined.set(samples[1].dx, samples[0].dx.length);
     expect(relativeError(batch.dx, joined)).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('3×3 convolutions by Winograd on wasm', () => {
+  beforeAll(() => {
+    registerWasmTrainingKernels();
+  });
+
+  /** `tf.fused.conv2d` (bias, activation) on one backend, and on wasm also `winogradConv3x3` itself. */
+  async function fusedConv(
+    backend: 'cpu' | 'wasm',
+    xShape: Shape4,
+    filterShape: Shape4,
+    pad: Pad,
+    activation: 'linear' | 'relu',
+  ): Promise<{ y: Float32Array; shape: number[]; winograd?: Float32Array }> {
+    await tf.setBackend(backend);
+    const x = tf.tensor4d(seeded(xShape, 1), xShape);
+    const filter = tf.tensor4d(seeded(filterShape, 2), filterShape);
+    const bias = tf.tensor1d(seeded([filterShape[3]], 3));
+    const y = tf.fused.conv2d({ x, filter, bias, strides: 1, pad, activation });
+    const result = { y: y.dataSync() as Float32Array, shape: y.shape };
+    let winograd: Float32Array | undefined;
+    if (backend === 'wasm') {
+      const wasm = tf.backend() as unknown as BackendWasm;
+      const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, 1, 1, pad);
+      const geometry = {
+        padTop: info.padInfo.top,
+        padLeft: info.padInfo.left,
+        outHeight: info.outHeight,
+        outWidth: info.outWidth,
+      };
+      const direct = winogradConv3x3(wasm, x, filter, geometry, bias, activation === 'relu');
+      winograd = (wasm.typedArrayFromHeap(direct) as Float32Array).slice();
+      wasm.disposeData(direct.dataId);
+    }
+    tf.dispose([x, filter, bias, y]);
+    return { ...result, winograd };
+  }
+
+  it.each<[string, Shape4, Shape4, Pad, 'linear' | 'relu']>([
+    ['same, ReLU, odd 7×9 map, channels not a multiple of 4', [2, 7, 9, 9], [3, 3, 9, 10], 'same', 'relu'],
+    ['valid, linear, batch 1, odd 11×10 map', [1, 11, 10, 12], [3, 3, 12, 8], 'valid', 'linear'],
+    [
+      'explicit asymmetric padding, ReLU',
+      [2, 9, 8, 8],
+      [3, 3, 8, 11],
+      [
+        [0, 0],
+        [0, 2],
+        [2, 1],
+        [0, 0],
+      ],
+      'relu',
+    ],
+    ["the CIFAR-10 CNN's 16×16×32 → 64 layer", [2, 16, 16, 32], [3, 3, 32, 64], 'same', 'relu'],
+    // 48·48 tiles × 16 positions × 64 channels = 2.4 M floats a sample: one sample a chunk.
+    ['two chunks of samples', [2, 96, 96, 8], [3, 3, 8, 64], 'same', 'linear'],
+  ])('runs FusedConv2D %s as cpu does', async (_label, xShape, filterShape, pad, activation) => {
+    const cpu = await fusedConv('cpu', xShape, filterShape, pad, activation);
+    const wasm = await fusedConv('wasm', xShape, filterShape, pad, activation);
+    expect(wasm.shape).toEqual(cpu.shape);
+    // Winograd adds the products in another order than cpu's direct sums: about 1e-6 of the largest value.
+    expect(relativeError(wasm.y, cpu.y)).toBeLessThan(TOLERANCE);
+    // The kernel took the Winograd path: its bits are winogradConv3x3's own.
+    expect(wasm.y).toEqual(wasm.winograd);
+    if (activation === 'relu') expect(Math.min(...wasm.y)).toBe(0);
+  });
+
+  it('chooses Winograd only where it measured faster', () => {
+    expect(winogradPays(32, 32, 32, 32)).toBe(true);
+    expect(winogradPays(8, 8, 4, 4)).toBe(true);
+    expect(winogradPays(3, 32, 32, 32)).toBe(false); // an RGB input: products too thin
+    expect(winogradPays(128, 128, 2, 2)).toBe(false); // one tile a sample
+  });
+
+  it('leaves a 3-channel input to the built-in convolution, within the same tolerance', async () => {
+    const cpu = await fusedConv('cpu', [2, 8, 8, 3], [3, 3, 3, 16], 'same', 'relu');
+    const wasm = await fusedConv('wasm', [2, 8, 8, 3], [3, 3, 3, 16], 'same', 'relu');
+    expect(relativeError(wasm.y, cpu.y)).toBeLessThan(TOLERANCE);
+    expect(wasm.y).not.toEqual(wasm.winograd);
+  });
+
+  it('frees its scratch tensors', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(seeded([2, 8, 8, 8], 1), [2, 8, 8, 8]);
+    const filter = tf.tensor4d(seeded([3, 3, 8, 8], 2), [3, 3, 8, 8]);
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const ids = backend.numDataIds();
+    tf.fused.conv2d({ x, filter, strides: 1, pad: 'same', activation: 'relu' }).dispose();
+    expect(backend.numDataIds()).toBe(ids);
+    tf.dispose([x, filter]);
   });
 });
 

@@ -1,0 +1,219 @@
+/**
+ * 3×3 stride-1 convolutions by Winograd's F(2×2, 3×3) on the tfjs wasm
+ * backend. A direct convolution spends 36 multiply-adds per input channel on
+ * each 2×2 block of outputs; Winograd's spends 16: the 4×4 input tile under
+ * the block is transformed (`V = Bᵀ d B`, adds only), multiplied position by
+ * position with the transformed filter (`U = G g Gᵀ`), and the 16 products are
+ * transformed back (`Aᵀ M A`, adds only). Summed over input channels, the
+ * multiplications are 16 matrix products `[tiles, in] · [in, out]`, which run
+ * in XNNPACK (SIMD, threaded) like any other product here; the transforms run
+ * in a small WebAssembly SIMD module of our own (`./winograd-wat`) on the
+ * backend's memory, in place.
+ *
+ * The products do 2.25× fewer multiply-adds than XNNPACK's direct convolution,
+ * and measure ~2× faster; the transforms cost back part of that (they write
+ * and read the 16 planes, four times the input's and the output's size), so
+ * {@link winogradPays} decides by the measured sizes where it wins.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { samplesPerChunk, wasmMatMul } from './matmul';
+import { disposeScratch, heapAlias, releaseAlias, zeroedOutput } from './wasm-heap';
+import { WINOGRAD_WASM, WINOGRAD_WASM_SHARED } from './winograd-wasm';
+
+/** The exports of the transforms module (pointers are byte offsets into the backend's memory). */
+interface WinogradTransforms {
+  inputTransform(
+    x: number,
+    zero: number,
+    v: number,
+    plane: number,
+    samples: number,
+    height: number,
+    width: number,
+    channels: number,
+    tileRows: number,
+    tileCols: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  outputTransform(
+    table: number,
+    y: number,
+    sink: number,
+    bias: number,
+    low: number,
+    samples: number,
+    height: number,
+    width: number,
+    channels: number,
+    tileRows: number,
+    tileCols: number,
+  ): void;
+  filterTransform(g: number, u: number, count: number): void;
+}
+
+/** Positions of a transformed tile, and so the number of products. */
+const TILE_POSITIONS = 16;
+
+/**
+ * Floats between consecutive planes of transformed input tiles, beyond the
+ * plane itself. Without it the planes start a multiple of 4 KiB apart, the
+ * input transform's 16 stores a tile fall on the same 4 KiB offsets, and the
+ * CPU stalls on false load/store conflicts ("4K aliasing"): 4.4 ms for the
+ * 32×32×32 layer at batch 32, 1.5 ms with 272 bytes between planes (16 planes
+ * × 272 bytes spread over the whole 4 KiB).
+ */
+const PLANE_GAP = 68;
+
+/** One instance per backend memory; `null`: the memory is not reachable or the module does not compile here. */
+const instances = new WeakMap<object, WinogradTransforms | null>();
+
+/** The backend's WebAssembly memory: Emscripten keeps it under one name in the threaded build, another in the plain one. */
+function backendMemory(backend: BackendWasm): WebAssembly.Memory | null {
+  const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? memory : null;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * The transforms module on `backend`'s memory, or null where it cannot run
+ * (a tfjs build whose memory we cannot reach, a runtime without SIMD): the
+ * caller then convolves directly. Compiled synchronously (5 KB), once per memory.
+ */
+function transformsFor(backend: BackendWasm): WinogradTransforms | null {
+  const memory = backendMemory(backend);
+  if (memory == null) return null;
+  if (instances.has(memory)) return instances.get(memory) ?? null;
+  let transforms: WinogradTransforms | null = null;
+  try {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = new WebAssembly.Module(decodeBase64(shared ? WINOGRAD_WASM_SHARED : WINOGRAD_WASM));
+    transforms = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WinogradTransforms;
+  } catch {
+    transforms = null; // no SIMD, or an import the runtime refuses: the direct convolution serves
+  }
+  instances.set(memory, transforms);
+  return transforms;
+}
+
+/** Where a convolution's output sits over its input: padding before the first row and column, output size. */
+export interface WinogradGeometry {
+  padTop: number;
+  padLeft: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+/**
+ * Whether Winograd beats the backend's direct convolution for `inChannels →
+ * outChannels` onto an `outHeight × outWidth` output (CPU ms, one thread,
+ * batch 32, fastest of 7, direct → Winograd). The products are
+ * `[tiles, in] · [in, out]`: with few channels they are too thin for XNNPACK
+ * to run at speed while the transforms still cost their full size (RGB input,
+ * 32×32×3 → 32: 1.9 → 2.8; with 8 input channels it wins, 5.1 → 4.0); and
+ * tiny maps have too few tiles for 16 products to pay for their calls
+ * (2×2×128 → 128: 1.1 → 1.5; 4×4×64 → 64 still wins, 1.06 → 0.92).
+ */
+export function winogradPays(inChannels: number, outChannels: number, outHeight: number, outWidth: number): boolean {
+  return inChannels >= 8 && outChannels >= 8 && outHeight >= 4 && outWidth >= 4;
+}
+
+/** True when this backend can run {@link winogradConv3x3} (its memory reachable, the module compiled). */
+export function winogradAvailable(backend: BackendWasm): boolean {
+  return transformsFor(backend) != null;
+}
+
+/**
+ * The 3×3 stride-1 convolution of NHWC `x` (`[n, h, w, in]`) with `filter`
+ * (`[3, 3, in, out]`), plus `bias` (`[out]`) if given, then ReLU if asked:
+ * a new `[n, outHeight, outWidth, out]` tensor the caller owns. Pixels outside
+ * the input read as 0, so any padding works. Call only where
+ * {@link winogradAvailable} holds.
+ */
+export function winogradConv3x3(
+  backend: BackendWasm,
+  x: TensorInfo,
+  filter: TensorInfo,
+  geometry: WinogradGeometry,
+  bias: TensorInfo | null,
+  relu: boolean,
+): TensorInfo {
+  const transforms = transformsFor(backend);
+  if (transforms == null) throw new Error('winogradConv3x3: the transforms module is not available on this backend');
+  const [batch, height, width, inChannels] = x.shape;
+  const outChannels = filter.shape[3];
+  const { padTop, padLeft, outHeight, outWidth } = geometry;
+  const tileRows = (outHeight + 1) >> 1;
+  const tileCols = (outWidth + 1) >> 1;
+  const tilesPerSample = tileRows * tileCols;
+  const chunk = samplesPerChunk(batch, TILE_POSITIONS * tilesPerSample * Math.max(inChannels, outChannels));
+  const pointer = (tensor: TensorInfo) => backend.getMemoryOffset(tensor.dataId) as number;
+
+  const out = backend.makeOutput([batch, outHeight, outWidth, outChannels], 'float32');
+  const filterPlanes = backend.makeOutput([TILE_POSITIONS, inChannels, outChannels], 'float32');
+  const tilePlanes = backend.makeOutput(
+    [TILE_POSITIONS * (chunk * tilesPerSample * inChannels + PLANE_GAP)],
+    'float32',
+  );
+  // Zeros read for pixels outside the input and as the bias when there is none; scratch for outputs past an odd edge.
+  const zeros = zeroedOutput(backend, [Math.max(inChannels, outChannels)]);
+  const sink = backend.makeOutput([outChannels], 'float32');
+  const table = backend.makeOutput([TILE_POSITIONS], 'int32');
+  transforms.filterTransform(pointer(filter), pointer(filterPlanes), inChannels * outChannels);
+  const filterAliases = Array.from({ length: TILE_POSITIONS }, (_, p) =>
+    heapAlias(backend, filterPlanes, p * inChannels * outChannels, [1, inChannels, outChannels]),
+  );
+  for (let first = 0; first < batch; first += chunk) {
+    const count = Math.min(chunk, batch - first);
+    const tiles = count * tilesPerSample;
+    const plane = tiles * inChannels + PLANE_GAP;
+    transforms.inputTransform(
+      pointer(x) + first * height * width * inChannels * 4,
+      pointer(zeros),
+      pointer(tilePlanes),
+      plane * 4,
+      count,
+      height,
+      width,
+      inChannels,
+      tileRows,
+      tileCols,
+      padTop,
+      padLeft,
+    );
+    const products: TensorInfo[] = [];
+    for (let p = 0; p < TILE_POSITIONS; p++) {
+      const tilesAlias = heapAlias(backend, tilePlanes, p * plane, [1, tiles, inChannels]);
+      products.push(wasmMatMul(backend, tilesAlias, filterAliases[p]));
+      releaseAlias(backend, tilesAlias);
+    }
+    // The products' allocations may have grown the heap: offsets are stable, views are taken after.
+    const tableValues = backend.typedArrayFromHeap(table) as Int32Array;
+    products.forEach((product, p) => (tableValues[p] = pointer(product)));
+    transforms.outputTransform(
+      pointer(table),
+      pointer(out) + first * outHeight * outWidth * outChannels * 4,
+      pointer(sink),
+      bias == null ? pointer(zeros) : pointer(bias),
+      relu ? 0 : -Infinity,
+      count,
+      outHeight,
+      outWidth,
+      outChannels,
+      tileRows,
+      tileCols,
+    );
+    for (const product of products) disposeScratch(backend, product);
+  }
+  for (const alias of filterAliases) releaseAlias(backend, alias);
+  for (const scratch of [filterPlanes, tilePlanes, zeros, sink, table]) disposeScratch(backend, scratch);
+  return out;
+}
