@@ -21,9 +21,9 @@ import { samplesPerChunk, wasmMatMul } from './matmul';
 import { disposeScratch, heapAlias, releaseAlias, zeroedOutput } from './wasm-heap';
 import { WINOGRAD_WASM, WINOGRAD_WASM_SHARED } from './winograd-wasm';
 
-/** The exports of the transforms module (pointers are byte offsets into the backend's memory). */
-interface WinogradTransforms {
-  inputTransform(
+/** One algorithm's transforms in the module (pointers are byte offsets into the backend's memory). */
+interface Transforms {
+  input(
     x: number,
     zero: number,
     v: number,
@@ -37,7 +37,7 @@ interface WinogradTransforms {
     padTop: number,
     padLeft: number,
   ): void;
-  outputTransform(
+  output(
     table: number,
     y: number,
     sink: number,
@@ -50,19 +50,19 @@ interface WinogradTransforms {
     tileRows: number,
     tileCols: number,
   ): void;
-  filterTransform(g: number, u: number, count: number): void;
+  filter(g: number, u: number, count: number): void;
 }
 
-/** Positions of a transformed tile, and so the number of products. */
-const TILE_POSITIONS = 16;
+/** The module's transforms by output tile side m: F(2×2, 3×3) and F(4×4, 3×3). */
+type WinogradTransforms = Record<2 | 4, Transforms>;
 
 /**
  * Floats between consecutive planes of transformed input tiles, beyond the
  * plane itself. Without it the planes start a multiple of 4 KiB apart, the
- * input transform's 16 stores a tile fall on the same 4 KiB offsets, and the
- * CPU stalls on false load/store conflicts ("4K aliasing"): 4.4 ms for the
- * 32×32×32 layer at batch 32, 1.5 ms with 272 bytes between planes (16 planes
- * × 272 bytes spread over the whole 4 KiB).
+ * input transform's stores a tile fall on the same 4 KiB offsets, and the
+ * CPU stalls on false load/store conflicts ("4K aliasing"): F(2×2)'s input
+ * transform took 4.4 ms for the 32×32×32 layer at batch 32, 1.5 ms with 272
+ * bytes between planes (which spread the planes over the whole 4 KiB).
  */
 const PLANE_GAP = 68;
 
@@ -96,7 +96,13 @@ function transformsFor(backend: BackendWasm): WinogradTransforms | null {
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const module = new WebAssembly.Module(decodeBase64(shared ? WINOGRAD_WASM_SHARED : WINOGRAD_WASM));
-    transforms = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WinogradTransforms;
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, never>;
+    const algorithm = (m: 2 | 4): Transforms => ({
+      input: exports[`inputTransform${m}`],
+      output: exports[`outputTransform${m}`],
+      filter: exports[`filterTransform${m}`],
+    });
+    transforms = { 2: algorithm(2), 4: algorithm(4) };
   } catch {
     transforms = null; // no SIMD, or an import the runtime refuses: the direct convolution serves
   }
@@ -126,6 +132,15 @@ export function winogradPays(inChannels: number, outChannels: number, outHeight:
   return inChannels >= 8 && outChannels >= 8 && outHeight >= 4 && outWidth >= 4;
 }
 
+/**
+ * The output tile side for an `outHeight × outWidth` output: F(4×4, 3×3)
+ * (36 products a tile, 4× fewer multiplications than direct) unless the map
+ * is so small that its tiles would mostly hang over the edge.
+ */
+export function tileSide(outHeight: number, outWidth: number): 2 | 4 {
+  return outHeight >= 8 && outWidth >= 8 ? 4 : 2;
+}
+
 /** True when this backend can run {@link winogradConv3x3} (its memory reachable, the module compiled). */
 export function winogradAvailable(backend: BackendWasm): boolean {
   return transformsFor(backend) != null;
@@ -145,37 +160,37 @@ export function winogradConv3x3(
   geometry: WinogradGeometry,
   bias: TensorInfo | null,
   relu: boolean,
+  m: 2 | 4 = tileSide(geometry.outHeight, geometry.outWidth),
 ): TensorInfo {
-  const transforms = transformsFor(backend);
-  if (transforms == null) throw new Error('winogradConv3x3: the transforms module is not available on this backend');
+  const module = transformsFor(backend);
+  if (module == null) throw new Error('winogradConv3x3: the transforms module is not available on this backend');
   const [batch, height, width, inChannels] = x.shape;
   const outChannels = filter.shape[3];
   const { padTop, padLeft, outHeight, outWidth } = geometry;
-  const tileRows = (outHeight + 1) >> 1;
-  const tileCols = (outWidth + 1) >> 1;
+  const transforms = module[m];
+  const positions = (m + 2) * (m + 2);
+  const tileRows = Math.ceil(outHeight / m);
+  const tileCols = Math.ceil(outWidth / m);
   const tilesPerSample = tileRows * tileCols;
-  const chunk = samplesPerChunk(batch, TILE_POSITIONS * tilesPerSample * Math.max(inChannels, outChannels));
+  const chunk = samplesPerChunk(batch, positions * tilesPerSample * Math.max(inChannels, outChannels));
   const pointer = (tensor: TensorInfo) => backend.getMemoryOffset(tensor.dataId) as number;
 
   const out = backend.makeOutput([batch, outHeight, outWidth, outChannels], 'float32');
-  const filterPlanes = backend.makeOutput([TILE_POSITIONS, inChannels, outChannels], 'float32');
-  const tilePlanes = backend.makeOutput(
-    [TILE_POSITIONS * (chunk * tilesPerSample * inChannels + PLANE_GAP)],
-    'float32',
-  );
-  // Zeros read for pixels outside the input and as the bias when there is none; scratch for outputs past an odd edge.
+  const filterPlanes = backend.makeOutput([positions, inChannels, outChannels], 'float32');
+  const tilePlanes = backend.makeOutput([positions * (chunk * tilesPerSample * inChannels + PLANE_GAP)], 'float32');
+  // Zeros read for pixels outside the input and as the bias when there is none; scratch for outputs past an edge.
   const zeros = zeroedOutput(backend, [Math.max(inChannels, outChannels)]);
   const sink = backend.makeOutput([outChannels], 'float32');
-  const table = backend.makeOutput([TILE_POSITIONS], 'int32');
-  transforms.filterTransform(pointer(filter), pointer(filterPlanes), inChannels * outChannels);
-  const filterAliases = Array.from({ length: TILE_POSITIONS }, (_, p) =>
+  const table = backend.makeOutput([positions], 'int32');
+  transforms.filter(pointer(filter), pointer(filterPlanes), inChannels * outChannels);
+  const filterAliases = Array.from({ length: positions }, (_, p) =>
     heapAlias(backend, filterPlanes, p * inChannels * outChannels, [1, inChannels, outChannels]),
   );
   for (let first = 0; first < batch; first += chunk) {
     const count = Math.min(chunk, batch - first);
     const tiles = count * tilesPerSample;
     const plane = tiles * inChannels + PLANE_GAP;
-    transforms.inputTransform(
+    transforms.input(
       pointer(x) + first * height * width * inChannels * 4,
       pointer(zeros),
       pointer(tilePlanes),
@@ -190,7 +205,7 @@ export function winogradConv3x3(
       padLeft,
     );
     const products: TensorInfo[] = [];
-    for (let p = 0; p < TILE_POSITIONS; p++) {
+    for (let p = 0; p < positions; p++) {
       const tilesAlias = heapAlias(backend, tilePlanes, p * plane, [1, tiles, inChannels]);
       products.push(wasmMatMul(backend, tilesAlias, filterAliases[p]));
       releaseAlias(backend, tilesAlias);
@@ -198,7 +213,7 @@ export function winogradConv3x3(
     // The products' allocations may have grown the heap: offsets are stable, views are taken after.
     const tableValues = backend.typedArrayFromHeap(table) as Int32Array;
     products.forEach((product, p) => (tableValues[p] = pointer(product)));
-    transforms.outputTransform(
+    transforms.output(
       pointer(table),
       pointer(out) + first * outHeight * outWidth * outChannels * 4,
       pointer(sink),

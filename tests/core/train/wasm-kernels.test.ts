@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createOptimizer, disposeOptimizer, setLearningRate } from '../../../core/train/optimizers';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../core/train/wasm-kernels/register';
-import { winogradConv3x3, winogradPays } from '../../../core/train/wasm-kernels/winograd';
+import { tileSide, winogradConv3x3, winogradPays } from '../../../core/train/wasm-kernels/winograd';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
@@ -247,21 +247,24 @@ describe('3×3 convolutions by Winograd on wasm', () => {
     registerWasmTrainingKernels();
   });
 
-  /** `tf.fused.conv2d` (bias, activation) on one backend, and on wasm also `winogradConv3x3` itself. */
+  /**
+   * `tf.fused.conv2d` (bias, activation) on one backend, and on wasm also
+   * `winogradConv3x3` itself with the tile it would choose, F(2×2) and F(4×4).
+   */
   async function fusedConv(
     backend: 'cpu' | 'wasm',
     xShape: Shape4,
     filterShape: Shape4,
     pad: Pad,
     activation: 'linear' | 'relu',
-  ): Promise<{ y: Float32Array; shape: number[]; winograd?: Float32Array }> {
+  ): Promise<{ y: Float32Array; shape: number[]; winograd: Record<'chosen' | 2 | 4, Float32Array> | null }> {
     await tf.setBackend(backend);
     const x = tf.tensor4d(seeded(xShape, 1), xShape);
     const filter = tf.tensor4d(seeded(filterShape, 2), filterShape);
     const bias = tf.tensor1d(seeded([filterShape[3]], 3));
     const y = tf.fused.conv2d({ x, filter, bias, strides: 1, pad, activation });
     const result = { y: y.dataSync() as Float32Array, shape: y.shape };
-    let winograd: Float32Array | undefined;
+    let winograd = null;
     if (backend === 'wasm') {
       const wasm = tf.backend() as unknown as BackendWasm;
       const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, 1, 1, pad);
@@ -271,9 +274,13 @@ describe('3×3 convolutions by Winograd on wasm', () => {
         outHeight: info.outHeight,
         outWidth: info.outWidth,
       };
-      const direct = winogradConv3x3(wasm, x, filter, geometry, bias, activation === 'relu');
-      winograd = (wasm.typedArrayFromHeap(direct) as Float32Array).slice();
-      wasm.disposeData(direct.dataId);
+      const run = (m?: 2 | 4) => {
+        const out = winogradConv3x3(wasm, x, filter, geometry, bias, activation === 'relu', m);
+        const values = (wasm.typedArrayFromHeap(out) as Float32Array).slice();
+        wasm.disposeData(out.dataId);
+        return values;
+      };
+      winograd = { chosen: run(), 2: run(2), 4: run(4) };
     }
     tf.dispose([x, filter, bias, y]);
     return { ...result, winograd };
@@ -281,7 +288,7 @@ describe('3×3 convolutions by Winograd on wasm', () => {
 
   it.each<[string, Shape4, Shape4, Pad, 'linear' | 'relu']>([
     ['same, ReLU, odd 7×9 map, channels not a multiple of 4', [2, 7, 9, 9], [3, 3, 9, 10], 'same', 'relu'],
-    ['valid, linear, batch 1, odd 11×10 map', [1, 11, 10, 12], [3, 3, 12, 8], 'valid', 'linear'],
+    ['valid, linear, batch 1, odd 13×10 map', [1, 13, 10, 12], [3, 3, 12, 8], 'valid', 'linear'],
     [
       'explicit asymmetric padding, ReLU',
       [2, 9, 8, 8],
@@ -295,16 +302,19 @@ describe('3×3 convolutions by Winograd on wasm', () => {
       'relu',
     ],
     ["the CIFAR-10 CNN's 16×16×32 → 64 layer", [2, 16, 16, 32], [3, 3, 32, 64], 'same', 'relu'],
-    // 48·48 tiles × 16 positions × 64 channels = 2.4 M floats a sample: one sample a chunk.
-    ['two chunks of samples', [2, 96, 96, 8], [3, 3, 8, 64], 'same', 'linear'],
+    // 24·24 F(4×4) tiles × 36 positions × 64 channels = 1.3 M floats a sample, 2.4 M for F(2×2)'s 48·48 × 16 × 64.
+    ['two chunks of samples', [4, 96, 96, 8], [3, 3, 8, 64], 'same', 'linear'],
   ])('runs FusedConv2D %s as cpu does', async (_label, xShape, filterShape, pad, activation) => {
     const cpu = await fusedConv('cpu', xShape, filterShape, pad, activation);
     const wasm = await fusedConv('wasm', xShape, filterShape, pad, activation);
     expect(wasm.shape).toEqual(cpu.shape);
-    // Winograd adds the products in another order than cpu's direct sums: about 1e-6 of the largest value.
+    // Winograd adds the products in another order than cpu's direct sums, and F(4×4)'s transforms scale
+    // values by up to 8 and back: a few 1e-6 of the largest value.
     expect(relativeError(wasm.y, cpu.y)).toBeLessThan(TOLERANCE);
+    expect(relativeError(wasm.winograd![2], cpu.y)).toBeLessThan(TOLERANCE);
+    expect(relativeError(wasm.winograd![4], cpu.y)).toBeLessThan(TOLERANCE);
     // The kernel took the Winograd path: its bits are winogradConv3x3's own.
-    expect(wasm.y).toEqual(wasm.winograd);
+    expect(wasm.y).toEqual(wasm.winograd!.chosen);
     if (activation === 'relu') expect(Math.min(...wasm.y)).toBe(0);
   });
 
@@ -313,13 +323,15 @@ describe('3×3 convolutions by Winograd on wasm', () => {
     expect(winogradPays(8, 8, 4, 4)).toBe(true);
     expect(winogradPays(3, 32, 32, 32)).toBe(false); // an RGB input: products too thin
     expect(winogradPays(128, 128, 2, 2)).toBe(false); // one tile a sample
+    expect(tileSide(8, 8)).toBe(4);
+    expect(tileSide(7, 32)).toBe(2);
   });
 
   it('leaves a 3-channel input to the built-in convolution, within the same tolerance', async () => {
     const cpu = await fusedConv('cpu', [2, 8, 8, 3], [3, 3, 3, 16], 'same', 'relu');
     const wasm = await fusedConv('wasm', [2, 8, 8, 3], [3, 3, 3, 16], 'same', 'relu');
     expect(relativeError(wasm.y, cpu.y)).toBeLessThan(TOLERANCE);
-    expect(wasm.y).not.toEqual(wasm.winograd);
+    expect(wasm.y).not.toEqual(wasm.winograd!.chosen);
   });
 
   it('frees its scratch tensors', async () => {
