@@ -1,19 +1,20 @@
 /**
- * 3×3 stride-1 convolutions by Winograd's F(2×2, 3×3) on the tfjs wasm
- * backend. A direct convolution spends 36 multiply-adds per input channel on
- * each 2×2 block of outputs; Winograd's spends 16: the 4×4 input tile under
- * the block is transformed (`V = Bᵀ d B`, adds only), multiplied position by
- * position with the transformed filter (`U = G g Gᵀ`), and the 16 products are
- * transformed back (`Aᵀ M A`, adds only). Summed over input channels, the
- * multiplications are 16 matrix products `[tiles, in] · [in, out]`, which run
- * in XNNPACK (SIMD, threaded) like any other product here; the transforms run
- * in a small WebAssembly SIMD module of our own (`./winograd-wat`) on the
- * backend's memory, in place.
+ * 3×3 stride-1 convolutions by Winograd's minimal filtering on the tfjs wasm
+ * backend, F(2×2, 3×3) and F(4×4, 3×3). A direct convolution spends 9
+ * multiply-adds per input channel on each output; F(m×m, 3×3) transforms the
+ * (m+2)×(m+2) input tile under an m×m block of outputs (`V = Bᵀ d B`),
+ * multiplies it position by position with the transformed filter
+ * (`U = G g Gᵀ`) and transforms the (m+2)² products back (`Aᵀ M A`): 16
+ * multiplications per 4 outputs for m = 2 (2.25× fewer), 36 per 16 for m = 4
+ * (4× fewer). Summed over input channels, the multiplications are (m+2)²
+ * matrix products `[tiles, in] · [in, out]`, which run in XNNPACK (SIMD,
+ * threaded) like any other product here; the transforms run in a small
+ * WebAssembly SIMD module of our own (`./winograd-wat`) on the backend's
+ * memory, in place.
  *
- * The products do 2.25× fewer multiply-adds than XNNPACK's direct convolution,
- * and measure ~2× faster; the transforms cost back part of that (they write
- * and read the 16 planes, four times the input's and the output's size), so
- * {@link winogradPays} decides by the measured sizes where it wins.
+ * The transforms cost back part of the products' gain (they write and read
+ * the planes, 4× (m = 2) or 2.25× (m = 4) the input's and the output's
+ * size), so {@link winogradPays} decides by the measured sizes where it wins.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -86,7 +87,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 /**
  * The transforms module on `backend`'s memory, or null where it cannot run
  * (a tfjs build whose memory we cannot reach, a runtime without SIMD): the
- * caller then convolves directly. Compiled synchronously (5 KB), once per memory.
+ * caller then convolves directly. Compiled synchronously (23 KB), once per memory.
  */
 function transformsFor(backend: BackendWasm): WinogradTransforms | null {
   const memory = backendMemory(backend);
@@ -133,12 +134,24 @@ export function winogradPays(inChannels: number, outChannels: number, outHeight:
 }
 
 /**
- * The output tile side for an `outHeight × outWidth` output: F(4×4, 3×3)
- * (36 products a tile, 4× fewer multiplications than direct) unless the map
- * is so small that its tiles would mostly hang over the edge.
+ * The output tile side for an `outHeight × outWidth` output on `threads`
+ * threads: F(4×4, 3×3) (36 products a tile, 4× fewer multiplications than
+ * direct) from 16×16 up, and from 8×8 up on one thread; F(2×2, 3×3) below.
+ * F(4×4) has 4× fewer tiles, so on small maps each of its 36 products is
+ * short and the pool's threads get little each (wall ms, batch 32, two
+ * threads, quiet, F(2×2) / F(4×4): 8×8×128 → 128 5.7 / 6.1, 8×8×64 → 128
+ * 2.9 / 3.3, 16×16×64 → 64 5.9 / 5.1; one thread, CPU ms: 8×8×128 → 128
+ * 10.6 / 9.0, 8×8×64 → 128 5.4 / 4.7).
  */
-export function tileSide(outHeight: number, outWidth: number): 2 | 4 {
-  return outHeight >= 8 && outWidth >= 8 ? 4 : 2;
+export function tileSide(outHeight: number, outWidth: number, threads = 1): 2 | 4 {
+  const side = Math.min(outHeight, outWidth);
+  return side >= 16 || (side >= 8 && threads === 1) ? 4 : 2;
+}
+
+/** Threads the backend's XNNPACK pool computes with (1 in the single-thread build). */
+function threadCount(backend: BackendWasm): number {
+  const tfjs = backend.wasm.tfjs as unknown as { getThreadsCount?: () => number };
+  return tfjs.getThreadsCount?.() ?? 1;
 }
 
 /** True when this backend can run {@link winogradConv3x3} (its memory reachable, the module compiled). */
@@ -160,7 +173,7 @@ export function winogradConv3x3(
   geometry: WinogradGeometry,
   bias: TensorInfo | null,
   relu: boolean,
-  m: 2 | 4 = tileSide(geometry.outHeight, geometry.outWidth),
+  m: 2 | 4 = tileSide(geometry.outHeight, geometry.outWidth, threadCount(backend)),
 ): TensorInfo {
   const module = transformsFor(backend);
   if (module == null) throw new Error('winogradConv3x3: the transforms module is not available on this backend');

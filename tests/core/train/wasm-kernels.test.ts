@@ -324,6 +324,8 @@ describe('3×3 convolutions by Winograd on wasm', () => {
     expect(winogradPays(3, 32, 32, 32)).toBe(false); // an RGB input: products too thin
     expect(winogradPays(128, 128, 2, 2)).toBe(false); // one tile a sample
     expect(tileSide(8, 8)).toBe(4);
+    expect(tileSide(8, 8, 2)).toBe(2); // too few tiles to share between threads
+    expect(tileSide(16, 16, 2)).toBe(4);
     expect(tileSide(7, 32)).toBe(2);
   });
 
