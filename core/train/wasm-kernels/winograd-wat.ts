@@ -372,8 +372,9 @@ function outputTransform(algorithm: WinogradAlgorithm): string {
 }
 
 /**
- * `filterTransform<m>(g, u, count)`: a 3×3 filter `[3, 3, count]` at `g`
- * (count = in × out channels) into (m+2)² planes `[count]` at `u` (`U = G g Gᵀ`).
+ * `filterTransform<m>(g, u, count, plane)`: a 3×3 filter `[3, 3, count]` at
+ * `g` (count = in × out channels) into (m+2)² planes `[count]` at `u`, `plane`
+ * bytes apart (`U = G g Gᵀ`).
  */
 function filterTransform(algorithm: WinogradAlgorithm): string {
   const side = algorithm.m + 2;
@@ -386,10 +387,10 @@ function filterTransform(algorithm: WinogradAlgorithm): string {
       (k, l) =>
         `(${lanes.load} (i32.add (local.get $g) (i32.add (local.get $c) (i32.mul (local.get $bytes) (i32.const ${k * 3 + l})))))`,
       (i, j, value) =>
-        `(${lanes.store} (i32.add (local.get $u) (i32.add (local.get $c) (i32.mul (local.get $bytes) (i32.const ${i * side + j})))) ${value})`,
+        `(${lanes.store} (i32.add (local.get $u) (i32.add (local.get $c) (i32.mul (local.get $plane) (i32.const ${i * side + j})))) ${value})`,
     );
   return `
-  (func (export "filterTransform${algorithm.m}") (param $g i32) (param $u i32) (param $count i32)
+  (func (export "filterTransform${algorithm.m}") (param $g i32) (param $u i32) (param $count i32) (param $plane i32)
     (local $bytes i32) (local $vectorEnd i32) (local $c i32)
     ${tileLocals(algorithm.g, algorithm.g)}
     (local.set $bytes (i32.shl (local.get $count) (i32.const 2)))
