@@ -221,6 +221,18 @@ function channelLoop(label: string, lanes: Lanes, end: string, body: string): st
         (br_if $${label} (i32.lt_u (local.get $c) ${end}))))`;
 }
 
+/**
+ * A tile's channel loops, SIMD over `$vectorEnd` bytes then scalar up to
+ * `$pixel`, with `$at` = the tile's plane offset `tileOffset` + the channel
+ * byte `$c` (the transforms read or write the planes there).
+ */
+function pixelChannelLoops(label: string, tileOffset: string, body: (lanes: Lanes, prefix: string) => string): string {
+  const at = `(local.set $at (i32.add (local.get ${tileOffset}) (local.get $c)))`;
+  return `(local.set $c (i32.const 0))
+          ${channelLoop(`${label}_simd`, SIMD, '(local.get $vectorEnd)', `${at}\n        ${body(SIMD, 'v')}`)}
+          ${channelLoop(`${label}_scalar`, SCALAR, '(local.get $pixel)', `${at}\n        ${body(SCALAR, 's')}`)}`;
+}
+
 /** Loops over samples, tile rows and tile columns around `tile` (the image pointer advancing by `imageBytes`). */
 function tileLoops(m: number, setRow: string, tile: string): string {
   return `
@@ -284,9 +296,7 @@ function inputTransform(algorithm: WinogradAlgorithm): string {
   const tile = `
           (local.set $left (i32.sub (local.get $c0) (local.get $padLeft)))
           ${pixelPointers}
-          (local.set $c (i32.const 0))
-          ${channelLoop('in_simd', SIMD, '(local.get $vectorEnd)', `(local.set $at (i32.add (local.get $vt) (local.get $c)))\n        ${body(SIMD, 'v')}`)}
-          ${channelLoop('in_scalar', SCALAR, '(local.get $pixel)', `(local.set $at (i32.add (local.get $vt) (local.get $c)))\n        ${body(SCALAR, 's')}`)}
+          ${pixelChannelLoops('in', '$vt', body)}
           (local.set $vt (i32.add (local.get $vt) (local.get $pixel)))`;
   return `
   (func (export "inputTransform${algorithm.m}")
@@ -351,9 +361,7 @@ function outputTransform(algorithm: WinogradAlgorithm): string {
   };
   const tile = `
           ${outputPointers}
-          (local.set $c (i32.const 0))
-          ${channelLoop('out_simd', SIMD, '(local.get $vectorEnd)', `(local.set $at (i32.add (local.get $mt) (local.get $c)))\n        ${body(SIMD, 'v')}`)}
-          ${channelLoop('out_scalar', SCALAR, '(local.get $pixel)', `(local.set $at (i32.add (local.get $mt) (local.get $c)))\n        ${body(SCALAR, 's')}`)}
+          ${pixelChannelLoops('out', '$mt', body)}
           (local.set $mt (i32.add (local.get $mt) (local.get $pixel)))`;
   return `
   (func (export "outputTransform${m}")
