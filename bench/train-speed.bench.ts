@@ -65,10 +65,18 @@ const ROUNDS = 3;
  * fresh process the first hundred or so LeNet-5 steps run slower while V8
  * optimizes the kernels' code (epoch medians 12.6 → 9.6 → 9.0 ms a step over
  * three epochs of 128 steps, load 1.7), and a timed epoch of 32 steps (1,024
- * samples) still fell within it and swung ±30 % between rounds.
+ * samples) still fell within it and swung ±30 % between rounds. The app's
+ * worker warms up longer still: Chromium's V8 (13 versions past Node 20's,
+ * with one more optimizing tier) ran LeNet-5's 128-step epochs at 1,696 →
+ * 2,142 → 3,542 → 4,291 → 4,312 → 4,112 samples/s, steady only from the
+ * fourth, where the CLI was steady from its second (its rate then, ~4,200, is
+ * the app's steady one too: a CPU profile of the worker's third epoch took
+ * 1,551 ms against Node's 1,568 for the same epoch, load ~3). A LeNet-5 round
+ * is 512 steps, so that every engine's first, untimed epoch covers it; both
+ * epochs' rates are printed.
  */
 const WORKLOADS = [
-  { template: 'lenet5', title: 'LeNet-5', input: [28, 28, 1], samples: 4096 },
+  { template: 'lenet5', title: 'LeNet-5', input: [28, 28, 1], samples: 16384 },
   { template: 'cifar-cnn', title: 'CIFAR-10 CNN', input: [32, 32, 3], samples: 512 },
 ] as const;
 
@@ -163,7 +171,7 @@ function cliRound(
   workload: (typeof WORKLOADS)[number],
   archive: string,
   dir: string,
-): Promise<{ rate: number; backend: string }> {
+): Promise<{ rate: number; firstRate: number; backend: string }> {
   const report = join(dir, 'cli-report.json');
   const args = [
     'train',
@@ -197,7 +205,11 @@ function cliRound(
         trainCount: number;
       };
       const backend = /^backend: (.*)$/m.exec(stdout)?.[1] ?? '?';
-      resolve({ rate: trainCount / history[1].seconds, backend: backend.replace(/ \(auto.*\)$/, '') });
+      resolve({
+        rate: trainCount / history[1].seconds,
+        firstRate: trainCount / history[0].seconds,
+        backend: backend.replace(/ \(auto.*\)$/, ''),
+      });
     });
   });
 }
@@ -341,7 +353,7 @@ async function appRound(
   url: string,
   workload: (typeof WORKLOADS)[number],
   archive: string,
-): Promise<{ rate: number; backend: string }> {
+): Promise<{ rate: number; firstRate: number; backend: string }> {
   const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } });
   try {
     await page.addInitScript(WORKER_REPORTS);
@@ -375,6 +387,7 @@ async function appRound(
       throw new Error(`the worker reported no second epoch: ${JSON.stringify(reports)}`);
     return {
       rate: reports.trainCount / second.seconds,
+      firstRate: reports.trainCount / reports.epochs[0].seconds,
       backend: (await testId('train-backend-used').textContent()) ?? '',
     };
   } finally {
@@ -421,6 +434,8 @@ export async function run(): Promise<void> {
         all: [] as number[],
         one: [] as number[],
       };
+      // The first, untimed epoch's rates: how long each engine takes to warm up.
+      const firstRates = { cli: [] as number[], app: [] as number[], appOne: [] as number[] };
       const appBackend = { threads: '', one: '' };
       let cliBackend = '';
       const f = (n: number) => n.toFixed(0).padStart(5);
@@ -433,6 +448,7 @@ export async function run(): Promise<void> {
         await measure('cli', 'CLI', async () => {
           const result = await cliRound(workload, archive, dir);
           cliBackend = result.backend;
+          firstRates.cli.push(result.firstRate);
           return result.rate;
         });
         await measure('all', `PyTorch ${threads} threads`, () =>
@@ -445,6 +461,7 @@ export async function run(): Promise<void> {
           await measure(key, kind === 'threads' ? 'app' : 'app, not isolated', async () => {
             const result = await appRound(app, app.urls[kind], workload, archive);
             appBackend[kind] = result.backend;
+            firstRates[key].push(result.firstRate);
             return result.rate;
           });
         await measure('one', 'PyTorch 1 thread', () =>
@@ -465,6 +482,10 @@ export async function run(): Promise<void> {
         `  ratios: CLI / PyTorch ${threads} threads ${ratio(m.cli, m.all)}, app / PyTorch ${threads} threads ${ratio(m.app, m.all)};` +
           ` CLI / PyTorch 1 thread ${ratio(m.cli, m.one)}, app / PyTorch 1 thread ${ratio(m.app, m.one)};` +
           ` app threaded / app one thread ${ratio(m.app, m.appOne)}`,
+      );
+      console.log(
+        `  first (untimed) epoch, medians: CLI ${f(median(firstRates.cli))}   app ${f(median(firstRates.app))}` +
+          `   app, not isolated ${f(median(firstRates.appOne))}`,
       );
       console.log(`  the CLI's step taken apart (in this process: ${backend}, one thread):`);
       for (const line of await stepBreakdown(model, data)) console.log(line);
