@@ -67,14 +67,15 @@ const ROUNDS = 3;
  * optimizes the kernels' code (epoch medians 12.6 → 9.6 → 9.0 ms a step over
  * three epochs of 128 steps, load 1.7), and a timed epoch of 32 steps (1,024
  * samples) still fell within it and swung ±30 % between rounds. The app's
- * worker warms up longer still: Chromium's V8 (13 versions past Node 20's,
- * with one more optimizing tier) ran LeNet-5's 128-step epochs at 1,696 →
- * 2,142 → 3,542 → 4,291 → 4,312 → 4,112 samples/s, steady only from the
- * fourth, where the CLI was steady from its second (its rate then, ~4,200, is
- * the app's steady one too: a CPU profile of the worker's third epoch took
- * 1,551 ms against Node's 1,568 for the same epoch, load ~3). A LeNet-5 round
- * is 512 steps, so that every engine's first, untimed epoch covers it; both
- * epochs' rates are printed.
+ * worker warms up longer still: Chromium 156's V8 (15.6, against Node 20's
+ * 11.3, with one more optimizing tier) ran LeNet-5's 128-step epochs at
+ * 1,696 → 2,142 → 3,542 → 4,291 → 4,312 → 4,112 samples/s, steady only from
+ * the fourth, where the CLI was steady from its second. Warm, the worker does
+ * a step's work in the CLI's CPU time (a CPU profile of its third epoch took
+ * 1,551 ms against Node's 1,568 for the same epoch, load ~3); its wall rate
+ * is lower where it gets less than a core. A LeNet-5 round is 512 steps, so
+ * that every engine's first, untimed epoch covers the warm-up; both epochs'
+ * rates are printed.
  */
 const WORKLOADS = [
   { template: 'lenet5', title: 'LeNet-5', input: [28, 28, 1], samples: 16384 },
