@@ -114,7 +114,10 @@ function syntheticData(input: readonly number[], count: number): TrainingData {
  * 256 images measured 269–340 samples/s on two threads, of 512 images
  * 459–695), which made the ratios look better than they are. Each request
  * trains a fresh network, as each NetCanvas round does (a network kept
- * from round to round trains on in a state no NetCanvas round sees). A
+ * from round to round trains on in a state no NetCanvas round sees; the
+ * CIFAR-10 CNN's fresh networks measured 158 / 341 / 592 samples/s over
+ * three rounds where a kept one had 184 / 697 / 676, so read that ratio
+ * against both). A
  * PyTorch process on this machine sometimes runs 2–3× slower than its usual
  * rate with its CPU time fully spent (LeNet-5 on two threads: 2,817
  * samples/s, 1,418 per CPU-second, then 8,166 and 4,097 in the same process;
