@@ -26,7 +26,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { samplesPerChunk, viewAs, wasmMatMul } from './matmul';
 import { scatterPatches } from './patches';
 import { disposeScratch, heapFloat32, wasmKernel, zeroedOutput } from './wasm-heap';
-import { winogradAvailable, winogradConv3x3, winogradPays } from './winograd';
+import { winogradConv3x3, winogradRuns } from './winograd';
 
 /** True when the gradient can be phrased as a stride-1 forward convolution with non-negative padding. */
 function isForwardConvolution(info: backend_util.Conv2DInfo): boolean {
@@ -78,12 +78,15 @@ function viaForwardConvolution(
     }
   }
   const { top, bottom, left, right } = info.padInfo;
-  if (
-    filterHeight === 3 &&
-    filterWidth === 3 &&
-    winogradPays(outChannels, inChannels, info.inHeight, info.inWidth) &&
-    winogradAvailable(backend)
-  ) {
+  // dy (outChannels) convolved onto the input's size (inChannels); called for stride 1 and no dilation only.
+  const forward = {
+    ...info,
+    inChannels: outChannels,
+    outChannels: inChannels,
+    outHeight: info.inHeight,
+    outWidth: info.inWidth,
+  };
+  if (winogradRuns(backend, forward)) {
     // The same 3×3 stride-1 convolution as the forward pass, so the same Winograd path (see ./fused-conv2d).
     const geometry = { padTop: 2 - top, padLeft: 2 - left, outHeight: info.inHeight, outWidth: info.inWidth };
     const dx = winogradConv3x3(backend, dy, flipped, geometry, null, false);

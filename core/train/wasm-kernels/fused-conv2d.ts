@@ -17,7 +17,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { winogradAvailable, winogradConv3x3, winogradPays } from './winograd';
+import { winogradConv3x3, winogradRuns } from './winograd';
 
 interface FusedConv2DArgs {
   inputs: { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
@@ -26,30 +26,25 @@ interface FusedConv2DArgs {
 }
 
 /**
- * Whether a convolution with this geometry goes to Winograd: a 3×3 filter at
- * stride 1 without dilation, float32 NHWC, linear or ReLU with a bias of one
- * value per filter (or none), channels and output size where it measured faster.
+ * Whether this convolution goes to Winograd: the geometry {@link winogradRuns}
+ * takes, float32 NHWC, linear or ReLU with a bias of one value per filter (or
+ * none), which is what the Winograd kernel fuses.
  */
-export function takesWinograd(
+function takesWinograd(
+  backend: BackendWasm,
   info: backend_util.Conv2DInfo,
   inputs: FusedConv2DArgs['inputs'],
   activation: string,
 ): boolean {
   const { x, filter, bias, preluActivationWeights } = inputs;
   return (
-    info.filterHeight === 3 &&
-    info.filterWidth === 3 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.dilationHeight === 1 &&
-    info.dilationWidth === 1 &&
     info.dataFormat === 'channelsLast' &&
     (activation === 'linear' || activation === 'relu') &&
     preluActivationWeights == null &&
     (bias == null || (bias.shape.length === 1 && bias.shape[0] === info.outChannels && bias.dtype === 'float32')) &&
     x.dtype === 'float32' &&
     filter.dtype === 'float32' &&
-    winogradPays(info.inChannels, info.outChannels, info.outHeight, info.outWidth)
+    winogradRuns(backend, info)
   );
 }
 
@@ -69,7 +64,7 @@ export function wasmFusedConv2dConfig(builtIn: KernelConfig): KernelConfig {
       pad,
       dimRoundingMode,
     );
-    if (!takesWinograd(info, inputs, activation) || !winogradAvailable(backend)) return run(args);
+    if (!takesWinograd(backend, info, inputs, activation)) return run(args);
     const geometry = {
       padTop: info.padInfo.top,
       padLeft: info.padInfo.left,

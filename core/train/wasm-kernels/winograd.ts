@@ -161,6 +161,40 @@ export function winogradAvailable(backend: BackendWasm): boolean {
   return transformsFor(backend) != null;
 }
 
+/** A convolution's geometry, as `backend_util.Conv2DInfo` names it, seen from the output it computes. */
+export interface WinogradCandidate {
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  inChannels: number;
+  outChannels: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+/**
+ * Whether {@link winogradConv3x3} computes this convolution on `backend`: a
+ * 3×3 filter at stride 1 without dilation, channels and output size where it
+ * measured faster ({@link winogradPays}), and the transforms available. The
+ * one rule for every kernel that routes a convolution here (the forward pass,
+ * and the input gradient, which is a forward convolution of dy).
+ */
+export function winogradRuns(backend: BackendWasm, conv: WinogradCandidate): boolean {
+  return (
+    conv.filterHeight === 3 &&
+    conv.filterWidth === 3 &&
+    conv.strideHeight === 1 &&
+    conv.strideWidth === 1 &&
+    conv.dilationHeight === 1 &&
+    conv.dilationWidth === 1 &&
+    winogradPays(conv.inChannels, conv.outChannels, conv.outHeight, conv.outWidth) &&
+    winogradAvailable(backend)
+  );
+}
+
 /**
  * The 3×3 stride-1 convolution of NHWC `x` (`[n, h, w, in]`) with `filter`
  * (`[3, 3, in, out]`), plus `bias` (`[out]`) if given, then ReLU if asked:

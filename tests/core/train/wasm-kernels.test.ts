@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createOptimizer, disposeOptimizer, setLearningRate } from '../../../core/train/optimizers';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../core/train/wasm-kernels/register';
-import { tileSide, winogradConv3x3, winogradPays } from '../../../core/train/wasm-kernels/winograd';
+import { tileSide, winogradConv3x3, winogradPays, winogradRuns } from '../../../core/train/wasm-kernels/winograd';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
@@ -327,6 +327,28 @@ describe('3×3 convolutions by Winograd on wasm', () => {
     expect(tileSide(8, 8, 2)).toBe(2); // too few tiles to share between threads
     expect(tileSide(16, 16, 2)).toBe(4);
     expect(tileSide(7, 32)).toBe(2);
+  });
+
+  it('routes only 3×3, stride-1, undilated convolutions to Winograd, by one rule for every kernel', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as BackendWasm;
+    const conv = {
+      filterHeight: 3,
+      filterWidth: 3,
+      strideHeight: 1,
+      strideWidth: 1,
+      dilationHeight: 1,
+      dilationWidth: 1,
+      inChannels: 32,
+      outChannels: 32,
+      outHeight: 32,
+      outWidth: 32,
+    };
+    expect(winogradRuns(backend, conv)).toBe(true);
+    expect(winogradRuns(backend, { ...conv, filterHeight: 5, filterWidth: 5 })).toBe(false);
+    expect(winogradRuns(backend, { ...conv, strideHeight: 2, strideWidth: 2 })).toBe(false);
+    expect(winogradRuns(backend, { ...conv, dilationWidth: 2 })).toBe(false);
+    expect(winogradRuns(backend, { ...conv, inChannels: 3 })).toBe(false);
   });
 
   it('leaves a 3-channel input to the built-in convolution, within the same tolerance', async () => {
