@@ -58,12 +58,14 @@ async function openRing(page: Page, epochs: number): Promise<void> {
 async function train(page: Page, backend: string) {
   const testId = (id: string) => page.getByTestId(id);
   await testId('train-backend').selectOption(backend);
+  // Each run that ends is kept in the Runs list. Waiting for the last results to go away instead raced a run on wasm,
+  // which trains the small CNN and shows its results again before the test's first look (seen on 2 of 3 tries).
+  const runsBefore = await testId('run-row').count();
   const started = Date.now();
   await testId('train-start').click();
-  // A run started over clears the last one's results first.
-  await testId('train-accuracy').waitFor({ state: 'detached' });
   // Generous: SwiftShader shares the CPU with whatever else runs (55 s for the WebGPU epoch at load 12).
-  await testId('train-accuracy').waitFor({ timeout: 240_000 });
+  await expect.poll(() => testId('run-row').count(), { timeout: 240_000 }).toBe(runsBefore + 1);
+  await testId('train-accuracy').waitFor();
   const text = async (id: string) => ((await testId(id).count()) ? await testId(id).textContent() : null) ?? '';
   return {
     accuracy: Number.parseFloat(await text('train-accuracy')) / 100,
