@@ -259,17 +259,24 @@ function tileLoops(m: number, setRow: string, tile: string): string {
 }
 
 /**
- * `inputTransform<m>(x, zero, v, plane, samples, height, width, channels, tileRows, tileCols, padTop, padLeft)`:
- * the input tiles (`V = Bᵀ d B`) of `samples` NHWC images at `x` into
- * (m+2)² planes `[tiles, channels]` at `v`, `plane` bytes apart, tiles in
- * (sample, row, column) order. Tile (ty, tx) reads input rows `m·ty − padTop`
- * on and columns `m·tx − padLeft` on; a pixel outside the image reads
- * `channels` zeros at `zero` instead, so borders need no branches.
+ * `<name>(x, zero, v, plane, samples, height, width, channels, tileRows, tileCols, padTop, padLeft, tileBytes)`:
+ * `Z = L d Lᵀ` for every tile `d` of `samples` NHWC images at `x`, into
+ * `L`'s rows² planes `[tiles, channels]` at `v`, `plane` bytes apart, tiles
+ * `tileBytes` apart in (sample, row, column) order (`channels · 4`, or more
+ * where a product wants the channels padded). Tile (ty, tx) is the
+ * `L`'s columns² block from image row `m·ty − padTop` and column
+ * `m·tx − padLeft` on; a pixel outside the image reads `channels` zeros at
+ * `zero` instead, so borders need no branches. With `L = Bᵀ` this is the
+ * input transform (`V = Bᵀ d B`, tiles overlapping by 2); with `L = A` the
+ * output gradient's (`A dY Aᵀ`, the transpose of the output transform, on
+ * the m×m blocks of dY, which is the filter gradient's right operand).
  */
-function inputTransform(algorithm: WinogradAlgorithm): string {
-  const side = algorithm.m + 2;
-  const positions = side * side;
-  const pixelPointers = range(positions)
+function tileGatherTransform(name: string, m: number, left: number[][]): string {
+  const side = left[0].length;
+  const outSide = left.length;
+  const positions = outSide * outSide;
+  const reads = side * side;
+  const pixelPointers = range(reads)
     .map((k) => {
       const [i, j] = [Math.floor(k / side), k % side];
       const row = `(i32.add (local.get $top) (i32.const ${i}))`;
@@ -288,33 +295,35 @@ function inputTransform(algorithm: WinogradAlgorithm): string {
     tileTransform(
       lanes,
       prefix,
-      algorithm.bt,
-      algorithm.bt,
+      left,
+      left,
       (k, l) => `(${lanes.load} (i32.add ${get(`b${k * side + l}`)} (local.get $c)))`,
-      (i, j, value) => `(${lanes.store} (i32.add ${get(`o${i * side + j}`)} (local.get $at)) ${value})`,
+      (i, j, value) => `(${lanes.store} (i32.add ${get(`o${i * outSide + j}`)} (local.get $at)) ${value})`,
     );
   const tile = `
           (local.set $left (i32.sub (local.get $c0) (local.get $padLeft)))
           ${pixelPointers}
           ${pixelChannelLoops('in', '$vt', body)}
-          (local.set $vt (i32.add (local.get $vt) (local.get $pixel)))`;
+          (local.set $vt (i32.add (local.get $vt) (local.get $tileBytes)))`;
   return `
-  (func (export "inputTransform${algorithm.m}")
+  (func (export "${name}")
     (param $x i32) (param $zero i32) (param $v i32) (param $plane i32) (param $samples i32)
     (param $height i32) (param $width i32) (param $channels i32) (param $tileRows i32) (param $tileCols i32)
-    (param $padTop i32) (param $padLeft i32)
+    (param $padTop i32) (param $padLeft i32) (param $tileBytes i32)
     (local $pixel i32) (local $vectorEnd i32) (local $n i32) (local $ty i32) (local $tx i32)
     (local $image i32) (local $r0 i32) (local $c0 i32) (local $top i32) (local $left i32) (local $c i32)
     (local $vt i32) (local $at i32)
-    ${locals('b', positions, 'i32')} ${locals('o', positions, 'i32')}
-    ${tileLocals(algorithm.bt, algorithm.bt)}
+    ${locals('b', reads, 'i32')} ${locals('o', positions, 'i32')}
+    ${tileLocals(left, left)}
     (local.set $pixel (i32.shl (local.get $channels) (i32.const 2)))
     (local.set $vectorEnd (i32.and (local.get $pixel) (i32.const -16)))
     ${planes}
     (local.set $image (local.get $x))
-    ${tileLoops(algorithm.m, '(local.set $top (i32.sub (local.get $r0) (local.get $padTop)))', tile)}
+    ${tileLoops(m, '(local.set $top (i32.sub (local.get $r0) (local.get $padTop)))', tile)}
   )`;
 }
+
+const transpose = (matrix: number[][]) => matrix[0].map((_, j) => matrix.map((row) => row[j]));
 
 /**
  * `outputTransform<m>(table, y, sink, bias, low, samples, height, width, channels, tileRows, tileCols)`:
@@ -409,13 +418,164 @@ function filterTransform(algorithm: WinogradAlgorithm): string {
 }
 
 /**
+ * `filterGradientProduct(v, vPlane, dm, mPlane, c, cPlane, positions, tiles, vRowBytes, mRowBytes, tileBlock, accumulate)`:
+ * for each of `positions` planes p, `C[p] (+)= V[p]ᵀ · M[p]` where `V[p]` is
+ * `[tiles, vRowBytes / 4]` at `v + p·vPlane`, `M[p]` is `[tiles, mRowBytes / 4]`
+ * at `dm + p·mPlane` and `C[p]` is `[vRowBytes / 4, mRowBytes / 4]` at
+ * `c + p·cPlane`; `accumulate` 0 overwrites C, 1 adds to it. Rows of V are a
+ * multiple of 4 floats and of M a multiple of 8 (the caller pads with zeros).
+ *
+ * The product is short and wide (a few hundred rows and columns, thousands of
+ * tiles deep), the shape XNNPACK's GEMM handles worst (it streams its packed
+ * right operand from L2 for every 4 rows of the left). Here each 4 × 8 block
+ * of C lives in 8 vector registers while it sweeps `tileBlock` tiles of both
+ * operands, which stay in L1 across all the blocks of C; C goes to memory
+ * once a block of tiles.
+ */
+function filterGradientProduct(): string {
+  const accumulators = range(4).flatMap((r) => [`$a${r}0`, `$a${r}1`]);
+  const rowAt = (r: number) => `(i32.add (local.get $cp) (i32.mul (local.get $mRowBytes) (i32.const ${r})))`;
+  const loadC = range(4)
+    .map(
+      (r) => `(local.set $a${r}0 (v128.load ${rowAt(r)}))
+              (local.set $a${r}1 (v128.load offset=16 ${rowAt(r)}))`,
+    )
+    .join('\n              ');
+  const zeroC = accumulators.map((a) => `(local.set ${a} (v128.const i32x4 0 0 0 0))`).join(' ');
+  const storeC = range(4)
+    .map(
+      (r) => `(v128.store ${rowAt(r)} (local.get $a${r}0))
+            (v128.store offset=16 ${rowAt(r)} (local.get $a${r}1))`,
+    )
+    .join('\n            ');
+  const multiplyAdd = range(4)
+    .map(
+      (r) => `(local.set $s (v128.load32_splat offset=${4 * r} (local.get $vp)))
+                (local.set $a${r}0 (f32x4.add (local.get $a${r}0) (f32x4.mul (local.get $s) (local.get $m0))))
+                (local.set $a${r}1 (f32x4.add (local.get $a${r}1) (f32x4.mul (local.get $s) (local.get $m1))))`,
+    )
+    .join('\n                ');
+  return `
+  (func (export "filterGradientProduct")
+    (param $v i32) (param $vPlane i32) (param $dm i32) (param $mPlane i32) (param $c i32) (param $cPlane i32)
+    (param $positions i32) (param $tiles i32) (param $vRowBytes i32) (param $mRowBytes i32) (param $tileBlock i32)
+    (param $accumulate i32)
+    (local $p i32) (local $t0 i32) (local $count i32) (local $co i32) (local $ci i32) (local $fresh i32)
+    (local $vBase i32) (local $mBase i32) (local $cBase i32) (local $cp i32) (local $vp i32) (local $mp i32)
+    (local $n i32)
+    ${accumulators.map((a) => `(local ${a} v128)`).join(' ')} (local $m0 v128) (local $m1 v128) (local $s v128)
+    (block $positions_done (loop $position
+      (br_if $positions_done (i32.ge_u (local.get $p) (local.get $positions)))
+      (local.set $vBase (i32.add (local.get $v) (i32.mul (local.get $p) (local.get $vPlane))))
+      (local.set $mBase (i32.add (local.get $dm) (i32.mul (local.get $p) (local.get $mPlane))))
+      (local.set $cBase (i32.add (local.get $c) (i32.mul (local.get $p) (local.get $cPlane))))
+      (local.set $t0 (i32.const 0))
+      (block $blocks_done (loop $block
+        (br_if $blocks_done (i32.ge_u (local.get $t0) (local.get $tiles)))
+        (local.set $count (i32.sub (local.get $tiles) (local.get $t0)))
+        (if (i32.gt_u (local.get $count) (local.get $tileBlock)) (then (local.set $count (local.get $tileBlock))))
+        (local.set $fresh (i32.and (i32.eqz (local.get $t0)) (i32.eqz (local.get $accumulate))))
+        (local.set $co (i32.const 0))
+        (block $cols_done (loop $col
+          (br_if $cols_done (i32.ge_u (local.get $co) (local.get $mRowBytes)))
+          (local.set $ci (i32.const 0))
+          (block $rows_done (loop $row
+            (br_if $rows_done (i32.ge_u (local.get $ci) (local.get $vRowBytes)))
+            ;; C rows ci/4 … ci/4 + 3, columns co/4 … co/4 + 7
+            (local.set $cp (i32.add (local.get $cBase)
+              (i32.add (i32.mul (i32.shr_u (local.get $ci) (i32.const 2)) (local.get $mRowBytes)) (local.get $co))))
+            (if (local.get $fresh)
+              (then ${zeroC})
+              (else
+              ${loadC}))
+            (local.set $vp (i32.add (local.get $vBase)
+              (i32.add (i32.mul (local.get $t0) (local.get $vRowBytes)) (local.get $ci))))
+            (local.set $mp (i32.add (local.get $mBase)
+              (i32.add (i32.mul (local.get $t0) (local.get $mRowBytes)) (local.get $co))))
+            (local.set $n (local.get $count))
+            (loop $tile
+                (local.set $m0 (v128.load (local.get $mp)))
+                (local.set $m1 (v128.load offset=16 (local.get $mp)))
+                ${multiplyAdd}
+                (local.set $vp (i32.add (local.get $vp) (local.get $vRowBytes)))
+                (local.set $mp (i32.add (local.get $mp) (local.get $mRowBytes)))
+                (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                (br_if $tile (local.get $n)))
+            ${storeC}
+            (local.set $ci (i32.add (local.get $ci) (i32.const 16)))
+            (br $row)))
+          (local.set $co (i32.add (local.get $co) (i32.const 32)))
+          (br $col)))
+        (local.set $t0 (i32.add (local.get $t0) (local.get $count)))
+        (br $block)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $position)))
+  )`;
+}
+
+/**
+ * `filterGradientTransform<m>(products, plane, dg, tapBytes, rows, rowBytes, columnBytes)`:
+ * the products' (m+2)² planes at `products` (`plane` bytes apart, each `rows` rows
+ * of `rowBytes`) back to the filter gradient `dg = Gᵀ dU G`, `[3, 3, rows,
+ * columnBytes / 4]` at `dg` (taps `tapBytes` apart): the transpose of the
+ * filter transform, on the first `columnBytes` of each row.
+ */
+function filterGradientTransform(algorithm: WinogradAlgorithm): string {
+  const side = algorithm.m + 2;
+  const gt = transpose(algorithm.g);
+  const planes = range(side * side)
+    .map((k) => `(local.set $q${k} (i32.add (local.get $products) (i32.mul (local.get $plane) (i32.const ${k}))))`)
+    .join('\n    ');
+  const taps = range(9)
+    .map((k) => `(local.set $d${k} (i32.add (local.get $dg) (i32.mul (local.get $tapBytes) (i32.const ${k}))))`)
+    .join('\n    ');
+  const body = (lanes: Lanes, prefix: string) =>
+    tileTransform(
+      lanes,
+      prefix,
+      gt,
+      gt,
+      (k, l) => `(${lanes.load} (i32.add ${get(`q${k * side + l}`)} (i32.add (local.get $src) (local.get $c))))`,
+      (i, j, value) =>
+        `(${lanes.store} (i32.add ${get(`d${i * 3 + j}`)} (i32.add (local.get $dst) (local.get $c))) ${value})`,
+    );
+  return `
+  (func (export "filterGradientTransform${algorithm.m}")
+    (param $products i32) (param $plane i32) (param $dg i32) (param $tapBytes i32) (param $rows i32)
+    (param $rowBytes i32) (param $columnBytes i32)
+    (local $row i32) (local $src i32) (local $dst i32) (local $vectorEnd i32) (local $c i32)
+    ${locals('q', side * side, 'i32')} ${locals('d', 9, 'i32')}
+    ${tileLocals(gt, gt)}
+    ${planes}
+    ${taps}
+    (local.set $vectorEnd (i32.and (local.get $columnBytes) (i32.const -16)))
+    (block $rows_done (loop $gradient_row
+      (br_if $rows_done (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $src (i32.mul (local.get $row) (local.get $rowBytes)))
+      (local.set $dst (i32.mul (local.get $row) (local.get $columnBytes)))
+      (local.set $c (i32.const 0))
+      ${channelLoop('gradient_simd', SIMD, '(local.get $vectorEnd)', body(SIMD, 'v'))}
+      ${channelLoop('gradient_scalar', SCALAR, '(local.get $columnBytes)', body(SCALAR, 's'))}
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $gradient_row)))
+  )`;
+}
+
+/**
  * The module's text: the three transforms of F(2×2, 3×3) and of F(4×4, 3×3).
  * `shared`: the memory it imports is the threaded build's shared memory (a
  * module must declare which kind it imports).
  */
 export function winogradWat(shared: boolean): string {
   const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
-  const functions = [F2, F4].flatMap((a) => [inputTransform(a), outputTransform(a), filterTransform(a)]);
+  const functions = [F2, F4].flatMap((a) => [
+    tileGatherTransform(`inputTransform${a.m}`, a.m, a.bt),
+    outputTransform(a),
+    filterTransform(a),
+    tileGatherTransform(`outputGradientTransform${a.m}`, a.m, transpose(a.at)),
+    filterGradientTransform(a),
+  ]);
+  functions.push(filterGradientProduct());
   return `(module
   (import "env" "memory" ${memory})
 ${functions.join('\n')}

@@ -37,6 +37,7 @@ interface Transforms {
     tileCols: number,
     padTop: number,
     padLeft: number,
+    tileBytes: number,
   ): void;
   output(
     table: number,
@@ -52,10 +53,40 @@ interface Transforms {
     tileCols: number,
   ): void;
   filter(g: number, u: number, count: number, plane: number): void;
+  /** The output gradient's tiles, `A dY Aᵀ`: the same arguments as `input`, with the padding 0. */
+  outputGradient: Transforms['input'];
+  /** The filter gradient from its (m+2)² products, `Gᵀ dU G`. */
+  filterGradient(
+    products: number,
+    plane: number,
+    dg: number,
+    tapBytes: number,
+    rows: number,
+    rowBytes: number,
+    columnBytes: number,
+  ): void;
 }
 
-/** The module's transforms by output tile side m: F(2×2, 3×3) and F(4×4, 3×3). */
-type WinogradTransforms = Record<2 | 4, Transforms>;
+/** `C[p] (+)= V[p]ᵀ · M[p]` for every transform position p (see `filterGradientProduct` in ./winograd-wat). */
+type FilterGradientProduct = (
+  v: number,
+  vPlane: number,
+  dm: number,
+  mPlane: number,
+  c: number,
+  cPlane: number,
+  positions: number,
+  tiles: number,
+  vRowBytes: number,
+  mRowBytes: number,
+  tileBlock: number,
+  accumulate: number,
+) => void;
+
+/** The module's transforms by output tile side m: F(2×2, 3×3) and F(4×4, 3×3), and the filter gradient's product. */
+interface WinogradTransforms extends Record<2 | 4, Transforms> {
+  product: FilterGradientProduct;
+}
 
 /**
  * Floats between consecutive planes of transformed input tiles or filters,
@@ -104,8 +135,10 @@ function transformsFor(backend: BackendWasm): WinogradTransforms | null {
       input: exports[`inputTransform${m}`],
       output: exports[`outputTransform${m}`],
       filter: exports[`filterTransform${m}`],
+      outputGradient: exports[`outputGradientTransform${m}`],
+      filterGradient: exports[`filterGradientTransform${m}`],
     });
-    transforms = { 2: algorithm(2), 4: algorithm(4) };
+    transforms = { 2: algorithm(2), 4: algorithm(4), product: exports.filterGradientProduct };
   } catch {
     transforms = null; // no SIMD, or an import the runtime refuses: the direct convolution serves
   }
@@ -175,14 +208,27 @@ export interface WinogradCandidate {
   outWidth: number;
 }
 
+/** What a kernel computes by Winograd: a convolution ({@link winogradConv3x3}) or a filter gradient ({@link winogradFilterGradient}). */
+export type WinogradComputation = 'convolution' | 'filter gradient';
+
 /**
- * Whether {@link winogradConv3x3} computes this convolution on `backend`: a
- * 3×3 filter at stride 1 without dilation, channels and output size where it
- * measured faster ({@link winogradPays}), and the transforms available. The
- * one rule for every kernel that routes a convolution here (the forward pass,
- * and the input gradient, which is a forward convolution of dy).
+ * Whether Winograd computes this convolution's `computation` on `backend`: a
+ * 3×3 filter at stride 1 without dilation, the transforms available, and,
+ * for a convolution, channels and output size where it measured faster
+ * ({@link winogradPays}). The one rule for every kernel that routes here (the
+ * forward pass; the input gradient, which is a forward convolution of dy; the
+ * filter gradient). The filter gradient's products are the module's own
+ * (channels padded to the product's 4 × 8 blocks, no call per position), so
+ * it won on every size measured (CPU ms, one thread, batch 32, fastest of 7,
+ * the shifted-plane or gathered products → Winograd): RGB input 32×32×3 → 32
+ * 4.7 → 1.9, 28×28×1 → 8 1.1 → 0.35, 2×2×128 → 128 2.1 → 0.47, 6×6×32 → 32
+ * 1.5 → 0.26, 32×32×32 → 32 30.5 → 6.3.
  */
-export function winogradRuns(backend: BackendWasm, conv: WinogradCandidate): boolean {
+export function winogradRuns(
+  backend: BackendWasm,
+  conv: WinogradCandidate,
+  computation: WinogradComputation = 'convolution',
+): boolean {
   return (
     conv.filterHeight === 3 &&
     conv.filterWidth === 3 &&
@@ -190,7 +236,8 @@ export function winogradRuns(backend: BackendWasm, conv: WinogradCandidate): boo
     conv.strideWidth === 1 &&
     conv.dilationHeight === 1 &&
     conv.dilationWidth === 1 &&
-    winogradPays(conv.inChannels, conv.outChannels, conv.outHeight, conv.outWidth) &&
+    (computation === 'filter gradient' ||
+      winogradPays(conv.inChannels, conv.outChannels, conv.outHeight, conv.outWidth)) &&
     winogradAvailable(backend)
   );
 }
@@ -253,6 +300,7 @@ export function winogradConv3x3(
       tileCols,
       padTop,
       padLeft,
+      inChannels * 4,
     );
     const products: TensorInfo[] = [];
     for (let p = 0; p < positions; p++) {
@@ -281,4 +329,140 @@ export function winogradConv3x3(
   for (const alias of filterAliases) releaseAlias(backend, alias);
   for (const scratch of [filterPlanes, tilePlanes, zeros, sink, table]) disposeScratch(backend, scratch);
   return out;
+}
+
+/**
+ * The output tile side for a filter gradient onto an `outHeight × outWidth`
+ * output: the one whose product is shorter, (m+2)² positions times the tiles
+ * that cover the output; F(2×2) on a tie. Its product runs on one thread, so
+ * the pool's size does not matter as it does for {@link tileSide}. F(4×4)
+ * from 4×4 up except 6×6 (CPU ms, batch 32, F(2×2) / F(4×4): 8×8×128 → 128
+ * 7.7 / 4.9, 4×4×64 → 64 0.49 / 0.29, 6×6×32 → 32 0.26 / 0.31, 2×2×128 → 128
+ * 0.47 / 1.23).
+ */
+export function filterGradientTileSide(outHeight: number, outWidth: number): 2 | 4 {
+  const productLength = (m: number) => (m + 2) ** 2 * Math.ceil(outHeight / m) * Math.ceil(outWidth / m);
+  return productLength(4) < productLength(2) ? 4 : 2;
+}
+
+/** `n` rounded up to a multiple of `step`. */
+const roundUp = (n: number, step: number) => Math.ceil(n / step) * step;
+
+/**
+ * Bytes of both products' operands one block of tiles may hold, so that the
+ * block stays in L1 while every 4 × 8 block of the result sweeps it. The five
+ * CIFAR-10 CNN layers' filter gradients by F(4×4) (CPU ms, one thread, sum
+ * of fastest of 7, load 3.7–4.7): 8 KiB 24.9, 16 KiB 22.4, 24 KiB 21.1,
+ * 48 KiB 21.8, unblocked 24.0.
+ */
+const PRODUCT_BLOCK_BYTES = 24 * 1024;
+
+/**
+ * The filter gradient of the 3×3 stride-1 convolution of NHWC `x`
+ * (`[n, h, w, in]`) whose output gradient is `dy` (`[n, outHeight, outWidth,
+ * out]`): a new `[3, 3, in, out]` tensor the caller owns. The forward
+ * convolution is `Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A` a tile, summed over input
+ * channels and linear in each factor, so its filter gradient is
+ * `dg = Gᵀ [Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)] G`: per transform position p,
+ * `dU[p] = V[p]ᵀ · M[p]` over all tiles of all samples, with V the forward's
+ * input transform and M the output gradient's tiles transformed by A. The
+ * products run in the module too (see `filterGradientProduct`), on this
+ * thread. Pixels outside the input read as 0 and outputs past dy's edge as
+ * 0, so any padding and odd sizes work. Call only where
+ * {@link winogradAvailable} holds.
+ */
+export function winogradFilterGradient(
+  backend: BackendWasm,
+  x: TensorInfo,
+  dy: TensorInfo,
+  geometry: WinogradGeometry,
+  m: 2 | 4 = filterGradientTileSide(geometry.outHeight, geometry.outWidth),
+): TensorInfo {
+  const module = transformsFor(backend);
+  if (module == null) throw new Error('winogradFilterGradient: the transforms module is not available on this backend');
+  const [batch, height, width, inChannels] = x.shape;
+  const outChannels = dy.shape[3];
+  const { padTop, padLeft, outHeight, outWidth } = geometry;
+  const transforms = module[m];
+  const positions = (m + 2) * (m + 2);
+  const tileRows = Math.ceil(outHeight / m);
+  const tileCols = Math.ceil(outWidth / m);
+  const tilesPerSample = tileRows * tileCols;
+  // The product takes 4 rows (input channels) by 8 columns (output channels) at a time: zeros pad the rest.
+  const rowFloats = roundUp(inChannels, 4);
+  const columnFloats = roundUp(outChannels, 8);
+  const chunk = samplesPerChunk(batch, positions * tilesPerSample * (rowFloats + columnFloats));
+  const tileBlock = Math.max(8, Math.floor(PRODUCT_BLOCK_BYTES / (4 * (rowFloats + columnFloats))));
+  const pointer = (tensor: TensorInfo) => backend.getMemoryOffset(tensor.dataId) as number;
+
+  const result = backend.makeOutput([3, 3, inChannels, outChannels], 'float32');
+  const inputPlane = chunk * tilesPerSample * rowFloats + PLANE_GAP;
+  const gradientPlane = chunk * tilesPerSample * columnFloats + PLANE_GAP;
+  const productPlane = rowFloats * columnFloats + PLANE_GAP;
+  const inputPlanes = backend.makeOutput([positions * inputPlane], 'float32');
+  const gradientPlanes = backend.makeOutput([positions * gradientPlane], 'float32');
+  const productPlanes = backend.makeOutput([positions * productPlane], 'float32');
+  // Zeros read for pixels outside the input and outputs past dy's edge.
+  const zeros = zeroedOutput(backend, [Math.max(inChannels, outChannels)]);
+  // The padding channels are never written: zeroed once, they stay zero for every chunk.
+  if (rowFloats !== inChannels) backend.typedArrayFromHeap(inputPlanes).fill(0);
+  if (columnFloats !== outChannels) backend.typedArrayFromHeap(gradientPlanes).fill(0);
+  for (let first = 0; first < batch; first += chunk) {
+    const count = Math.min(chunk, batch - first);
+    transforms.input(
+      pointer(x) + first * height * width * inChannels * 4,
+      pointer(zeros),
+      pointer(inputPlanes),
+      inputPlane * 4,
+      count,
+      height,
+      width,
+      inChannels,
+      tileRows,
+      tileCols,
+      padTop,
+      padLeft,
+      rowFloats * 4,
+    );
+    transforms.outputGradient(
+      pointer(dy) + first * outHeight * outWidth * outChannels * 4,
+      pointer(zeros),
+      pointer(gradientPlanes),
+      gradientPlane * 4,
+      count,
+      outHeight,
+      outWidth,
+      outChannels,
+      tileRows,
+      tileCols,
+      0,
+      0,
+      columnFloats * 4,
+    );
+    module.product(
+      pointer(inputPlanes),
+      inputPlane * 4,
+      pointer(gradientPlanes),
+      gradientPlane * 4,
+      pointer(productPlanes),
+      productPlane * 4,
+      positions,
+      count * tilesPerSample,
+      rowFloats * 4,
+      columnFloats * 4,
+      tileBlock,
+      first === 0 ? 0 : 1,
+    );
+  }
+  transforms.filterGradient(
+    pointer(productPlanes),
+    productPlane * 4,
+    pointer(result),
+    inChannels * outChannels * 4,
+    inChannels,
+    columnFloats * 4,
+    outChannels * 4,
+  );
+  for (const scratch of [inputPlanes, gradientPlanes, productPlanes, zeros]) disposeScratch(backend, scratch);
+  return result;
 }

@@ -3,7 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createOptimizer, disposeOptimizer, setLearningRate } from '../../../core/train/optimizers';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../core/train/wasm-kernels/register';
-import { tileSide, winogradConv3x3, winogradPays, winogradRuns } from '../../../core/train/wasm-kernels/winograd';
+import {
+  filterGradientTileSide,
+  tileSide,
+  winogradConv3x3,
+  winogradFilterGradient,
+  winogradPays,
+  winogradRuns,
+} from '../../../core/train/wasm-kernels/winograd';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
@@ -151,14 +158,16 @@ describe('Conv2D gradients on wasm match cpu', () => {
     ["LeNet-5's first convolution (one channel, 5×5, valid, 28×28)", [3, 28, 28, 1], [5, 5, 1, 6], 1, 'valid'],
     ["LeNet-5's second convolution on an uneven map", [3, 13, 11, 6], [5, 5, 6, 16], 1, 'valid'],
     ['5×5, stride 1, same, 16 output channels, batch 1', [1, 9, 10, 4], [5, 5, 4, 16], 1, 'same'],
-    ['3×3, stride 1, valid, 17 output channels (gathered)', [2, 9, 9, 3], [3, 3, 3, 17], 1, 'valid'],
-    // Stride 1 on maps large enough that the filter gradient copies shifted channel planes instead of gathering.
-    ['3×3, stride 1, same, 31×29 map (shifted planes)', [2, 31, 29, 8], [3, 3, 8, 5], 1, 'same'],
-    ['3×3, stride 1, valid, 33×31 map (shifted planes)', [2, 33, 31, 9], [3, 3, 9, 4], 1, 'valid'],
+    ['3×2, stride 1, valid, 17 output channels (gathered)', [2, 9, 9, 3], [3, 2, 3, 17], 1, 'valid'],
+    ['3×3, stride 1, valid, 3 → 17 channels (Winograd filter gradient)', [2, 9, 9, 3], [3, 3, 3, 17], 1, 'valid'],
+    // Stride 1 on maps large enough that the filter gradient copies shifted channel planes instead of gathering
+    // (3×3 filters go to Winograd, so these are 3×2 and 2×3).
+    ['3×2, stride 1, same, 31×29 map (shifted planes)', [2, 31, 29, 8], [3, 2, 8, 5], 1, 'same'],
+    ['2×3, stride 1, valid, 33×31 map (shifted planes)', [2, 33, 31, 9], [2, 3, 9, 4], 1, 'valid'],
     [
       'explicit asymmetric padding, 30×29 map (shifted planes)',
       [2, 30, 29, 8],
-      [3, 3, 8, 3],
+      [3, 2, 8, 3],
       1,
       [
         [0, 0],
@@ -167,7 +176,7 @@ describe('Conv2D gradients on wasm match cpu', () => {
         [0, 0],
       ],
     ],
-    ['3×3, stride 1, same, 16×16 map, 8 channels (shifted planes)', [3, 16, 16, 8], [3, 3, 8, 5], 1, 'same'],
+    ['2×3, stride 1, same, 16×16 map, 8 channels (shifted planes)', [3, 16, 16, 8], [2, 3, 8, 5], 1, 'same'],
     [
       '5×4, stride 1, explicit padding wider on one side, 44×41 map (shifted planes)',
       [2, 44, 41, 9],
@@ -180,7 +189,8 @@ describe('Conv2D gradients on wasm match cpu', () => {
         [0, 0],
       ],
     ],
-    // 3×3 stride 1 with at least 8 channels each way: the input gradient is a Winograd convolution.
+    // 3×3 stride 1 with at least 8 channels each way: the input gradient is a Winograd convolution (and the
+    // filter gradient is Winograd's for every 3×3 stride-1 filter).
     ['3×3, stride 1, same, odd 7×9 map, 9 → 10 channels (Winograd)', [2, 7, 9, 9], [3, 3, 9, 10], 1, 'same'],
     ['3×3, stride 1, valid, batch 1, 12 → 8 channels (Winograd)', [1, 10, 11, 12], [3, 3, 12, 8], 1, 'valid'],
     [
@@ -209,7 +219,10 @@ describe('Conv2D gradients on wasm match cpu', () => {
     // sample alone is one. Stride 2, so the input gradient takes the product path, not a convolution.
     ['a batch whose patch matrix exceeds 16 MiB, for both gradients', [2, 130, 130, 27], [7, 7, 27, 2], 2],
     // Shifted planes: 481·481 grid cells × (8 + 2) channels = 2.3 M floats per sample, one chunk each.
-    ['a batch whose channel planes exceed 16 MiB (shifted planes)', [2, 480, 480, 8], [3, 3, 8, 2], 1],
+    ['a batch whose channel planes exceed 16 MiB (shifted planes)', [2, 480, 480, 8], [3, 2, 8, 2], 1],
+    // Winograd's filter gradient: F(4×4)'s 120·120 tiles × 36 positions × (8 + 8) padded channels = 8.3 M
+    // floats per sample, one chunk each.
+    ["a batch whose Winograd tile planes exceed 16 MiB (the filter gradient's)", [2, 480, 480, 8], [3, 3, 8, 2], 1],
   ])('splits %s into chunks of samples', async (_label, xShape, filterShape, strides) => {
     await tf.setBackend('wasm');
     // tidy returns the tensors, not their values: it walks what it returns, every element of a typed array too.
@@ -367,6 +380,129 @@ describe('3×3 convolutions by Winograd on wasm', () => {
     tf.fused.conv2d({ x, filter, strides: 1, pad: 'same', activation: 'relu' }).dispose();
     expect(backend.numDataIds()).toBe(ids);
     tf.dispose([x, filter]);
+  });
+});
+
+describe('3×3 filter gradients by Winograd on wasm', () => {
+  beforeAll(() => {
+    registerWasmTrainingKernels();
+  });
+
+  /**
+   * Conv2DBackpropFilter of seeded x and dy on one backend, and on wasm also
+   * `winogradFilterGradient` itself with the tile it would choose, F(2×2) and F(4×4).
+   */
+  async function filterGradient(
+    backend: 'cpu' | 'wasm',
+    xShape: Shape4,
+    filterShape: Shape4,
+    pad: Pad,
+  ): Promise<{ dFilter: Float32Array; winograd: Record<'chosen' | 2 | 4, Float32Array> | null }> {
+    await tf.setBackend(backend);
+    const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, 1, 1, pad);
+    const dyShape: Shape4 = [xShape[0], info.outHeight, info.outWidth, filterShape[3]];
+    const x = tf.tensor4d(seeded(xShape, 1), xShape);
+    const dy = tf.tensor4d(seeded(dyShape, 3), dyShape);
+    const attrs = { strides: 1, pad, dataFormat: 'NHWC', filterShape };
+    const dFilter = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
+    const result = {
+      dFilter: dFilter.dataSync() as Float32Array,
+      winograd: null as Record<'chosen' | 2 | 4, Float32Array> | null,
+    };
+    if (backend === 'wasm') {
+      const wasm = tf.backend() as unknown as BackendWasm;
+      const geometry = {
+        padTop: info.padInfo.top,
+        padLeft: info.padInfo.left,
+        outHeight: info.outHeight,
+        outWidth: info.outWidth,
+      };
+      const run = (m?: 2 | 4) => {
+        const out = winogradFilterGradient(wasm, x, dy, geometry, m);
+        expect(out.shape).toEqual(filterShape);
+        const values = (wasm.typedArrayFromHeap(out) as Float32Array).slice();
+        wasm.disposeData(out.dataId);
+        return values;
+      };
+      result.winograd = { chosen: run(), 2: run(2), 4: run(4) };
+    }
+    tf.dispose([x, dy, dFilter]);
+    return result;
+  }
+
+  it.each<[string, Shape4, Shape4, Pad]>([
+    ['same, odd 7×9 map, 9 → 10 channels (neither a multiple of 4)', [2, 7, 9, 9], [3, 3, 9, 10], 'same'],
+    ['valid, batch 1, odd 13×10 map', [1, 13, 10, 12], [3, 3, 12, 8], 'valid'],
+    [
+      'explicit asymmetric padding',
+      [2, 9, 8, 8],
+      [3, 3, 8, 11],
+      [
+        [0, 0],
+        [0, 2],
+        [2, 1],
+        [0, 0],
+      ],
+    ],
+    ['an RGB input', [3, 12, 12, 3], [3, 3, 3, 16], 'same'],
+    ["the CIFAR-10 CNN's 16×16×32 → 64 layer", [2, 16, 16, 32], [3, 3, 32, 64], 'same'],
+    ['a 2×2 map, one F(4×4) tile mostly past the edge', [2, 2, 2, 8], [3, 3, 8, 8], 'same'],
+    // F(4×4): 50·50 tiles × 36 positions × (8 + 8) channels = 1.4 M floats a sample, two samples a chunk;
+    // F(2×2): 100·100 × 16 × 16 = 2.6 M, one a chunk. The product accumulates across chunks.
+    ['chunks of samples', [4, 200, 200, 8], [3, 3, 8, 8], 'same'],
+  ])('runs Conv2DBackpropFilter %s as cpu does', async (_label, xShape, filterShape, pad) => {
+    const cpu = await filterGradient('cpu', xShape, filterShape, pad);
+    const wasm = await filterGradient('wasm', xShape, filterShape, pad);
+    // Sums over every tile of the batch in another order than cpu's, through F(4×4)'s transforms that scale
+    // values by up to 8 and back: 2e-6 of the largest value here, 2.3e-5 for a CIFAR-10 layer at batch 32.
+    expect(relativeError(wasm.dFilter, cpu.dFilter)).toBeLessThan(TOLERANCE);
+    expect(relativeError(wasm.winograd![2], cpu.dFilter)).toBeLessThan(TOLERANCE);
+    expect(relativeError(wasm.winograd![4], cpu.dFilter)).toBeLessThan(TOLERANCE);
+    // The kernel took the Winograd path: its bits are winogradFilterGradient's own.
+    expect(wasm.dFilter).toEqual(wasm.winograd!.chosen);
+  });
+
+  it('takes the tile whose product is shorter', () => {
+    expect(filterGradientTileSide(32, 32)).toBe(4);
+    expect(filterGradientTileSide(8, 8)).toBe(4);
+    expect(filterGradientTileSide(4, 4)).toBe(4);
+    expect(filterGradientTileSide(6, 6)).toBe(2); // a tie: 36 · 4 tiles = 16 · 9
+    expect(filterGradientTileSide(2, 2)).toBe(2);
+  });
+
+  it('routes every 3×3, stride-1, undilated filter gradient to Winograd, an RGB input too', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as BackendWasm;
+    const conv = {
+      filterHeight: 3,
+      filterWidth: 3,
+      strideHeight: 1,
+      strideWidth: 1,
+      dilationHeight: 1,
+      dilationWidth: 1,
+      inChannels: 3,
+      outChannels: 32,
+      outHeight: 32,
+      outWidth: 32,
+    };
+    expect(winogradRuns(backend, conv, 'filter gradient')).toBe(true);
+    expect(winogradRuns(backend, conv)).toBe(false); // the forward's products are too thin
+    expect(winogradRuns(backend, { ...conv, outHeight: 2, outWidth: 2 }, 'filter gradient')).toBe(true);
+    expect(winogradRuns(backend, { ...conv, filterHeight: 5, filterWidth: 5 }, 'filter gradient')).toBe(false);
+    expect(winogradRuns(backend, { ...conv, strideHeight: 2, strideWidth: 2 }, 'filter gradient')).toBe(false);
+    expect(winogradRuns(backend, { ...conv, dilationHeight: 2 }, 'filter gradient')).toBe(false);
+  });
+
+  it('frees its scratch tensors', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(seeded([2, 8, 8, 9], 1), [2, 8, 8, 9]);
+    const dy = tf.tensor4d(seeded([2, 8, 8, 10], 2), [2, 8, 8, 10]);
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 9, 10] };
+    const ids = backend.numDataIds();
+    (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor).dispose();
+    expect(backend.numDataIds()).toBe(ids);
+    tf.dispose([x, dy]);
   });
 });
 

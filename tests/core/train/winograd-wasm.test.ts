@@ -15,7 +15,16 @@ describe('the Winograd transforms module', () => {
       Object.keys(
         new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(bytes, 'base64')), { env: { memory } }).exports,
       );
-    const names = [2, 4].flatMap((m) => [`inputTransform${m}`, `outputTransform${m}`, `filterTransform${m}`]);
+    const names = [
+      ...[2, 4].flatMap((m) => [
+        `inputTransform${m}`,
+        `outputTransform${m}`,
+        `filterTransform${m}`,
+        `outputGradientTransform${m}`,
+        `filterGradientTransform${m}`,
+      ]),
+      'filterGradientProduct',
+    ];
     expect(exports(WINOGRAD_WASM, new WebAssembly.Memory({ initial: 1 }))).toEqual(names);
     expect(exports(WINOGRAD_WASM_SHARED, new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true }))).toEqual(
       names,
