@@ -5,13 +5,15 @@
  * on wasm 4.22, recording the kernels it asked for, and comparing every
  * weight's gradient with the cpu backend's: three kernels are missing and one
  * (MaxPoolGrad) gives wrong results; every other kernel it uses matches cpu.
- * Conv2DBackpropInput, Tanh and AvgPoolGrad are replaced too, and BatchMatMul, Sum and FusedConv2D wrapped, for speed.
+ * Conv2DBackpropInput, Tanh and AvgPoolGrad are replaced too, and BatchMatMul, Sum, FusedConv2D, Identity and Cast
+ * wrapped, for speed.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { wasmAvgPoolGradConfig } from './avg-pool-grad';
 import { wasmConv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { wasmConv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { wasmFusedConv2dConfig } from './fused-conv2d';
+import { wasmCastConfig, wasmIdentityConfig } from './identity';
 import { wasmBatchMatMulConfig } from './batch-mat-mul';
 import {
   wasmDepthwiseConv2dBackpropFilterConfig,
@@ -54,6 +56,8 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   { kernelName: 'BatchMatMul', wrap: wasmBatchMatMulConfig },
   { kernelName: 'Sum', wrap: wasmSumConfig },
   { kernelName: 'FusedConv2D', wrap: wasmFusedConv2dConfig },
+  { kernelName: 'Identity', wrap: wasmIdentityConfig },
+  { kernelName: 'Cast', wrap: wasmCastConfig },
 ];
 
 /** Kernel functions made by a `wrap`, so a second registration leaves them be. */

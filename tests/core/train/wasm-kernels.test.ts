@@ -107,11 +107,51 @@ describe('registerWasmTrainingKernels', () => {
       'BatchMatMul',
       'Sum',
       'FusedConv2D',
+      'Identity',
+      'Cast',
     ]);
     for (const name of missing) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     expect(maxPoolWindowGradient([-3, -1, -2, -4])).toEqual([0, 1, 0, 0]);
     expect(maxPoolWindowGradient([3, 1, 2, 4])).toEqual([0, 0, 0, 1]);
     expect(registerWasmTrainingKernels()).toEqual([]);
+  });
+});
+
+describe('Identity and Cast on wasm', () => {
+  it('share the tensor they are given instead of copying it, and free it with the last reference', async () => {
+    await tf.setBackend('wasm');
+    registerWasmTrainingKernels();
+    const backend = tf.backend() as BackendWasm;
+    const dataIdsBefore = backend.numDataIds();
+    const x = tf.tensor2d([1.5, -2.25, 3, 4.75], [2, 2]);
+    const clone = tf.clone(x); // the Identity kernel, as the engine runs it for the tape
+    const cast = tf.cast(x, 'float32');
+    expect(clone.dataId).toBe(x.dataId);
+    expect(cast.dataId).toBe(x.dataId);
+    expect(backend.numDataIds()).toBe(dataIdsBefore + 1);
+    x.dispose();
+    // The copies outlive the original: their values are still there.
+    expect(Array.from(clone.dataSync())).toEqual([1.5, -2.25, 3, 4.75]);
+    clone.dispose();
+    expect(Array.from(cast.dataSync())).toEqual([1.5, -2.25, 3, 4.75]);
+    cast.dispose();
+    expect(backend.numDataIds()).toBe(dataIdsBefore);
+  });
+
+  it('converts between dtypes as cpu does', async () => {
+    await tf.setBackend('wasm');
+    registerWasmTrainingKernels();
+    const x = tf.tensor1d([1.75, -2.5, 3]);
+    const asInt = tf.cast(x, 'int32');
+    const back = tf.cast(asInt, 'float32');
+    expect(asInt.dataId).not.toBe(x.dataId);
+    expect(Array.from(asInt.dataSync())).toEqual([1, -2, 3]);
+    expect(back.dtype).toBe('float32');
+    expect(Array.from(back.dataSync())).toEqual([1, -2, 3]);
+    // As cpu and WebGL give it: any value but 0 is true (tfjs-backend-wasm's own Cast gave 2 and 255 here).
+    expect(Array.from(tf.cast(tf.tensor1d([0, 2, -1, 0.5]), 'bool').dataSync())).toEqual([0, 1, 1, 1]);
+    expect(Array.from(tf.cast(tf.tensor1d([0, 7, -3], 'int32'), 'bool').dataSync())).toEqual([0, 1, 1]);
+    tf.dispose([x, asInt, back]);
   });
 });
 
