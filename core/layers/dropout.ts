@@ -1,5 +1,6 @@
 import { defineLayer, float } from './layer-spec';
 import { kerasNumber, requireValue } from './keras-config';
+import { fastDropout } from './fast-dropout';
 
 /** During training, zeroes a random fraction `rate` of values (and scales the rest); does nothing at test time. */
 export const dropout = defineLayer({
@@ -17,7 +18,7 @@ export const dropout = defineLayer({
     requireValue(c, 'noise_shape', undefined, 'NetCanvas drops every value independently');
     return { rate: kerasNumber(c, 'rate') };
   },
-  toTfjs: (p, tf, name) => tf.layers.dropout({ rate: p.rate ?? 0.5, name }),
+  toTfjs: (p, tf, name) => new (fastDropout(tf))({ rate: p.rate ?? 0.5, name }),
   pytorch: ({ params: p }) => ({
     module: { ctor: 'nn.Dropout', args: [['p', p.rate ?? 0.5]] },
     forward: ([x], m) => `${m}(${x})`,
