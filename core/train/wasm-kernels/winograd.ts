@@ -7,19 +7,23 @@
  * (`U = G g Gᵀ`) and transforms the (m+2)² products back (`Aᵀ M A`): 16
  * multiplications per 4 outputs for m = 2 (2.25× fewer), 36 per 16 for m = 4
  * (4× fewer). Summed over input channels, the multiplications are (m+2)²
- * matrix products `[tiles, in] · [in, out]`, which run in XNNPACK (SIMD,
- * threaded) like any other product here; the transforms run in a small
- * WebAssembly SIMD module of our own (`./winograd-wat`) on the backend's
- * memory, in place.
+ * matrix products `[tiles, in] · [in, out]`. The transforms and the products
+ * run in a small WebAssembly SIMD module of our own (`./winograd-wat`) on the
+ * backend's memory, in place, on the calling thread. The products were
+ * XNNPACK's first (one call a position, on its thread pool), but ours run
+ * them faster on one core than XNNPACK did on two: one call for all
+ * positions, no packing, and result planes spaced so the output transform
+ * does not stall on 4K aliasing (see {@link winogradConv3x3}).
  *
+ * The filter gradient is Winograd's too ({@link winogradFilterGradient}).
  * The transforms cost back part of the products' gain (they write and read
  * the planes, 4× (m = 2) or 2.25× (m = 4) the input's and the output's
  * size), so {@link winogradPays} decides by the measured sizes where it wins.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { samplesPerChunk, wasmMatMul } from './matmul';
-import { disposeScratch, heapAlias, releaseAlias, zeroedOutput } from './wasm-heap';
+import { samplesPerChunk } from './matmul';
+import { disposeScratch, heapFloat32, zeroedOutput } from './wasm-heap';
 import { WINOGRAD_WASM, WINOGRAD_WASM_SHARED } from './winograd-wasm';
 
 /** One algorithm's transforms in the module (pointers are byte offsets into the backend's memory). */
@@ -51,6 +55,7 @@ interface Transforms {
     channels: number,
     tileRows: number,
     tileCols: number,
+    tileBytes: number,
   ): void;
   filter(g: number, u: number, count: number, plane: number): void;
   /** The output gradient's tiles, `A dY Aᵀ`: the same arguments as `input`, with the padding 0. */
@@ -83,9 +88,24 @@ type FilterGradientProduct = (
   accumulate: number,
 ) => void;
 
-/** The module's transforms by output tile side m: F(2×2, 3×3) and F(4×4, 3×3), and the filter gradient's product. */
+/** `C[p] = V[p] · U[p]` for every transform position p (see `convolutionProduct` in ./winograd-wat). */
+type ConvolutionProduct = (
+  v: number,
+  vPlane: number,
+  u: number,
+  uPlane: number,
+  c: number,
+  cPlane: number,
+  positions: number,
+  tiles: number,
+  depthBytes: number,
+  columnBytes: number,
+) => void;
+
+/** The module's transforms by output tile side m: F(2×2, 3×3) and F(4×4, 3×3), and the products. */
 interface WinogradTransforms extends Record<2 | 4, Transforms> {
   product: FilterGradientProduct;
+  convolutionProduct: ConvolutionProduct;
 }
 
 /**
@@ -138,7 +158,12 @@ function transformsFor(backend: BackendWasm): WinogradTransforms | null {
       outputGradient: exports[`outputGradientTransform${m}`],
       filterGradient: exports[`filterGradientTransform${m}`],
     });
-    transforms = { 2: algorithm(2), 4: algorithm(4), product: exports.filterGradientProduct };
+    transforms = {
+      2: algorithm(2),
+      4: algorithm(4),
+      product: exports.filterGradientProduct,
+      convolutionProduct: exports.convolutionProduct,
+    };
   } catch {
     transforms = null; // no SIMD, or an import the runtime refuses: the direct convolution serves
   }
@@ -156,37 +181,29 @@ export interface WinogradGeometry {
 
 /**
  * Whether Winograd beats the backend's direct convolution for `inChannels →
- * outChannels` onto an `outHeight × outWidth` output (CPU ms, one thread,
- * batch 32, fastest of 7, direct → Winograd). The products are
- * `[tiles, in] · [in, out]`: with few channels they are too thin for XNNPACK
- * to run at speed while the transforms still cost their full size (RGB input,
- * 32×32×3 → 32: 1.9 → 2.8; with 8 input channels it wins, 5.1 → 4.0); and
- * tiny maps have too few tiles for 16 products to pay for their calls
- * (2×2×128 → 128: 1.1 → 1.5; 4×4×64 → 64 still wins, 1.06 → 0.92).
+ * outChannels` (CPU ms, one thread, batch 32, fastest of 9, direct →
+ * Winograd): it wins from 8 channels each way on any map (32×32×8 → 32 4.8
+ * → 3.0, 2×2×128 → 128 1.1 → 0.54, 4×4×64 → 64 1.1 → 0.35) and only breaks
+ * even on an RGB input (32×32×3 → 32: 1.96 → 1.93), whose 3-channel tiles
+ * cost their full transform for a thin product.
  */
-export function winogradPays(inChannels: number, outChannels: number, outHeight: number, outWidth: number): boolean {
-  return inChannels >= 8 && outChannels >= 8 && outHeight >= 4 && outWidth >= 4;
+export function winogradPays(inChannels: number, outChannels: number): boolean {
+  return inChannels >= 8 && outChannels >= 8;
 }
 
 /**
- * The output tile side for an `outHeight × outWidth` output on `threads`
- * threads: F(4×4, 3×3) (36 products a tile, 4× fewer multiplications than
- * direct) from 16×16 up, and from 8×8 up on one thread; F(2×2, 3×3) below.
- * F(4×4) has 4× fewer tiles, so on small maps each of its 36 products is
- * short and the pool's threads get little each (wall ms, batch 32, two
- * threads, quiet, F(2×2) / F(4×4): 8×8×128 → 128 5.7 / 6.1, 8×8×64 → 128
- * 2.9 / 3.3, 16×16×64 → 64 5.9 / 5.1; one thread, CPU ms: 8×8×128 → 128
- * 10.6 / 9.0, 8×8×64 → 128 5.4 / 4.7).
+ * The output tile side for an `outHeight × outWidth` output: the one whose
+ * products are shorter, (m+2)² positions times the tiles that cover the
+ * output; F(2×2) on a tie. So F(4×4) from 4×4 up except 6×6, where its four
+ * tiles cover 8×8 (CPU ms, one thread, batch 32, F(2×2) / F(4×4); forward:
+ * 4×4×64 → 64 0.43 / 0.35, 6×6×32 → 32 0.27 / 0.32, 8×8×64 → 64 1.89 / 1.25,
+ * 2×2×128 → 128 0.54 / 1.16; filter gradient: 8×8×128 → 128 7.7 / 4.9,
+ * 4×4×64 → 64 0.49 / 0.29, 6×6×32 → 32 0.26 / 0.31, 2×2×128 → 128 0.47 /
+ * 1.23). The products run on one thread, so the pool's size does not matter.
  */
-export function tileSide(outHeight: number, outWidth: number, threads = 1): 2 | 4 {
-  const side = Math.min(outHeight, outWidth);
-  return side >= 16 || (side >= 8 && threads === 1) ? 4 : 2;
-}
-
-/** Threads the backend's XNNPACK pool computes with (1 in the single-thread build). */
-function threadCount(backend: BackendWasm): number {
-  const tfjs = backend.wasm.tfjs as unknown as { getThreadsCount?: () => number };
-  return tfjs.getThreadsCount?.() ?? 1;
+export function tileSide(outHeight: number, outWidth: number): 2 | 4 {
+  const productLength = (m: number) => (m + 2) ** 2 * Math.ceil(outHeight / m) * Math.ceil(outWidth / m);
+  return productLength(4) < productLength(2) ? 4 : 2;
 }
 
 /** True when this backend can run {@link winogradConv3x3} (its memory reachable, the module compiled). */
@@ -214,15 +231,13 @@ export type WinogradComputation = 'convolution' | 'filter gradient';
 /**
  * Whether Winograd computes this convolution's `computation` on `backend`: a
  * 3×3 filter at stride 1 without dilation, the transforms available, and,
- * for a convolution, channels and output size where it measured faster
- * ({@link winogradPays}). The one rule for every kernel that routes here (the
- * forward pass; the input gradient, which is a forward convolution of dy; the
- * filter gradient). The filter gradient's products are the module's own
- * (channels padded to the product's 4 × 8 blocks, no call per position), so
- * it won on every size measured (CPU ms, one thread, batch 32, fastest of 7,
- * the shifted-plane or gathered products → Winograd): RGB input 32×32×3 → 32
- * 4.7 → 1.9, 28×28×1 → 8 1.1 → 0.35, 2×2×128 → 128 2.1 → 0.47, 6×6×32 → 32
- * 1.5 → 0.26, 32×32×32 → 32 30.5 → 6.3.
+ * for a convolution, channels where it measured faster ({@link winogradPays}).
+ * The one rule for every kernel that routes here (the forward pass; the input
+ * gradient, which is a forward convolution of dy; the filter gradient). The
+ * filter gradient won on every size measured, an RGB input too (CPU ms, one
+ * thread, batch 32, fastest of 7, the shifted-plane or gathered products →
+ * Winograd): 32×32×3 → 32 4.7 → 1.9, 28×28×1 → 8 1.1 → 0.35, 2×2×128 → 128
+ * 2.1 → 0.47, 6×6×32 → 32 1.5 → 0.26, 32×32×32 → 32 30.5 → 6.3.
  */
 export function winogradRuns(
   backend: BackendWasm,
@@ -236,113 +251,25 @@ export function winogradRuns(
     conv.strideWidth === 1 &&
     conv.dilationHeight === 1 &&
     conv.dilationWidth === 1 &&
-    (computation === 'filter gradient' ||
-      winogradPays(conv.inChannels, conv.outChannels, conv.outHeight, conv.outWidth)) &&
+    (computation === 'filter gradient' || winogradPays(conv.inChannels, conv.outChannels)) &&
     winogradAvailable(backend)
   );
 }
 
-/**
- * The 3×3 stride-1 convolution of NHWC `x` (`[n, h, w, in]`) with `filter`
- * (`[3, 3, in, out]`), plus `bias` (`[out]`) if given, then ReLU if asked:
- * a new `[n, outHeight, outWidth, out]` tensor the caller owns. Pixels outside
- * the input read as 0, so any padding works. Call only where
- * {@link winogradAvailable} holds.
- */
-export function winogradConv3x3(
-  backend: BackendWasm,
-  x: TensorInfo,
-  filter: TensorInfo,
-  geometry: WinogradGeometry,
-  bias: TensorInfo | null,
-  relu: boolean,
-  m: 2 | 4 = tileSide(geometry.outHeight, geometry.outWidth, threadCount(backend)),
-): TensorInfo {
-  const module = transformsFor(backend);
-  if (module == null) throw new Error('winogradConv3x3: the transforms module is not available on this backend');
-  const [batch, height, width, inChannels] = x.shape;
-  const outChannels = filter.shape[3];
-  const { padTop, padLeft, outHeight, outWidth } = geometry;
-  const transforms = module[m];
-  const positions = (m + 2) * (m + 2);
-  const tileRows = Math.ceil(outHeight / m);
-  const tileCols = Math.ceil(outWidth / m);
-  const tilesPerSample = tileRows * tileCols;
-  const chunk = samplesPerChunk(batch, positions * tilesPerSample * Math.max(inChannels, outChannels));
-  const pointer = (tensor: TensorInfo) => backend.getMemoryOffset(tensor.dataId) as number;
-
-  const out = backend.makeOutput([batch, outHeight, outWidth, outChannels], 'float32');
-  const filterPlane = inChannels * outChannels + PLANE_GAP;
-  const filterPlanes = backend.makeOutput([positions * filterPlane], 'float32');
-  const tilePlanes = backend.makeOutput([positions * (chunk * tilesPerSample * inChannels + PLANE_GAP)], 'float32');
-  // Zeros read for pixels outside the input and as the bias when there is none; scratch for outputs past an edge.
-  const zeros = zeroedOutput(backend, [Math.max(inChannels, outChannels)]);
-  const sink = backend.makeOutput([outChannels], 'float32');
-  const table = backend.makeOutput([positions], 'int32');
-  transforms.filter(pointer(filter), pointer(filterPlanes), inChannels * outChannels, filterPlane * 4);
-  const filterAliases = Array.from({ length: positions }, (_, p) =>
-    heapAlias(backend, filterPlanes, p * filterPlane, [1, inChannels, outChannels]),
-  );
-  for (let first = 0; first < batch; first += chunk) {
-    const count = Math.min(chunk, batch - first);
-    const tiles = count * tilesPerSample;
-    const plane = tiles * inChannels + PLANE_GAP;
-    transforms.input(
-      pointer(x) + first * height * width * inChannels * 4,
-      pointer(zeros),
-      pointer(tilePlanes),
-      plane * 4,
-      count,
-      height,
-      width,
-      inChannels,
-      tileRows,
-      tileCols,
-      padTop,
-      padLeft,
-      inChannels * 4,
-    );
-    const products: TensorInfo[] = [];
-    for (let p = 0; p < positions; p++) {
-      const tilesAlias = heapAlias(backend, tilePlanes, p * plane, [1, tiles, inChannels]);
-      products.push(wasmMatMul(backend, tilesAlias, filterAliases[p]));
-      releaseAlias(backend, tilesAlias);
-    }
-    // The products' allocations may have grown the heap: offsets are stable, views are taken after.
-    const tableValues = backend.typedArrayFromHeap(table) as Int32Array;
-    products.forEach((product, p) => (tableValues[p] = pointer(product)));
-    transforms.output(
-      pointer(table),
-      pointer(out) + first * outHeight * outWidth * outChannels * 4,
-      pointer(sink),
-      bias == null ? pointer(zeros) : pointer(bias),
-      relu ? 0 : -Infinity,
-      count,
-      outHeight,
-      outWidth,
-      outChannels,
-      tileRows,
-      tileCols,
-    );
-    for (const product of products) disposeScratch(backend, product);
-  }
-  for (const alias of filterAliases) releaseAlias(backend, alias);
-  for (const scratch of [filterPlanes, tilePlanes, zeros, sink, table]) disposeScratch(backend, scratch);
-  return out;
+/** Zeros rows `from … to` (of `width` floats) in each of `planes` planes, `plane` floats apart. */
+function zeroRows(values: Float32Array, planes: number, plane: number, from: number, to: number, width: number): void {
+  for (let p = 0; p < planes; p++) values.fill(0, p * plane + from * width, p * plane + to * width);
 }
 
-/**
- * The output tile side for a filter gradient onto an `outHeight × outWidth`
- * output: the one whose product is shorter, (m+2)² positions times the tiles
- * that cover the output; F(2×2) on a tie. Its product runs on one thread, so
- * the pool's size does not matter as it does for {@link tileSide}. F(4×4)
- * from 4×4 up except 6×6 (CPU ms, batch 32, F(2×2) / F(4×4): 8×8×128 → 128
- * 7.7 / 4.9, 4×4×64 → 64 0.49 / 0.29, 6×6×32 → 32 0.26 / 0.31, 2×2×128 → 128
- * 0.47 / 1.23).
- */
-export function filterGradientTileSide(outHeight: number, outWidth: number): 2 | 4 {
-  const productLength = (m: number) => (m + 2) ** 2 * Math.ceil(outHeight / m) * Math.ceil(outWidth / m);
-  return productLength(4) < productLength(2) ? 4 : 2;
+/** A copy of `matrix` (rows of its last dimension) with each row zero-padded to `columns` floats. */
+function padColumns(backend: BackendWasm, matrix: TensorInfo, columns: number): TensorInfo {
+  const width = matrix.shape[matrix.shape.length - 1];
+  const rows = matrix.shape.reduce((a, b) => a * b, 1) / width;
+  const padded = zeroedOutput(backend, [rows * columns]);
+  const from = heapFloat32(backend, matrix, 'matrix');
+  const to = heapFloat32(backend, padded, 'padded matrix');
+  for (let row = 0; row < rows; row++) to.set(from.subarray(row * width, (row + 1) * width), row * columns);
+  return padded;
 }
 
 /** `n` rounded up to a multiple of `step`. */
@@ -376,7 +303,7 @@ export function winogradFilterGradient(
   x: TensorInfo,
   dy: TensorInfo,
   geometry: WinogradGeometry,
-  m: 2 | 4 = filterGradientTileSide(geometry.outHeight, geometry.outWidth),
+  m: 2 | 4 = tileSide(geometry.outHeight, geometry.outWidth),
 ): TensorInfo {
   const module = transformsFor(backend);
   if (module == null) throw new Error('winogradFilterGradient: the transforms module is not available on this backend');
@@ -465,4 +392,115 @@ export function winogradFilterGradient(
   );
   for (const scratch of [inputPlanes, gradientPlanes, productPlanes, zeros]) disposeScratch(backend, scratch);
   return result;
+}
+
+/**
+ * The 3×3 stride-1 convolution of NHWC `x` (`[n, h, w, in]`) with `filter`
+ * (`[3, 3, in, out]`), plus `bias` (`[out]`) if given, then ReLU if asked:
+ * a new `[n, outHeight, outWidth, out]` tensor the caller owns. Pixels outside
+ * the input read as 0, so any padding works. Call only where
+ * {@link winogradAvailable} holds.
+ *
+ * The products write planes of their own, spaced off 4 KiB multiples: the
+ * output transform reads 36 of them at once, and XNNPACK's outputs, which
+ * malloc placed 16 bytes apart mod 4 KiB, stalled its loads (1.41 against
+ * 0.88 ms on 32×32×32 → 32 last session). With the module's products instead
+ * of XNNPACK's, the forward convolutions of the CIFAR-10 CNN's five 3×3
+ * layers took 19.6 ms against 35.7 (CPU, one thread, batch 32, load 1.9), and
+ * a training step 87.5 against 106.1 ms on one thread and 87.4 against 107.0
+ * wall on two (min of 32, load 2.3; median 104.6 against 308: the pool's
+ * threads wait for a core under load, one thread does not).
+ */
+export function winogradConv3x3(
+  backend: BackendWasm,
+  x: TensorInfo,
+  filter: TensorInfo,
+  geometry: WinogradGeometry,
+  bias: TensorInfo | null,
+  relu: boolean,
+  m: 2 | 4 = tileSide(geometry.outHeight, geometry.outWidth),
+): TensorInfo {
+  const module = transformsFor(backend);
+  if (module == null) throw new Error('winogradConv3x3: the transforms module is not available on this backend');
+  const [batch, height, width, inChannels] = x.shape;
+  const outChannels = filter.shape[3];
+  const { padTop, padLeft, outHeight, outWidth } = geometry;
+  const transforms = module[m];
+  const positions = (m + 2) * (m + 2);
+  const tileRows = Math.ceil(outHeight / m);
+  const tileCols = Math.ceil(outWidth / m);
+  const tilesPerSample = tileRows * tileCols;
+  const columnFloats = roundUp(outChannels, 8);
+  const chunk = samplesPerChunk(batch, positions * tilesPerSample * (inChannels + columnFloats));
+  const pointer = (tensor: TensorInfo) => backend.getMemoryOffset(tensor.dataId) as number;
+
+  const out = backend.makeOutput([batch, outHeight, outWidth, outChannels], 'float32');
+  const filterPlane = inChannels * columnFloats + PLANE_GAP;
+  const filterPlanes = backend.makeOutput([positions * filterPlane], 'float32');
+  const chunkTiles = roundUp(chunk * tilesPerSample, 4);
+  const tilePlane = chunkTiles * inChannels + PLANE_GAP;
+  const tilePlanes = backend.makeOutput([positions * tilePlane], 'float32');
+  const productPlane = chunkTiles * columnFloats + PLANE_GAP;
+  const productPlanes = backend.makeOutput([positions * productPlane], 'float32');
+  const zeros = zeroedOutput(backend, [Math.max(inChannels, outChannels)]);
+  const sink = backend.makeOutput([outChannels], 'float32');
+  const table = backend.makeOutput([positions], 'int32');
+  // The product takes 8 output channels at a time: a filter with others is copied with zero columns added.
+  const paddedFilter = columnFloats === outChannels ? null : padColumns(backend, filter, columnFloats);
+  transforms.filter(pointer(paddedFilter ?? filter), pointer(filterPlanes), inChannels * columnFloats, filterPlane * 4);
+  const tableValues = backend.typedArrayFromHeap(table) as Int32Array;
+  for (let p = 0; p < positions; p++) tableValues[p] = pointer(productPlanes) + p * productPlane * 4;
+  for (let first = 0; first < batch; first += chunk) {
+    const count = Math.min(chunk, batch - first);
+    const tiles = count * tilesPerSample;
+    transforms.input(
+      pointer(x) + first * height * width * inChannels * 4,
+      pointer(zeros),
+      pointer(tilePlanes),
+      tilePlane * 4,
+      count,
+      height,
+      width,
+      inChannels,
+      tileRows,
+      tileCols,
+      padTop,
+      padLeft,
+      inChannels * 4,
+    );
+    // The product takes 4 tiles at a time: the rows after the last tile read as zeros.
+    const rows = roundUp(tiles, 4);
+    if (rows !== tiles)
+      zeroRows(heapFloat32(backend, tilePlanes, 'tile planes'), positions, tilePlane, tiles, rows, inChannels);
+    module.convolutionProduct(
+      pointer(tilePlanes),
+      tilePlane * 4,
+      pointer(filterPlanes),
+      filterPlane * 4,
+      pointer(productPlanes),
+      productPlane * 4,
+      positions,
+      rows,
+      inChannels * 4,
+      columnFloats * 4,
+    );
+    transforms.output(
+      pointer(table),
+      pointer(out) + first * outHeight * outWidth * outChannels * 4,
+      pointer(sink),
+      bias == null ? pointer(zeros) : pointer(bias),
+      relu ? 0 : -Infinity,
+      count,
+      outHeight,
+      outWidth,
+      outChannels,
+      tileRows,
+      tileCols,
+      columnFloats * 4,
+    );
+  }
+  for (const scratch of [filterPlanes, tilePlanes, productPlanes, zeros, sink, table, paddedFilter]) {
+    if (scratch != null) disposeScratch(backend, scratch);
+  }
+  return out;
 }

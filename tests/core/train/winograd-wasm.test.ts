@@ -24,6 +24,7 @@ describe('the Winograd transforms module', () => {
         `filterGradientTransform${m}`,
       ]),
       'filterGradientProduct',
+      'convolutionProduct',
     ];
     expect(exports(WINOGRAD_WASM, new WebAssembly.Memory({ initial: 1 }))).toEqual(names);
     expect(exports(WINOGRAD_WASM_SHARED, new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true }))).toEqual(
