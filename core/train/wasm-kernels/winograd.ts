@@ -272,6 +272,25 @@ function padColumns(backend: BackendWasm, matrix: TensorInfo, columns: number): 
   return padded;
 }
 
+/** What both kernels derive from the tile side `m` and the output size: the module's F(m×m, 3×3), the tile grid. */
+function tiling(backend: BackendWasm, geometry: WinogradGeometry, m: 2 | 4) {
+  const module = transformsFor(backend);
+  if (module == null) throw new Error('Winograd: the transforms module is not available on this backend');
+  const tileRows = Math.ceil(geometry.outHeight / m);
+  const tileCols = Math.ceil(geometry.outWidth / m);
+  return {
+    module,
+    transforms: module[m],
+    positions: (m + 2) ** 2,
+    tileRows,
+    tileCols,
+    tilesPerSample: tileRows * tileCols,
+  };
+}
+
+/** A tensor's byte offset in the backend's memory, as the module's functions take it. */
+const heapPointer = (backend: BackendWasm, tensor: TensorInfo) => backend.getMemoryOffset(tensor.dataId) as number;
+
 /** `n` rounded up to a multiple of `step`. */
 const roundUp = (n: number, step: number) => Math.ceil(n / step) * step;
 
@@ -305,22 +324,16 @@ export function winogradFilterGradient(
   geometry: WinogradGeometry,
   m: 2 | 4 = tileSide(geometry.outHeight, geometry.outWidth),
 ): TensorInfo {
-  const module = transformsFor(backend);
-  if (module == null) throw new Error('winogradFilterGradient: the transforms module is not available on this backend');
   const [batch, height, width, inChannels] = x.shape;
   const outChannels = dy.shape[3];
   const { padTop, padLeft, outHeight, outWidth } = geometry;
-  const transforms = module[m];
-  const positions = (m + 2) * (m + 2);
-  const tileRows = Math.ceil(outHeight / m);
-  const tileCols = Math.ceil(outWidth / m);
-  const tilesPerSample = tileRows * tileCols;
+  const { module, transforms, positions, tileRows, tileCols, tilesPerSample } = tiling(backend, geometry, m);
   // The product takes 4 rows (input channels) by 8 columns (output channels) at a time: zeros pad the rest.
   const rowFloats = roundUp(inChannels, 4);
   const columnFloats = roundUp(outChannels, 8);
   const chunk = samplesPerChunk(batch, positions * tilesPerSample * (rowFloats + columnFloats));
   const tileBlock = Math.max(8, Math.floor(PRODUCT_BLOCK_BYTES / (4 * (rowFloats + columnFloats))));
-  const pointer = (tensor: TensorInfo) => backend.getMemoryOffset(tensor.dataId) as number;
+  const pointer = (tensor: TensorInfo) => heapPointer(backend, tensor);
 
   const result = backend.makeOutput([3, 3, inChannels, outChannels], 'float32');
   const inputPlane = chunk * tilesPerSample * rowFloats + PLANE_GAP;
@@ -420,19 +433,13 @@ export function winogradConv3x3(
   relu: boolean,
   m: 2 | 4 = tileSide(geometry.outHeight, geometry.outWidth),
 ): TensorInfo {
-  const module = transformsFor(backend);
-  if (module == null) throw new Error('winogradConv3x3: the transforms module is not available on this backend');
   const [batch, height, width, inChannels] = x.shape;
   const outChannels = filter.shape[3];
   const { padTop, padLeft, outHeight, outWidth } = geometry;
-  const transforms = module[m];
-  const positions = (m + 2) * (m + 2);
-  const tileRows = Math.ceil(outHeight / m);
-  const tileCols = Math.ceil(outWidth / m);
-  const tilesPerSample = tileRows * tileCols;
+  const { module, transforms, positions, tileRows, tileCols, tilesPerSample } = tiling(backend, geometry, m);
   const columnFloats = roundUp(outChannels, 8);
   const chunk = samplesPerChunk(batch, positions * tilesPerSample * (inChannels + columnFloats));
-  const pointer = (tensor: TensorInfo) => backend.getMemoryOffset(tensor.dataId) as number;
+  const pointer = (tensor: TensorInfo) => heapPointer(backend, tensor);
 
   const out = backend.makeOutput([batch, outHeight, outWidth, outChannels], 'float32');
   const filterPlane = inChannels * columnFloats + PLANE_GAP;
