@@ -30,7 +30,7 @@ export function viewAs(tensor: TensorInfo, shape: number[]): TensorInfo {
  */
 export const MAX_PATCH_FLOATS = 1 << 22;
 
-/** How many samples one chunk takes when each sample's patch matrix has `floatsPerSample` floats. */
-export function samplesPerChunk(batchSize: number, floatsPerSample: number): number {
-  return Math.max(1, Math.min(batchSize, Math.floor(MAX_PATCH_FLOATS / floatsPerSample)));
+/** How many samples one chunk takes when each sample's patch matrix has `floatsPerSample` floats (at most `maxFloats` a chunk, unless one sample has more). */
+export function samplesPerChunk(batchSize: number, floatsPerSample: number, maxFloats = MAX_PATCH_FLOATS): number {
+  return Math.max(1, Math.min(batchSize, Math.floor(maxFloats / floatsPerSample)));
 }

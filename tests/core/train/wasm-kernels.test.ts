@@ -260,7 +260,7 @@ describe('Conv2D gradients on wasm match cpu', () => {
     // Shifted planes: 481·481 grid cells × (8 + 2) channels = 2.3 M floats per sample, one chunk each.
     ['a batch whose channel planes exceed 16 MiB (shifted planes)', [2, 480, 480, 8], [3, 2, 8, 2], 1],
     // Winograd's filter gradient: F(4×4)'s 120·120 tiles × 36 positions × (8 + 8) padded channels = 8.3 M
-    // floats per sample, one chunk each.
+    // floats per sample, one chunk each (and each over the 16 MiB the other kernels' chunks hold).
     ["a batch whose Winograd tile planes exceed 16 MiB (the filter gradient's)", [2, 480, 480, 8], [3, 3, 8, 2], 1],
   ])('splits %s into chunks of samples', async (_label, xShape, filterShape, strides) => {
     await tf.setBackend('wasm');
@@ -355,8 +355,9 @@ describe('3×3 convolutions by Winograd on wasm', () => {
     ],
     ["the CIFAR-10 CNN's 16×16×32 → 64 layer", [2, 16, 16, 32], [3, 3, 32, 64], 'same', 'relu'],
     ['a 2×2 map, 3 samples: 3 tiles, padded to the product’s 4', [3, 2, 2, 8], [3, 3, 8, 16], 'same', 'linear'],
-    // 24·24 F(4×4) tiles × 36 positions × 64 channels = 1.3 M floats a sample, 2.4 M for F(2×2)'s 48·48 × 16 × 64.
-    ['two chunks of samples', [4, 96, 96, 8], [3, 3, 8, 64], 'same', 'linear'],
+    // Chunks hold 256 K floats: 10·10 F(4×4) tiles × 36 positions × (8 + 64) channels = 259 K floats a sample,
+    // 461 K for F(2×2)'s 20·20 × 16 × 72: one sample a chunk, four chunks.
+    ['chunks of samples', [4, 40, 40, 8], [3, 3, 8, 64], 'same', 'linear'],
   ])('runs FusedConv2D %s as cpu does', async (_label, xShape, filterShape, pad, activation) => {
     const cpu = await fusedConv('cpu', xShape, filterShape, pad, activation);
     const wasm = await fusedConv('wasm', xShape, filterShape, pad, activation);
@@ -483,9 +484,9 @@ describe('3×3 filter gradients by Winograd on wasm', () => {
     ['an RGB input', [3, 12, 12, 3], [3, 3, 3, 16], 'same'],
     ["the CIFAR-10 CNN's 16×16×32 → 64 layer", [2, 16, 16, 32], [3, 3, 32, 64], 'same'],
     ['a 2×2 map, one F(4×4) tile mostly past the edge', [2, 2, 2, 8], [3, 3, 8, 8], 'same'],
-    // F(4×4): 50·50 tiles × 36 positions × (8 + 8) channels = 1.4 M floats a sample, two samples a chunk;
-    // F(2×2): 100·100 × 16 × 16 = 2.6 M, one a chunk. The product accumulates across chunks.
-    ['chunks of samples', [4, 200, 200, 8], [3, 3, 8, 8], 'same'],
+    // Chunks hold 256 K floats. F(4×4): 12·12 tiles × 36 positions × (8 + 8) channels = 83 K floats a sample,
+    // three samples a chunk; F(2×2): 24·24 × 16 × 16 = 147 K, one a chunk. The product accumulates across chunks.
+    ['chunks of samples', [4, 48, 48, 8], [3, 3, 8, 8], 'same'],
   ])('runs Conv2DBackpropFilter %s as cpu does', async (_label, xShape, filterShape, pad) => {
     const cpu = await filterGradient('cpu', xShape, filterShape, pad);
     const wasm = await filterGradient('wasm', xShape, filterShape, pad);
