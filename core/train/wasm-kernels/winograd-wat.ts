@@ -1,16 +1,20 @@
 /**
- * The WebAssembly text of the Winograd transforms that `./winograd` runs on
- * the tfjs wasm backend's heap, for F(2×2, 3×3) and F(4×4, 3×3). Written out
+ * The WebAssembly text of the Winograd transforms and products that
+ * `./winograd` runs on the tfjs wasm backend's heap, for F(2×2, 3×3) and
+ * F(4×4, 3×3): the convolution's (input, filter, output transforms), the
+ * filter gradient's (the output gradient's transform and the back-transform),
+ * and the two kinds of product over all transform positions. Written out
  * by a generator from each algorithm's three matrices (Lavin & Gray, "Fast
  * Algorithms for Convolutional Neural Networks", 2015): every transform is
  * `Y = L X Rᵀ` on a small tile, unrolled with its constant coefficients, once
  * on 128-bit SIMD vectors (four channels at a time) and once on single floats
- * for the channels left over. The compiled bytes live in `./winograd-wasm`
+ * for the channels left over. The products keep a 4 × 8 block of the result
+ * in eight f32x4 registers. The compiled bytes live in `./winograd-wasm`
  * (`npx tsx scripts/build-winograd-wasm.ts` writes them; a test checks they
  * match this text).
  *
  * Every pointer is a byte offset into the backend's memory, which the module
- * imports rather than owning memory of its own: the transforms read and write
+ * imports rather than owning memory of its own: the functions read and write
  * tensors in place, with no copies in or out.
  */
 
@@ -643,7 +647,8 @@ function filterGradientTransform(algorithm: WinogradAlgorithm): string {
 }
 
 /**
- * The module's text: the three transforms of F(2×2, 3×3) and of F(4×4, 3×3).
+ * The module's text: the five transforms of F(2×2, 3×3) and of F(4×4, 3×3),
+ * and the two products.
  * `shared`: the memory it imports is the threaded build's shared memory (a
  * module must declare which kind it imports).
  */
