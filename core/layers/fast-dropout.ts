@@ -15,7 +15,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { Tfjs } from './layer-spec';
 
 /** tfjs's Dropout layer options, as `tf.layers.dropout` takes them. */
-export type DropoutArgs = Parameters<Tfjs['layers']['dropout']>[0];
+type DropoutArgs = Parameters<Tfjs['layers']['dropout']>[0];
 
 type DropoutClass = new (args: DropoutArgs) => tfjs.layers.Layer;
 
@@ -35,7 +35,7 @@ interface DropoutInternals {
  * mulberry32 so that nearby seeds start far apart: 1.0 ms for 262,144 values
  * where mulberry32 for every value took 2.1 (one Node process, fastest of 6).
  */
-export function fillDropoutMultiplier(multiplier: Float32Array, rate: number, scale: number, seed: number): void {
+function fillDropoutMultiplier(multiplier: Float32Array, rate: number, scale: number, seed: number): void {
   const threshold = Math.round(rate * 16777216);
   let state = (seed + 0x6d2b79f5) | 0;
   state = Math.imul(state ^ (state >>> 15), state | 1);

@@ -66,7 +66,9 @@ function gridFor(info: backend_util.Conv2DInfo): Grid {
  * where the planes beat the gather (CIFAR-10 CNN, CPU fastest of 9: 29.7 →
  * 26.4 ms on 32×32×32→32, 31.8 → 24.4 on 16×16×64→64, 13.9 → 13.2 on
  * 16×16×32→64); 1.27 on 8×8, where the gather wins (11.4 against 12.6 ms on
- * 8×8×64→128, 22.6 against 23.3 on 8×8×128→128).
+ * 8×8×64→128, 22.6 against 23.3 on 8×8×128→128). Measured before 3×3 filters
+ * went to Winograd: the planes now serve the other stride-1 filters (5×5,
+ * 3×2, …), and 3×3 ones where the Winograd module cannot run.
  */
 const MAX_GRID_OVERHEAD = 1.15;
 

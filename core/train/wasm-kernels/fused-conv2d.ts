@@ -2,9 +2,9 @@
  * FusedConv2D for the tfjs wasm backend, around the one
  * @tensorflow/tfjs-backend-wasm 4.22 ships (XNNPACK's direct convolution):
  * 3×3 stride-1 convolutions with enough channels, linear or ReLU, run by
- * Winograd's F(4×4, 3×3) or F(2×2, 3×3) (`./winograd`), which measure
- * 1.8–2.2× and 1.6× faster on one thread for the CIFAR-10 CNN's layers
- * (forward, 70 → 35 ms a step with F(4×4)); everything else goes to the built-in
+ * Winograd's F(4×4, 3×3) or F(2×2, 3×3) (`./winograd`): the CIFAR-10 CNN's
+ * forward convolutions took 70 ms a step on one thread here, about 21 by
+ * Winograd with the module's own products; everything else goes to the built-in
  * as asked. Every convolution NetCanvas trains runs as this kernel (see
  * core/layers/lazy-conv-gradient.ts), bias and ReLU inside.
  */

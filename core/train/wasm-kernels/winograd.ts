@@ -218,7 +218,7 @@ export function tileSide(outHeight: number, outWidth: number): 2 | 4 {
 }
 
 /** True when this backend can run {@link winogradConv3x3} (its memory reachable, the module compiled). */
-export function winogradAvailable(backend: BackendWasm): boolean {
+function winogradAvailable(backend: BackendWasm): boolean {
   return transformsFor(backend) != null;
 }
 

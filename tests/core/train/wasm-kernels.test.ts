@@ -64,6 +64,20 @@ async function gradients(
 
 const TOLERANCE = 1e-4;
 
+/** The CIFAR-10 CNN's second convolution as the Winograd routing rule sees it: 3×3, stride 1, 32 → 32 on 32×32. */
+const CIFAR_3X3 = {
+  filterHeight: 3,
+  filterWidth: 3,
+  strideHeight: 1,
+  strideWidth: 1,
+  dilationHeight: 1,
+  dilationWidth: 1,
+  inChannels: 32,
+  outChannels: 32,
+  outHeight: 32,
+  outWidth: 32,
+};
+
 beforeAll(async () => {
   await import('@tensorflow/tfjs-backend-wasm');
 });
@@ -382,18 +396,7 @@ describe('3×3 convolutions by Winograd on wasm', () => {
   it('routes only 3×3, stride-1, undilated convolutions to Winograd, by one rule for every kernel', async () => {
     await tf.setBackend('wasm');
     const backend = tf.backend() as BackendWasm;
-    const conv = {
-      filterHeight: 3,
-      filterWidth: 3,
-      strideHeight: 1,
-      strideWidth: 1,
-      dilationHeight: 1,
-      dilationWidth: 1,
-      inChannels: 32,
-      outChannels: 32,
-      outHeight: 32,
-      outWidth: 32,
-    };
+    const conv = CIFAR_3X3;
     expect(winogradRuns(backend, conv)).toBe(true);
     expect(winogradRuns(backend, { ...conv, filterHeight: 5, filterWidth: 5 })).toBe(false);
     expect(winogradRuns(backend, { ...conv, strideHeight: 2, strideWidth: 2 })).toBe(false);
@@ -511,18 +514,7 @@ describe('3×3 filter gradients by Winograd on wasm', () => {
   it('routes every 3×3, stride-1, undilated filter gradient to Winograd, an RGB input too', async () => {
     await tf.setBackend('wasm');
     const backend = tf.backend() as BackendWasm;
-    const conv = {
-      filterHeight: 3,
-      filterWidth: 3,
-      strideHeight: 1,
-      strideWidth: 1,
-      dilationHeight: 1,
-      dilationWidth: 1,
-      inChannels: 3,
-      outChannels: 32,
-      outHeight: 32,
-      outWidth: 32,
-    };
+    const conv = { ...CIFAR_3X3, inChannels: 3 };
     expect(winogradRuns(backend, conv, 'filter gradient')).toBe(true);
     expect(winogradRuns(backend, conv)).toBe(false); // the forward's products are too thin
     expect(winogradRuns(backend, { ...conv, outHeight: 2, outWidth: 2 }, 'filter gradient')).toBe(true);
